@@ -1,0 +1,381 @@
+"""The demand side: brands, their IP, briefs, invitations, bids, contracts and what follows."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from creators.models import CreatorProfile, GeneratedVideo, Reel, Tier
+
+
+class Brand(models.Model):
+    """A company or IP owner that posts briefs; members act for it."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    website = models.URLField(max_length=300, blank=True)
+    description = models.TextField(blank=True, max_length=4000)
+    verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+
+
+class BrandMembership(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_memberships"
+    )
+    role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.MANAGER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.brand_id} ({self.role})"
+
+
+class IPAsset(models.Model):
+    """An intellectual property a brand owns or licenses, with default licence terms."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="ip_assets")
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True, max_length=4000)
+    exclusive = models.BooleanField(default=False)
+    territories = models.JSONField(default=list, blank=True)
+    term_months = models.PositiveIntegerField(null=True, blank=True)
+    channels = models.JSONField(default=list, blank=True)
+    reference_links = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "IP asset"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BriefStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    OPEN = "open", "Open"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed"
+    AWARDED = "awarded", "Awarded"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    INVITE_ONLY = "invite_only", "Invite only"
+
+
+class Brief(models.Model):
+    """A brand's request for video work that creators bid on."""
+
+    S = BriefStatus
+    ALLOWED = {
+        S.DRAFT: {S.IN_REVIEW, S.CANCELLED},
+        S.IN_REVIEW: {S.OPEN, S.REJECTED, S.CANCELLED},
+        S.REJECTED: {S.IN_REVIEW, S.DRAFT},
+        S.OPEN: {S.CLOSED, S.AWARDED, S.CANCELLED},
+        S.CLOSED: {S.AWARDED, S.CANCELLED},
+        S.AWARDED: {S.COMPLETED},
+    }
+    EDITABLE = {S.DRAFT, S.REJECTED}
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="briefs")
+    ip = models.ForeignKey(
+        IPAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="briefs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=150)
+    description = models.TextField(max_length=10000)
+    tags = models.JSONField(default=list, blank=True)
+    preferred_models = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    deliverables = models.JSONField(default=list)
+    total_seconds = models.PositiveIntegerField(default=0)
+    budget_min = models.PositiveBigIntegerField()
+    budget_max = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    bid_deadline = models.DateTimeField()
+    delivery_deadline = models.DateTimeField()
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    min_tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.STANDARD)
+    min_tier_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(min_tier=Tier.PARTNER, then=models.Value(1)),
+            models.When(min_tier=Tier.ELITE, then=models.Value(2)),
+            default=models.Value(0),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    slots = models.PositiveSmallIntegerField(default=1)
+    usage_exclusive = models.BooleanField(default=False)
+    usage_territories = models.JSONField(default=list, blank=True)
+    usage_term_months = models.PositiveIntegerField(null=True, blank=True)
+    usage_channels = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=S.choices, default=S.DRAFT)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "visibility", "bid_deadline"]),
+            models.Index(fields=["brand", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__gt=0) & Q(budget_min__lte=F("budget_max")),
+                name="brief_budget_range",
+            ),
+            models.CheckConstraint(condition=Q(slots__gte=1), name="brief_slots_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """A brand's invitation of one creator to a brief; it lets them see and bid on it."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="invitations")
+    creator = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["brief", "creator"], name="invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.creator_id} → brief {self.brief_id}"
+
+
+class BidStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+LIVE_BID_STATUSES = (BidStatus.SUBMITTED, BidStatus.SHORTLISTED, BidStatus.ACCEPTED)
+
+
+class Bid(models.Model):
+    """A creator's offer on a brief; accepting it creates a contract."""
+
+    S = BidStatus
+    ALLOWED = {
+        S.SUBMITTED: {S.SHORTLISTED, S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
+        S.SHORTLISTED: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
+    }
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="bids")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="bids")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    pitch = models.TextField(max_length=5000, blank=True)
+    delivery_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    sample_reels = models.ManyToManyField(Reel, blank=True, related_name="+")
+    status = models.CharField(max_length=12, choices=S.choices, default=S.SUBMITTED)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["brief", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "creator"],
+                condition=Q(status__in=["submitted", "shortlisted", "accepted"]),
+                name="one_live_bid_per_creator_and_brief",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bid_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"bid #{self.pk} on brief {self.brief_id}"
+
+
+class ContractStatus(models.TextChoices):
+    AWAITING_FUNDING = "awaiting_funding", "Awaiting funding"
+    FUNDED = "funded", "Funded"
+    DELIVERED = "delivered", "Delivered"
+    REVISION_REQUESTED = "revision_requested", "Revision requested"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+    DISPUTED = "disputed", "Disputed"
+    RESOLVED = "resolved", "Resolved"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+ENDED_CONTRACT_STATUSES = (
+    ContractStatus.PAID,
+    ContractStatus.RESOLVED,
+    ContractStatus.CANCELLED,
+    ContractStatus.REFUNDED,
+)
+
+
+class Contract(models.Model):
+    """The agreement made when a bid is accepted; it snapshots price, fee and terms."""
+
+    S = ContractStatus
+    ALLOWED = {
+        S.AWAITING_FUNDING: {S.FUNDED, S.CANCELLED},
+        S.FUNDED: {S.DELIVERED, S.DISPUTED, S.REFUNDED},
+        S.DELIVERED: {S.APPROVED, S.REVISION_REQUESTED, S.DISPUTED},
+        S.REVISION_REQUESTED: {S.DELIVERED, S.DISPUTED},
+        S.APPROVED: {S.PAID},
+        S.DISPUTED: {S.RESOLVED},
+    }
+
+    bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="contract")
+    brief = models.ForeignKey(Brief, on_delete=models.PROTECT, related_name="contracts")
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="contracts")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.PROTECT, related_name="contracts")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    creator_tier = models.CharField(max_length=10, choices=Tier.choices)
+    fee_bps = models.PositiveIntegerField()
+    fee = models.PositiveBigIntegerField()
+    creator_net = models.PositiveBigIntegerField()
+    deliverables = models.JSONField(default=list)
+    delivery_deadline = models.DateTimeField()
+    usage_rights = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=S.choices, default=S.AWAITING_FUNDING)
+    max_revisions = models.PositiveSmallIntegerField(default=2)
+    revisions_used = models.PositiveSmallIntegerField(default=0)
+    refund_requested_by_brand = models.BooleanField(default=False)
+    refund_requested_by_creator = models.BooleanField(default=False)
+    funded_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "delivered_at"]),
+            models.Index(fields=["creator", "status"]),
+            models.Index(fields=["brand", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(creator_net=F("amount") - F("fee")),
+                name="contract_net_is_amount_less_fee",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"contract #{self.pk}"
+
+
+class Delivery(models.Model):
+    """One submission of the work; a revision request asks for another."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliveries")
+    number = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True, max_length=5000)
+    videos = models.ManyToManyField(GeneratedVideo, related_name="+")
+    revision_note = models.TextField(blank=True, max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["contract", "number"]
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "number"], name="delivery_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery {self.number} of contract {self.contract_id}"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Resolution(models.TextChoices):
+    RELEASE = "release", "Release to creator"
+    REFUND = "refund", "Refund to brand"
+    SPLIT = "split", "Split"
+
+
+class Dispute(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="disputes")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=5000)
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    creator_amount = models.PositiveBigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=5000)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status="open"),
+                name="one_open_dispute_per_contract",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dispute on contract {self.contract_id}"

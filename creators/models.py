@@ -1,0 +1,266 @@
+"""Creators, their portfolios of reels, the generated videos behind them, the partner programme."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Tier(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    PARTNER = "partner", "Partner"
+    ELITE = "elite", "Elite"
+
+
+TIER_RANK = {Tier.STANDARD: 0, Tier.PARTNER: 1, Tier.ELITE: 2}
+
+
+class CreatorProfile(models.Model):
+    """A creator's public face, rate card and cached track record."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_profile"
+    )
+    handle = models.SlugField(max_length=40, unique=True)
+    display_name = models.CharField(max_length=100)
+    bio = models.TextField(blank=True, max_length=4000)
+    country = models.CharField(max_length=2, blank=True, db_index=True)
+    languages = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    # Tags of the approved reels, kept current by the reel services (the matching style factor).
+    reel_tags = models.JSONField(default=list, blank=True, editable=False)
+    # Rate card, minor units of rate_currency.
+    min_price_per_project = models.PositiveBigIntegerField(null=True, blank=True)
+    price_per_second = models.PositiveBigIntegerField(null=True, blank=True)
+    rate_currency = models.CharField(max_length=3, blank=True)
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.STANDARD)
+    # Mirrors tier as an integer so "tier >= minimum" is an indexed comparison.
+    tier_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(tier=Tier.PARTNER, then=models.Value(1)),
+            models.When(tier=Tier.ELITE, then=models.Value(2)),
+            default=models.Value(0),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    verified = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
+    suspended_reason = models.CharField(max_length=300, blank=True)
+    # Cached track record, kept current by the services that change it.
+    rating_sum = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    completed_contracts = models.PositiveIntegerField(default=0)
+    on_time_contracts = models.PositiveIntegerField(default=0)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["suspended", "tier_rank"]),
+            models.Index(fields=["tier"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(on_time_contracts__lte=models.F("completed_contracts")),
+                name="creator_on_time_le_completed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    @property
+    def rating(self) -> float | None:
+        if not self.review_count:
+            return None
+        return round(self.rating_sum / self.review_count, 2)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        if not self.completed_contracts:
+            return None
+        return round(self.on_time_contracts / self.completed_contracts, 3)
+
+
+class Portfolio(models.Model):
+    """A named collection of a creator's reels."""
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="portfolios")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "name"], name="portfolio_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Provider(models.TextChoices):
+    KLING = "kling", "Kling"
+    VEO = "veo", "Veo"
+    SORA = "sora", "Sora"
+    RUNWAY = "runway", "Runway"
+    PIKA = "pika", "Pika"
+    HAILUO = "hailuo", "Hailuo"
+    OTHER = "other", "Other"
+
+
+class GenerationMode(models.TextChoices):
+    TEXT_TO_VIDEO = "text_to_video", "Text to video"
+    IMAGE_TO_VIDEO = "image_to_video", "Image to video"
+    VIDEO_TO_VIDEO = "video_to_video", "Video to video"
+
+
+class GeneratedVideo(models.Model):
+    """A video a creator generated with an AI model; we store its link, never the file."""
+
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    model = models.SlugField(max_length=60, help_text="model and version, such as kling-2.1-pro")
+    video_url = models.URLField(max_length=500)
+    thumbnail_url = models.URLField(max_length=500, blank=True)
+    prompt = models.TextField(blank=True, max_length=4000)
+    mode = models.CharField(
+        max_length=16, choices=GenerationMode.choices, default=GenerationMode.TEXT_TO_VIDEO
+    )
+    duration_s = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    width = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    height = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    fps = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    seed = models.BigIntegerField(null=True, blank=True)
+    provider_task_id = models.CharField(max_length=120, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_s__gte=1, duration_s__lte=600), name="video_duration_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(width__gte=1, height__gte=1, fps__gte=1), name="video_positive_dims"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.duration_s}s"
+
+
+class Moderation(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class Reel(models.Model):
+    """A showcased piece of work, linking to the generated video; public once approved."""
+
+    ALLOWED = {
+        Moderation.PENDING: {Moderation.APPROVED, Moderation.REJECTED},
+        Moderation.APPROVED: {Moderation.REJECTED, Moderation.PENDING},
+        Moderation.REJECTED: {Moderation.APPROVED, Moderation.PENDING},
+    }
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="reels")
+    portfolio = models.ForeignKey(
+        Portfolio, null=True, blank=True, on_delete=models.SET_NULL, related_name="reels"
+    )
+    video = models.OneToOneField(GeneratedVideo, on_delete=models.PROTECT, related_name="reel")
+    title = models.CharField(max_length=150)
+    description = models.TextField(blank=True, max_length=4000)
+    tags = models.JSONField(default=list, blank=True)
+    moderation = models.CharField(
+        max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["moderation", "id"]),
+            models.Index(fields=["creator", "moderation"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class PartnerApplication(models.Model):
+    """A creator's application to the partner programme; approval grants the partner tier."""
+
+    ALLOWED = {
+        ApplicationStatus.PENDING: {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED},
+    }
+
+    creator = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="partner_applications"
+    )
+    statement = models.TextField(max_length=4000)
+    links = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ApplicationStatus.choices, default=ApplicationStatus.PENDING
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["creator"],
+                condition=Q(status="pending"),
+                name="one_pending_application_per_creator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"application #{self.pk} by {self.creator_id}"
+
+
+class CreatorSkill(models.Model):
+    """For one creator and one model: approved reels made with it and their total seconds.
+
+    Kept current by the reel services; feeds the profile's skills, the `models` filter and the
+    matching tools factor without scanning reels.
+    """
+
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="skills")
+    model = models.SlugField(max_length=60)
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    reel_count = models.PositiveIntegerField(default=0)
+    total_seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["creator", "-reel_count", "model"]
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "model"], name="skill_unique_model"),
+        ]
+        indexes = [models.Index(fields=["model", "creator"])]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id}: {self.model} x{self.reel_count}"

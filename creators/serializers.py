@@ -1,0 +1,214 @@
+"""Input and output shapes for creators, portfolios, reels and the partner programme."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from marketplace.serializers import HttpsURLField, SlugListField
+
+from .models import (
+    CreatorProfile,
+    CreatorSkill,
+    GeneratedVideo,
+    GenerationMode,
+    PartnerApplication,
+    Portfolio,
+    Provider,
+    Reel,
+)
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreatorSkill
+        fields = ["model", "provider", "reel_count", "total_seconds"]
+
+
+class CreatorSerializer(serializers.ModelSerializer):
+    """The public profile; `skills` must be prefetched by the selector."""
+
+    rating = serializers.FloatField(read_only=True, allow_null=True)
+    on_time_rate = serializers.FloatField(read_only=True, allow_null=True)
+    skills = SkillSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CreatorProfile
+        fields = [
+            "handle",
+            "display_name",
+            "bio",
+            "country",
+            "languages",
+            "tags",
+            "min_price_per_project",
+            "price_per_second",
+            "rate_currency",
+            "tier",
+            "verified",
+            "rating",
+            "review_count",
+            "completed_contracts",
+            "on_time_rate",
+            "last_active_at",
+            "skills",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CreatorMeSerializer(CreatorSerializer):
+    """The creator's own profile: the public fields plus what only they see, some writable."""
+
+    suspended = serializers.BooleanField(read_only=True)
+    languages = SlugListField(max_length=10)
+    tags = SlugListField()
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True)
+    rate_currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    min_price_per_project = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**12
+    )
+    price_per_second = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=10**10
+    )
+
+    class Meta(CreatorSerializer.Meta):
+        fields = [*CreatorSerializer.Meta.fields, "suspended"]
+        read_only_fields = [
+            "handle",
+            "tier",
+            "verified",
+            "rating",
+            "review_count",
+            "completed_contracts",
+            "on_time_rate",
+            "last_active_at",
+            "skills",
+            "created_at",
+            "suspended",
+        ]
+
+    def validate_rate_currency(self, value: str) -> str:
+        value = value.upper()
+        if value and value not in settings.CURRENCIES:
+            raise serializers.ValidationError(f"must be one of {', '.join(settings.CURRENCIES)}")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        has_price = attrs.get("min_price_per_project") or attrs.get("price_per_second")
+        current = self.instance.rate_currency if self.instance else ""
+        if has_price and not attrs.get("rate_currency", current):
+            raise serializers.ValidationError({"rate_currency": ["required when a rate is set"]})
+        return attrs
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    """A generated video as submitted: https links only, sane duration and dimensions."""
+
+    provider = serializers.ChoiceField(choices=Provider.choices)
+    mode = serializers.ChoiceField(choices=GenerationMode.choices, required=False)
+    model = serializers.SlugField(max_length=60)
+    video_url = HttpsURLField()
+    thumbnail_url = HttpsURLField(required=False, allow_blank=True)
+    duration_s = serializers.IntegerField(min_value=1, max_value=600)
+    width = serializers.IntegerField(min_value=1, max_value=16384)
+    height = serializers.IntegerField(min_value=1, max_value=16384)
+    fps = serializers.IntegerField(min_value=1, max_value=240)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-(2**63), max_value=2**63 - 1
+    )
+
+    class Meta:
+        model = GeneratedVideo
+        fields = [
+            "provider",
+            "model",
+            "video_url",
+            "thumbnail_url",
+            "prompt",
+            "mode",
+            "duration_s",
+            "width",
+            "height",
+            "fps",
+            "seed",
+            "provider_task_id",
+            "generated_at",
+        ]
+
+    def validate_model(self, value: str) -> str:
+        return value.lower()
+
+
+class PortfolioSerializer(serializers.ModelSerializer):
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+
+    class Meta:
+        model = Portfolio
+        fields = ["id", "creator", "name", "description", "created_at"]
+        read_only_fields = ["id", "creator", "created_at"]
+
+
+class ReelSerializer(serializers.ModelSerializer):
+    """A reel with its video nested; the video is required on create."""
+
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+    video = VideoSerializer()
+    tags = SlugListField()
+    portfolio = serializers.PrimaryKeyRelatedField(
+        queryset=Portfolio.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Reel
+        fields = [
+            "id",
+            "creator",
+            "portfolio",
+            "title",
+            "description",
+            "tags",
+            "video",
+            "moderation",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "creator",
+            "moderation",
+            "rejection_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ReelUpdateSerializer(ReelSerializer):
+    video = VideoSerializer(partial=True, required=False)
+
+
+class PartnerApplicationSerializer(serializers.ModelSerializer):
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+    links = serializers.ListField(child=HttpsURLField(), max_length=10, required=False)
+    statement = serializers.CharField(max_length=4000)
+
+    class Meta:
+        model = PartnerApplication
+        fields = [
+            "id",
+            "creator",
+            "statement",
+            "links",
+            "status",
+            "reason",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = ["id", "creator", "status", "reason", "created_at", "decided_at"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class TierSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(choices=["standard", "partner", "elite"])

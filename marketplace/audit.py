@@ -1,0 +1,77 @@
+"""Writing the audit trail and notifications; called by services inside their transaction."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from .errors import InvalidTransition
+from .models import AuditLog, Notification, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    verb: str,
+    obj: models.Model,
+    before: str = "",
+    after: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Append one audit row for `obj`; the caller's transaction makes it atomic with the change."""
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        verb=verb,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        data=data or {},
+    )
+
+
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    allowed: Mapping[str, Iterable[str]],
+    actor: User | None,
+    verb: str,
+    field: str = "status",
+    extra_fields: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
+) -> models.Model:
+    """Move `obj.<field>` to `to` if the table allows it, save and audit; else InvalidTransition."""
+    current = getattr(obj, field)
+    if to not in allowed.get(current, ()):
+        raise InvalidTransition(obj._meta.verbose_name, current, verb)
+    setattr(obj, field, to)
+    update_fields = [field, *extra_fields]
+    if hasattr(obj, "updated_at"):
+        update_fields.append("updated_at")
+    obj.save(update_fields=update_fields)
+    audit_record(actor=actor, verb=verb, obj=obj, before=current, after=to, data=data)
+    return obj
+
+
+def notify(
+    users: Iterable[User], *, kind: str, message: str, obj: models.Model | None = None
+) -> None:
+    """Write one notification per user (deduplicated) about `obj`."""
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                user=user,
+                kind=kind,
+                message=message[:300],
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+            )
+        )
+    Notification.objects.bulk_create(rows)

@@ -1,0 +1,64 @@
+"""One JSON error shape for every 4xx/5xx: {"error": {"code", "message", "fields"?, ...}}."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+def _first_message(detail: Any) -> str:
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            return f"{key}: {_first_message(value)}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Translate domain, validation and framework errors into the shared JSON error body."""
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        if exc.field:
+            body["fields"] = {exc.field: [exc.message]}
+        body.update(exc.extra)
+        return Response({"error": body}, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity error answered as 409: %s", exc)
+        return Response(
+            {"error": {"code": "conflict", "message": "conflicts with an existing record"}},
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {
+            "error": {"code": "invalid", "message": _first_message(detail), "fields": detail}
+        }
+    else:
+        code = getattr(exc, "default_code", "error")
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        if isinstance(codes, str):
+            code = codes
+        response.data = {"error": {"code": code, "message": _first_message(response.data)}}
+    return response

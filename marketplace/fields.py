@@ -1,0 +1,46 @@
+"""Small shared pieces for models and filters: slug lists stored as JSON."""
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.text import slugify
+
+
+def normalise_slugs(values: Iterable[str], *, max_items: int = 30) -> list[str]:
+    """Lower-case slugs, deduplicated, order kept; empty items dropped."""
+    out: list[str] = []
+    for value in values:
+        slug = slugify(str(value))[:50]
+        if slug and slug not in out:
+            out.append(slug)
+    return out[:max_items]
+
+
+def json_list_contains(field: str, value: str) -> Q:
+    """Q for "the JSON list in `field` holds `value`": GIN-indexed @> on PostgreSQL.
+
+    SQLite has no JSON containment, so there it matches the quoted item in the JSON text,
+    which is exact for slug lists (slugs contain no quotes).
+    """
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": f'"{value}"'})
+
+
+def gin_index_operation(table: str, column: str) -> tuple:
+    """Migration helpers creating a jsonb GIN index on PostgreSQL only (a no-op elsewhere)."""
+    name = f"{table}_{column}_gin"[:63]
+
+    def forwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+                f'USING gin ("{column}" jsonb_path_ops)'
+            )
+
+    def backwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return forwards, backwards

@@ -1,0 +1,70 @@
+"""Serve the API for local use: the Stripe sandbox and the periodic jobs run in process when no
+Stripe key or broker is configured, then Django's development server."""
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+logger = logging.getLogger(__name__)
+
+
+def _periodic_jobs(interval: float) -> None:
+    """Run the beat schedule's jobs in a loop (they are safe to run twice)."""
+    from marketplace.jobs import run_periodic_jobs
+
+    while True:
+        time.sleep(interval)
+        try:
+            run_periodic_jobs()
+        except Exception:  # noqa: BLE001 - a failing job must not stop the loop
+            logger.exception("periodic jobs failed")
+
+
+class Command(BaseCommand):
+    help = "Serve the API; starts the Stripe sandbox and in-process jobs when needed."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--sandbox-port", type=int, default=12111)
+        parser.add_argument("--jobs-interval", type=float, default=60.0)
+
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        sandbox_port: int,
+        jobs_interval: float,
+        **options: Any,
+    ) -> None:
+        if not settings.STRIPE_SECRET_KEY:
+            from payments.sandbox.testing import start_sandbox
+
+            sandbox = start_sandbox(host="127.0.0.1", port=sandbox_port)
+            settings.STRIPE_SECRET_KEY = "sk_test_sandbox"
+            settings.STRIPE_API_BASE = sandbox.url
+            settings.STRIPE_WEBHOOK_SECRET = settings.STRIPE_WEBHOOK_SECRET or "whsec_sandbox"
+            settings.STRIPE_CONNECT_WEBHOOK_SECRET = (
+                settings.STRIPE_CONNECT_WEBHOOK_SECRET or "whsec_sandbox_connect"
+            )
+            base = f"http://{host}:{port}/api/v1/payments/webhooks"
+            sandbox.set_webhooks(
+                platform={"url": f"{base}/stripe/", "secret": settings.STRIPE_WEBHOOK_SECRET},
+                connect={
+                    "url": f"{base}/stripe-connect/",
+                    "secret": settings.STRIPE_CONNECT_WEBHOOK_SECRET,
+                },
+            )
+            self.stdout.write(f"  Stripe   local sandbox at {sandbox.url} (no STRIPE_SECRET_KEY)")
+        if not settings.CELERY_BROKER_URL:
+            threading.Thread(target=_periodic_jobs, args=(jobs_interval,), daemon=True).start()
+            self.stdout.write(
+                f"  Jobs     in process every {jobs_interval}s (no CELERY_BROKER_URL)"
+            )
+        call_command("runserver", f"{host}:{port}", use_reloader=False)

@@ -1,0 +1,34 @@
+"""Shared input fields."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from .fields import normalise_slugs
+
+
+class HttpsURLField(serializers.URLField):
+    """An https URL of at most 500 characters; we store it and never fetch it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if not value.lower().startswith("https://"):
+            raise serializers.ValidationError("must be an https:// URL")
+        return value
+
+
+class SlugListField(serializers.ListField):
+    """A list of tags or names, normalised to lower-case slugs."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("child", serializers.CharField(max_length=50))
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        return normalise_slugs(super().to_internal_value(data))

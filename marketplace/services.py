@@ -1,0 +1,47 @@
+"""Account writes: registration."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from campaigns.services import brand_create
+from creators.services import creator_profile_create
+from marketplace.errors import InvalidInput
+
+from .models import User
+
+
+@transaction.atomic
+def user_register(
+    *,
+    email: str,
+    password: str,
+    role: str,
+    handle: str = "",
+    brand_name: str = "",
+    full_name: str = "",
+) -> User:
+    """Create a user as a creator (with a profile under `handle`) or a brand owner.
+
+    The email must be free and the password pass Django's validators.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise InvalidInput("a user with this email already exists", field="email")
+    candidate = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    if role == "creator":
+        if not handle:
+            raise InvalidInput("a handle is required for creators", field="handle")
+        creator_profile_create(user=user, handle=handle, display_name=full_name)
+    elif role == "brand":
+        if not brand_name:
+            raise InvalidInput("a brand name is required for brands", field="brand_name")
+        brand_create(actor=user, name=brand_name)
+    else:
+        raise InvalidInput("role must be creator or brand", field="role")
+    return user

@@ -1,0 +1,36 @@
+"""Production settings: refuse to start without the secrets and a real database."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool, env_list
+
+for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production")
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-"):
+    raise ImproperlyConfigured("SECRET_KEY must be a long random value in production")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+DEBUG = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    raise ImproperlyConfigured("production needs a PostgreSQL DATABASE_URL, not SQLite")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", False)
+if not STRIPE_SECRET_KEY:  # noqa: F405
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY must be set in production")

@@ -1,0 +1,20 @@
+"""Test settings: fast hashing, in-process tasks, no pool (threads open their own connections)."""
+
+import os
+
+os.environ.setdefault("DATABASE_POOL", "0")
+
+from .base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = ""
+DEBUG = False
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"auth": "10000/min", "writes": "10000/min"},
+}
+STRIPE_SECRET_KEY = "sk_test_sandbox"
+STRIPE_WEBHOOK_SECRET = "whsec_test_platform"
+STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_test_connect"
+STRIPE_TEST_MODE = True

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import apis
+
+router = SimpleRouter()
+router.register("notifications", apis.NotificationViewSet, basename="notification")
+
+api_v1 = [
+    path("auth/register/", apis.RegisterView.as_view(), name="auth-register"),
+    path("auth/token/", apis.TokenView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", apis.RefreshView.as_view(), name="auth-token-refresh"),
+    path("me/", apis.MeView.as_view(), name="me"),
+    path("", include("creators.urls")),
+    path("", include("campaigns.urls")),
+    path("", include("payments.urls")),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("healthz/", apis.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Reelmatch administration"
+admin.site.site_title = "Reelmatch admin"

@@ -1,0 +1,89 @@
+"""Shared fixtures: API clients per role, factories, and the PostgreSQL-only marker."""
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked `postgres` when the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL (row locks and real concurrency); set DATABASE_URL to run it"
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[..., APIClient]:
+    """Build an API client authenticated as `user` with a JWT bearer token."""
+
+    def make(user) -> APIClient:  # type: ignore[no-untyped-def]
+        client = APIClient()
+        if user is not None:
+            token = RefreshToken.for_user(user).access_token
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def creator_factory() -> type[factories.CreatorFactory]:
+    return factories.CreatorFactory
+
+
+@pytest.fixture
+def reel_factory() -> type[factories.ReelFactory]:
+    return factories.ReelFactory
+
+
+@pytest.fixture
+def portfolio_factory() -> type[factories.PortfolioFactory]:
+    return factories.PortfolioFactory
+
+
+@pytest.fixture
+def user_factory() -> type[factories.UserFactory]:
+    return factories.UserFactory
+
+
+@pytest.fixture
+def brand_factory() -> type[factories.BrandFactory]:
+    return factories.BrandFactory
+
+
+@pytest.fixture
+def membership_factory() -> type[factories.MembershipFactory]:
+    return factories.MembershipFactory
+
+
+@pytest.fixture
+def brief_factory() -> type[factories.BriefFactory]:
+    return factories.BriefFactory
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    return factories.UserFactory(is_staff=True, is_superuser=True, email="staff@example.com")
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,134 @@
+import pytest
+
+from campaigns.models import BrandMembership
+from creators.models import CreatorProfile
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = "/api/v1/auth/register/"
+
+
+def register(api, **overrides):  # type: ignore[no-untyped-def]
+    body = {
+        "email": "ana@example.com",
+        "password": "Kling-Dreams-42",
+        "role": "creator",
+        "handle": "ana",
+    }
+    body.update(overrides)
+    body = {k: v for k, v in body.items() if v is not None}
+    return api.post(REGISTER, body, format="json")
+
+
+def test_register_creator_returns_tokens_and_creates_profile(api):
+    response = register(api)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["user"]["email"] == "ana@example.com"
+    assert body["user"]["creator_handle"] == "ana"
+    assert body["access"] and body["refresh"]
+    assert CreatorProfile.objects.get(handle="ana").user.email == "ana@example.com"
+
+
+def test_register_brand_creates_brand_with_owner(api):
+    response = register(
+        api, role="brand", handle=None, brand_name="Neon Studios", email="b@example.com"
+    )
+    assert response.status_code == 201
+    membership = BrandMembership.objects.get(user__email="b@example.com")
+    assert membership.role == "owner"
+    assert membership.brand.name == "Neon Studios"
+    assert response.json()["user"]["brands"][0]["name"] == "Neon Studios"
+
+
+def test_token_refresh_and_me(api):
+    register(api)
+    token = api.post(
+        "/api/v1/auth/token/",
+        {"email": "ana@example.com", "password": "Kling-Dreams-42"},
+        format="json",
+    )
+    assert token.status_code == 200
+    refreshed = api.post(
+        "/api/v1/auth/token/refresh/", {"refresh": token.json()["refresh"]}, format="json"
+    )
+    assert refreshed.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {refreshed.json()['access']}")
+    me = api.get("/api/v1/me/")
+    assert me.status_code == 200
+    assert me.json()["email"] == "ana@example.com"
+
+
+def test_wrong_password_is_401(api):
+    register(api)
+    response = api.post(
+        "/api/v1/auth/token/", {"email": "ana@example.com", "password": "nope"}, format="json"
+    )
+    assert response.status_code == 401
+    assert "error" in response.json()
+
+
+def test_me_requires_auth(api):
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_taken_email_is_400_naming_email(api):
+    register(api)
+    response = register(api, handle="other")
+    assert response.status_code == 400
+    assert "email" in response.json()["error"]["fields"]
+
+
+def test_taken_handle_is_400_naming_handle(api):
+    register(api)
+    response = register(api, email="other@example.com")
+    assert response.status_code == 400
+    assert "handle" in response.json()["error"]["fields"]
+
+
+def test_weak_password_is_400_naming_password(api):
+    response = register(api, password="123")
+    assert response.status_code == 400
+    assert "password" in response.json()["error"]["fields"]
+    assert not CreatorProfile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"role": "admin"}, "role"),
+        ({"handle": None}, "handle"),
+        ({"role": "brand", "brand_name": ""}, "brand_name"),
+        ({"email": "not-an-email"}, "email"),
+    ],
+)
+def test_register_bad_input_names_the_field(api, overrides, field):
+    overrides = {k: v for k, v in overrides.items()}
+    body = {
+        "email": "ana@example.com",
+        "password": "Kling-Dreams-42",
+        "role": "creator",
+        "handle": "ana",
+        **overrides,
+    }
+    body = {k: v for k, v in body.items() if v is not None}
+    response = api.post(REGISTER, body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+def test_healthz_reports_database(api):
+    response = api.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_schema_and_docs_are_served(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/v1/reels/" in schema.json()["paths"]
+    docs = api.get("/api/docs/")
+    assert docs.status_code == 200
+    # The Swagger UI assets come from the sidecar package, not a CDN.
+    assert b"cdn.jsdelivr" not in docs.content
+    assert b"drf_spectacular_sidecar" in docs.content
