@@ -1,5 +1,4 @@
-from rest_framework.routers import SimpleRouter
+from .apis import router
+from .matching_apis import urlpatterns as matching_urlpatterns
 
-router = SimpleRouter()
-
-urlpatterns = router.urls
+urlpatterns = [*matching_urlpatterns, *router.urls]

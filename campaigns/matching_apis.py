@@ -1,0 +1,3 @@
+"""Matching endpoints (built by the matching issue)."""
+
+urlpatterns: list = []
