@@ -1,7 +1,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
 
-from marketplace.fields import json_list_contains, normalise_slugs
+from marketplace.fields import json_list_contains, normalise_model_names, normalise_slugs
 
 from .models import CreatorProfile, GenerationMode, Moderation, Provider, Reel, Tier
 from .selectors import creator_has_model
@@ -9,6 +10,13 @@ from .selectors import creator_has_model
 
 def _csv(value: str) -> list[str]:
     return normalise_slugs(value.split(","))
+
+
+def _model_csv(value: str) -> list[str]:
+    try:
+        return normalise_model_names(v for v in value.split(",") if v.strip())
+    except ValueError as exc:
+        raise ValidationError({"models": [str(exc)]}) from exc
 
 
 class CreatorFilter(django_filters.FilterSet):
@@ -40,7 +48,7 @@ class CreatorFilter(django_filters.FilterSet):
         return qs
 
     def filter_models(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        models = _csv(value)
+        models = _model_csv(value)
         return qs.filter(creator_has_model(models)) if models else qs
 
     def filter_country(self, qs: QuerySet, name: str, value: str) -> QuerySet:

@@ -124,7 +124,7 @@ class GeneratedVideo(models.Model):
     """A video a creator generated with an AI model; we store its link, never the file."""
 
     provider = models.CharField(max_length=10, choices=Provider.choices)
-    model = models.SlugField(max_length=60, help_text="model and version, such as kling-2.1-pro")
+    model = models.CharField(max_length=60, help_text="model and version, such as kling-2.1-pro")
     video_url = models.URLField(max_length=500)
     thumbnail_url = models.URLField(max_length=500, blank=True)
     prompt = models.TextField(blank=True, max_length=4000)
@@ -250,7 +250,7 @@ class CreatorSkill(models.Model):
     """
 
     creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="skills")
-    model = models.SlugField(max_length=60)
+    model = models.CharField(max_length=60)
     provider = models.CharField(max_length=10, choices=Provider.choices)
     reel_count = models.PositiveIntegerField(default=0)
     total_seconds = models.PositiveBigIntegerField(default=0)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from marketplace.serializers import HttpsURLField, SlugListField
+from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField
 
 from .models import (
     CreatorProfile,
@@ -105,7 +105,7 @@ class VideoSerializer(serializers.ModelSerializer):
 
     provider = serializers.ChoiceField(choices=Provider.choices)
     mode = serializers.ChoiceField(choices=GenerationMode.choices, required=False)
-    model = serializers.SlugField(max_length=60)
+    model = ModelNameField()
     video_url = HttpsURLField()
     thumbnail_url = HttpsURLField(required=False, allow_blank=True)
     duration_s = serializers.IntegerField(min_value=1, max_value=600)
@@ -133,9 +133,6 @@ class VideoSerializer(serializers.ModelSerializer):
             "provider_task_id",
             "generated_at",
         ]
-
-    def validate_model(self, value: str) -> str:
-        return value.lower()
 
 
 class PortfolioSerializer(serializers.ModelSerializer):

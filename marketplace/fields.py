@@ -1,5 +1,6 @@
 """Small shared pieces for models and filters: slug lists stored as JSON."""
 
+import re
 from collections.abc import Iterable
 
 from django.db import connection
@@ -14,6 +15,30 @@ def normalise_slugs(values: Iterable[str], *, max_items: int = 30) -> list[str]:
         slug = slugify(str(value))[:50]
         if slug and slug not in out:
             out.append(slug)
+    return out[:max_items]
+
+
+MODEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
+
+
+def normalise_model_name(value: str) -> str:
+    """A generation model's name, such as ``kling-2.1-pro``: lower case, spaces as hyphens.
+
+    Raises ValueError when what is left is not a model name (letters, digits, ``.``, ``_``, ``-``).
+    """
+    name = "-".join(str(value).strip().lower().split())
+    if not MODEL_NAME_RE.match(name):
+        raise ValueError(f"{value!r} is not a model name such as kling-2.1-pro")
+    return name
+
+
+def normalise_model_names(values: Iterable[str], *, max_items: int = 20) -> list[str]:
+    """Model names normalised with `normalise_model_name`, deduplicated, order kept."""
+    out: list[str] = []
+    for value in values:
+        name = normalise_model_name(value)
+        if name not in out:
+            out.append(name)
     return out[:max_items]
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from .fields import normalise_slugs
+from .fields import normalise_model_name, normalise_slugs
 
 
 class HttpsURLField(serializers.URLField):
@@ -32,3 +32,30 @@ class SlugListField(serializers.ListField):
 
     def to_internal_value(self, data: Any) -> list[str]:
         return normalise_slugs(super().to_internal_value(data))
+
+
+class ModelNameField(serializers.CharField):
+    """A generation model name such as ``kling-2.1-pro``, normalised to lower case."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 60)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return normalise_model_name(super().to_internal_value(data))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ModelNameListField(serializers.ListField):
+    """A list of generation model names, normalised and deduplicated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("child", ModelNameField())
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        return list(dict.fromkeys(super().to_internal_value(data)))
