@@ -1,5 +1,422 @@
-"""Brand, IP, brief, invitation and bid endpoints (built by the campaigns issue)."""
+"""Brand, IP, brief, invitation and bid endpoints: validate, call one service or selector, answer.
 
+Objects come from the `*_visible_to(user)` selectors, so another tenant's private object is 404;
+the services answer 403 where the object is visible but the act is not allowed.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from marketplace.errors import InvalidInput
+from marketplace.permissions import IsStaff
+
+from . import selectors, services
+from .contract_apis import ContractViewSet
+from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
+from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
+from .serializers import (
+    BidAcceptSerializer,
+    BidCreateSerializer,
+    BidSerializer,
+    BrandSerializer,
+    BriefSerializer,
+    BriefUpdateSerializer,
+    BriefWriteSerializer,
+    ContractSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    IPAssetSerializer,
+    IPAssetUpdateSerializer,
+    MemberAddSerializer,
+    MemberSerializer,
+    OptionalReasonSerializer,
+    RejectionSerializer,
+)
+
+BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+BRAND_ID = OpenApiParameter("brand_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def _fake(view: Any) -> bool:
+    """True while drf-spectacular inspects the view (no request user or URL kwargs)."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+# Brands -----------------------------------------------------------------------------------
+
+
+class BrandViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
+    owners edit it."""
+
+    serializer_class = BrandSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["verified"]
+    search_fields = ["name", "slug", "description"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["id"]
+
+    def get_queryset(self) -> QuerySet[Brand]:
+        return selectors.brands_visible_to(self.request.user)
+
+    def perform_create(self, serializer: BrandSerializer) -> None:
+        brand = services.brand_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=brand.pk)
+
+    def perform_update(self, serializer: BrandSerializer) -> None:
+        brand = services.brand_update(
+            actor=self.request.user, brand=serializer.instance, data=serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=brand.pk)
+
+
+@extend_schema(parameters=[BRAND_ID])
+class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A brand's members: every member reads the list; owners add (by email) and remove."""
+
+    serializer_class = MemberSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "user_id"
+    lookup_value_regex = r"\d+"
+    search_fields = ["user__email", "user__full_name"]
+    ordering_fields = ["created_at"]
+    ordering = ["id"]
+
+    def _brand(self) -> Brand:
+        return get_object_or_404(
+            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
+        )
+
+    def get_queryset(self) -> QuerySet[BrandMembership]:
+        if _fake(self):
+            return BrandMembership.objects.none()
+        return selectors.brand_members(self._brand())
+
+    @extend_schema(request=MemberAddSerializer, responses={201: MemberSerializer})
+    def create(self, request: Request, brand_id: str) -> Response:
+        brand = self._brand()
+        data = MemberAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.brand_member_add(
+            actor=request.user, brand=brand, **data.validated_data
+        )
+        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[USER_ID], responses={204: None})
+    def destroy(self, request: Request, brand_id: str, user_id: str) -> Response:
+        brand = self._brand()
+        membership = get_object_or_404(selectors.brand_members(brand), user_id=user_id)
+        services.brand_member_remove(actor=request.user, brand=brand, user=membership.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# IP assets --------------------------------------------------------------------------------
+
+
+class IPAssetViewSet(viewsets.ModelViewSet):
+    """IP assets of your brands, with their default licence terms; members manage them."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = IPAssetFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["id"]
+
+    def get_serializer_class(self) -> type[IPAssetSerializer]:
+        if self.action in {"update", "partial_update"}:
+            return IPAssetUpdateSerializer
+        return IPAssetSerializer
+
+    def get_queryset(self) -> QuerySet[IPAsset]:
+        return selectors.ips_visible_to(self.request.user)
+
+    def perform_create(self, serializer: IPAssetSerializer) -> None:
+        serializer.instance = services.ip_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: IPAssetSerializer) -> None:
+        serializer.instance = services.ip_update(
+            actor=self.request.user, ip=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: IPAsset) -> None:
+        services.ip_delete(actor=self.request.user, ip=instance)
+
+
+# Briefs -----------------------------------------------------------------------------------
+
+
+class BriefViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Briefs: open public ones for everyone, invited ones for creators, all of your brands'
+    briefs for their members. Members draft, edit (draft or rejected), submit, close and cancel;
+    staff approve or reject."""
+
+    serializer_class = BriefSerializer
+    lookup_value_regex = r"\d+"
+    filterset_class = BriefFilter
+    search_fields = ["title", "description", "brand__name"]
+    ordering_fields = [
+        "created_at",
+        "bid_deadline",
+        "delivery_deadline",
+        "budget_min",
+        "budget_max",
+        "total_seconds",
+        "title",
+    ]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[Brief]:
+        return selectors.briefs_visible_to(self.request.user)
+
+    def _answer(self, brief: Brief, code: int = status.HTTP_200_OK) -> Response:
+        brief = selectors.briefs_visible_to(self.request.user).get(pk=brief.pk)
+        return Response(BriefSerializer(brief).data, status=code)
+
+    @extend_schema(request=BriefWriteSerializer, responses={201: BriefSerializer})
+    def create(self, request: Request) -> Response:
+        data = BriefWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        brand = fields.pop("brand", None)
+        if brand is None:
+            mine = list(selectors.brands_visible_to(request.user).filter(my_role__isnull=False))
+            if len(mine) != 1:
+                raise InvalidInput("name the brand this brief is for", field="brand")
+            brand = mine[0]
+        brief = services.brief_create(actor=request.user, brand=brand, **fields)
+        return self._answer(brief, status.HTTP_201_CREATED)
+
+    @extend_schema(request=BriefUpdateSerializer, responses=BriefSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        brief = self.get_object()
+        data = BriefUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        brief = services.brief_update(actor=request.user, brief=brief, data=data.validated_data)
+        return self._answer(brief)
+
+    @extend_schema(request=None, responses=BriefSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def submit(self, request: Request, pk: str) -> Response:
+        brief = services.brief_submit(actor=request.user, brief=self.get_object())
+        return self._answer(brief)
+
+    @extend_schema(request=None, responses=BriefSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    def approve(self, request: Request, pk: str) -> Response:
+        brief = services.brief_approve(actor=request.user, brief=self.get_object())
+        return self._answer(brief)
+
+    @extend_schema(request=RejectionSerializer, responses=BriefSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    def reject(self, request: Request, pk: str) -> Response:
+        brief = self.get_object()
+        data = RejectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        brief = services.brief_reject(
+            actor=request.user, brief=brief, reason=data.validated_data["reason"]
+        )
+        return self._answer(brief)
+
+    @extend_schema(request=None, responses=BriefSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def close(self, request: Request, pk: str) -> Response:
+        brief = services.brief_close(actor=request.user, brief=self.get_object())
+        return self._answer(brief)
+
+    @extend_schema(request=None, responses=BriefSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def cancel(self, request: Request, pk: str) -> Response:
+        brief = services.brief_cancel(actor=request.user, brief=self.get_object())
+        return self._answer(brief)
+
+
+class _BriefChildMixin:
+    """For endpoints under /briefs/{brief_id}/: the brief must be visible to the caller."""
+
+    request: Request
+    kwargs: dict[str, Any]
+
+    def brief(self) -> Brief:
+        return get_object_or_404(
+            selectors.briefs_visible_to(self.request.user), pk=self.kwargs["brief_id"]
+        )
+
+
+@extend_schema(parameters=[BRIEF_ID])
+class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invitations to a brief: its brand's members invite creators by handle and see them all;
+    an invited creator sees their own."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = InvitationFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        if _fake(self):
+            return Invitation.objects.none()
+        return selectors.invitations_visible_to(self.request.user).filter(brief=self.brief())
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def create(self, request: Request, brief_id: str) -> Response:
+        brief = self.brief()
+        data = InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.invitation_create(
+            actor=request.user, brief=brief, **data.validated_data
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Invitations you received (as a creator) or sent (as a brand member); creators decline."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = InvitationFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return selectors.invitations_visible_to(self.request.user)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        invitation = services.invitation_decline(actor=request.user, invitation=self.get_object())
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(InvitationSerializer(invitation).data)
+
+
+# Bids -------------------------------------------------------------------------------------
+
+
+def _bid_answer(user: Any, bid: Bid, code: int = status.HTTP_200_OK) -> Response:
+    bid = selectors.bids_visible_to(user).get(pk=bid.pk)
+    return Response(BidSerializer(bid).data, status=code)
+
+
+@extend_schema(parameters=[BRIEF_ID])
+class BriefBidViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Bids on a brief: creators bid here and see their own; brand members see them all."""
+
+    serializer_class = BidSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = BidFilter
+    search_fields = ["pitch", "creator__handle"]
+    ordering_fields = ["created_at", "amount"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[Bid]:
+        if _fake(self):
+            return Bid.objects.none()
+        return selectors.bids_visible_to(self.request.user).filter(brief=self.brief())
+
+    @extend_schema(request=BidCreateSerializer, responses={201: BidSerializer})
+    def create(self, request: Request, brief_id: str) -> Response:
+        brief = self.brief()
+        data = BidCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bid = services.bid_create(actor=request.user, brief=brief, **data.validated_data)
+        return _bid_answer(request.user, bid, status.HTTP_201_CREATED)
+
+
+class BidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your bids (as a creator) and the bids on your brands' briefs (as a member).
+
+    Creators edit and withdraw their own; brand members shortlist, reject and accept.
+    """
+
+    serializer_class = BidSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = BidFilter
+    search_fields = ["pitch", "creator__handle", "brief__title"]
+    ordering_fields = ["created_at", "amount"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[Bid]:
+        return selectors.bids_visible_to(self.request.user)
+
+    @extend_schema(request=BidCreateSerializer, responses=BidSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        bid = self.get_object()
+        data = BidCreateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        bid = services.bid_update(actor=request.user, bid=bid, data=data.validated_data)
+        return _bid_answer(request.user, bid)
+
+    @extend_schema(request=None, responses=BidSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        bid = services.bid_withdraw(actor=request.user, bid=self.get_object())
+        return _bid_answer(request.user, bid)
+
+    @extend_schema(request=None, responses=BidSerializer)
+    @action(detail=True, methods=["post"])
+    def shortlist(self, request: Request, pk: str) -> Response:
+        bid = services.bid_shortlist(actor=request.user, bid=self.get_object())
+        return _bid_answer(request.user, bid)
+
+    @extend_schema(request=OptionalReasonSerializer, responses=BidSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        bid = self.get_object()
+        data = OptionalReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        bid = services.bid_reject(
+            actor=request.user, bid=bid, reason=data.validated_data.get("reason", "")
+        )
+        return _bid_answer(request.user, bid)
+
+    @extend_schema(request=None, responses=BidAcceptSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        contract = services.bid_accept(actor=request.user, bid=self.get_object())
+        bid = selectors.bids_visible_to(request.user).get(pk=contract.bid_id)
+        contract = selectors.contracts_visible_to(request.user).get(pk=contract.pk)
+        body = {
+            "bid": BidSerializer(bid).data,
+            "contract": ContractSerializer(contract).data,
+        }
+        return Response(body)
+
+
 router = SimpleRouter()
+router.register("brands", BrandViewSet, basename="brand")
+router.register(r"brands/(?P<brand_id>\d+)/members", BrandMemberViewSet, basename="brand-member")
+router.register("ips", IPAssetViewSet, basename="ip")
+router.register("briefs", BriefViewSet, basename="brief")
+router.register(
+    r"briefs/(?P<brief_id>\d+)/invitations", BriefInvitationViewSet, basename="brief-invitation"
+)
+router.register(r"briefs/(?P<brief_id>\d+)/bids", BriefBidViewSet, basename="brief-bid")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("bids", BidViewSet, basename="bid")
+router.register("contracts", ContractViewSet, basename="contract")

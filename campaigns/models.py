@@ -85,6 +85,25 @@ class Visibility(models.TextChoices):
     INVITE_ONLY = "invite_only", "Invite only"
 
 
+class AspectRatio(models.TextChoices):
+    VERTICAL = "9:16", "9:16"
+    LANDSCAPE = "16:9", "16:9"
+    SQUARE = "1:1", "1:1"
+    PORTRAIT = "4:5", "4:5"
+
+
+class VideoResolution(models.TextChoices):
+    HD = "720p", "720p"
+    FULL_HD = "1080p", "1080p"
+    UHD = "4k", "4k"
+
+
+# Bounds of one deliverable item ({count, duration_s, aspect_ratio, resolution}) of a brief.
+DELIVERABLE_COUNT_RANGE = (1, 50)
+DELIVERABLE_DURATION_RANGE = (1, 600)
+MAX_DELIVERABLE_ITEMS = 20
+
+
 class Brief(models.Model):
     """A brand's request for video work that creators bid on."""
 
@@ -168,6 +187,8 @@ class InvitationStatus(models.TextChoices):
 
 class Invitation(models.Model):
     """A brand's invitation of one creator to a brief; it lets them see and bid on it."""
+
+    ALLOWED = {InvitationStatus.PENDING: {InvitationStatus.DECLINED}}
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="invitations")
     creator = models.ForeignKey(

@@ -264,3 +264,41 @@ class CreatorSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_id}: {self.model} x{self.reel_count}"
+
+
+class ReviewerRole(models.TextChoices):
+    BRAND = "brand", "Brand reviews the creator"
+    CREATOR = "creator", "Creator reviews the brand"
+
+
+class Review(models.Model):
+    """One party's rating of the other after a contract ends; one per party per contract."""
+
+    contract = models.ForeignKey(
+        "campaigns.Contract", on_delete=models.CASCADE, related_name="reviews"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_role = models.CharField(max_length=10, choices=ReviewerRole.choices)
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="reviews")
+    brand = models.ForeignKey("campaigns.Brand", on_delete=models.CASCADE, related_name="reviews")
+    stars = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(blank=True, max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "author_role"], name="one_review_per_party_per_contract"
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="review_stars_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}★ on contract {self.contract_id} by the {self.author_role}"

@@ -1,5 +1,16 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter()
+from . import apis
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("payments/onboarding/", apis.OnboardingView.as_view(), name="payments-onboarding"),
+    path("payments/account/", apis.AccountView.as_view(), name="payments-account"),
+    path("payments/earnings/", apis.EarningsView.as_view(), name="payments-earnings"),
+    path("payments/payouts/", apis.PayoutsView.as_view(), name="payments-payouts"),
+    path("payments/webhooks/stripe/", apis.StripeWebhookView.as_view(), name="stripe-webhook"),
+    path(
+        "payments/webhooks/stripe-connect/",
+        apis.StripeConnectWebhookView.as_view(),
+        name="stripe-connect-webhook",
+    ),
+]

@@ -87,3 +87,28 @@ def staff(db):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def ip_factory() -> type[factories.IPAssetFactory]:
+    return factories.IPAssetFactory
+
+
+@pytest.fixture
+def invitation_factory() -> type[factories.InvitationFactory]:
+    return factories.InvitationFactory
+
+
+@pytest.fixture
+def bid_factory() -> type[factories.BidFactory]:
+    return factories.BidFactory
+
+
+@pytest.fixture
+def member_of(membership_factory):  # type: ignore[no-untyped-def]
+    """A user who is a member (owner by default) of `brand`."""
+
+    def make(brand, role: str = "owner"):  # type: ignore[no-untyped-def]
+        return membership_factory(brand=brand, role=role).user
+
+    return make

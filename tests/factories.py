@@ -106,3 +106,35 @@ class BriefFactory(factory.django.DjangoModelFactory):
     bid_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     delivery_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=21))
     status = BriefStatus.OPEN
+
+
+class IPAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.IPAsset"
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"IP {n}")
+    territories = factory.LazyFunction(lambda: ["US"])
+    channels = factory.LazyFunction(lambda: ["social"])
+    term_months = 12
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "campaigns.Invitation"
+
+    brief = factory.SubFactory(BriefFactory)
+    creator = factory.SubFactory(CreatorFactory)
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    """A submitted bid in the brief's currency."""
+
+    class Meta:
+        model = "campaigns.Bid"
+
+    brief = factory.SubFactory(BriefFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    amount = 60_000
+    currency = factory.LazyAttribute(lambda o: o.brief.currency)
+    pitch = "I can do this."

@@ -170,7 +170,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
     "auto-approve-deliveries": {
-        "task": "campaigns.tasks.auto_approve_deliveries",
+        "task": "payments.tasks.auto_approve_deliveries",
         "schedule": 300.0,
     },
     "release-waiting-payouts": {
@@ -212,3 +212,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Matching and generation cost (issue 5).
+# Decimal places of each currency's minor unit (ISO 4217); JPY amounts are whole yen.
+CURRENCY_EXPONENTS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0, "CNY": 2}
+# Recency factor: 1 when last active within the first window (days), 0.5 within the second.
+MATCH_RECENCY_DAYS = (30, 90)
+# What generating one second of video costs with a model: a price in major units of `currency`,
+# as a decimal string (never a float). Sources: Kling 2.1 at ¥0.7/s; the Kling API at about
+# $0.084/s (standard) and $0.112/s (pro).
+GENERATION_COST_PER_SECOND = {
+    "kling-2.1": {"currency": "CNY", "per_second": "0.7"},
+    "kling-2.1-std": {"currency": "USD", "per_second": "0.084"},
+    "kling-2.1-pro": {"currency": "USD", "per_second": "0.112"},
+}
+# How many generations it takes on average to get one usable take.
+EXPECTED_REROLLS = int(os.environ.get("EXPECTED_REROLLS", "4"))

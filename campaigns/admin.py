@@ -1,0 +1,161 @@
+"""Brands, IP, the brief moderation queue, and read-only bids, invitations and contracts.
+
+Moderation actions call the same services as the API.
+"""
+
+from django.contrib import admin
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from marketplace.admin import ReadOnlyAdmin
+from marketplace.admin_tools import ReasonActionForm, run_service_action
+
+from . import services
+from .models import (
+    Bid,
+    Brand,
+    BrandMembership,
+    Brief,
+    BriefStatus,
+    Contract,
+    Invitation,
+    IPAsset,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = BrandMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "verified", "created_at"]
+    list_filter = ["verified"]
+    search_fields = ["name", "slug", "memberships__user__email"]
+    readonly_fields = ["created_at"]
+    inlines = [MembershipInline]
+
+
+@admin.register(BrandMembership)
+class BrandMembershipAdmin(admin.ModelAdmin):
+    list_display = ["brand", "user", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["brand__name", "user__email"]
+    list_select_related = ["brand", "user"]
+    autocomplete_fields = ["brand", "user"]
+
+
+@admin.register(IPAsset)
+class IPAssetAdmin(admin.ModelAdmin):
+    list_display = ["name", "brand", "exclusive", "term_months", "created_at"]
+    list_filter = ["exclusive"]
+    search_fields = ["name", "description", "brand__name"]
+    list_select_related = ["brand"]
+    autocomplete_fields = ["brand"]
+
+
+@admin.register(Brief)
+class BriefAdmin(admin.ModelAdmin):
+    """The moderation queue: briefs in review first, oldest submission first."""
+
+    list_display = [
+        "title",
+        "brand",
+        "status",
+        "visibility",
+        "min_tier",
+        "budget",
+        "slots",
+        "bid_deadline",
+        "submitted_at",
+    ]
+    list_filter = ["status", "visibility", "min_tier", "currency"]
+    search_fields = ["title", "description", "brand__name"]
+    list_select_related = ["brand"]
+    date_hierarchy = "created_at"
+    action_form = ReasonActionForm
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
+        # A brief changes only through its services (the brand edits, staff moderate).
+        return [field.name for field in Brief._meta.fields]
+
+    def get_queryset(self, request) -> QuerySet[Brief]:  # type: ignore[no-untyped-def]
+        in_review_first = Case(
+            When(status=BriefStatus.IN_REVIEW, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(queue=in_review_first)
+            .order_by("queue", "submitted_at", "created_at")
+        )
+
+    @admin.display(description="budget")
+    def budget(self, brief: Brief) -> str:
+        return f"{brief.budget_min}–{brief.budget_max} {brief.currency}"
+
+    @admin.action(description="Approve selected briefs (open them for bids)")
+    def approve(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda b: services.brief_approve(actor=request.user, brief=b),
+            "approve",
+        )
+
+    @admin.action(description="Reject selected briefs (reason from the field)")
+    def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        reason = request.POST.get("reason", "")
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda b: services.brief_reject(actor=request.user, brief=b, reason=reason),
+            "reject",
+        )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["brief", "creator", "status", "invited_by", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["brief__title", "creator__handle"]
+    list_select_related = ["brief", "creator", "invited_by"]
+
+
+@admin.register(Bid)
+class BidAdmin(ReadOnlyAdmin):
+    list_display = ["id", "brief", "creator", "amount", "currency", "status", "created_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["brief__title", "creator__handle", "pitch"]
+    list_select_related = ["brief", "creator"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "brief",
+        "brand",
+        "creator",
+        "amount",
+        "fee",
+        "currency",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "currency", "creator_tier"]
+    search_fields = ["brief__title", "brand__name", "creator__handle"]
+    list_select_related = ["brief", "brand", "creator"]
+    date_hierarchy = "created_at"

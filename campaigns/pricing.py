@@ -1,0 +1,18 @@
+"""The platform fee: one rule shared by bids (shown up front), contracts and payouts."""
+
+from django.conf import settings
+
+
+def fee_bps(tier: str) -> int:
+    """The platform fee in basis points for a creator of `tier` (settings.PLATFORM_FEE_BPS)."""
+    return int(settings.PLATFORM_FEE_BPS[tier])
+
+
+def platform_fee(amount: int, tier: str) -> int:
+    """The fee on `amount` (minor units) for `tier`, rounded half up to a whole minor unit."""
+    return (amount * fee_bps(tier) + 5000) // 10000
+
+
+def creator_net(amount: int, tier: str) -> int:
+    """What the creator receives of `amount`: the amount less the platform fee."""
+    return amount - platform_fee(amount, tier)

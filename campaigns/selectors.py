@@ -1,0 +1,177 @@
+"""Reads of brands, IP, briefs, invitations, bids and contracts: who may see what, loaded per page.
+
+Every queryset here is built for a whole page at once (joins and prefetches), so the output
+serializers never query per row. Another tenant's private object is simply absent, which the
+views answer as 404.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from creators.models import CreatorProfile, Reel
+from marketplace.models import User
+
+from .models import (
+    Bid,
+    Brand,
+    BrandMembership,
+    Brief,
+    BriefStatus,
+    Contract,
+    Invitation,
+    InvitationStatus,
+    IPAsset,
+    Visibility,
+)
+
+# A brief a creator was invited to or bid on stays visible to them once it has been approved.
+PAST_REVIEW = (
+    BriefStatus.OPEN,
+    BriefStatus.CLOSED,
+    BriefStatus.AWARDED,
+    BriefStatus.COMPLETED,
+    BriefStatus.CANCELLED,
+)
+
+
+def _is_user(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def member_brand_ids(user: User) -> QuerySet[BrandMembership]:
+    """Subquery of the ids of the brands `user` is a member of (empty for anonymous users)."""
+    if not _is_user(user):
+        return BrandMembership.objects.none().values("brand_id")
+    return BrandMembership.objects.filter(user=user).values("brand_id")
+
+
+def creator_of(user: User) -> CreatorProfile | None:
+    """The user's creator profile, or None for anonymous users and non-creators."""
+    if not _is_user(user):
+        return None
+    return getattr(user, "creator_profile", None)
+
+
+# Brands and IP ----------------------------------------------------------------------------
+
+
+def brands_visible_to(user: User) -> QuerySet[Brand]:
+    """The brands the user is a member of (staff: every brand), with the user's own role."""
+    my_role = BrandMembership.objects.filter(brand=OuterRef("pk"), user_id=user.pk).values(
+        "role"
+    )[:1]
+    qs = Brand.objects.annotate(my_role=Subquery(my_role))
+    if _is_user(user) and user.is_staff:
+        return qs
+    return qs.filter(pk__in=member_brand_ids(user))
+
+
+def brand_members(brand: Brand) -> QuerySet[BrandMembership]:
+    """The brand's memberships with their users, oldest first."""
+    return BrandMembership.objects.filter(brand=brand).select_related("user").order_by("id")
+
+
+def ips_visible_to(user: User) -> QuerySet[IPAsset]:
+    """IP assets of the user's brands (staff: all); IP is private to its brand."""
+    qs = IPAsset.objects.select_related("brand")
+    if _is_user(user) and user.is_staff:
+        return qs
+    return qs.filter(brand_id__in=member_brand_ids(user))
+
+
+# Briefs -----------------------------------------------------------------------------------
+
+
+def briefs_visible_to(user: User) -> QuerySet[Brief]:
+    """Briefs the user may see.
+
+    Everyone sees open public briefs; a creator also sees, once approved, the briefs they are
+    invited to or have bid on; brand members see every brief of their brands in any state;
+    staff see all.
+    """
+    qs = Brief.objects.select_related("brand", "ip")
+    if _is_user(user) and user.is_staff:
+        return qs
+    condition = Q(status=BriefStatus.OPEN, visibility=Visibility.PUBLIC)
+    if _is_user(user):
+        invited = Invitation.objects.filter(brief=OuterRef("pk"), creator__user=user)
+        has_bid = Bid.objects.filter(brief=OuterRef("pk"), creator__user=user)
+        condition |= Q(brand_id__in=member_brand_ids(user))
+        condition |= Q(status__in=PAST_REVIEW) & (Exists(invited) | Exists(has_bid))
+    return qs.filter(condition)
+
+
+def brief_is_member(*, user: User, brief: Brief) -> bool:
+    """Whether the user is a member of the brief's brand."""
+    if not _is_user(user):
+        return False
+    return BrandMembership.objects.filter(brand_id=brief.brand_id, user=user).exists()
+
+
+def briefs_expired(*, now: datetime) -> QuerySet[Brief]:
+    """Open briefs whose bid deadline has passed, oldest deadline first (the closing job)."""
+    return Brief.objects.filter(status=BriefStatus.OPEN, bid_deadline__lte=now).order_by(
+        "bid_deadline", "pk"
+    )
+
+
+def brief_moderation_queue() -> QuerySet[Brief]:
+    """Briefs waiting for staff review, oldest submission first."""
+    return (
+        Brief.objects.filter(status=BriefStatus.IN_REVIEW)
+        .select_related("brand")
+        .order_by("submitted_at", "pk")
+    )
+
+
+# Invitations ------------------------------------------------------------------------------
+
+
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    """A creator sees the invitations they received; brand members those of their briefs."""
+    qs = Invitation.objects.select_related("brief", "creator", "creator__user")
+    if _is_user(user) and user.is_staff:
+        return qs
+    if not _is_user(user):
+        return qs.none()
+    return qs.filter(Q(creator__user=user) | Q(brief__brand_id__in=member_brand_ids(user)))
+
+
+def invitation_pending(*, brief: Brief, creator: CreatorProfile) -> bool:
+    """Whether the creator holds a pending invitation to the brief."""
+    return Invitation.objects.filter(
+        brief=brief, creator=creator, status=InvitationStatus.PENDING
+    ).exists()
+
+
+# Bids -------------------------------------------------------------------------------------
+
+
+def _bids() -> QuerySet[Bid]:
+    return Bid.objects.select_related("brief", "creator", "contract").prefetch_related(
+        Prefetch("sample_reels", queryset=Reel.objects.select_related("video").order_by("id"))
+    )
+
+
+def bids_visible_to(user: User) -> QuerySet[Bid]:
+    """Creators see only their own bids; brand members every bid on their brands' briefs."""
+    qs = _bids()
+    if _is_user(user) and user.is_staff:
+        return qs
+    if not _is_user(user):
+        return qs.none()
+    return qs.filter(Q(creator__user=user) | Q(brief__brand_id__in=member_brand_ids(user)))
+
+
+# Contracts --------------------------------------------------------------------------------
+
+
+def contracts_visible_to(user: User) -> QuerySet[Contract]:
+    """A contract is visible to its creator, the members of its brand and staff only."""
+    qs = Contract.objects.select_related("brief", "brand", "creator")
+    if _is_user(user) and user.is_staff:
+        return qs
+    if not _is_user(user):
+        return qs.none()
+    return qs.filter(Q(creator__user=user) | Q(brand_id__in=member_brand_ids(user)))

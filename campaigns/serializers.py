@@ -1,0 +1,418 @@
+"""Input and output shapes for brands, IP, briefs, invitations, bids and contracts.
+
+Input serializers check the shape of each field; the services check the rules that span fields
+or rows. Output serializers read only what the selectors loaded for the page.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from creators.models import Reel, Tier
+from marketplace.serializers import HttpsURLField, ModelNameListField, SlugListField
+
+from . import pricing
+from .models import (
+    DELIVERABLE_COUNT_RANGE,
+    DELIVERABLE_DURATION_RANGE,
+    MAX_DELIVERABLE_ITEMS,
+    AspectRatio,
+    Bid,
+    Brand,
+    BrandMembership,
+    Brief,
+    Contract,
+    Invitation,
+    IPAsset,
+    MemberRole,
+    VideoResolution,
+    Visibility,
+)
+from .schema import NamedChoiceField
+
+MAX_AMOUNT = 10**12
+
+
+class TerritoryListField(serializers.ListField):
+    """ISO 3166-1 alpha-2 country codes (WW for worldwide), upper-cased and deduplicated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "child",
+            serializers.RegexField(
+                r"^[A-Za-z]{2}$", error_messages={"invalid": "must be a 2-letter country code"}
+            ),
+        )
+        kwargs.setdefault("max_length", 250)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        return list(dict.fromkeys(code.upper() for code in super().to_internal_value(data)))
+
+
+def _check_currency(value: str) -> str:
+    value = value.upper()
+    if value not in settings.CURRENCIES:
+        raise serializers.ValidationError(f"must be one of {', '.join(settings.CURRENCIES)}")
+    return value
+
+
+# Brands and IP ----------------------------------------------------------------------------
+
+
+class BrandSerializer(serializers.ModelSerializer):
+    """A brand; `my_role` is the caller's role in it (annotated by the selector)."""
+
+    my_role = NamedChoiceField(
+        enum_name="MemberRoleEnum", choices=MemberRole.choices, read_only=True, allow_null=True
+    )
+    website = serializers.URLField(max_length=300, required=False, allow_blank=True)
+
+    class Meta:
+        model = Brand
+        fields = ["id", "name", "slug", "website", "description", "verified", "my_role"]
+        read_only_fields = ["id", "slug", "verified", "my_role"]
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    role = NamedChoiceField(enum_name="MemberRoleEnum", choices=MemberRole.choices, read_only=True)
+
+    class Meta:
+        model = BrandMembership
+        fields = ["id", "user_id", "email", "full_name", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MemberAddSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = NamedChoiceField(
+        enum_name="MemberRoleEnum", choices=MemberRole.choices, default=MemberRole.MANAGER
+    )
+
+
+class LicenceTermsSerializer(serializers.Serializer):
+    """Usage rights or licence terms: exclusivity, territories, term in months, channels."""
+
+    exclusive = serializers.BooleanField(required=False)
+    territories = TerritoryListField()
+    term_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=1200
+    )
+    channels = SlugListField(max_length=20)
+
+
+class IPAssetSerializer(serializers.ModelSerializer):
+    """An IP asset with its default licence terms; `brand` is set on create only."""
+
+    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all())
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    territories = TerritoryListField()
+    channels = SlugListField(max_length=20)
+    term_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=1200
+    )
+    reference_links = serializers.ListField(child=HttpsURLField(), max_length=20, required=False)
+
+    class Meta:
+        model = IPAsset
+        fields = [
+            "id",
+            "brand",
+            "brand_name",
+            "name",
+            "description",
+            "exclusive",
+            "territories",
+            "term_months",
+            "channels",
+            "reference_links",
+            "created_at",
+        ]
+        read_only_fields = ["id", "brand_name", "created_at"]
+
+
+class IPAssetUpdateSerializer(IPAssetSerializer):
+    brand = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+# Briefs -----------------------------------------------------------------------------------
+
+
+class DeliverableSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        min_value=DELIVERABLE_COUNT_RANGE[0], max_value=DELIVERABLE_COUNT_RANGE[1]
+    )
+    duration_s = serializers.IntegerField(
+        min_value=DELIVERABLE_DURATION_RANGE[0], max_value=DELIVERABLE_DURATION_RANGE[1]
+    )
+    aspect_ratio = NamedChoiceField(enum_name="AspectRatioEnum", choices=AspectRatio.choices)
+    resolution = NamedChoiceField(enum_name="VideoResolutionEnum", choices=VideoResolution.choices)
+
+
+class BriefWriteSerializer(serializers.Serializer):
+    """A new brief. `brand` may be left out by a user who belongs to exactly one brand."""
+
+    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all(), required=False)
+    ip = serializers.PrimaryKeyRelatedField(
+        queryset=IPAsset.objects.all(), required=False, allow_null=True
+    )
+    title = serializers.CharField(max_length=150)
+    description = serializers.CharField(max_length=10000)
+    tags = SlugListField()
+    preferred_models = ModelNameListField(max_length=10)
+    languages = SlugListField(max_length=10)
+    deliverables = DeliverableSerializer(
+        many=True, allow_empty=False, max_length=MAX_DELIVERABLE_ITEMS
+    )
+    budget_min = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    budget_max = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    currency = serializers.CharField(max_length=3)
+    bid_deadline = serializers.DateTimeField()
+    delivery_deadline = serializers.DateTimeField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    min_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, required=False)
+    slots = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    usage_rights = LicenceTermsSerializer(
+        required=False, help_text="defaults to the IP's licence terms"
+    )
+
+    def validate_currency(self, value: str) -> str:
+        return _check_currency(value)
+
+
+class BriefUpdateSerializer(BriefWriteSerializer):
+    """Changes to a draft or rejected brief; the brand cannot change."""
+
+    brand = None  # type: ignore[assignment]
+
+
+class BriefUsageRightsSerializer(serializers.Serializer):
+    exclusive = serializers.BooleanField(source="usage_exclusive")
+    territories = serializers.ListField(child=serializers.CharField(), source="usage_territories")
+    term_months = serializers.IntegerField(source="usage_term_months", allow_null=True)
+    channels = serializers.ListField(child=serializers.CharField(), source="usage_channels")
+
+
+class BriefSerializer(serializers.ModelSerializer):
+    """A brief as read; `brand` and `ip` are loaded with it by the selector."""
+
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    ip_name = serializers.CharField(source="ip.name", read_only=True, allow_null=True)
+    deliverables = DeliverableSerializer(many=True, read_only=True)
+    usage_rights = BriefUsageRightsSerializer(source="*", read_only=True)
+    min_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, read_only=True)
+
+    class Meta:
+        model = Brief
+        fields = [
+            "id",
+            "brand",
+            "brand_name",
+            "ip",
+            "ip_name",
+            "title",
+            "description",
+            "tags",
+            "preferred_models",
+            "languages",
+            "deliverables",
+            "total_seconds",
+            "budget_min",
+            "budget_max",
+            "currency",
+            "bid_deadline",
+            "delivery_deadline",
+            "visibility",
+            "min_tier",
+            "slots",
+            "usage_rights",
+            "status",
+            "rejection_reason",
+            "submitted_at",
+            "approved_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+# Invitations ------------------------------------------------------------------------------
+
+
+class InvitationCreateSerializer(serializers.Serializer):
+    handle = serializers.CharField(max_length=41)
+    message = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    brief_title = serializers.CharField(source="brief.title", read_only=True)
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "brief", "brief_title", "creator", "message", "status", "created_at"]
+        read_only_fields = fields
+
+
+# Bids -------------------------------------------------------------------------------------
+
+
+class BidCreateSerializer(serializers.Serializer):
+    """A bid: the amount in minor units of the brief's currency, and the creator's own reels."""
+
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text="must be the brief's currency when given"
+    )
+    pitch = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    delivery_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True
+    )
+    sample_reels = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=10,
+        required=False,
+        help_text="ids of your own approved reels",
+    )
+
+
+class SampleReelSerializer(serializers.ModelSerializer):
+    model = serializers.CharField(source="video.model", read_only=True)
+    video_url = serializers.URLField(source="video.video_url", read_only=True)
+    thumbnail_url = serializers.URLField(source="video.thumbnail_url", read_only=True)
+
+    class Meta:
+        model = Reel
+        fields = ["id", "title", "model", "video_url", "thumbnail_url"]
+        read_only_fields = fields
+
+
+def _fee_parts(bid: Bid) -> tuple[int, int, int]:
+    """(bps, fee, net): the contract's snapshot once accepted, else the creator's current tier."""
+    contract = getattr(bid, "contract", None)
+    if contract is not None:
+        return contract.fee_bps, contract.fee, contract.creator_net
+    tier = bid.creator.tier
+    fee = pricing.platform_fee(bid.amount, tier)
+    return pricing.fee_bps(tier), fee, bid.amount - fee
+
+
+class BidSerializer(serializers.ModelSerializer):
+    """A bid with the platform fee and the creator's net for the creator's tier.
+
+    The selector loads the brief, creator, contract and sample reels for the whole page.
+    """
+
+    brief_title = serializers.CharField(source="brief.title", read_only=True)
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+    creator_tier = NamedChoiceField(
+        enum_name="TierEnum", choices=Tier.choices, source="creator.tier", read_only=True
+    )
+    fee_bps = serializers.SerializerMethodField()
+    platform_fee = serializers.SerializerMethodField()
+    creator_net = serializers.SerializerMethodField()
+    sample_reels = SampleReelSerializer(many=True, read_only=True)
+    contract = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bid
+        fields = [
+            "id",
+            "brief",
+            "brief_title",
+            "creator",
+            "creator_tier",
+            "amount",
+            "currency",
+            "fee_bps",
+            "platform_fee",
+            "creator_net",
+            "pitch",
+            "delivery_days",
+            "sample_reels",
+            "status",
+            "contract",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_fee_bps(self, bid: Bid) -> int:
+        return _fee_parts(bid)[0]
+
+    def get_platform_fee(self, bid: Bid) -> int:
+        return _fee_parts(bid)[1]
+
+    def get_creator_net(self, bid: Bid) -> int:
+        return _fee_parts(bid)[2]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_contract(self, bid: Bid) -> int | None:
+        contract = getattr(bid, "contract", None)
+        return contract.pk if contract is not None else None
+
+
+# Contracts --------------------------------------------------------------------------------
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    """A contract and its snapshot of the agreed terms."""
+
+    brief_title = serializers.CharField(source="brief.title", read_only=True)
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    creator = serializers.CharField(source="creator.handle", read_only=True)
+    deliverables = DeliverableSerializer(many=True, read_only=True)
+    usage_rights = LicenceTermsSerializer(read_only=True)
+    creator_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = [
+            "id",
+            "bid",
+            "brief",
+            "brief_title",
+            "brand",
+            "brand_name",
+            "creator",
+            "amount",
+            "currency",
+            "creator_tier",
+            "fee_bps",
+            "fee",
+            "creator_net",
+            "deliverables",
+            "delivery_deadline",
+            "usage_rights",
+            "status",
+            "max_revisions",
+            "revisions_used",
+            "funded_at",
+            "delivered_at",
+            "approved_at",
+            "paid_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BidAcceptSerializer(serializers.Serializer):
+    """What accepting a bid answers: the accepted bid and the contract it created."""
+
+    bid = BidSerializer()
+    contract = ContractSerializer()

@@ -1,0 +1,153 @@
+"""Money in the admin: read-only history (ledger, payments, transfers, webhook log) and the
+actions staff take, each through a service."""
+
+from django.contrib import admin
+
+from marketplace.admin import ReadOnlyAdmin
+from marketplace.admin_tools import run_service_action
+
+from .models import (
+    JournalEntry,
+    JournalLine,
+    LedgerAccount,
+    Payment,
+    PayoutAccount,
+    Refund,
+    StripeEvent,
+    Transfer,
+)
+from .services.payouts import payout_release
+from .services.refunds import refund_execute
+from .webhooks import event_process
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(ReadOnlyAdmin):
+    list_display = [
+        "creator",
+        "stripe_account_id",
+        "charges_enabled",
+        "payouts_enabled",
+        "details_submitted",
+        "updated_at",
+    ]
+    list_filter = ["payouts_enabled", "details_submitted"]
+    search_fields = ["creator__handle", "stripe_account_id"]
+    list_select_related = ["creator"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "contract",
+        "amount",
+        "currency",
+        "status",
+        "stripe_payment_intent_id",
+        "succeeded_at",
+    ]
+    list_filter = ["status", "currency"]
+    search_fields = ["stripe_payment_intent_id", "stripe_charge_id", "contract__id"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = [
+        "contract",
+        "creator",
+        "amount",
+        "currency",
+        "status",
+        "attempts",
+        "stripe_transfer_id",
+        "amount_reversed",
+        "paid_at",
+    ]
+    list_filter = ["status", "currency"]
+    search_fields = ["stripe_transfer_id", "creator__handle"]
+    list_select_related = ["creator"]
+    actions = ["retry"]
+
+    @admin.action(description="Retry the payout now")
+    def retry(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        run_service_action(
+            self, request, queryset, lambda t: payout_release(transfer_id=t.pk), "retry payout"
+        )
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = [
+        "contract",
+        "amount",
+        "currency",
+        "reason",
+        "status",
+        "stripe_refund_id",
+        "created_at",
+    ]
+    list_filter = ["status", "reason", "currency"]
+    search_fields = ["stripe_refund_id", "contract__id"]
+    actions = ["retry"]
+
+    @admin.action(description="Retry the refund now")
+    def retry(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        run_service_action(
+            self, request, queryset, lambda r: refund_execute(refund_id=r.pk), "retry refund"
+        )
+
+
+class JournalLineInline(admin.TabularInline):
+    model = JournalLine
+    extra = 0
+    can_delete = False
+    readonly_fields = ["account", "amount"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "idempotency_key", "currency", "contract", "memo"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["idempotency_key", "memo"]
+    inlines = [JournalLineInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "currency", "created_at"]
+    list_filter = ["currency"]
+    search_fields = ["code"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "type", "stripe_id", "account", "status", "attempts", "result"]
+    list_filter = ["status", "type"]
+    search_fields = ["stripe_id", "account", "result"]
+    readonly_fields = [
+        "stripe_id",
+        "type",
+        "account",
+        "livemode",
+        "created",
+        "payload",
+        "status",
+        "result",
+        "attempts",
+        "received_at",
+        "processed_at",
+    ]
+    actions = ["reprocess"]
+
+    @admin.action(description="Reprocess selected events")
+    def reprocess(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        run_service_action(
+            self, request, queryset, lambda e: event_process(event_pk=e.pk, force=True), "reprocess"
+        )

@@ -1,0 +1,212 @@
+"""Every call to Stripe, through the official SDK's StripeClient, each with an idempotency key
+made from our own ids. Errors become domain errors: a card decline is 402, a rate limit or a
+network failure (after the SDK's retries) is 503 and safe to call again."""
+
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+import stripe
+from django.conf import settings
+
+from marketplace.errors import DomainError, PaymentFailed, ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class GatewayRejected(DomainError):
+    """Stripe refused the request for a business reason (not a transient failure)."""
+
+    status_code = 409
+    code = "payment_provider_rejected"
+
+
+@lru_cache(maxsize=4)
+def _client(key: str, base: str, retries: int) -> stripe.StripeClient:
+    kwargs: dict[str, Any] = {"max_network_retries": retries}
+    if base:
+        kwargs["base_addresses"] = {"api": base, "connect": base, "files": base}
+    return stripe.StripeClient(key, **kwargs)
+
+
+def client() -> stripe.StripeClient:
+    """The StripeClient for the configured key and base address (the sandbox when local)."""
+    return _client(
+        settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_MAX_NETWORK_RETRIES
+    )
+
+
+def _call(what: str, fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except stripe.CardError as exc:
+        raise PaymentFailed(
+            exc.user_message or "the card was declined", decline_code=exc.code
+        ) from exc
+    except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
+        logger.warning("stripe %s unavailable: %s", what, exc)
+        raise ServiceUnavailable(
+            "the payment provider is unavailable; nothing was changed, please retry"
+        ) from exc
+    except stripe.InvalidRequestError as exc:
+        logger.warning("stripe %s rejected: %s", what, exc)
+        raise GatewayRejected(exc.user_message or str(exc), stripe_code=exc.code or "") from exc
+    except stripe.StripeError as exc:
+        # APIError (5xx after retries), authentication and permission errors.
+        logger.error("stripe %s failed: %s", what, exc)
+        raise ServiceUnavailable(
+            "the payment provider failed; nothing was changed, please retry"
+        ) from exc
+
+
+def _opts(key: str, **extra: Any) -> dict[str, Any]:
+    return {"idempotency_key": key, **extra}
+
+
+def create_account(*, creator_id: int, email: str, country: str) -> stripe.Account:
+    params: dict[str, Any] = {
+        "type": "express",
+        "email": email,
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"creator_id": str(creator_id)},
+    }
+    if country:
+        params["country"] = country
+    return _call(
+        "accounts.create",
+        lambda: client().v1.accounts.create(
+            params=params, options=_opts(f"account-creator-{creator_id}")
+        ),
+    )
+
+
+def retrieve_account(account_id: str) -> stripe.Account:
+    return _call("accounts.retrieve", lambda: client().v1.accounts.retrieve(account_id))
+
+
+def create_account_link(*, account_id: str, creator_id: int, nonce: str) -> stripe.AccountLink:
+    base = settings.FRONTEND_URL.rstrip("/")
+    params = {
+        "account": account_id,
+        "refresh_url": f"{base}/api/v1/payments/onboarding/",
+        "return_url": f"{base}/api/v1/payments/account/",
+        "type": "account_onboarding",
+    }
+    return _call(
+        "account_links.create",
+        lambda: client().v1.account_links.create(
+            params=params, options=_opts(f"account-link-creator-{creator_id}-{nonce}")
+        ),
+    )
+
+
+def create_payment_intent(
+    *, contract_id: int, amount: int, currency: str, brand_id: int
+) -> stripe.PaymentIntent:
+    params = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "transfer_group": f"contract-{contract_id}",
+        "metadata": {"contract_id": str(contract_id), "brand_id": str(brand_id)},
+        "description": f"Reelmatch contract {contract_id}",
+    }
+    return _call(
+        "payment_intents.create",
+        lambda: client().v1.payment_intents.create(
+            params=params, options=_opts(f"pi-contract-{contract_id}")
+        ),
+    )
+
+
+def confirm_payment_intent(
+    *, intent_id: str, payment_method: str, contract_id: int, attempt: int
+) -> stripe.PaymentIntent:
+    return _call(
+        "payment_intents.confirm",
+        lambda: client().v1.payment_intents.confirm(
+            intent_id,
+            params={"payment_method": payment_method},
+            options=_opts(f"confirm-contract-{contract_id}-{attempt}"),
+        ),
+    )
+
+
+def retrieve_payment_intent(intent_id: str) -> stripe.PaymentIntent:
+    return _call(
+        "payment_intents.retrieve", lambda: client().v1.payment_intents.retrieve(intent_id)
+    )
+
+
+def create_transfer(
+    *,
+    contract_id: int,
+    amount: int,
+    currency: str,
+    destination: str,
+    source_charge: str,
+    attempt: int,
+) -> stripe.Transfer:
+    key = f"transfer-contract-{contract_id}" + (f"-{attempt}" if attempt else "")
+    params: dict[str, Any] = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "destination": destination,
+        "transfer_group": f"contract-{contract_id}",
+        "metadata": {"contract_id": str(contract_id)},
+    }
+    if source_charge:
+        params["source_transaction"] = source_charge
+    return _call(
+        "transfers.create", lambda: client().v1.transfers.create(params=params, options=_opts(key))
+    )
+
+
+def transfers_for_contract(contract_id: int) -> list[stripe.Transfer]:
+    """Transfers Stripe holds for the contract's transfer group (to find one we lost track of)."""
+    result = _call(
+        "transfers.list",
+        lambda: client().v1.transfers.list(
+            params={"transfer_group": f"contract-{contract_id}", "limit": 10}
+        ),
+    )
+    return list(result.data)
+
+
+def reverse_transfer(*, transfer_id: str, amount: int, contract_id: int) -> stripe.TransferReversal:
+    return _call(
+        "transfers.reversals.create",
+        lambda: client().v1.transfers.reversals.create(
+            transfer_id,
+            params={"amount": amount, "metadata": {"contract_id": str(contract_id)}},
+            options=_opts(f"reverse-transfer-contract-{contract_id}"),
+        ),
+    )
+
+
+def create_refund(
+    *, refund_id: int, payment_intent: str, amount: int, contract_id: int
+) -> stripe.Refund:
+    params = {
+        "payment_intent": payment_intent,
+        "amount": amount,
+        "metadata": {"contract_id": str(contract_id), "refund_id": str(refund_id)},
+    }
+    return _call(
+        "refunds.create",
+        lambda: client().v1.refunds.create(params=params, options=_opts(f"refund-{refund_id}")),
+    )
+
+
+def platform_balance() -> dict[str, int]:
+    """Available platform balance per upper-case currency, as Stripe reports it."""
+    balance = _call("balance.retrieve", lambda: client().v1.balance.retrieve())
+    return {item.currency.upper(): item.amount for item in balance.available}
+
+
+def construct_event(payload: bytes, signature: str, secret: str) -> stripe.Event:
+    """Verify a webhook's signature and age; raises ValueError or SignatureVerificationError."""
+    return stripe.Webhook.construct_event(
+        payload, signature, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+    )

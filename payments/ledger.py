@@ -1,0 +1,88 @@
+"""The double-entry ledger (DESIGN §4): balanced entries, idempotent by key, never edited.
+
+Sign convention: `platform_cash` is an asset (money in is positive); escrow, creator payables
+and revenue are what we owe or earned (money held is negative). So funding a contract posts
+cash +amount and escrow -amount, and "held in escrow" is minus the escrow balance.
+"""
+
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+
+from campaigns.models import Contract
+
+from .models import JournalEntry, JournalLine, LedgerAccount
+
+PLATFORM_CASH = "platform_cash"
+PLATFORM_REVENUE = "platform_revenue"
+
+
+class UnbalancedEntry(ValueError):
+    """The lines of an entry do not sum to zero."""
+
+
+def escrow(contract_id: int) -> str:
+    return f"escrow:{contract_id}"
+
+
+def creator_payable(creator_id: int) -> str:
+    return f"creator_payable:{creator_id}"
+
+
+def _account(code: str, currency: str) -> LedgerAccount:
+    account, _ = LedgerAccount.objects.get_or_create(code=code, currency=currency)
+    return account
+
+
+def post_entry(
+    *,
+    key: str,
+    kind: str,
+    currency: str,
+    lines: Sequence[tuple[str, int]],
+    contract: Contract | None = None,
+    memo: str = "",
+) -> JournalEntry:
+    """Write one balanced entry; a second call with the same key returns the first entry.
+
+    Must run inside the transaction of the state change that moves the money.
+    """
+    if sum(amount for _, amount in lines) != 0:
+        raise UnbalancedEntry(f"entry {key} does not balance: {lines}")
+    if any(amount == 0 for _, amount in lines) or len(lines) < 2:
+        raise UnbalancedEntry(f"entry {key} needs two or more non-zero lines")
+    existing = JournalEntry.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                idempotency_key=key, kind=kind, currency=currency, contract=contract, memo=memo
+            )
+            JournalLine.objects.bulk_create(
+                JournalLine(entry=entry, account=_account(code, currency), amount=amount)
+                for code, amount in lines
+            )
+    except IntegrityError:
+        # A concurrent writer posted the same key first; theirs is the entry.
+        return JournalEntry.objects.get(idempotency_key=key)
+    return entry
+
+
+def balance(code: str, currency: str) -> int:
+    """The signed balance of one account in one currency (0 if it has no lines)."""
+    total = JournalLine.objects.filter(account__code=code, account__currency=currency).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or 0
+
+
+def balances(prefix: str = "") -> dict[tuple[str, str], int]:
+    """Signed balances of every account whose code starts with `prefix`, by (code, currency)."""
+    rows = (
+        JournalLine.objects.filter(account__code__startswith=prefix)
+        .values("account__code", "account__currency")
+        .annotate(total=Sum("amount"))
+    )
+    return {(r["account__code"], r["account__currency"]): r["total"] for r in rows}

@@ -1,0 +1,227 @@
+"""Money: Stripe objects we mirror, the double-entry ledger and the webhook log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Contract
+from creators.models import CreatorProfile
+
+
+class PayoutAccount(models.Model):
+    """A creator's Stripe Connect Express account and the flags Stripe reports for it."""
+
+    creator = models.OneToOneField(
+        CreatorProfile, on_delete=models.PROTECT, related_name="payout_account"
+    )
+    stripe_account_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    # Stripe's `created` of the event that last set the flags; older events are ignored.
+    flags_as_of = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_account_id or 'pending account'} ({self.creator_id})"
+
+
+class PaymentStatus(models.TextChoices):
+    CREATING = "creating", "Creating"
+    REQUIRES_PAYMENT_METHOD = "requires_payment_method", "Requires payment method"
+    PROCESSING = "processing", "Processing"
+    SUCCEEDED = "succeeded", "Succeeded"
+
+
+class Payment(models.Model):
+    """A contract's funding PaymentIntent."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="payment")
+    stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    client_secret = models.CharField(max_length=200, blank=True)
+    stripe_charge_id = models.CharField(max_length=64, blank=True)
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=32, choices=PaymentStatus.choices, default=PaymentStatus.CREATING
+    )
+    confirm_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"payment for contract {self.contract_id} ({self.status})"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    WAITING_FOR_ACCOUNT = "waiting_for_account", "Waiting for the creator's account"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Failed"
+
+
+class Transfer(models.Model):
+    """The payout of a contract's creator share; at most one per contract."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="transfer")
+    creator = models.ForeignKey(CreatorProfile, on_delete=models.PROTECT, related_name="transfers")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=24, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    stripe_transfer_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    amount_reversed = models.PositiveBigIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "creator"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_reversed__lte=models.F("amount")),
+                name="transfer_reversed_le_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer for contract {self.contract_id} ({self.status})"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    """Money returned to the brand from a contract's funding charge."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveBigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=64)
+    # Set when the creator was already paid: the transfer is reversed before refunding.
+    reverses_payout = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    stripe_refund_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.amount} {self.currency} of contract {self.contract_id}"
+
+
+class LedgerAccount(models.Model):
+    """One account of the double-entry ledger, per currency (codes are in payments.ledger)."""
+
+    code = models.CharField(max_length=80)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "currency"], name="ledger_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} [{self.currency}]"
+
+
+class JournalEntry(models.Model):
+    """A balanced set of ledger lines; written once, never edited, reversed by another entry."""
+
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=32)
+    currency = models.CharField(max_length=3)
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    memo = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "journal entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.idempotency_key}"
+
+
+class JournalLine(models.Model):
+    """A signed amount on one account; the lines of an entry sum to zero."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
+    amount = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="journal_line_nonzero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.amount}"
+
+
+class EventStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+    IGNORED = "ignored", "Ignored"
+    FAILED = "failed", "Failed"
+
+
+class StripeEvent(models.Model):
+    """Every webhook event received, stored before it is processed."""
+
+    stripe_id = models.CharField(max_length=80, unique=True)
+    type = models.CharField(max_length=80, db_index=True)
+    account = models.CharField(max_length=64, blank=True)
+    livemode = models.BooleanField(default=False)
+    created = models.DateTimeField(help_text="when Stripe created the event")
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=EventStatus.choices, default=EventStatus.PENDING
+    )
+    result = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.stripe_id}"

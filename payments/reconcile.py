@@ -1,0 +1,71 @@
+"""The ledger's invariants (DESIGN §4), checked by tests and by `manage.py reconcile`."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Sum
+
+from campaigns.models import Contract, ContractStatus
+
+from . import gateway, ledger
+from .models import JournalEntry, JournalLine, Payment, PaymentStatus, Transfer, TransferStatus
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    cash: dict[str, int] = field(default_factory=dict)
+    stripe: dict[str, int] = field(default_factory=dict)
+    held_in_escrow: dict[str, int] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def reconcile(*, check_stripe: bool = True) -> Report:
+    """Check every invariant; returns a report listing each violation found."""
+    report = Report(entries=JournalEntry.objects.count())
+    unbalanced = (
+        JournalLine.objects.values("entry_id", "entry__idempotency_key")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .exclude(total=0)
+    )
+    for row in unbalanced:
+        report.violations.append(f"entry {row['entry__idempotency_key']} sums to {row['total']}")
+    mixed = JournalLine.objects.exclude(account__currency=F("entry__currency")).values_list(
+        "entry__idempotency_key", flat=True
+    )
+    for key in mixed:
+        report.violations.append(f"entry {key} has a line in another currency")
+    for (code, currency), total in ledger.balances("escrow:").items():
+        if total > 0:
+            report.violations.append(f"{code} [{currency}] is below zero: {-total}")
+        report.held_in_escrow[currency] = report.held_in_escrow.get(currency, 0) - total
+    paid = Contract.objects.filter(status=ContractStatus.PAID)
+    for contract_id in paid.exclude(transfer__status=TransferStatus.PAID).values_list(
+        "pk", flat=True
+    ):
+        report.violations.append(f"contract {contract_id} is paid without a paid transfer")
+    for transfer in Transfer.objects.filter(status=TransferStatus.PAID).exclude(
+        contract__journal_entries__kind="payout"
+    ):
+        report.violations.append(f"transfer {transfer.pk} is paid without a payout entry")
+    for payment in Payment.objects.filter(status=PaymentStatus.SUCCEEDED).exclude(
+        contract__journal_entries__kind="funding"
+    ):
+        report.violations.append(f"payment {payment.pk} succeeded without a funding entry")
+    report.cash = {
+        currency: total
+        for (code, currency), total in ledger.balances(ledger.PLATFORM_CASH).items()
+        if code == ledger.PLATFORM_CASH
+    }
+    if check_stripe:
+        report.stripe = gateway.platform_balance()
+        for currency in sorted(set(report.cash) | set(report.stripe)):
+            ours, theirs = report.cash.get(currency, 0), report.stripe.get(currency, 0)
+            if ours != theirs:
+                report.violations.append(
+                    f"platform_cash {currency} is {ours} but Stripe holds {theirs}"
+                )
+    return report

@@ -1,0 +1,123 @@
+"""Input and output shapes for payments and the contract's money actions."""
+
+from rest_framework import serializers
+
+from campaigns.models import Delivery, Resolution
+from creators.models import Review
+from creators.serializers import VideoSerializer
+
+from .models import Payment, PayoutAccount, Transfer
+
+
+class PayoutAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PayoutAccount
+        fields = [
+            "stripe_account_id",
+            "charges_enabled",
+            "payouts_enabled",
+            "details_submitted",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OnboardingSerializer(serializers.Serializer):
+    account = PayoutAccountSerializer()
+    url = serializers.URLField(help_text="Stripe's onboarding page; send the creator there")
+
+
+class FundSerializer(serializers.Serializer):
+    payment_method = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="test mode only: a test payment method such as pm_card_visa, confirmed at once",
+    )
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = [
+            "stripe_payment_intent_id",
+            "client_secret",
+            "amount",
+            "currency",
+            "status",
+            "last_error",
+            "succeeded_at",
+        ]
+        read_only_fields = fields
+
+
+class FundResponseSerializer(serializers.Serializer):
+    contract_status = serializers.CharField()
+    payment = PaymentSerializer()
+
+
+class DeliveryCreateSerializer(serializers.Serializer):
+    videos = VideoSerializer(many=True, allow_empty=False, max_length=50)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    videos = VideoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "number", "note", "videos", "revision_note", "created_at"]
+        read_only_fields = fields
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+
+
+class DisputeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=Resolution.choices)
+    creator_amount = serializers.IntegerField(required=False, min_value=1, max_value=10**12)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class StaffRefundSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    stars = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = Review
+        fields = ["id", "author_role", "stars", "text", "created_at"]
+        read_only_fields = ["id", "author_role", "created_at"]
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    contract = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "contract",
+            "amount",
+            "currency",
+            "status",
+            "stripe_transfer_id",
+            "amount_reversed",
+            "paid_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EarningsSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    pending = serializers.IntegerField(help_text="net of contracts funded but not yet approved")
+    available = serializers.IntegerField(help_text="approved, payout on its way or waiting")
+    paid = serializers.IntegerField(help_text="transferred to your Stripe account")

@@ -1,0 +1,1 @@
+"""Money services: onboarding, funding, deliveries and approval, payouts, refunds, disputes."""

@@ -1,0 +1,214 @@
+"""Releasing escrow to the creator and paying it out with a Stripe transfer, exactly once."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Contract, ContractStatus
+from campaigns.pricing import platform_fee
+from creators.models import CreatorProfile
+from marketplace.audit import audit_record, notify, transition
+from marketplace.errors import ServiceUnavailable
+from marketplace.models import User
+
+from .. import gateway, ledger
+from ..gateway import GatewayRejected
+from ..models import PayoutAccount, Transfer, TransferStatus
+from .common import after_contract_end, lock_contract, party_users, require_brand_member
+
+logger = logging.getLogger(__name__)
+MAX_TRANSFER_ATTEMPTS = 5
+
+
+def release_to_creator(*, contract: Contract, gross: int, key: str) -> Transfer:
+    """Move `gross` out of escrow: the creator's net to their payable, the fee to revenue, and
+    create the transfer that will pay them. Runs inside the caller's transaction."""
+    if gross == contract.amount:
+        fee, net = contract.fee, contract.creator_net
+    else:
+        fee = platform_fee(gross, contract.creator_tier)
+        net = gross - fee
+    lines = [
+        (ledger.escrow(contract.pk), gross),
+        (ledger.creator_payable(contract.creator_id), -net),
+    ]
+    if fee:
+        lines.append((ledger.PLATFORM_REVENUE, -fee))
+    ledger.post_entry(
+        key=key, kind="release", currency=contract.currency, contract=contract, lines=lines
+    )
+    transfer, _ = Transfer.objects.get_or_create(
+        contract=contract,
+        defaults={"creator_id": contract.creator_id, "amount": net, "currency": contract.currency},
+    )
+    transaction.on_commit(lambda: _enqueue_payout(transfer.pk))
+    return transfer
+
+
+def _enqueue_payout(transfer_id: int) -> None:
+    from ..tasks import release_payout
+
+    release_payout.delay(transfer_id)
+
+
+def _record_completion(contract: Contract) -> None:
+    on_time = (
+        contract.delivered_at is not None and contract.delivered_at <= contract.delivery_deadline
+    )
+    profile = CreatorProfile.objects.select_for_update().get(pk=contract.creator_id)
+    profile.completed_contracts += 1
+    profile.on_time_contracts += 1 if on_time else 0
+    profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
+
+
+@transaction.atomic
+def contract_approve(*, actor: User | None, contract_id: int) -> Contract:
+    """A brand member approves the delivered work (or the system does, `actor=None`, once the
+    auto-approval period has passed): escrow is released and the payout starts after commit."""
+    contract = lock_contract(contract_id)
+    if actor is not None:
+        require_brand_member(actor, contract)
+    contract.approved_at = timezone.now()
+    transition(
+        contract,
+        to=ContractStatus.APPROVED,
+        allowed=Contract.ALLOWED,
+        actor=actor,
+        verb="approve" if actor else "auto_approve",
+        extra_fields=["approved_at"],
+    )
+    release_to_creator(
+        contract=contract, gross=contract.amount, key=f"approve-contract-{contract.pk}"
+    )
+    _record_completion(contract)
+    notify(
+        party_users(contract),
+        kind="contract_approved",
+        message=f"Contract #{contract.pk} was approved; the payout is on its way.",
+        obj=contract,
+    )
+    return contract
+
+
+def payout_release(*, transfer_id: int) -> Transfer:
+    """Pay a pending transfer through Stripe, once, whatever is retried or raced.
+
+    Waits (status waiting_for_account) while the creator's account cannot receive payouts.
+    A transient Stripe failure leaves it pending for the next run; the idempotency key
+    `transfer-contract-<id>` makes a retry return the transfer Stripe already made.
+    """
+    with transaction.atomic():
+        transfer = Transfer.objects.select_related("contract").get(pk=transfer_id)
+        contract = lock_contract(transfer.contract_id)
+        transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+        if transfer.status == TransferStatus.PAID:
+            return transfer
+        if transfer.attempts >= MAX_TRANSFER_ATTEMPTS:
+            return transfer
+        account = PayoutAccount.objects.filter(creator_id=transfer.creator_id).first()
+        if account is None or not account.stripe_account_id or not account.payouts_enabled:
+            if transfer.status != TransferStatus.WAITING_FOR_ACCOUNT:
+                transfer.status = TransferStatus.WAITING_FOR_ACCOUNT
+                transfer.save(update_fields=["status", "updated_at"])
+                notify(
+                    [contract.creator.user],
+                    kind="payout_waiting",
+                    message="Finish your payout onboarding to receive your earnings.",
+                    obj=contract,
+                )
+            return transfer
+        destination = account.stripe_account_id
+        charge = getattr(getattr(contract, "payment", None), "stripe_charge_id", "")
+        attempt = transfer.attempts
+    try:
+        stripe_transfer = gateway.create_transfer(
+            contract_id=contract.pk,
+            amount=transfer.amount,
+            currency=transfer.currency,
+            destination=destination,
+            source_charge=charge,
+            attempt=attempt,
+        )
+    except ServiceUnavailable:
+        return transfer  # still pending; the next run retries with the same key
+    except GatewayRejected as exc:
+        found = [t for t in _safe_list(contract.pk) if t.amount == transfer.amount]
+        if not found:
+            with transaction.atomic():
+                locked = Transfer.objects.select_for_update().get(pk=transfer_id)
+                if locked.status != TransferStatus.PAID and locked.attempts == attempt:
+                    locked.attempts = attempt + 1
+                    locked.status = TransferStatus.FAILED
+                    locked.last_error = exc.message[:300]
+                    locked.save()
+                return locked
+        stripe_transfer = found[0]
+    return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)
+
+
+def _safe_list(contract_id: int) -> list:
+    try:
+        return gateway.transfers_for_contract(contract_id)
+    except (ServiceUnavailable, GatewayRejected):
+        return []
+
+
+@transaction.atomic
+def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
+    """Record a transfer Stripe made: ledger payable → cash, contract approved → paid."""
+    transfer = Transfer.objects.get(pk=transfer_id)
+    contract = lock_contract(transfer.contract_id)
+    transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+    if transfer.status == TransferStatus.PAID:
+        return transfer
+    before = transfer.status
+    transfer.status = TransferStatus.PAID
+    transfer.stripe_transfer_id = stripe_transfer_id
+    transfer.paid_at = timezone.now()
+    transfer.last_error = ""
+    transfer.save()
+    audit_record(actor=None, verb="payout", obj=transfer, before=before, after=TransferStatus.PAID)
+    ledger.post_entry(
+        key=f"payout-contract-{contract.pk}",
+        kind="payout",
+        currency=transfer.currency,
+        contract=contract,
+        lines=[
+            (ledger.creator_payable(transfer.creator_id), transfer.amount),
+            (ledger.PLATFORM_CASH, -transfer.amount),
+        ],
+        memo=stripe_transfer_id,
+    )
+    if contract.status == ContractStatus.APPROVED:
+        contract.paid_at = transfer.paid_at
+        transition(
+            contract,
+            to=ContractStatus.PAID,
+            allowed=Contract.ALLOWED,
+            actor=None,
+            verb="pay",
+            extra_fields=["paid_at"],
+        )
+        after_contract_end(contract)
+    notify(
+        [contract.creator.user],
+        kind="contract_paid",
+        message=f"You were paid {transfer.amount} {transfer.currency} for contract #{contract.pk}.",
+        obj=contract,
+    )
+    return transfer
+
+
+def payouts_release_due(*, creator_id: int | None = None) -> int:
+    """Retry every unpaid transfer (of one creator, or all); returns how many were paid now."""
+    qs = Transfer.objects.exclude(status=TransferStatus.PAID).filter(
+        attempts__lt=MAX_TRANSFER_ATTEMPTS
+    )
+    if creator_id is not None:
+        qs = qs.filter(creator_id=creator_id)
+    paid = 0
+    for transfer_id in qs.values_list("pk", flat=True):
+        if payout_release(transfer_id=transfer_id).status == TransferStatus.PAID:
+            paid += 1
+    return paid

@@ -1,0 +1,147 @@
+"""Stripe webhooks: verify, store by event id before anything else, process in a task.
+
+Processing is idempotent and tolerates duplicates, late and out-of-order events: each handler
+reads the state it needs from the event and applies it only if it moves things forward."""
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import EventStatus, StripeEvent
+from .services.funding import payment_failed, payment_succeeded
+from .services.onboarding import payout_account_update
+
+logger = logging.getLogger(__name__)
+
+
+def event_store(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
+    """Store a verified event; returns (event, created). A duplicate id is not stored twice."""
+    existing = StripeEvent.objects.filter(stripe_id=event["id"]).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            stored = StripeEvent.objects.create(
+                stripe_id=event["id"],
+                type=event.get("type", ""),
+                account=event.get("account") or "",
+                livemode=bool(event.get("livemode")),
+                created=datetime.fromtimestamp(int(event.get("created", 0)), tz=UTC),
+                payload=event,
+            )
+    except IntegrityError:
+        return StripeEvent.objects.get(stripe_id=event["id"]), False
+    transaction.on_commit(lambda: _enqueue(stored.pk))
+    return stored, True
+
+
+def _enqueue(event_pk: int) -> None:
+    from .tasks import process_stripe_event
+
+    process_stripe_event.delay(event_pk)
+
+
+def _metadata_id(obj: dict[str, Any], key: str) -> int | None:
+    value = (obj.get("metadata") or {}).get(key)
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _payment_intent_succeeded(event: StripeEvent, obj: dict[str, Any]) -> str:
+    charge = obj.get("latest_charge")
+    charge_id = charge.get("id", "") if isinstance(charge, dict) else (charge or "")
+    payment = payment_succeeded(
+        intent_id=obj["id"],
+        contract_id=_metadata_id(obj, "contract_id"),
+        charge_id=charge_id,
+        amount=int(obj["amount"]),
+        currency=obj["currency"],
+    )
+    return "funded" if payment is not None else "no matching payment"
+
+
+def _payment_intent_failed(event: StripeEvent, obj: dict[str, Any]) -> str:
+    error = obj.get("last_payment_error") or {}
+    payment = payment_failed(intent_id=obj["id"], message=error.get("message", "payment failed"))
+    return "recorded" if payment is not None else "no matching payment"
+
+
+def _account_updated(event: StripeEvent, obj: dict[str, Any]) -> str:
+    account = payout_account_update(
+        stripe_account_id=obj["id"],
+        creator_id=_metadata_id(obj, "creator_id"),
+        flags={
+            k: bool(obj.get(k)) for k in ("charges_enabled", "payouts_enabled", "details_submitted")
+        },
+        as_of=event.created,
+    )
+    return "flags updated" if account is not None else "unknown account"
+
+
+def _charge_refunded(event: StripeEvent, obj: dict[str, Any]) -> str:
+    # Our refunds are recorded when the API call returns; this confirms them and completes any
+    # whose answer was lost, by replaying the same idempotent call.
+    from .models import Refund, RefundStatus
+    from .services.refunds import _enqueue_refund
+
+    pending = list(
+        Refund.objects.filter(
+            payment__stripe_payment_intent_id=obj.get("payment_intent"),
+            status=RefundStatus.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    for refund_id in pending:
+        transaction.on_commit(lambda refund_id=refund_id: _enqueue_refund(refund_id))
+    return f"{len(pending)} pending refunds re-checked"
+
+
+def _transfer_reversed(event: StripeEvent, obj: dict[str, Any]) -> str:
+    from .models import Transfer
+
+    with transaction.atomic():
+        transfer = Transfer.objects.select_for_update().filter(stripe_transfer_id=obj["id"]).first()
+        if transfer is None:
+            return "unknown transfer"
+        reversed_amount = int(obj.get("amount_reversed", 0))
+        if reversed_amount > transfer.amount_reversed:
+            # Reversed outside our flow (the dashboard): staff must reconcile by hand.
+            logger.error("transfer %s reversed outside Reelmatch", obj["id"])
+            return "reversed outside Reelmatch: needs staff review"
+    return "already recorded"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": _payment_intent_succeeded,
+    "payment_intent.payment_failed": _payment_intent_failed,
+    "account.updated": _account_updated,
+    "charge.refunded": _charge_refunded,
+    "transfer.reversed": _transfer_reversed,
+}
+
+
+def event_process(*, event_pk: int, force: bool = False) -> StripeEvent:
+    """Process one stored event once; a processed or ignored event is left as it is unless
+    staff `force` it again (handlers are idempotent, so that is always safe)."""
+    with transaction.atomic():
+        event = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        if not force and event.status in (EventStatus.PROCESSED, EventStatus.IGNORED):
+            return event
+        event.attempts += 1
+        handler = HANDLERS.get(event.type)
+        if handler is None:
+            event.status = EventStatus.IGNORED
+            event.result = "no handler for this type"
+        else:
+            try:
+                with transaction.atomic():
+                    event.result = handler(event, event.payload["data"]["object"])[:300]
+                event.status = EventStatus.PROCESSED
+            except Exception as exc:  # noqa: BLE001 - recorded for staff; reprocess from admin
+                logger.exception("processing %s failed", event.stripe_id)
+                event.status = EventStatus.FAILED
+                event.result = f"{type(exc).__name__}: {exc}"[:300]
+        event.processed_at = timezone.now()
+        event.save()
+    return event

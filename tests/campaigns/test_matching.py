@@ -1,0 +1,557 @@
+"""Matching (DESIGN §6, issue 5): the database ranking equals the plain-Python reference scorer,
+each factor orders creators the obvious way, eligibility holds, the endpoints answer only the
+right people with a query count independent of `limit`, and generation cost warns under cost.
+
+The API tests mount only the matching URLs (this module is their URLconf) so they do not depend
+on the rest of the campaigns API; `test_real_urlconf_routes_matching` checks the real wiring.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import include, path, resolve
+from django.utils import timezone
+
+from campaigns import matching
+from campaigns import matching_reference as ref
+from campaigns.generation_cost import below_cost_warnings, estimate_generation_cost
+from campaigns.models import Bid, Brief, BriefStatus, Invitation, InvitationStatus, Visibility
+from creators.models import CreatorProfile, GeneratedVideo, Moderation, Reel, Tier
+from creators.services import creator_refresh_showcase
+from marketplace.models import User
+from tests.factories import (
+    BrandFactory,
+    BriefFactory,
+    CreatorFactory,
+    MembershipFactory,
+    ReelFactory,
+    UserFactory,
+    VideoFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+urlpatterns = [path("api/v1/", include("campaigns.matching_apis"))]
+matching_urls = pytest.mark.urls(__name__)
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.get_current_timezone())
+
+
+def ranked_ids(brief: Brief, **kwargs) -> list[int]:  # type: ignore[no-untyped-def]
+    return [m.creator.pk for m in matching.rank_creators(brief, limit=1000, now=NOW, **kwargs)]
+
+
+def with_reels(creator: CreatorProfile, *specs: tuple[str, list[str], str]) -> CreatorProfile:
+    """Give `creator` reels of (model, tags, moderation) and refresh the showcase."""
+    for model, tags, moderation in specs:
+        ReelFactory(
+            creator=creator, tags=tags, moderation=moderation, video=VideoFactory(model=model)
+        )
+    creator_refresh_showcase(creator_id=creator.pk)
+    creator.refresh_from_db()
+    return creator
+
+
+# The fast ranking equals the reference --------------------------------------------------------
+
+TAGS = ["anime", "neon", "noir", "retro", "product", "fantasy", "cyberpunk", "food"]
+MODELS = ["kling-2.1", "kling-2.1-pro", "kling-2.1-std", "veo-3", "sora-2", "hailuo-02"]
+LANGUAGES = ["en", "ja", "fr", "zh", "es"]
+RATE_CURRENCIES = ["USD", "USD", "EUR", "GBP", "JPY", "CNY", "", "XXX"]
+ACTIVE_DAYS = [None, 0, 1, 29, 30, 31, 60, 89, 90, 91, 400]
+
+
+def seed_world(rng: random.Random, n_creators: int, n_briefs: int) -> list[Brief]:
+    """Random creators, reels and briefs with many exact ties and boundary values."""
+    users = User.objects.bulk_create(
+        [User(email=f"w{i}@example.com", is_active=rng.random() > 0.05) for i in range(n_creators)]
+    )
+    profiles = []
+    for i, user in enumerate(users):
+        reviews = rng.choice([0, 0, 1, 2, 5, 10])
+        completed = rng.choice([0, 0, 1, 3, 3, 5, 10, 15])
+        days = rng.choice(ACTIVE_DAYS)
+        profiles.append(
+            CreatorProfile(
+                user=user,
+                handle=f"w{i}",
+                display_name=f"W {i}",
+                tags=rng.sample(TAGS, rng.randint(0, 3)),
+                languages=rng.sample(LANGUAGES, rng.randint(0, 2)),
+                min_price_per_project=rng.choice([None, None, 50_000, 100_000, 150_000, 200_000]),
+                price_per_second=rng.choice([None, None, 1_000, 5_000, 10_000]),
+                rate_currency=rng.choice(RATE_CURRENCIES),
+                tier=rng.choice([Tier.STANDARD, Tier.STANDARD, Tier.PARTNER, Tier.ELITE]),
+                suspended=rng.random() < 0.05,
+                rating_sum=sum(rng.randint(1, 5) for _ in range(reviews)),
+                review_count=reviews,
+                completed_contracts=completed,
+                on_time_contracts=rng.randint(0, completed),
+                last_active_at=None if days is None else NOW - timedelta(days=days),
+            )
+        )
+    profiles = CreatorProfile.objects.bulk_create(profiles)
+    videos, owners = [], []
+    for profile in profiles:
+        for _ in range(rng.choice([0, 0, 1, 2, 3, 4])):
+            videos.append(
+                GeneratedVideo(
+                    provider="kling",
+                    model=rng.choice(MODELS),
+                    video_url="https://cdn.example.com/v.mp4",
+                    duration_s=rng.randint(5, 20),
+                    width=1080,
+                    height=1920,
+                    fps=24,
+                )
+            )
+            owners.append(profile)
+    videos = GeneratedVideo.objects.bulk_create(videos)
+    Reel.objects.bulk_create(
+        Reel(
+            creator=owner,
+            video=video,
+            title="r",
+            tags=rng.sample(TAGS, rng.randint(0, 3)),
+            moderation=rng.choice([Moderation.APPROVED] * 3 + [Moderation.PENDING]),
+        )
+        for owner, video in zip(owners, videos, strict=True)
+    )
+    for profile in profiles:
+        creator_refresh_showcase(creator_id=profile.pk)
+    brand = BrandFactory()
+    briefs = []
+    for _ in range(n_briefs):
+        briefs.append(
+            BriefFactory(
+                brand=brand,
+                tags=rng.sample(TAGS, rng.choice([0, 1, 2, 3, 4])),
+                preferred_models=rng.sample(MODELS, rng.choice([0, 1, 2, 3])),
+                languages=rng.sample(LANGUAGES, rng.choice([0, 0, 1, 2])),
+                total_seconds=rng.choice([0, 10, 15, 30, 60]),
+                budget_min=1,
+                budget_max=rng.choice([50_000, 100_000, 150_000, 300_000, 1_000_000]),
+                currency=rng.choice(["USD", "EUR", "JPY", "CNY", "GBP"]),
+                min_tier=rng.choice([Tier.STANDARD, Tier.STANDARD, Tier.PARTNER, Tier.ELITE]),
+                visibility=rng.choice(
+                    [Visibility.PUBLIC, Visibility.PUBLIC, Visibility.INVITE_ONLY]
+                ),
+                bid_deadline=NOW + timedelta(days=rng.choice([-1, 1, 3, 3, 7])),
+            )
+        )
+    return briefs
+
+
+def assert_same(fast: list, expected: list[ref.Scored]) -> None:  # type: ignore[type-arg]
+    assert [pk for pk, _, _ in fast] == [s.id for s in expected]
+    for (_, score, breakdown), want in zip(fast, expected, strict=True):
+        assert abs(score - want.score) <= 1e-9
+        assert set(breakdown) == set(want.breakdown)
+        for name, value in want.breakdown.items():
+            assert abs(breakdown[name] - value) <= 1e-9, name
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ranking_equals_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    briefs = seed_world(rng, n_creators=150, n_briefs=4)
+    everyone = ref.load_creator_facts()
+    for brief in briefs:
+        fast = matching.rank_creators(brief, limit=1000, now=NOW)
+        expected = ref.rank_creators(ref.BriefFacts.of(brief), everyone, now=NOW)
+        assert len(expected) > 0
+        assert_same([(m.creator.pk, m.score, m.breakdown) for m in fast], expected)
+        for match in fast:
+            assert 2 <= len(match.reasons) <= 3
+        # The top N is the prefix of the full ranking.
+        top = matching.rank_creators(brief, limit=7, now=NOW)
+        assert [m.creator.pk for m in top] == [s.id for s in expected[:7]]
+
+    facts = {f.id: f for f in everyone}
+    for creator in rng.sample(list(CreatorProfile.objects.filter(suspended=False)), 3):
+        fast_briefs = matching.recommend_briefs(creator, limit=100, now=NOW)
+        open_briefs = [ref.BriefFacts.of(b) for b in matching.briefs_open_to(creator, now=NOW)]
+        expected = ref.rank_briefs(facts[creator.pk], open_briefs, now=NOW)
+        assert_same([(m.brief.pk, m.score, m.breakdown) for m in fast_briefs], expected)
+
+
+def test_scores_are_bit_identical_to_reference() -> None:
+    """Not just within 1e-9: the same doubles, which is what makes ties break the same way."""
+    briefs = seed_world(random.Random(99), n_creators=60, n_briefs=3)
+    everyone = ref.load_creator_facts()
+    for brief in briefs:
+        fast = matching.rank_creators(brief, limit=1000, now=NOW)
+        expected = ref.rank_creators(ref.BriefFacts.of(brief), everyone, now=NOW)
+        assert [(m.score, m.breakdown) for m in fast] == [(s.score, s.breakdown) for s in expected]
+
+
+def test_ranking_query_count_does_not_depend_on_limit(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    brief = seed_world(random.Random(3), n_creators=40, n_briefs=1)[0]
+    Brief.objects.filter(pk=brief.pk).update(
+        preferred_models=["kling-2.1", "veo-3"], min_tier="standard"
+    )
+    brief.refresh_from_db()
+    for limit in (5, 30):
+        with django_assert_num_queries(3):
+            assert len(matching.rank_creators(brief, limit=limit, now=NOW)) == limit
+
+
+# One test per factor ------------------------------------------------------------------------
+
+
+def test_style_counts_brief_tags_in_creator_and_reel_tags() -> None:
+    brief = BriefFactory(tags=["anime", "neon"], preferred_models=[])
+    both = CreatorFactory(tags=["anime", "neon"])
+    from_reel = with_reels(CreatorFactory(tags=[]), ("veo-3", ["anime"], Moderation.APPROVED))
+    pending_only = with_reels(CreatorFactory(tags=[]), ("veo-3", ["anime"], Moderation.PENDING))
+    none = CreatorFactory(tags=["food"])
+    assert ranked_ids(brief) == [both.pk, from_reel.pk, pending_only.pk, none.pk]
+    by_id = {m.creator.pk: m for m in matching.rank_creators(brief, now=NOW)}
+    assert by_id[both.pk].breakdown["style"] == 1.0
+    assert by_id[from_reel.pk].breakdown["style"] == 0.5
+    assert by_id[pending_only.pk].breakdown["style"] == 0.0
+    assert "shares 2 of 2 style tags (anime, neon)" in by_id[both.pk].reasons
+
+
+def test_style_and_tools_are_zero_for_a_brief_without_tags_or_models() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[])
+    with_reels(CreatorFactory(tags=["anime"]), ("kling-2.1-pro", ["neon"], Moderation.APPROVED))
+    (match,) = matching.rank_creators(brief, now=NOW)
+    assert match.breakdown["style"] == 0.0
+    assert match.breakdown["tools"] == 0.0
+
+
+def test_tools_counts_preferred_models_in_approved_reels() -> None:
+    brief = BriefFactory(tags=[], preferred_models=["kling-2.1-pro", "veo-3"])
+    both = with_reels(
+        CreatorFactory(),
+        ("kling-2.1-pro", [], Moderation.APPROVED),
+        ("veo-3", [], Moderation.APPROVED),
+    )
+    one = with_reels(
+        CreatorFactory(),
+        ("kling-2.1-pro", [], Moderation.APPROVED),
+        ("kling-2.1-pro", [], Moderation.APPROVED),
+        ("sora-2", [], Moderation.APPROVED),
+    )
+    rejected = with_reels(CreatorFactory(), ("veo-3", [], Moderation.REJECTED))
+    assert ranked_ids(brief) == [both.pk, one.pk, rejected.pk]
+    by_id = {m.creator.pk: m for m in matching.rank_creators(brief, now=NOW)}
+    assert by_id[one.pk].breakdown["tools"] == 0.5
+    assert "uses kling-2.1-pro in 2 approved reels" in by_id[one.pk].reasons
+
+
+def test_budget_is_full_within_budget_and_falls_linearly_to_twice_it() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[], budget_max=100_000, total_seconds=15)
+    fits = CreatorFactory(min_price_per_project=100_000, rate_currency="USD")
+    per_second = CreatorFactory(price_per_second=8_000, rate_currency="USD")  # 120_000 → 0.8
+    no_card = CreatorFactory()
+    over = CreatorFactory(min_price_per_project=190_000, rate_currency="USD")
+    far_over = CreatorFactory(min_price_per_project=200_000, rate_currency="USD")
+    assert ranked_ids(brief) == [fits.pk, per_second.pk, no_card.pk, over.pk, far_over.pk]
+    budget = {m.creator.pk: m.breakdown["budget"] for m in matching.rank_creators(brief, now=NOW)}
+    assert budget[fits.pk] == 1.0
+    assert budget[per_second.pk] == pytest.approx(0.8)
+    assert budget[no_card.pk] == 0.5
+    assert budget[over.pk] == pytest.approx(0.1)
+    assert budget[far_over.pk] == 0.0
+
+
+def test_budget_converts_currencies_in_minor_units() -> None:
+    """¥20,000 (JPY has no minor unit) is $134 = 13,400 cents against a $100 budget: 0.66."""
+    brief = BriefFactory(
+        tags=[], preferred_models=[], budget_min=5_000, budget_max=10_000, currency="USD"
+    )
+    yen = CreatorFactory(min_price_per_project=20_000, rate_currency="JPY")
+    euro = CreatorFactory(min_price_per_project=9_000, rate_currency="EUR")  # $97.20: fits
+    unknown = CreatorFactory(min_price_per_project=1, rate_currency="XXX")  # no usable card
+    budget = {m.creator.pk: m.breakdown["budget"] for m in matching.rank_creators(brief, now=NOW)}
+    assert budget[yen.pk] == pytest.approx(0.66)
+    assert budget[euro.pk] == 1.0
+    assert budget[unknown.pk] == 0.5
+
+
+def test_quality_is_the_smoothed_rating() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[])
+    great = CreatorFactory(rating_sum=50, review_count=10)  # (17.5 + 50) / 15 / 5 = 0.9
+    unrated = CreatorFactory()  # 0.7
+    poor = CreatorFactory(rating_sum=4, review_count=4)  # 21.5 / 9 / 5
+    assert ranked_ids(brief) == [great.pk, unrated.pk, poor.pk]
+    quality = {m.creator.pk: m.breakdown["quality"] for m in matching.rank_creators(brief, now=NOW)}
+    assert quality[great.pk] == pytest.approx(0.9)
+    assert quality[unrated.pk] == pytest.approx(0.7)
+
+
+def test_reliability_is_the_smoothed_on_time_rate() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[])
+    late = CreatorFactory(completed_contracts=5, on_time_contracts=0)  # 4 / 10
+    punctual = CreatorFactory(completed_contracts=10, on_time_contracts=10)  # 14 / 15
+    fresh = CreatorFactory()  # 0.8
+    assert ranked_ids(brief) == [punctual.pk, fresh.pk, late.pk]
+
+
+def test_language_matches_any_brief_language_or_none() -> None:
+    english = CreatorFactory(languages=["en"])
+    japanese = CreatorFactory(languages=["ja", "fr"])
+    silent = CreatorFactory(languages=[])
+    brief = BriefFactory(tags=[], preferred_models=[], languages=["ja"])
+    assert ranked_ids(brief) == [japanese.pk, english.pk, silent.pk]
+    anything = BriefFactory(tags=[], preferred_models=[], languages=[])
+    assert {m.breakdown["language"] for m in matching.rank_creators(anything, now=NOW)} == {1.0}
+
+
+def test_recency_steps_at_30_and_90_days() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[])
+    dormant = CreatorFactory(last_active_at=NOW - timedelta(days=91))
+    recent = CreatorFactory(last_active_at=NOW - timedelta(days=30))
+    never = CreatorFactory(last_active_at=None)
+    lately = CreatorFactory(last_active_at=NOW - timedelta(days=60))
+    assert ranked_ids(brief) == [recent.pk, lately.pk, dormant.pk, never.pk]
+    recency = {m.creator.pk: m.breakdown["recency"] for m in matching.rank_creators(brief, now=NOW)}
+    assert [recency[c.pk] for c in (recent, lately, dormant, never)] == [1.0, 0.5, 0.0, 0.0]
+
+
+def test_ties_break_by_completed_contracts_then_id() -> None:
+    brief = BriefFactory(tags=[], preferred_models=[])
+    first = CreatorFactory(completed_contracts=5, on_time_contracts=5)  # 9 / 10
+    second = CreatorFactory(completed_contracts=5, on_time_contracts=5)
+    busier = CreatorFactory(completed_contracts=15, on_time_contracts=14)  # 18 / 20, same double
+    assert ranked_ids(brief) == [busier.pk, first.pk, second.pk]
+
+
+# Eligibility --------------------------------------------------------------------------------
+
+
+def test_suspended_inactive_and_low_tier_creators_never_match() -> None:
+    brief = BriefFactory(min_tier=Tier.PARTNER, tags=["anime"])
+    elite = CreatorFactory(tier=Tier.ELITE)
+    partner = CreatorFactory(tier=Tier.PARTNER)
+    CreatorFactory(tier=Tier.STANDARD, tags=["anime"])
+    CreatorFactory(tier=Tier.ELITE, suspended=True, tags=["anime"])
+    CreatorFactory(tier=Tier.ELITE, user=UserFactory(is_active=False), tags=["anime"])
+    assert sorted(ranked_ids(brief)) == sorted([elite.pk, partner.pk])
+
+
+def test_recommendations_respect_visibility_tier_deadline_and_live_bids() -> None:
+    creator = CreatorFactory(tier=Tier.PARTNER)
+    public = BriefFactory()
+    invited = BriefFactory(visibility=Visibility.INVITE_ONLY)
+    Invitation.objects.create(brief=invited, creator=creator)
+    BriefFactory(visibility=Visibility.INVITE_ONLY)  # not invited
+    declined = BriefFactory(visibility=Visibility.INVITE_ONLY)
+    Invitation.objects.create(brief=declined, creator=creator, status=InvitationStatus.DECLINED)
+    partner = BriefFactory(min_tier=Tier.PARTNER)
+    BriefFactory(min_tier=Tier.ELITE)
+    BriefFactory(status=BriefStatus.DRAFT)
+    BriefFactory(status=BriefStatus.CLOSED)
+    BriefFactory(bid_deadline=timezone.now() - timedelta(hours=1))
+    bid_on = BriefFactory()
+    Bid.objects.create(brief=bid_on, creator=creator, amount=1_000, currency="USD")
+    withdrawn = BriefFactory()
+    Bid.objects.create(
+        brief=withdrawn, creator=creator, amount=1_000, currency="USD", status="withdrawn"
+    )
+    found = {m.brief.pk for m in matching.recommend_briefs(creator)}
+    assert found == {public.pk, invited.pk, partner.pk, withdrawn.pk}
+    creator.suspended = True
+    assert matching.recommend_briefs(creator) == []
+
+
+# The matches endpoint -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def team():  # type: ignore[no-untyped-def]
+    """A brand member, their brief and a dozen creators with skills."""
+    member = MembershipFactory()
+    brief = BriefFactory(
+        brand=member.brand, tags=["anime", "neon", "noir"], preferred_models=["kling-2.1-pro"]
+    )
+    for i in range(12):
+        creator = CreatorFactory(
+            tags=["anime", "neon"][: i % 3],
+            min_price_per_project=60_000 + 10_000 * i,
+            rate_currency="USD",
+            completed_contracts=i,
+            on_time_contracts=i // 2,
+        )
+        with_reels(creator, *[("kling-2.1-pro", ["noir"], Moderation.APPROVED)] * (i % 4))
+    return member.user, brief
+
+
+@matching_urls
+def test_matches_answer_members_with_breakdown_and_reasons(team, client_for) -> None:  # type: ignore[no-untyped-def]
+    user, brief = team
+    response = client_for(user).get(f"/api/v1/briefs/{brief.pk}/matches/?limit=5")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["brief"] == brief.pk
+    assert len(body["results"]) == 5
+    weights = body["weights"]
+    for item in body["results"]:
+        assert set(item["creator"]) == {
+            "handle",
+            "display_name",
+            "tier",
+            "verified",
+            "country",
+            "rating",
+            "completed_contracts",
+        }
+        assert set(item["breakdown"]) == set(ref.FACTORS)
+        total = sum(weights[name] * item["breakdown"][name] for name in ref.FACTORS)
+        assert item["score"] == pytest.approx(total, abs=1e-9)
+        assert 2 <= len(item["reasons"]) <= 3
+    scores = [item["score"] for item in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert any("approved reel" in r for item in body["results"] for r in item["reasons"])
+
+
+@matching_urls
+def test_matches_are_404_for_everyone_but_the_brands_members(team, client_for, api) -> None:  # type: ignore[no-untyped-def]
+    _, brief = team
+    url = f"/api/v1/briefs/{brief.pk}/matches/"
+    other_brand = MembershipFactory().user
+    creator = CreatorFactory().user
+    staff = UserFactory(is_staff=True)
+    assert api.get(url).status_code == 404
+    for user in (other_brand, creator, staff):
+        assert client_for(user).get(url).status_code == 404
+    member = MembershipFactory(brand=brief.brand, role="manager").user
+    assert client_for(member).get(url).status_code == 200
+    assert client_for(member).get("/api/v1/briefs/999999/matches/").status_code == 404
+
+
+@matching_urls
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=many", "limit"),
+        ("exclude=bids", "exclude"),
+        ("exclude=bid,friends", "exclude"),
+    ],
+)
+def test_matches_reject_bad_parameters(team, client_for, query: str, field: str) -> None:  # type: ignore[no-untyped-def]
+    user, brief = team
+    response = client_for(user).get(f"/api/v1/briefs/{brief.pk}/matches/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+
+
+@matching_urls
+def test_matches_exclude_bidders_and_invited(team, client_for) -> None:  # type: ignore[no-untyped-def]
+    user, brief = team
+    client = client_for(user)
+    url = f"/api/v1/briefs/{brief.pk}/matches/?limit=100"
+    everyone = client.get(url).json()["results"]
+    bidder, invitee = (
+        CreatorProfile.objects.get(handle=i["creator"]["handle"]) for i in everyone[:2]
+    )
+    Bid.objects.create(brief=brief, creator=bidder, amount=90_000, currency="USD")
+    Invitation.objects.create(brief=brief, creator=invitee, invited_by=user)
+    flagged = {i["creator"]["handle"]: i for i in client.get(url).json()["results"]}
+    assert flagged[bidder.handle]["has_bid"] and not flagged[bidder.handle]["invited"]
+    assert flagged[invitee.handle]["invited"] and not flagged[invitee.handle]["has_bid"]
+    handles = lambda q: {i["creator"]["handle"] for i in client.get(url + q).json()["results"]}  # noqa: E731
+    assert handles("&exclude=bid") == set(flagged) - {bidder.handle}
+    assert handles("&exclude=invited") == set(flagged) - {invitee.handle}
+    assert handles("&exclude=bid,invited") == set(flagged) - {bidder.handle, invitee.handle}
+
+
+@matching_urls
+def test_matches_query_count_does_not_depend_on_limit(  # type: ignore[no-untyped-def]
+    team, client_for, django_assert_num_queries
+) -> None:
+    user, brief = team
+    client = client_for(user)
+    url = f"/api/v1/briefs/{brief.pk}/matches/"
+    # user (JWT), brief for member, ranking, breakdown of the page, their skills.
+    with django_assert_num_queries(5):
+        assert len(client.get(url + "?limit=5").json()["results"]) == 5
+    with django_assert_num_queries(5):
+        assert len(client.get(url + "?limit=50").json()["results"]) == 12
+
+
+# The recommended-briefs endpoint --------------------------------------------------------------
+
+
+@matching_urls
+def test_recommended_briefs_for_a_creator(client_for, api, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    creator = with_reels(
+        CreatorFactory(tags=["anime"], min_price_per_project=50_000, rate_currency="USD"),
+        ("kling-2.1-pro", ["neon"], Moderation.APPROVED),
+    )
+    best = BriefFactory(tags=["anime", "neon"], preferred_models=["kling-2.1-pro"])
+    for i in range(8):
+        BriefFactory(tags=["food"][: i % 2], preferred_models=["veo-3"])
+    secret = BriefFactory(visibility=Visibility.INVITE_ONLY, tags=["anime", "neon"])
+    client = client_for(creator.user)
+    url = "/api/v1/creators/me/recommended-briefs/"
+    # user (JWT), profile, skills, ranked briefs.
+    with django_assert_num_queries(4):
+        body = client.get(url + "?limit=3").json()
+    with django_assert_num_queries(4):
+        body = client.get(url + "?limit=50").json()
+    results = body["results"]
+    assert len(results) == 9
+    assert results[0]["brief"]["id"] == best.pk
+    assert results[0]["breakdown"]["style"] == 1.0
+    assert "rate fits the budget" in results[0]["reasons"]
+    assert secret.pk not in {r["brief"]["id"] for r in results}
+    for item in results:
+        assert 2 <= len(item["reasons"]) <= 3
+    assert client.get(url + "?limit=0").status_code == 400
+    assert api.get(url).status_code == 401
+    assert client_for(MembershipFactory().user).get(url).status_code == 404
+
+
+def test_real_urlconf_routes_matching() -> None:
+    assert resolve("/api/v1/briefs/7/matches/").func.view_class.__name__ == "BriefMatchesView"
+    match = resolve("/api/v1/creators/me/recommended-briefs/")
+    assert match.func.view_class.__name__ == "RecommendedBriefsView"
+
+
+# Generation cost ----------------------------------------------------------------------------
+
+
+def test_generation_cost_estimate_per_preferred_model() -> None:
+    brief = BriefFactory.build(
+        preferred_models=["kling-2.1-pro", "kling-2.1", "veo-3"], total_seconds=15, currency="USD"
+    )
+    # $0.112 × 15 s × 4 rerolls = $6.72; ¥0.7 × 60 = ¥42 = $5.88; veo-3 has no price.
+    assert estimate_generation_cost(brief) == [
+        {"model": "kling-2.1-pro", "currency": "USD", "amount": 672},
+        {"model": "kling-2.1", "currency": "USD", "amount": 588},
+    ]
+    yen = BriefFactory.build(preferred_models=["kling-2.1-pro"], total_seconds=15, currency="JPY")
+    # $6.72 / 0.0067 = ¥1002.98… → ¥1003 (JPY has no minor unit).
+    assert estimate_generation_cost(yen) == [
+        {"model": "kling-2.1-pro", "currency": "JPY", "amount": 1003}
+    ]
+
+
+def test_generation_cost_rounds_half_up(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.GENERATION_COST_PER_SECOND = {"m": {"currency": "USD", "per_second": "0.00125"}}
+    settings.EXPECTED_REROLLS = 1
+    brief = BriefFactory.build(preferred_models=["m"], total_seconds=10, currency="USD")
+    assert estimate_generation_cost(brief)[0]["amount"] == 1  # 1.25 cents → 1
+    brief.total_seconds = 20  # 2.5 cents → 3
+    assert estimate_generation_cost(brief)[0]["amount"] == 3
+
+
+@pytest.mark.parametrize("amount, warned", [(1, True), (671, True), (672, False), (10_000, False)])
+def test_below_cost_warning_exactly_under_the_estimate(amount: int, warned: bool) -> None:
+    brief = BriefFactory.build(preferred_models=["kling-2.1-pro"], total_seconds=15, currency="USD")
+    warnings = below_cost_warnings(brief, amount)
+    assert bool(warnings) is warned
+    if warned:
+        assert "kling-2.1-pro" in warnings[0] and "6.72 USD" in warnings[0]
+
+
+def test_no_warning_without_a_priced_model() -> None:
+    brief = BriefFactory.build(preferred_models=["veo-3"], total_seconds=15)
+    assert estimate_generation_cost(brief) == []
+    assert below_cost_warnings(brief, 1) == []

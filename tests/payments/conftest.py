@@ -1,0 +1,123 @@
+"""Payments fixtures: the Stripe sandbox over real HTTP, event forwarding, contracts."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from campaigns.models import Bid, BidStatus, Contract
+from campaigns.pricing import fee_bps, platform_fee
+from payments.sandbox.testing import Sandbox, start_sandbox
+from tests.factories import BriefFactory, CreatorFactory, MembershipFactory
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Sandbox]:
+    server = start_sandbox()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Sandbox, settings) -> Sandbox:  # type: ignore[no-untyped-def]
+    """A clean sandbox the gateway talks to through the real stripe SDK."""
+    sandbox_server.reset()
+    settings.STRIPE_SECRET_KEY = "sk_test_sandbox"
+    settings.STRIPE_API_BASE = sandbox_server.url
+    settings.STRIPE_MAX_NETWORK_RETRIES = 2
+    return sandbox_server
+
+
+class Webhooks:
+    """Forwards the sandbox's events to our webhook endpoints, signed like Stripe signs them."""
+
+    def __init__(self, sandbox: Sandbox, client) -> None:  # type: ignore[no-untyped-def]
+        self.sandbox = sandbox
+        self.client = client
+        self.delivered: set[str] = set()
+
+    def post(self, event: dict, *, timestamp: int | None = None, secret: str | None = None):  # type: ignore[no-untyped-def]
+        connect = bool(event.get("account"))
+        path = "stripe-connect" if connect else "stripe"
+        if secret is None:
+            secret = (
+                django_settings.STRIPE_CONNECT_WEBHOOK_SECRET
+                if connect
+                else django_settings.STRIPE_WEBHOOK_SECRET
+            )
+        body, header = self.sandbox.signed_payload(event, secret, timestamp)
+        return self.client.post(
+            f"/api/v1/payments/webhooks/{path}/",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+
+    def deliver(self, types: set[str] | None = None) -> list[dict]:
+        """Deliver every event not yet delivered (optionally only some types), in order."""
+        sent = []
+        for event in self.sandbox.events():
+            if event["id"] in self.delivered or (types and event["type"] not in types):
+                continue
+            response = self.post(event)
+            assert response.status_code == 200, response.content
+            self.delivered.add(event["id"])
+            sent.append(event)
+        return sent
+
+
+@pytest.fixture
+def webhooks(sandbox: Sandbox) -> Webhooks:
+    from rest_framework.test import APIClient
+
+    return Webhooks(sandbox, APIClient())
+
+
+@pytest.fixture
+def make_contract():  # type: ignore[no-untyped-def]
+    """A contract awaiting funding, as bid acceptance makes it, with its brand owner."""
+
+    def make(*, amount: int = 100_000, tier: str = "standard", currency: str = "USD"):  # type: ignore[no-untyped-def]
+        membership = MembershipFactory()
+        creator = CreatorFactory(tier=tier, country="US")
+        brief = BriefFactory(brand=membership.brand, currency=currency, status="awarded")
+        bid = Bid.objects.create(
+            brief=brief,
+            creator=creator,
+            amount=amount,
+            currency=currency,
+            status=BidStatus.ACCEPTED,
+        )
+        fee = platform_fee(amount, tier)
+        contract = Contract.objects.create(
+            bid=bid,
+            brief=brief,
+            brand=brief.brand,
+            creator=creator,
+            amount=amount,
+            currency=currency,
+            creator_tier=tier,
+            fee_bps=fee_bps(tier),
+            fee=fee,
+            creator_net=amount - fee,
+            deliverables=brief.deliverables,
+            delivery_deadline=timezone.now() + timedelta(days=14),
+            usage_rights={},
+            max_revisions=django_settings.MAX_REVISIONS,
+        )
+        return contract, membership.user, creator
+
+    return make
+
+
+VIDEO = {
+    "provider": "kling",
+    "model": "kling-2.1-pro",
+    "video_url": "https://cdn.example.com/delivery/1.mp4",
+    "duration_s": 15,
+    "width": 1080,
+    "height": 1920,
+    "fps": 24,
+}
