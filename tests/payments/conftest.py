@@ -48,7 +48,8 @@ class Webhooks:
                 else django_settings.STRIPE_WEBHOOK_SECRET
             )
         body, header = self.sandbox.signed_payload(event, secret, timestamp)
-        return self.client.post(
+        # A client per call, so threads delivering at once do not share one.
+        return type(self.client)().post(
             f"/api/v1/payments/webhooks/{path}/",
             data=body,
             content_type="application/json",
