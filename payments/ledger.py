@@ -65,8 +65,11 @@ def post_entry(
                 for code, amount in lines
             )
     except IntegrityError:
-        # A concurrent writer posted the same key first; theirs is the entry.
-        return JournalEntry.objects.get(idempotency_key=key)
+        # A concurrent writer posted the same key first: theirs is the entry. Anything else
+        # that broke an integrity rule is an error of its own.
+        entry = JournalEntry.objects.filter(idempotency_key=key).first()
+        if entry is None:
+            raise
     return entry
 
 

@@ -47,3 +47,11 @@ def auto_approve_deliveries() -> int:
     from .services.deliveries import contracts_auto_approve
 
     return contracts_auto_approve()
+
+
+@shared_task
+def retry_stripe_events() -> int:
+    """Process webhook events left pending or failed (beat job)."""
+    from .webhooks import events_retry
+
+    return events_retry()

@@ -39,9 +39,15 @@ def event_store(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
 
 
 def _enqueue(event_pk: int) -> None:
+    """Hand the stored event to the worker. The sender already has its 200: if queueing or
+    (without a broker) processing fails, the event stays pending or failed for the periodic
+    retry and the admin's reprocess action."""
     from .tasks import process_stripe_event
 
-    process_stripe_event.delay(event_pk)
+    try:
+        process_stripe_event.delay(event_pk)
+    except Exception:  # noqa: BLE001 - logged; retried by payments.tasks.retry_stripe_events
+        logger.exception("processing stripe event %s failed; it will be retried", event_pk)
 
 
 def _metadata_id(obj: dict[str, Any], key: str) -> int | None:
@@ -119,6 +125,23 @@ HANDLERS = {
     "charge.refunded": _charge_refunded,
     "transfer.reversed": _transfer_reversed,
 }
+
+
+def events_retry(*, older_than_seconds: int = 60, max_attempts: int = 5) -> int:
+    """Process again the events left pending or failed (a broker outage, a crash)."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = StripeEvent.objects.filter(
+        status__in=[EventStatus.PENDING, EventStatus.FAILED],
+        received_at__lte=cutoff,
+        attempts__lt=max_attempts,
+    ).values_list("pk", flat=True)
+    count = 0
+    for event_pk in stale:
+        event_process(event_pk=event_pk)
+        count += 1
+    return count
 
 
 def event_process(*, event_pk: int, force: bool = False) -> StripeEvent:

@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.auto_approve_deliveries",
         "schedule": 300.0,
     },
+    "retry-stripe-events": {"task": "payments.tasks.retry_stripe_events", "schedule": 120.0},
     "release-waiting-payouts": {
         "task": "payments.tasks.release_waiting_payouts",
         "schedule": 300.0,

@@ -24,7 +24,11 @@ logger = logging.getLogger(__name__)
 
 
 def refund_start(
-    *, contract: Contract, amount: int, reason: str, actor: User | None,
+    *,
+    contract: Contract,
+    amount: int,
+    reason: str,
+    actor: User | None,
     reverses_payout: bool = False,
 ) -> Refund:
     """Create a pending refund of `amount` for a locked contract; executed after commit.
@@ -215,8 +219,13 @@ def contract_refund_by_staff(*, actor: User, contract_id: int, reason: str) -> C
         data={"reason": reason},
     )
     after_contract_end(contract)
-    refund_start(contract=contract, amount=contract.amount, reason="staff", actor=actor,
-                 reverses_payout=was_paid)
+    refund_start(
+        contract=contract,
+        amount=contract.amount,
+        reason="staff",
+        actor=actor,
+        reverses_payout=was_paid,
+    )
     return contract
 
 
