@@ -199,3 +199,16 @@ def healthz(request) -> JsonResponse:  # type: ignore[no-untyped-def]
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def server_error(request) -> JsonResponse:  # type: ignore[no-untyped-def]
+    """The 500 answer: JSON, with nothing of the stack trace or the settings in it."""
+    return JsonResponse(
+        {"error": {"code": "server_error", "message": "something went wrong on our side"}},
+        status=500,
+    )
+
+
+def not_found(request, exception=None) -> JsonResponse:  # type: ignore[no-untyped-def]
+    """The 404 answer outside DRF views: JSON like every other error."""
+    return JsonResponse({"error": {"code": "not_found", "message": "not found"}}, status=404)

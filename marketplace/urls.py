@@ -29,3 +29,6 @@ urlpatterns = [
 
 admin.site.site_header = "Reelmatch administration"
 admin.site.site_title = "Reelmatch admin"
+
+handler500 = "marketplace.apis.server_error"
+handler404 = "marketplace.apis.not_found"
