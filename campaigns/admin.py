@@ -4,7 +4,8 @@ Moderation actions call the same services as the API.
 """
 
 from django.contrib import admin
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import ReasonActionForm, run_service_action
@@ -32,6 +33,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "verified", "created_at"]
     list_filter = ["verified"]
     search_fields = ["name", "slug", "memberships__user__email"]
@@ -86,18 +88,13 @@ class BriefAdmin(admin.ModelAdmin):
         # A brief changes only through its services (the brand edits, staff moderate).
         return [field.name for field in Brief._meta.fields]
 
-    def get_queryset(self, request) -> QuerySet[Brief]:  # type: ignore[no-untyped-def]
+    def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         in_review_first = Case(
             When(status=BriefStatus.IN_REVIEW, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(queue=in_review_first)
-            .order_by("queue", "submitted_at", "created_at")
-        )
+        return [in_review_first.asc(), "submitted_at", "created_at"]
 
     @admin.display(description="budget")
     def budget(self, brief: Brief) -> str:

@@ -46,21 +46,11 @@ def member_brand_ids(user: User) -> QuerySet[BrandMembership]:
     return BrandMembership.objects.filter(user=user).values("brand_id")
 
 
-def creator_of(user: User) -> CreatorProfile | None:
-    """The user's creator profile, or None for anonymous users and non-creators."""
-    if not _is_user(user):
-        return None
-    return getattr(user, "creator_profile", None)
-
-
-# Brands and IP ----------------------------------------------------------------------------
-
-
 def brands_visible_to(user: User) -> QuerySet[Brand]:
     """The brands the user is a member of (staff: every brand), with the user's own role."""
-    my_role = BrandMembership.objects.filter(brand=OuterRef("pk"), user_id=user.pk).values(
-        "role"
-    )[:1]
+    my_role = BrandMembership.objects.filter(brand=OuterRef("pk"), user_id=user.pk).values("role")[
+        :1
+    ]
     qs = Brand.objects.annotate(my_role=Subquery(my_role))
     if _is_user(user) and user.is_staff:
         return qs
@@ -102,30 +92,11 @@ def briefs_visible_to(user: User) -> QuerySet[Brief]:
     return qs.filter(condition)
 
 
-def brief_is_member(*, user: User, brief: Brief) -> bool:
-    """Whether the user is a member of the brief's brand."""
-    if not _is_user(user):
-        return False
-    return BrandMembership.objects.filter(brand_id=brief.brand_id, user=user).exists()
-
-
 def briefs_expired(*, now: datetime) -> QuerySet[Brief]:
     """Open briefs whose bid deadline has passed, oldest deadline first (the closing job)."""
     return Brief.objects.filter(status=BriefStatus.OPEN, bid_deadline__lte=now).order_by(
         "bid_deadline", "pk"
     )
-
-
-def brief_moderation_queue() -> QuerySet[Brief]:
-    """Briefs waiting for staff review, oldest submission first."""
-    return (
-        Brief.objects.filter(status=BriefStatus.IN_REVIEW)
-        .select_related("brand")
-        .order_by("submitted_at", "pk")
-    )
-
-
-# Invitations ------------------------------------------------------------------------------
 
 
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:

@@ -301,14 +301,14 @@ class SampleReelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _fee_parts(bid: Bid) -> tuple[int, int, int]:
-    """(bps, fee, net): the contract's snapshot once accepted, else the creator's current tier."""
+def _fee_parts(bid: Bid) -> tuple[str, int, int, int]:
+    """(tier, bps, fee, net): the contract's snapshot once accepted, else the creator's tier."""
     contract = getattr(bid, "contract", None)
     if contract is not None:
-        return contract.fee_bps, contract.fee, contract.creator_net
+        return contract.creator_tier, contract.fee_bps, contract.fee, contract.creator_net
     tier = bid.creator.tier
     fee = pricing.platform_fee(bid.amount, tier)
-    return pricing.fee_bps(tier), fee, bid.amount - fee
+    return tier, pricing.fee_bps(tier), fee, bid.amount - fee
 
 
 class BidSerializer(serializers.ModelSerializer):
@@ -319,8 +319,8 @@ class BidSerializer(serializers.ModelSerializer):
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     creator = serializers.CharField(source="creator.handle", read_only=True)
-    creator_tier = NamedChoiceField(
-        enum_name="TierEnum", choices=Tier.choices, source="creator.tier", read_only=True
+    creator_tier = serializers.SerializerMethodField(
+        help_text="the tier the fee is computed for: the contract's once accepted"
     )
     fee_bps = serializers.SerializerMethodField()
     platform_fee = serializers.SerializerMethodField()
@@ -351,14 +351,18 @@ class BidSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_fee_bps(self, bid: Bid) -> int:
+    @extend_schema_field(NamedChoiceField(enum_name="TierEnum", choices=Tier.choices))
+    def get_creator_tier(self, bid: Bid) -> str:
         return _fee_parts(bid)[0]
 
-    def get_platform_fee(self, bid: Bid) -> int:
+    def get_fee_bps(self, bid: Bid) -> int:
         return _fee_parts(bid)[1]
 
-    def get_creator_net(self, bid: Bid) -> int:
+    def get_platform_fee(self, bid: Bid) -> int:
         return _fee_parts(bid)[2]
+
+    def get_creator_net(self, bid: Bid) -> int:
+        return _fee_parts(bid)[3]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_contract(self, bid: Bid) -> int | None:

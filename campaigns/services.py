@@ -343,9 +343,7 @@ def _check_brief(brief: Brief, *, now: datetime) -> None:
     if brief.budget_max < brief.budget_min:
         raise InvalidInput("must be at least budget_min", field="budget_max")
     if brief.currency not in settings.CURRENCIES:
-        raise InvalidInput(
-            f"must be one of {', '.join(settings.CURRENCIES)}", field="currency"
-        )
+        raise InvalidInput(f"must be one of {', '.join(settings.CURRENCIES)}", field="currency")
     if brief.bid_deadline <= now:
         raise InvalidInput("must be in the future", field="bid_deadline")
     if brief.delivery_deadline <= brief.bid_deadline:
@@ -357,11 +355,22 @@ def _check_brief(brief: Brief, *, now: datetime) -> None:
     deliverables_normalise(brief.deliverables)
 
 
+PLAIN_BRIEF_FIELDS = (
+    "title",
+    "description",
+    "budget_min",
+    "budget_max",
+    "bid_deadline",
+    "delivery_deadline",
+    "visibility",
+    "min_tier",
+    "slots",
+    "ip",
+)
+
+
 def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
-    for key in ("title", "description", "budget_min", "budget_max", "bid_deadline"):
-        if key in data:
-            setattr(brief, key, data[key])
-    for key in ("delivery_deadline", "visibility", "min_tier", "slots", "ip"):
+    for key in PLAIN_BRIEF_FIELDS:
         if key in data:
             setattr(brief, key, data[key])
     for key in ("tags", "languages"):
@@ -411,17 +420,19 @@ def brief_create(
 
     Budget min ≤ max and positive, an allowed currency, a future bid deadline before the
     delivery deadline, valid deliverables, slots ≥ 1, an IP of the same brand. Without usage
-    rights the brief takes the IP's default licence terms.
+    rights stated, a brief naming an IP takes the IP's default licence terms.
     """
     if _membership(actor, brand.pk) is None:
         raise InvalidInput("you are not a member of this brand", field="brand")
     brief = Brief(brand=brand, created_by=actor, status=BriefStatus.DRAFT)
-    if usage_rights is None and ip is not None:
+    if ip is not None:
+        # The IP's default licence terms, overridden by whatever the brief states.
         usage_rights = {
             "exclusive": ip.exclusive,
             "territories": ip.territories,
             "term_months": ip.term_months,
             "channels": ip.channels,
+            **(usage_rights or {}),
         }
     _set_brief_fields(
         brief,
@@ -637,9 +648,7 @@ def brief_cancel(*, actor: User, brief: Brief) -> Brief:
             "this brief has contracts; cancel them before cancelling the brief",
             current_state=brief.status,
         )
-    transition(
-        brief, to=BriefStatus.CANCELLED, allowed=Brief.ALLOWED, actor=actor, verb="cancel"
-    )
+    transition(brief, to=BriefStatus.CANCELLED, allowed=Brief.ALLOWED, actor=actor, verb="cancel")
     _reject_live_bids(brief=brief, actor=actor, why="the brief was cancelled")
     return brief
 
@@ -655,9 +664,7 @@ def brief_complete_if_finished(*, brief_id: int) -> bool:
         return False
     if brief.contracts.exclude(status__in=ENDED_CONTRACT_STATUSES).exists():
         return False
-    transition(
-        brief, to=BriefStatus.COMPLETED, allowed=Brief.ALLOWED, actor=None, verb="complete"
-    )
+    transition(brief, to=BriefStatus.COMPLETED, allowed=Brief.ALLOWED, actor=None, verb="complete")
     return True
 
 
@@ -665,9 +672,7 @@ def brief_complete_if_finished(*, brief_id: int) -> bool:
 
 
 @transaction.atomic
-def invitation_create(
-    *, actor: User, brief: Brief, handle: str, message: str = ""
-) -> Invitation:
+def invitation_create(*, actor: User, brief: Brief, handle: str, message: str = "") -> Invitation:
     """A brand member invites a creator, by handle, to an open brief; the creator is notified.
 
     The creator must be active and meet the brief's minimum tier; inviting twice is a conflict.
@@ -752,9 +757,7 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
 
 def _sample_reels(creator: CreatorProfile, reel_ids: Iterable[int]) -> list[Reel]:
     ids = list(dict.fromkeys(int(pk) for pk in reel_ids))
-    reels = list(
-        Reel.objects.filter(pk__in=ids, creator=creator, moderation=Moderation.APPROVED)
-    )
+    reels = list(Reel.objects.filter(pk__in=ids, creator=creator, moderation=Moderation.APPROVED))
     if len(reels) != len(ids):
         raise InvalidInput("sample reels must be your own approved reels", field="sample_reels")
     return reels
@@ -1002,8 +1005,6 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
         obj=bid,
     )
     if accepted + 1 >= brief.slots:
-        transition(
-            brief, to=BriefStatus.AWARDED, allowed=Brief.ALLOWED, actor=actor, verb="award"
-        )
+        transition(brief, to=BriefStatus.AWARDED, allowed=Brief.ALLOWED, actor=actor, verb="award")
         _reject_live_bids(brief=brief, actor=actor, why="the brief was awarded")
     return contract

@@ -146,18 +146,14 @@ class ReelAdmin(admin.ModelAdmin):
     action_form = ReasonActionForm
     actions = ["approve", "reject"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
+        # The admin changelist orders by this, not by the queryset's order_by.
         pending_first = Case(
             When(moderation=Moderation.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(queue=pending_first)
-            .order_by("queue", "created_at")
-        )
+        return [pending_first.asc(), "created_at"]
 
     @admin.display(description="model")
     def model(self, reel: Reel) -> str:

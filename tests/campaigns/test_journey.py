@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from campaigns.models import Bid, Brief, Contract
 from marketplace.models import AuditLog, Notification
@@ -15,7 +16,7 @@ def iso(delta: timedelta) -> str:
     return (timezone.now() + delta).isoformat()
 
 
-def register_brand(api, client_for):  # type: ignore[no-untyped-def]
+def register_brand(api):  # type: ignore[no-untyped-def]
     response = api.post(
         "/api/v1/auth/register/",
         {
@@ -27,14 +28,14 @@ def register_brand(api, client_for):  # type: ignore[no-untyped-def]
         format="json",
     )
     assert response.status_code == 201, response.json()
-    client = api.__class__()
+    client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
     return client, response.json()["user"]["brands"][0]["id"]
 
 
 @pytest.mark.parametrize("slots", [1, 2])
 def test_brand_journey(api, client_for, staff, creator_factory, reel_factory, slots):
-    brand, brand_id = register_brand(api, client_for)
+    brand, brand_id = register_brand(api)
 
     ip = brand.post(
         "/api/v1/ips/",
@@ -234,11 +235,11 @@ def test_close_then_accept_awards_and_cancel_rejects_live_bids(
     assert Bid.objects.filter(brief=other, status="withdrawn").count() == 1
 
 
-def test_cancel_refused_while_the_brief_has_a_contract(client_for, brief_factory, bid_factory):
+def test_cancel_refused_while_the_brief_has_a_contract(
+    client_for, brief_factory, bid_factory, member_of
+):
     brief = brief_factory(slots=2)
-    from tests.factories import MembershipFactory
-
-    owner = client_for(MembershipFactory(brand=brief.brand).user)
+    owner = client_for(member_of(brief.brand))
     bid = bid_factory(brief=brief)
     assert owner.post(f"/api/v1/bids/{bid.pk}/accept/").status_code == 200
     response = owner.post(f"/api/v1/briefs/{brief.pk}/cancel/")

@@ -197,8 +197,9 @@ def test_admin_reject_needs_a_reason(client, staff):
 def test_admin_moderation_queue_lists_pending_first(client, staff):
     from tests.factories import ReelFactory
 
-    ReelFactory(moderation=Moderation.APPROVED, title="old approved")
     ReelFactory(moderation=Moderation.PENDING, title="waiting")
+    # Created later, so it would come first by id; the queue still puts pending first.
+    ReelFactory(moderation=Moderation.APPROVED, title="old approved")
     client.force_login(staff)
     page = client.get("/admin/creators/reel/").content.decode()
     assert page.index("waiting") < page.index("old approved")
