@@ -188,7 +188,7 @@ def healthz(request) -> JsonResponse:  # type: ignore[no-untyped-def]
         try:
             from marketplace.celery import app
 
-            with app.connection_for_write() as conn:
+            with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
         except Exception as exc:  # noqa: BLE001

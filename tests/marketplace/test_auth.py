@@ -123,6 +123,16 @@ def test_healthz_reports_database(api):
     assert response.json()["checks"]["database"] == "ok"
 
 
+def test_healthz_checks_the_broker_when_one_is_configured(api, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    up = api.get("/healthz/")
+    assert (up.status_code, up.json()["checks"]["broker"]) == (200, "ok")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    down = api.get("/healthz/")
+    assert down.status_code == 503
+    assert down.json()["checks"]["broker"].startswith("error")
+
+
 def test_schema_and_docs_are_served(api):
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
