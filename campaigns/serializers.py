@@ -14,6 +14,7 @@ from creators.models import Reel, Tier
 from marketplace.serializers import HttpsURLField, ModelNameListField, SlugListField
 
 from . import pricing
+from .generation_cost import below_cost_warnings, estimate_generation_cost
 from .models import (
     DELIVERABLE_COUNT_RANGE,
     DELIVERABLE_DURATION_RANGE,
@@ -199,6 +200,12 @@ class BriefUsageRightsSerializer(serializers.Serializer):
     channels = serializers.ListField(child=serializers.CharField(), source="usage_channels")
 
 
+class GenerationCostSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    currency = serializers.CharField()
+    amount = serializers.IntegerField()
+
+
 class BriefSerializer(serializers.ModelSerializer):
     """A brief as read; `brand` and `ip` are loaded with it by the selector."""
 
@@ -207,6 +214,10 @@ class BriefSerializer(serializers.ModelSerializer):
     deliverables = DeliverableSerializer(many=True, read_only=True)
     usage_rights = BriefUsageRightsSerializer(source="*", read_only=True)
     min_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, read_only=True)
+    generation_cost = serializers.SerializerMethodField(
+        help_text="estimated cost of generating the deliverables with each preferred model "
+        "(price per second × total seconds × expected rerolls), minor units of the currency"
+    )
 
     class Meta:
         model = Brief
@@ -223,6 +234,7 @@ class BriefSerializer(serializers.ModelSerializer):
             "languages",
             "deliverables",
             "total_seconds",
+            "generation_cost",
             "budget_min",
             "budget_max",
             "currency",
@@ -240,6 +252,10 @@ class BriefSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(GenerationCostSerializer(many=True))
+    def get_generation_cost(self, brief: Brief) -> list[dict]:
+        return list(estimate_generation_cost(brief))
 
 
 class RejectionSerializer(serializers.Serializer):
@@ -327,6 +343,10 @@ class BidSerializer(serializers.ModelSerializer):
     creator_net = serializers.SerializerMethodField()
     sample_reels = SampleReelSerializer(many=True, read_only=True)
     contract = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(
+        help_text="things the creator should know, such as an amount below the estimated "
+        "generation cost; the bid stands"
+    )
 
     class Meta:
         model = Bid
@@ -346,10 +366,14 @@ class BidSerializer(serializers.ModelSerializer):
             "sample_reels",
             "status",
             "contract",
+            "warnings",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_warnings(self, bid: Bid) -> list[str]:
+        return below_cost_warnings(bid.brief, bid.amount)
 
     @extend_schema_field(NamedChoiceField(enum_name="TierEnum", choices=Tier.choices))
     def get_creator_tier(self, bid: Bid) -> str:
