@@ -83,7 +83,17 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL)
     if DATABASE_URL
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+        # One writer at a time: take the write lock when a transaction starts (no failed
+        # upgrades under concurrent requests) and let readers run beside it (WAL).
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
     "DATABASE_POOL", True
@@ -158,6 +168,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "creators.models.Moderation"},
+    # drf-spectacular's enum hook, then the shared error responses (marketplace/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marketplace.schema.add_error_responses",
+    ],
 }
 
 # Celery: with no broker configured, tasks run in process (eagerly).
@@ -181,10 +196,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Stripe: with no secret key, `make run` starts the local sandbox (payments/sandbox).
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
-STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
-STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+# With no STRIPE_SECRET_KEY the embedded default is the local sandbox: `manage.py serve`
+# (make run) starts it at STRIPE_API_BASE, and every command talks to it there.
+STRIPE_SANDBOX = not os.environ.get("STRIPE_SECRET_KEY")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or "sk_test_sandbox"
+STRIPE_API_BASE = os.environ.get(
+    "STRIPE_API_BASE", "http://127.0.0.1:12111" if STRIPE_SANDBOX else ""
+)
+STRIPE_WEBHOOK_SECRET = os.environ.get(
+    "STRIPE_WEBHOOK_SECRET", "whsec_sandbox_platform" if STRIPE_SANDBOX else ""
+)
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get(
+    "STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_sandbox_connect" if STRIPE_SANDBOX else ""
+)
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", True)
 STRIPE_WEBHOOK_TOLERANCE = 300
@@ -212,6 +236,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The SDK logs every request at INFO; our gateway logs what matters.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 # Matching and generation cost (issue 5).

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
-for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "STRIPE_SECRET_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set in production")
 
@@ -32,5 +32,6 @@ REST_FRAMEWORK = {  # noqa: F405
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", False)
-if not STRIPE_SECRET_KEY:  # noqa: F405
-    raise ImproperlyConfigured("STRIPE_SECRET_KEY must be set in production")
+for _name in ("STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production")

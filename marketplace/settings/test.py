@@ -14,7 +14,9 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"auth": "10000/min", "writes": "10000/min"},
 }
+STRIPE_SANDBOX = True
 STRIPE_SECRET_KEY = "sk_test_sandbox"
+STRIPE_API_BASE = "http://127.0.0.1:9"  # tests that talk to Stripe start the sandbox
 STRIPE_WEBHOOK_SECRET = "whsec_test_platform"
 STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_test_connect"
 STRIPE_TEST_MODE = True

@@ -11,6 +11,8 @@ GOOD = {
     "ALLOWED_HOSTS": "api.reelmatch.example",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/reelmatch_check",
     "STRIPE_SECRET_KEY": "sk_test_x",
+    "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "STRIPE_CONNECT_WEBHOOK_SECRET": "whsec_y",
     "DJANGO_SETTINGS_MODULE": "marketplace.settings.production",
 }
 
@@ -39,7 +41,14 @@ def test_check_deploy_is_clean_with_required_variables():
 
 
 def test_production_refuses_to_start_without_each_required_variable():
-    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "STRIPE_SECRET_KEY"):
+    for name in (
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_CONNECT_WEBHOOK_SECRET",
+    ):
         result = run_check({name: None})
         assert result.returncode != 0, name
         assert name in result.stderr

@@ -31,7 +31,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--sandbox-port", type=int, default=12111)
+        parser.add_argument(
+            "--sandbox-port",
+            type=int,
+            default=12111,
+            help="where the local Stripe sandbox listens (keep STRIPE_API_BASE in step)",
+        )
         parser.add_argument("--jobs-interval", type=float, default=60.0)
 
     def handle(
@@ -43,16 +48,11 @@ class Command(BaseCommand):
         jobs_interval: float,
         **options: Any,
     ) -> None:
-        if not settings.STRIPE_SECRET_KEY:
+        if settings.STRIPE_SANDBOX:
             from payments.sandbox.testing import start_sandbox
 
             sandbox = start_sandbox(host="127.0.0.1", port=sandbox_port)
-            settings.STRIPE_SECRET_KEY = "sk_test_sandbox"
             settings.STRIPE_API_BASE = sandbox.url
-            settings.STRIPE_WEBHOOK_SECRET = settings.STRIPE_WEBHOOK_SECRET or "whsec_sandbox"
-            settings.STRIPE_CONNECT_WEBHOOK_SECRET = (
-                settings.STRIPE_CONNECT_WEBHOOK_SECRET or "whsec_sandbox_connect"
-            )
             base = f"http://{host}:{port}/api/v1/payments/webhooks"
             sandbox.set_webhooks(
                 platform={"url": f"{base}/stripe/", "secret": settings.STRIPE_WEBHOOK_SECRET},

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from marketplace.errors import ServiceUnavailable
 from payments.reconcile import reconcile
 
 
@@ -19,7 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, skip_stripe: bool, **options: Any) -> None:
-        report = reconcile(check_stripe=not skip_stripe)
+        try:
+            report = reconcile(check_stripe=not skip_stripe)
+        except ServiceUnavailable as exc:
+            self.stderr.write(f"reconcile: cannot read Stripe's balance: {exc.message}")
+            sys.exit(2)
         self.stdout.write(f"journal entries: {report.entries}")
         for currency, amount in sorted(report.cash.items()):
             stripe = report.stripe.get(currency, "not checked")
