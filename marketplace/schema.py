@@ -1,0 +1,85 @@
+"""OpenAPI: the shared error responses every operation may answer (drf-spectacular hook).
+
+Views document their success bodies; errors all have one shape (marketplace.exceptions), so
+this post-processing hook adds them in one place:
+
+- every operation: 400 (bad input), 401 (no or a bad token), 403 (visible but not allowed),
+  404 (no such object, or another tenant's);
+- every unsafe method as well: 409 (the current state does not allow it, or a duplicate) and
+  429 (write and auth throttles);
+- any 4xx/5xx a view declares without a body (say `402: OpenApiResponse(description=...)` or
+  `503: ...` where Stripe is called) gets the error body.
+
+A view that takes no credentials documents its own errors and opts out with
+`extend_schema(extensions=OWN_ERROR_RESPONSES)` (the marker does not reach the schema).
+"""
+
+from typing import Any
+
+ERROR_COMPONENT = "Error"
+ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every 4xx and 5xx answer.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string", "description": "machine-readable, e.g. `invalid`"},
+                "message": {"type": "string", "description": "for people"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {},
+                    "description": "for `invalid`: the messages of each bad field",
+                },
+                "current_state": {
+                    "type": "string",
+                    "description": "for a 409: the object's state that refused the change",
+                },
+            },
+            "required": ["code", "message"],
+        }
+    },
+    "required": ["error"],
+}
+
+SHARED_ERRORS = {
+    "400": "Invalid input: `error.fields` names each bad field.",
+    "401": "Not signed in, or the token is invalid or expired.",
+    "403": "You may see this object but not do this.",
+    "404": "No such object, or not one you may see.",
+}
+UNSAFE_ERRORS = {
+    "409": "The object's current state (`error.current_state`) does not allow this, or it "
+    "conflicts with an existing record.",
+    "429": "Too many requests: retry later.",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+HTTP_METHODS = {"get", *UNSAFE_METHODS}
+
+OWN_ERRORS_MARKER = "x-own-error-responses"
+OWN_ERROR_RESPONSES = {OWN_ERRORS_MARKER: True}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """POSTPROCESSING_HOOKS entry: document the shared error responses (see the module)."""
+    result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            if not operation.pop(OWN_ERRORS_MARKER, False):
+                shared = dict(SHARED_ERRORS)
+                if method in UNSAFE_METHODS:
+                    shared.update(UNSAFE_ERRORS)
+                for status, description in shared.items():
+                    responses.setdefault(status, _error_response(description))
+            for status, response in responses.items():
+                if status[0] in "45" and not response.get("content"):
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
+    return result
