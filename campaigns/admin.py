@@ -156,3 +156,18 @@ class ContractAdmin(ReadOnlyAdmin):
     search_fields = ["brief__title", "brand__name", "creator__handle"]
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
+    action_form = ReasonActionForm
+    actions = ["staff_refund"]
+
+    @admin.action(description="Refund to the brand (funded or paid; reason from the field)")
+    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        from payments.services.refunds import contract_refund_by_staff
+
+        reason = request.POST.get("reason", "") or "staff decision"
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda c: contract_refund_by_staff(actor=request.user, contract_id=c.pk, reason=reason),
+            "refund",
+        )

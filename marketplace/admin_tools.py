@@ -21,6 +21,12 @@ class ReasonActionForm(ActionForm):
     )
 
 
+class MoneyActionForm(ReasonActionForm):
+    """The action bar with a reason and an amount in minor units (for split resolutions)."""
+
+    amount = forms.IntegerField(required=False, min_value=1, label="Creator's share (minor units)")
+
+
 def run_service_action(
     modeladmin: admin.ModelAdmin,
     request: Any,

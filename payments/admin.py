@@ -3,8 +3,9 @@ actions staff take, each through a service."""
 
 from django.contrib import admin
 
+from campaigns.models import Dispute, Resolution
 from marketplace.admin import ReadOnlyAdmin
-from marketplace.admin_tools import run_service_action
+from marketplace.admin_tools import MoneyActionForm, run_service_action
 
 from .models import (
     JournalEntry,
@@ -17,7 +18,7 @@ from .models import (
     Transfer,
 )
 from .services.payouts import payout_release
-from .services.refunds import refund_execute
+from .services.refunds import dispute_resolve, refund_execute
 from .webhooks import event_process
 
 
@@ -151,3 +152,54 @@ class StripeEventAdmin(ReadOnlyAdmin):
         run_service_action(
             self, request, queryset, lambda e: event_process(event_pk=e.pk, force=True), "reprocess"
         )
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    """Open disputes first; staff resolve them by release, refund or split (an amount)."""
+
+    list_display = [
+        "id",
+        "contract",
+        "status",
+        "opened_by",
+        "created_at",
+        "resolution",
+        "creator_amount",
+        "resolved_by",
+    ]
+    list_filter = ["status", "resolution"]
+    search_fields = ["contract__id", "reason", "contract__creator__handle"]
+    list_select_related = ["contract", "opened_by", "resolved_by"]
+    ordering = ["-status", "created_at"]
+    action_form = MoneyActionForm
+    actions = ["release", "refund", "split"]
+
+    def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
+        amount = request.POST.get("amount") or None
+        note = request.POST.get("reason", "")
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda d: dispute_resolve(
+                actor=request.user,
+                contract_id=d.contract_id,
+                resolution=resolution,
+                creator_amount=int(amount) if amount else None,
+                note=note,
+            ),
+            f"resolve ({resolution})",
+        )
+
+    @admin.action(description="Resolve: release everything to the creator")
+    def release(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.RELEASE)
+
+    @admin.action(description="Resolve: refund everything to the brand")
+    def refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.REFUND)
+
+    @admin.action(description="Resolve: split (creator's share from the amount field)")
+    def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.SPLIT)

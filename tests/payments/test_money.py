@@ -424,3 +424,56 @@ def test_onboarding_is_created_once_and_account_flags_follow_webhooks(
     account = maker.get("/api/v1/payments/account/").json()
     assert (account["payouts_enabled"], account["details_submitted"]) == (True, True)
     assert PayoutAccount.objects.count() == 1
+
+
+def test_staff_resolve_a_dispute_in_the_admin_by_split(
+    sandbox, webhooks, client_for, make_contract, staff
+):
+    from django.test import Client
+
+    from campaigns.models import Dispute
+
+    contract, owner, creator = make_contract(amount=100_000, tier="partner")
+    brand, maker = client_for(owner), client_for(creator.user)
+    onboard(maker, sandbox, webhooks)
+    fund(brand, contract)
+    brand.post(f"/api/v1/contracts/{contract.pk}/dispute/", {"reason": "late"}, format="json")
+    admin = Client()
+    admin.force_login(staff)
+    dispute = Dispute.objects.get()
+    response = admin.post(
+        "/admin/campaigns/dispute/",
+        {
+            "action": "split",
+            "_selected_action": [dispute.pk],
+            "amount": "50000",
+            "reason": "half done",
+        },
+    )
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.status, dispute.resolution, dispute.creator_amount) == (
+        "resolved",
+        "split",
+        50_000,
+    )
+    # partner tier: 10% of the creator's 50 000 share.
+    assert [t["amount"] for t in sandbox.objects("transfers")] == [45_000]
+    assert [r["amount"] for r in sandbox.objects("refunds")] == [50_000]
+    assert_clean()
+
+
+def test_staff_refund_from_the_admin(sandbox, client_for, make_contract, staff):
+    from django.test import Client
+
+    contract, owner, _ = make_contract(amount=40_000)
+    fund(client_for(owner), contract)
+    admin = Client()
+    admin.force_login(staff)
+    admin.post(
+        "/admin/campaigns/contract/",
+        {"action": "staff_refund", "_selected_action": [contract.pk], "reason": "fraud"},
+    )
+    assert status_of(contract) == "refunded"
+    assert [r["amount"] for r in sandbox.objects("refunds")] == [40_000]
+    assert_clean()
