@@ -1,7 +1,7 @@
 """Money in the admin: read-only history (ledger, payments, transfers, webhook log) and the
 actions staff take, each through a service."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from campaigns.models import Dispute, Resolution
 from marketplace.admin import ReadOnlyAdmin
@@ -72,7 +72,11 @@ class TransferAdmin(ReadOnlyAdmin):
     @admin.action(description="Retry the payout now")
     def retry(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         run_service_action(
-            self, request, queryset, lambda t: payout_release(transfer_id=t.pk), "retry payout"
+            self,
+            request,
+            queryset,
+            lambda t: payout_release(transfer_id=t.pk, force=True),
+            "retry payout",
         )
 
 
@@ -176,7 +180,13 @@ class DisputeAdmin(ReadOnlyAdmin):
     actions = ["release", "refund", "split"]
 
     def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
-        amount = request.POST.get("amount") or None
+        raw = (request.POST.get("amount") or "").strip()
+        if raw and not raw.isdigit():
+            self.message_user(
+                request, "The amount must be a whole number of minor units.", messages.ERROR
+            )
+            return
+        amount = int(raw) if raw else None
         note = request.POST.get("reason", "")
         run_service_action(
             self,
@@ -186,7 +196,7 @@ class DisputeAdmin(ReadOnlyAdmin):
                 actor=request.user,
                 contract_id=d.contract_id,
                 resolution=resolution,
-                creator_amount=int(amount) if amount else None,
+                creator_amount=amount,
                 note=note,
             ),
             f"resolve ({resolution})",

@@ -18,6 +18,7 @@ from campaigns.models import Delivery
 from creators.models import GeneratedVideo, Review
 from marketplace.errors import NotFound
 from marketplace.permissions import IsStaff
+from marketplace.schema import OWN_ERROR_RESPONSES
 
 from . import gateway, selectors
 from .models import PayoutAccount
@@ -44,6 +45,11 @@ from .webhooks import event_store
 logger = logging.getLogger(__name__)
 
 
+STRIPE_UNAVAILABLE = OpenApiResponse(
+    description="Stripe is unreachable or failing; nothing was changed, retry later"
+)
+
+
 def _creator(request: Request):  # type: ignore[no-untyped-def]
     profile = getattr(request.user, "creator_profile", None)
     if profile is None:
@@ -56,7 +62,10 @@ class OnboardingView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: OnboardingSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: OnboardingSerializer, 503: STRIPE_UNAVAILABLE},
+    )
     def post(self, request: Request) -> Response:
         account, url = payout_onboarding_start(actor=request.user)
         return Response({"account": PayoutAccountSerializer(account).data, "url": url})
@@ -118,6 +127,7 @@ class _WebhookView(APIView):
             ),
             400: OpenApiResponse(description="bad or stale signature, or not an event"),
         },
+        extensions=OWN_ERROR_RESPONSES,
     )
     def post(self, request: Request) -> Response:
         payload = request.body
@@ -156,7 +166,14 @@ class ContractMoneyActions:
         contract = self.get_queryset().get(pk=contract_id)  # type: ignore[attr-defined]
         return Response(self.get_serializer(contract).data)  # type: ignore[attr-defined]
 
-    @extend_schema(request=FundSerializer, responses={200: FundResponseSerializer})
+    @extend_schema(
+        request=FundSerializer,
+        responses={
+            200: FundResponseSerializer,
+            402: OpenApiResponse(description="the card was declined; the contract still waits"),
+            503: STRIPE_UNAVAILABLE,
+        },
+    )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def fund(self, request: Request, pk: str | None = None) -> Response:
         contract = self.get_object()  # type: ignore[attr-defined]

@@ -50,6 +50,12 @@ def _call(what: str, fn: Callable[[], T]) -> T:
         raise ServiceUnavailable(
             "the payment provider is unavailable; nothing was changed, please retry"
         ) from exc
+    except stripe.IdempotencyError as exc:
+        logger.error("stripe %s idempotency conflict: %s", what, exc)
+        raise GatewayRejected(
+            "this request conflicts with an earlier one; reload and try again",
+            stripe_code="idempotency_error",
+        ) from exc
     except stripe.InvalidRequestError as exc:
         logger.warning("stripe %s rejected: %s", what, exc)
         raise GatewayRejected(exc.user_message or str(exc), stripe_code=exc.code or "") from exc
@@ -128,7 +134,8 @@ def confirm_payment_intent(
         lambda: client().v1.payment_intents.confirm(
             intent_id,
             params={"payment_method": payment_method},
-            options=_opts(f"confirm-contract-{contract_id}-{attempt}"),
+            # The method is part of the key: a retry with another card is another request.
+            options=_opts(f"confirm-contract-{contract_id}-{attempt}-{payment_method}"),
         ),
     )
 
@@ -200,9 +207,13 @@ def create_refund(
 
 
 def platform_balance() -> dict[str, int]:
-    """Available platform balance per upper-case currency, as Stripe reports it."""
+    """Platform balance per upper-case currency, available plus pending, as Stripe reports it
+    (new charges settle into `pending` first)."""
     balance = _call("balance.retrieve", lambda: client().v1.balance.retrieve())
-    return {item.currency.upper(): item.amount for item in balance.available}
+    totals: dict[str, int] = {}
+    for item in [*balance.available, *(balance.pending or [])]:
+        totals[item.currency.upper()] = totals.get(item.currency.upper(), 0) + item.amount
+    return totals
 
 
 def construct_event(payload: bytes, signature: str, secret: str) -> stripe.Event:

@@ -7,7 +7,16 @@ from django.db.models import Count, F, Sum
 from campaigns.models import Contract, ContractStatus
 
 from . import gateway, ledger
-from .models import JournalEntry, JournalLine, Payment, PaymentStatus, Transfer, TransferStatus
+from .models import (
+    JournalEntry,
+    JournalLine,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferStatus,
+)
 
 
 @dataclass
@@ -55,6 +64,12 @@ def reconcile(*, check_stripe: bool = True) -> Report:
         contract__journal_entries__kind="funding"
     ):
         report.violations.append(f"payment {payment.pk} succeeded without a funding entry")
+    for refund_id, contract_id in Refund.objects.filter(status=RefundStatus.FAILED).values_list(
+        "pk", "contract_id"
+    ):
+        report.violations.append(
+            f"refund {refund_id} of contract {contract_id} failed: the brand is owed it"
+        )
     report.cash = {
         currency: total
         for (code, currency), total in ledger.balances(ledger.PLATFORM_CASH).items()

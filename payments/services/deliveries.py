@@ -121,7 +121,7 @@ def contracts_auto_approve(*, now: datetime | None = None) -> int:
     approved = 0
     for contract_id in due.values_list("pk", flat=True):
         try:
-            contract_approve(actor=None, contract_id=contract_id)
+            contract_approve(actor=None, contract_id=contract_id, delivered_before=cutoff)
             approved += 1
         except Conflict:
             continue  # approved, revised or disputed meanwhile

@@ -58,6 +58,14 @@ def payout_account_update(
     if account.flags_as_of is not None and as_of < account.flags_as_of:
         return account  # a late event: newer flags are already applied
     could_pay = account.payouts_enabled
+    if account.flags_as_of == as_of:
+        # Stripe's timestamps are whole seconds and onboarding sends bursts: within one
+        # second the order is unknown, so a capability once reported is kept.
+        flags = {
+            "charges_enabled": account.charges_enabled or flags.get("charges_enabled", False),
+            "payouts_enabled": account.payouts_enabled or flags.get("payouts_enabled", False),
+            "details_submitted": account.details_submitted or flags.get("details_submitted", False),
+        }
     account.stripe_account_id = stripe_account_id
     account.charges_enabled = bool(flags.get("charges_enabled"))
     account.payouts_enabled = bool(flags.get("payouts_enabled"))

@@ -1,15 +1,15 @@
 """Releasing escrow to the creator and paying it out with a Stripe transfer, exactly once."""
 
 import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus
-from campaigns.pricing import platform_fee
 from creators.models import CreatorProfile
 from marketplace.audit import audit_record, notify, transition
-from marketplace.errors import ServiceUnavailable
+from marketplace.errors import Conflict, ServiceUnavailable
 from marketplace.models import User
 
 from .. import gateway, ledger
@@ -27,7 +27,8 @@ def release_to_creator(*, contract: Contract, gross: int, key: str) -> Transfer:
     if gross == contract.amount:
         fee, net = contract.fee, contract.creator_net
     else:
-        fee = platform_fee(gross, contract.creator_tier)
+        # The fee rate agreed at acceptance, not today's setting.
+        fee = (gross * contract.fee_bps + 5000) // 10000
         net = gross - fee
     lines = [
         (ledger.escrow(contract.pk), gross),
@@ -63,12 +64,22 @@ def _record_completion(contract: Contract) -> None:
 
 
 @transaction.atomic
-def contract_approve(*, actor: User | None, contract_id: int) -> Contract:
-    """A brand member approves the delivered work (or the system does, `actor=None`, once the
-    auto-approval period has passed): escrow is released and the payout starts after commit."""
+def contract_approve(
+    *, actor: User | None, contract_id: int, delivered_before: datetime | None = None
+) -> Contract:
+    """A brand member approves the delivered work (or the system does, `actor=None`, for a
+    delivery made before `delivered_before`): escrow is released and the payout starts after
+    commit."""
     contract = lock_contract(contract_id)
     if actor is not None:
         require_brand_member(actor, contract)
+    elif delivered_before is not None and (
+        contract.delivered_at is None or contract.delivered_at > delivered_before
+    ):
+        # Redelivered since the job picked it: the brand gets its full review period again.
+        raise Conflict(
+            "the latest delivery is still in its review period", current_state=contract.status
+        )
     contract.approved_at = timezone.now()
     transition(
         contract,
@@ -91,12 +102,15 @@ def contract_approve(*, actor: User | None, contract_id: int) -> Contract:
     return contract
 
 
-def payout_release(*, transfer_id: int) -> Transfer:
+def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
     """Pay a pending transfer through Stripe, once, whatever is retried or raced.
 
     Waits (status waiting_for_account) while the creator's account cannot receive payouts.
-    A transient Stripe failure leaves it pending for the next run; the idempotency key
-    `transfer-contract-<id>` makes a retry return the transfer Stripe already made.
+    Before creating a transfer it looks for one Stripe already made for the contract (an
+    earlier try whose answer was lost, even past Stripe's 24-hour key window); the idempotency
+    key `transfer-contract-<id>` covers the window in between. A transient failure leaves it
+    pending for the next run; after MAX_TRANSFER_ATTEMPTS rejections only staff (`force`)
+    retry it.
     """
     with transaction.atomic():
         transfer = Transfer.objects.select_related("contract").get(pk=transfer_id)
@@ -104,7 +118,7 @@ def payout_release(*, transfer_id: int) -> Transfer:
         transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
         if transfer.status == TransferStatus.PAID:
             return transfer
-        if transfer.attempts >= MAX_TRANSFER_ATTEMPTS:
+        if transfer.attempts >= MAX_TRANSFER_ATTEMPTS and not force:
             return transfer
         account = PayoutAccount.objects.filter(creator_id=transfer.creator_id).first()
         if account is None or not account.stripe_account_id or not account.payouts_enabled:
@@ -122,6 +136,9 @@ def payout_release(*, transfer_id: int) -> Transfer:
         charge = getattr(getattr(contract, "payment", None), "stripe_charge_id", "")
         attempt = transfer.attempts
     try:
+        made = [t for t in gateway.transfers_for_contract(contract.pk) if _is_ours(t, transfer)]
+        if made:
+            return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=made[0].id)
         stripe_transfer = gateway.create_transfer(
             contract_id=contract.pk,
             amount=transfer.amount,
@@ -133,7 +150,7 @@ def payout_release(*, transfer_id: int) -> Transfer:
     except ServiceUnavailable:
         return transfer  # still pending; the next run retries with the same key
     except GatewayRejected as exc:
-        found = [t for t in _safe_list(contract.pk) if t.amount == transfer.amount]
+        found = [t for t in _safe_list(contract.pk) if _is_ours(t, transfer)]
         if not found:
             with transaction.atomic():
                 locked = Transfer.objects.select_for_update().get(pk=transfer_id)
@@ -145,6 +162,15 @@ def payout_release(*, transfer_id: int) -> Transfer:
                 return locked
         stripe_transfer = found[0]
     return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)
+
+
+def _is_ours(stripe_transfer: object, transfer: Transfer) -> bool:
+    """A Stripe transfer of this contract's group that pays this transfer."""
+    return (
+        getattr(stripe_transfer, "amount", None) == transfer.amount
+        and str(getattr(stripe_transfer, "currency", "")).upper() == transfer.currency
+        and not getattr(stripe_transfer, "reversed", False)
+    )
 
 
 def _safe_list(contract_id: int) -> list:

@@ -112,10 +112,29 @@ def refund_execute(*, refund_id: int) -> Refund:
     except ServiceUnavailable:
         return refund  # stays pending; the periodic job retries with the same keys
     except GatewayRejected as exc:
+        # A definite refusal: retrying the same key would get the same answer. The refund is
+        # marked failed for staff (reconcile reports it) instead of being retried forever.
         with transaction.atomic():
             locked = Refund.objects.select_for_update().get(pk=refund_id)
-            locked.last_error = exc.message[:300]
-            locked.save(update_fields=["last_error"])
+            if locked.status == RefundStatus.PENDING:
+                locked.status = RefundStatus.FAILED
+                locked.last_error = exc.message[:300]
+                locked.save(update_fields=["status", "last_error"])
+                audit_record(
+                    actor=None,
+                    verb="refund_failed",
+                    obj=locked,
+                    before="pending",
+                    after="failed",
+                    data={"error": exc.message[:300]},
+                )
+                notify(
+                    User.objects.filter(is_staff=True, is_active=True),
+                    kind="refund_failed",
+                    message=f"Refund {locked.pk} of contract #{locked.contract_id} failed: "
+                    f"{exc.message}",
+                    obj=locked.contract,
+                )
         logger.error("refund %s rejected by Stripe: %s", refund_id, exc.message)
         return locked
     return refund_succeeded(refund_id=refund.pk, stripe_refund_id=stripe_refund.id)
