@@ -122,7 +122,9 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(parameters=[USER_ID], responses={204: None})
     def destroy(self, request: Request, brand_id: str, user_id: str) -> Response:
         brand = self._brand()
-        membership = get_object_or_404(selectors.brand_members(brand), user_id=user_id)
+        # `user__pk`, not `user_id`: the pk lookup turns an id beyond the bigint range into
+        # "no match" (404), where a foreign-key lookup hands it to the driver (a 500 on SQLite).
+        membership = get_object_or_404(selectors.brand_members(brand), user__pk=user_id)
         services.brand_member_remove(actor=request.user, brand=brand, user=membership.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

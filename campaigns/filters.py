@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 
 from creators.models import Tier
 from marketplace.fields import json_list_contains, normalise_model_name, normalise_slugs
+from marketplace.filters import IdFilter, IsoDateTimeFromToRangeFilter
 
 from .models import (
     Bid,
@@ -24,7 +25,7 @@ def _csv(value: str) -> list[str]:
 
 
 class IPAssetFilter(django_filters.FilterSet):
-    brand = django_filters.NumberFilter(field_name="brand_id")
+    brand = IdFilter(field_name="brand_id")
     exclusive = django_filters.BooleanFilter()
 
     class Meta:
@@ -54,14 +55,14 @@ class BriefFilter(django_filters.FilterSet):
         help_text="the brief's minimum budget is at most this (minor units)",
     )
     currency = django_filters.CharFilter(method="filter_currency")
-    bid_deadline = django_filters.IsoDateTimeFromToRangeFilter(
+    bid_deadline = IsoDateTimeFromToRangeFilter(
         help_text="bid_deadline_after / bid_deadline_before (ISO 8601)"
     )
-    delivery_deadline = django_filters.IsoDateTimeFromToRangeFilter(
+    delivery_deadline = IsoDateTimeFromToRangeFilter(
         help_text="delivery_deadline_after / delivery_deadline_before (ISO 8601)"
     )
-    brand = django_filters.NumberFilter(field_name="brand_id")
-    ip = django_filters.NumberFilter(field_name="ip_id")
+    brand = IdFilter(field_name="brand_id")
+    ip = IdFilter(field_name="ip_id")
     visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
     min_tier = django_filters.ChoiceFilter(choices=Tier.choices)
     mine = django_filters.BooleanFilter(
@@ -103,7 +104,7 @@ class BriefFilter(django_filters.FilterSet):
 
 class InvitationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=InvitationStatus.choices)
-    brief = django_filters.NumberFilter(field_name="brief_id")
+    brief = IdFilter(field_name="brief_id")
 
     class Meta:
         model = Invitation
@@ -112,7 +113,7 @@ class InvitationFilter(django_filters.FilterSet):
 
 class BidFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=BidStatus.choices)
-    brief = django_filters.NumberFilter(field_name="brief_id")
+    brief = IdFilter(field_name="brief_id")
     creator = django_filters.CharFilter(field_name="creator__handle")
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", min_value=0)
     amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte", min_value=0)
@@ -124,8 +125,8 @@ class BidFilter(django_filters.FilterSet):
 
 class ContractFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ContractStatus.choices)
-    brief = django_filters.NumberFilter(field_name="brief_id")
-    brand = django_filters.NumberFilter(field_name="brand_id")
+    brief = IdFilter(field_name="brief_id")
+    brand = IdFilter(field_name="brand_id")
     creator = django_filters.CharFilter(field_name="creator__handle")
     currency = django_filters.CharFilter(method="filter_currency")
 

@@ -34,6 +34,7 @@ from .models import (
 from .schema import NamedChoiceField
 
 MAX_AMOUNT = 10**12
+MAX_ID = 2**63 - 1  # ids beyond the bigint range cannot exist (and crash the SQLite driver)
 
 
 class TerritoryListField(serializers.ListField):
@@ -299,7 +300,7 @@ class BidCreateSerializer(serializers.Serializer):
         min_value=1, max_value=365, required=False, allow_null=True
     )
     sample_reels = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=10,
         required=False,
         help_text="ids of your own approved reels",

@@ -3,6 +3,7 @@ from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
 from marketplace.fields import json_list_contains, normalise_model_names, normalise_slugs
+from marketplace.filters import IdFilter
 
 from .models import CreatorProfile, GenerationMode, Moderation, Provider, Reel, Tier
 from .selectors import creator_has_model
@@ -67,7 +68,7 @@ class ReelFilter(django_filters.FilterSet):
     model = django_filters.CharFilter(field_name="video__model")
     mode = django_filters.ChoiceFilter(field_name="video__mode", choices=GenerationMode.choices)
     moderation = django_filters.ChoiceFilter(choices=Moderation.choices)
-    portfolio = django_filters.NumberFilter(field_name="portfolio_id")
+    portfolio = IdFilter(field_name="portfolio_id")
     tags = django_filters.CharFilter(method="filter_tags")
     mine = django_filters.BooleanFilter(method="filter_mine", help_text="only your own reels")
 

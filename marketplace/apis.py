@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from .models import Notification, User
 from .permissions import AuthThrottle
+from .schema import OWN_ERROR_RESPONSES
 from .services import user_register
 
 
@@ -78,7 +79,16 @@ class RegisterView(APIView):
     authentication_classes: list = []
     throttle_classes = [AuthThrottle]
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegisterResponseSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: RegisterResponseSerializer,
+            400: OpenApiResponse(description="invalid input, a taken email or handle"),
+            415: OpenApiResponse(description="a body that is not JSON, form or multipart data"),
+            429: OpenApiResponse(description="too many attempts from this address"),
+        },
+        extensions=OWN_ERROR_RESPONSES,  # takes no credentials: no 401/403
+    )
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)

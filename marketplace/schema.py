@@ -7,6 +7,7 @@ this post-processing hook adds them in one place:
   404 (no such object, or another tenant's);
 - every unsafe method as well: 409 (the current state does not allow it, or a duplicate) and
   429 (write and auth throttles);
+- every operation that takes a body: 415 (a content type none of the parsers reads);
 - any 4xx/5xx a view declares without a body (say `402: OpenApiResponse(description=...)` or
   `503: ...` where Stripe is called) gets the error body.
 
@@ -54,6 +55,7 @@ UNSAFE_ERRORS = {
     "conflicts with an existing record.",
     "429": "Too many requests: retry later.",
 }
+BODY_ERRORS = {"415": "The request body's content type is not one this operation reads."}
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 HTTP_METHODS = {"get", *UNSAFE_METHODS}
 
@@ -77,6 +79,8 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                 shared = dict(SHARED_ERRORS)
                 if method in UNSAFE_METHODS:
                     shared.update(UNSAFE_ERRORS)
+                if "requestBody" in operation:
+                    shared.update(BODY_ERRORS)
                 for status, description in shared.items():
                     responses.setdefault(status, _error_response(description))
             for status, response in responses.items():

@@ -1,0 +1,226 @@
+"""The security suite's world: one set of users and objects that every role is tried against.
+
+Roles: anonymous · creator A · creator B · the owner and a manager of brand X · the owner of
+brand Y · staff. Brand X owns every brand object here and creator A is its counterparty, so B
+and Y are the "other tenants" and must see 404 for anything private.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from campaigns.models import (
+    Bid,
+    BidStatus,
+    BriefStatus,
+    Contract,
+    ContractStatus,
+    Delivery,
+    Dispute,
+    MemberRole,
+    Visibility,
+)
+from campaigns.pricing import fee_bps, platform_fee
+from creators.models import Moderation, PartnerApplication
+from marketplace.models import Notification
+from payments.models import Payment, PaymentStatus, PayoutAccount
+from tests.factories import (
+    BidFactory,
+    BrandFactory,
+    BriefFactory,
+    CreatorFactory,
+    InvitationFactory,
+    IPAssetFactory,
+    MembershipFactory,
+    PortfolioFactory,
+    ReelFactory,
+    UserFactory,
+    VideoFactory,
+)
+
+ROLES = ("anon", "a", "b", "x_owner", "x_manager", "y_owner", "staff")
+PASSWORD = "Str0ng-pass!"
+# Nothing listens on the discard port: a Stripe call fails at once with a connection error,
+# which the gateway answers as 503 (and a refused caller never gets that far).
+UNREACHABLE_STRIPE = "http://127.0.0.1:9"
+
+VIDEO = {
+    "provider": "kling",
+    "model": "kling-2.1-pro",
+    "video_url": "https://cdn.example.com/delivery/1.mp4",
+    "duration_s": 15,
+    "width": 1080,
+    "height": 1920,
+    "fps": 24,
+}
+
+FUNDED_OR_LATER = {
+    ContractStatus.FUNDED,
+    ContractStatus.DELIVERED,
+    ContractStatus.REVISION_REQUESTED,
+    ContractStatus.DISPUTED,
+    ContractStatus.APPROVED,
+    ContractStatus.PAID,
+}
+
+
+@pytest.fixture
+def stripe_unreachable(settings):  # type: ignore[no-untyped-def]
+    """Point the gateway at a closed port with no retries, so Stripe calls answer 503 fast."""
+    settings.STRIPE_SECRET_KEY = "sk_test_unreachable"
+    settings.STRIPE_API_BASE = UNREACHABLE_STRIPE
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+
+
+def _contract(brand, creator, status: str, *, amount: int = 100_000) -> Contract:  # type: ignore[no-untyped-def]
+    """A contract of `brand` with `creator` in `status`, as bid acceptance and the money
+    services would have left it (payment, delivery, dispute)."""
+    now = timezone.now()
+    brief = BriefFactory(brand=brand, status=BriefStatus.AWARDED)
+    bid = Bid.objects.create(
+        brief=brief, creator=creator, amount=amount, currency="USD", status=BidStatus.ACCEPTED
+    )
+    fee = platform_fee(amount, creator.tier)
+    contract = Contract.objects.create(
+        bid=bid,
+        brief=brief,
+        brand=brand,
+        creator=creator,
+        amount=amount,
+        currency="USD",
+        creator_tier=creator.tier,
+        fee_bps=fee_bps(creator.tier),
+        fee=fee,
+        creator_net=amount - fee,
+        deliverables=brief.deliverables,
+        delivery_deadline=now + timedelta(days=14),
+        usage_rights={},
+        max_revisions=django_settings.MAX_REVISIONS,
+        status=status,
+        funded_at=now if status in FUNDED_OR_LATER else None,
+    )
+    if status in FUNDED_OR_LATER:
+        Payment.objects.create(
+            contract=contract,
+            amount=amount,
+            currency="USD",
+            status=PaymentStatus.SUCCEEDED,
+            stripe_payment_intent_id=f"pi_world_{contract.pk}",
+            stripe_charge_id=f"ch_world_{contract.pk}",
+            succeeded_at=now,
+        )
+    if status in {ContractStatus.DELIVERED, ContractStatus.APPROVED, ContractStatus.PAID}:
+        contract.delivered_at = now
+        contract.save(update_fields=["delivered_at"])
+        delivery = Delivery.objects.create(contract=contract, number=1, note="first cut")
+        delivery.videos.add(VideoFactory())
+    if status == ContractStatus.DISPUTED:
+        Dispute.objects.create(contract=contract, opened_by=brand.memberships.first().user)
+    return contract
+
+
+def build_world() -> SimpleNamespace:
+    """Create the users and objects; `ids` names every object a URL or body refers to."""
+    brand_x = BrandFactory(name="Brand X", slug="brand-x")
+    brand_y = BrandFactory(name="Brand Y", slug="brand-y")
+    a = CreatorFactory(handle="ana", tags=["anime"], user__email="ana@example.com")
+    b = CreatorFactory(handle="bo", user__email="bo@example.com")
+    users: dict[str, Any] = {
+        "anon": None,
+        "a": a.user,
+        "b": b.user,
+        "x_owner": MembershipFactory(
+            brand=brand_x, role=MemberRole.OWNER, user__email="x-owner@example.com"
+        ).user,
+        "x_manager": MembershipFactory(
+            brand=brand_x, role=MemberRole.MANAGER, user__email="x-manager@example.com"
+        ).user,
+        "y_owner": MembershipFactory(
+            brand=brand_y, role=MemberRole.OWNER, user__email="y-owner@example.com"
+        ).user,
+        "staff": UserFactory(is_staff=True, is_superuser=True, email="staff@example.com"),
+    }
+    portfolio = PortfolioFactory(creator=a, name="A's best")
+    reel = ReelFactory(creator=a, portfolio=portfolio, tags=["anime"])
+    reel_pending = ReelFactory(creator=a, moderation=Moderation.PENDING)
+    application = PartnerApplication.objects.create(creator=a, statement="I ship on time.")
+    ip = IPAssetFactory(brand=brand_x, name="X mascot")
+    brief_open = BriefFactory(brand=brand_x, title="Open public brief")
+    brief_draft = BriefFactory(brand=brand_x, status=BriefStatus.DRAFT, title="Draft brief")
+    brief_review = BriefFactory(brand=brand_x, status=BriefStatus.IN_REVIEW, title="In review")
+    brief_invite = BriefFactory(
+        brand=brand_x, visibility=Visibility.INVITE_ONLY, title="Invite-only brief"
+    )
+    invitation = InvitationFactory(brief=brief_invite, creator=a)
+    bid = BidFactory(brief=brief_open, creator=a)
+    contracts = {
+        status: _contract(brand_x, a, status)
+        for status in (
+            ContractStatus.AWAITING_FUNDING,
+            ContractStatus.FUNDED,
+            ContractStatus.DELIVERED,
+            ContractStatus.DISPUTED,
+            ContractStatus.PAID,
+        )
+    }
+    PayoutAccount.objects.create(creator=a, stripe_account_id="acct_world_ana")
+    notification = Notification.objects.create(
+        user=a.user, kind="bid_shortlisted", message="Your bid was shortlisted."
+    )
+    refresh = RefreshToken.for_user(a.user)
+    return SimpleNamespace(
+        users=users,
+        creators={"a": a, "b": b},
+        brands={"x": brand_x, "y": brand_y},
+        refresh_token=str(refresh),
+        ids={
+            "brand_x": brand_x.pk,
+            "brand_y": brand_y.pk,
+            "handle_a": a.handle,
+            "x_manager_user": users["x_manager"].pk,
+            "portfolio_a": portfolio.pk,
+            "reel_a": reel.pk,
+            "reel_a_pending": reel_pending.pk,
+            "application_a": application.pk,
+            "ip_x": ip.pk,
+            "brief_open": brief_open.pk,
+            "brief_draft": brief_draft.pk,
+            "brief_review": brief_review.pk,
+            "brief_invite": brief_invite.pk,
+            "invitation_a": invitation.pk,
+            "bid_a": bid.pk,
+            "contract_awaiting": contracts[ContractStatus.AWAITING_FUNDING].pk,
+            "contract_funded": contracts[ContractStatus.FUNDED].pk,
+            "contract_delivered": contracts[ContractStatus.DELIVERED].pk,
+            "contract_disputed": contracts[ContractStatus.DISPUTED].pk,
+            "contract_paid": contracts[ContractStatus.PAID].pk,
+            "notification_a": notification.pk,
+        },
+    )
+
+
+def bearer(user) -> str:  # type: ignore[no-untyped-def]
+    return f"Bearer {RefreshToken.for_user(user).access_token}"
+
+
+def client_as(user) -> APIClient:  # type: ignore[no-untyped-def]
+    """An API client with the user's JWT (anonymous for None) that answers 500s instead of
+    raising them, so a crash is reported like any other wrong status."""
+    client = APIClient()
+    client.raise_request_exception = False
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=bearer(user))
+    return client
+
+
+@pytest.fixture
+def world(db, stripe_unreachable) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    w = build_world()
+    w.clients = {role: client_as(w.users[role]) for role in ROLES}
+    return w
