@@ -146,3 +146,8 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     if not _is_user(user):
         return qs.none()
     return qs.filter(Q(creator__user=user) | Q(brand_id__in=member_brand_ids(user)))
+
+
+def brand_member_users(brand_id: int) -> QuerySet[User]:
+    """The users who are members (owners or managers) of a brand: who brand news goes to."""
+    return User.objects.filter(brand_memberships__brand_id=brand_id)

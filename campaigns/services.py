@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -46,7 +45,7 @@ from .models import (
     VideoResolution,
     Visibility,
 )
-from .selectors import briefs_expired, invitation_pending
+from .selectors import brand_member_users, briefs_expired, invitation_pending
 
 # Helpers ----------------------------------------------------------------------------------
 
@@ -74,10 +73,6 @@ def _require_owner(actor: User, brand_id: int, *, what: str = "do this") -> Bran
     if membership.role != MemberRole.OWNER:
         raise Forbidden(f"only an owner of this brand may {what}")
     return membership
-
-
-def _brand_users(brand_id: int) -> QuerySet[User]:
-    return User.objects.filter(brand_memberships__brand_id=brand_id)
 
 
 def _ensure_allowed(obj: Any, to: str, *, verb: str, field: str = "status") -> None:
@@ -524,7 +519,7 @@ def brief_approve(*, actor: User, brief: Brief) -> Brief:
         extra_fields=["approved_at"],
     )
     notify(
-        _brand_users(brief.brand_id),
+        brand_member_users(brief.brand_id),
         kind="brief_approved",
         message=f"Your brief “{brief.title}” was approved and is open for bids.",
         obj=brief,
@@ -550,7 +545,7 @@ def brief_reject(*, actor: User, brief: Brief, reason: str) -> Brief:
         data={"reason": reason},
     )
     notify(
-        _brand_users(brief.brand_id),
+        brand_member_users(brief.brand_id),
         kind="brief_rejected",
         message=f"Your brief “{brief.title}” was rejected: {brief.rejection_reason}",
         obj=brief,
@@ -587,7 +582,7 @@ def brief_expire(*, brief_id: int, now: datetime | None = None) -> bool:
         data={"reason": "bid deadline passed"},
     )
     notify(
-        _brand_users(brief.brand_id),
+        brand_member_users(brief.brand_id),
         kind="brief_closed",
         message=f"Bidding on “{brief.title}” has closed; choose among the bids.",
         obj=brief,
@@ -743,7 +738,7 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
         verb="decline",
     )
     notify(
-        _brand_users(invitation.brief.brand_id),
+        brand_member_users(invitation.brief.brand_id),
         kind="invitation_declined",
         message=f"@{invitation.creator.handle} declined your invitation to "
         f"“{invitation.brief.title}”.",
@@ -851,7 +846,7 @@ def bid_create(
     bid.sample_reels.set(reels)
     audit_record(actor=actor, verb="create", obj=bid, after=bid.status)
     notify(
-        _brand_users(brief.brand_id),
+        brand_member_users(brief.brand_id),
         kind="bid_new",
         message=f"@{creator.handle} bid on “{brief.title}”.",
         obj=bid,
@@ -903,7 +898,7 @@ def bid_withdraw(*, actor: User, bid: Bid) -> Bid:
     _require_bidder(actor, bid, what="withdraw")
     transition(bid, to=BidStatus.WITHDRAWN, allowed=Bid.ALLOWED, actor=actor, verb="withdraw")
     notify(
-        _brand_users(bid.brief.brand_id),
+        brand_member_users(bid.brief.brand_id),
         kind="bid_withdrawn",
         message=f"@{bid.creator.handle} withdrew their bid on “{bid.brief.title}”.",
         obj=bid,

@@ -1,6 +1,7 @@
 """Shared checks for contract services: locking and who may act."""
 
 from campaigns.models import BrandMembership, Contract
+from campaigns.selectors import brand_member_users
 from marketplace.errors import Forbidden, NotFound
 from marketplace.models import User
 
@@ -44,14 +45,8 @@ def require_party(user: User, contract: Contract) -> str:
     raise Forbidden("only the contract's parties may do this")
 
 
-def brand_users(brand_id: int) -> list[User]:
-    return [
-        m.user for m in BrandMembership.objects.filter(brand_id=brand_id).select_related("user")
-    ]
-
-
 def party_users(contract: Contract) -> list[User]:
-    return [contract.creator.user, *brand_users(contract.brand_id)]
+    return [contract.creator.user, *brand_member_users(contract.brand_id)]
 
 
 def after_contract_end(contract: Contract) -> None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus, Delivery
+from campaigns.selectors import brand_member_users
 from creators.models import GeneratedVideo
 from creators.services import creator_touch
 from marketplace.audit import notify, transition
@@ -16,7 +17,6 @@ from marketplace.models import User
 
 from .common import (
     after_contract_end,
-    brand_users,
     lock_contract,
     party_users,
     require_brand_member,
@@ -49,7 +49,7 @@ def delivery_submit(
     delivery.videos.set(GeneratedVideo.objects.bulk_create(GeneratedVideo(**v) for v in videos))
     creator_touch(profile_id=contract.creator_id)
     notify(
-        brand_users(contract.brand_id),
+        brand_member_users(contract.brand_id),
         kind="contract_delivered",
         message=f"Contract #{contract.pk}: delivery {number} is ready for review.",
         obj=contract,
