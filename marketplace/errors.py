@@ -1,45 +1,73 @@
-"""Domain errors: services raise these; the API answers them with a status and a JSON body."""
+"""Domain errors: services raise these; the API answers them with a status and a JSON body.
 
+Every app keeps its error codes in its own `errors.py` as a `StrEnum`; a service raises
+`Conflict("...", code=BidError.DEADLINE_PASSED, field="deadline")` and the API answers
+`{"error": {"code": "deadline_passed", "message": "...", "fields": {...}}}`. Clients branch on the
+code, people read the message. The class decides the HTTP status; the code says why.
+"""
+
+from enum import StrEnum
 from typing import Any
+
+
+class CommonError(StrEnum):
+    """Codes the ground floor itself uses (the class defaults below)."""
+
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    INVALID_STATE = "invalid_state"
+    PAYMENT_FAILED = "payment_failed"
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class DomainError(Exception):
     """A rule of the marketplace refused the request."""
 
     status_code = 400
-    code = "invalid"
+    code: str = CommonError.INVALID
 
-    def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: StrEnum | str | None = None,
+        field: str | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = str(code)
         self.field = field
         self.extra = extra
 
 
 class InvalidInput(DomainError):
     status_code = 400
-    code = "invalid"
+    code = CommonError.INVALID
 
 
 class Forbidden(DomainError):
     status_code = 403
-    code = "forbidden"
+    code = CommonError.FORBIDDEN
 
 
 class NotFound(DomainError):
     status_code = 404
-    code = "not_found"
+    code = CommonError.NOT_FOUND
 
 
 class Conflict(DomainError):
     status_code = 409
-    code = "conflict"
+    code = CommonError.CONFLICT
 
 
 class InvalidTransition(Conflict):
     """The object's current state does not allow the requested move."""
 
-    code = "invalid_state"
+    code = CommonError.INVALID_STATE
 
     def __init__(self, obj_name: str, current: str, action: str) -> None:
         super().__init__(f"cannot {action} a {obj_name} that is {current}", current_state=current)
@@ -47,9 +75,9 @@ class InvalidTransition(Conflict):
 
 class PaymentFailed(DomainError):
     status_code = 402
-    code = "payment_failed"
+    code = CommonError.PAYMENT_FAILED
 
 
 class ServiceUnavailable(DomainError):
     status_code = 503
-    code = "service_unavailable"
+    code = CommonError.SERVICE_UNAVAILABLE

@@ -28,7 +28,7 @@ def _first_message(detail: Any) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Translate domain, validation and framework errors into the shared JSON error body."""
     if isinstance(exc, DomainError):
-        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+        body: dict[str, Any] = {"code": str(exc.code), "message": exc.message}
         if exc.field:
             body["fields"] = {exc.field: [exc.message]}
         body.update(exc.extra)
