@@ -1,6 +1,7 @@
-"""Brands, IP, the brief moderation queue, and read-only bids, invitations and contracts.
+"""Brands, IP, the brief moderation queue, and read-only bids and invitations.
 
-Moderation actions call the same services as the API.
+Moderation actions call the same services as the API. Contracts and disputes are in the
+payments admin (their actions move money).
 """
 
 from django.contrib import admin
@@ -17,7 +18,6 @@ from .models import (
     BrandMembership,
     Brief,
     BriefStatus,
-    Contract,
     Invitation,
     IPAsset,
 )
@@ -137,37 +137,3 @@ class BidAdmin(ReadOnlyAdmin):
     search_fields = ["brief__title", "creator__handle", "pitch"]
     list_select_related = ["brief", "creator"]
     date_hierarchy = "created_at"
-
-
-@admin.register(Contract)
-class ContractAdmin(ReadOnlyAdmin):
-    list_display = [
-        "id",
-        "brief",
-        "brand",
-        "creator",
-        "amount",
-        "fee",
-        "currency",
-        "status",
-        "created_at",
-    ]
-    list_filter = ["status", "currency", "creator_tier"]
-    search_fields = ["brief__title", "brand__name", "creator__handle"]
-    list_select_related = ["brief", "brand", "creator"]
-    date_hierarchy = "created_at"
-    action_form = ReasonActionForm
-    actions = ["staff_refund"]
-
-    @admin.action(description="Refund to the brand (funded or paid; reason from the field)")
-    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        from payments.services.refunds import contract_refund_by_staff
-
-        reason = request.POST.get("reason", "") or "staff decision"
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda c: contract_refund_by_staff(actor=request.user, contract_id=c.pk, reason=reason),
-            "refund",
-        )

@@ -20,7 +20,6 @@ from marketplace.errors import InvalidInput
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
-from .contract_apis import ContractViewSet
 from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
 from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
 from .serializers import (
@@ -421,4 +420,3 @@ router.register(
 router.register(r"briefs/(?P<brief_id>\d+)/bids", BriefBidViewSet, basename="brief-bid")
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("bids", BidViewSet, basename="bid")
-router.register("contracts", ContractViewSet, basename="contract")

@@ -1,11 +1,14 @@
-"""Money in the admin: read-only history (ledger, payments, transfers, webhook log) and the
-actions staff take, each through a service."""
+"""Money in the admin: contracts and disputes, read-only history (ledger, payments, transfers,
+webhook log) and the actions staff take (refund, resolve, retry), each through a service.
+
+The contract and dispute rows are campaigns' models (their admin URLs stay under
+/admin/campaigns/); what staff do to them moves money, so their admin lives here."""
 
 from django.contrib import admin, messages
 
-from campaigns.models import Dispute, Resolution
+from campaigns.models import Contract, Dispute, Resolution
 from marketplace.admin import ReadOnlyAdmin
-from marketplace.admin_tools import MoneyActionForm, run_service_action
+from marketplace.admin_tools import MoneyActionForm, ReasonActionForm, run_service_action
 
 from .models import (
     JournalEntry,
@@ -18,8 +21,40 @@ from .models import (
     Transfer,
 )
 from .services.payouts import payout_release
-from .services.refunds import dispute_resolve, refund_execute
+from .services.refunds import contract_refund_by_staff, dispute_resolve, refund_execute
 from .webhooks import event_process
+
+
+@admin.register(Contract)
+class ContractAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "brief",
+        "brand",
+        "creator",
+        "amount",
+        "fee",
+        "currency",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "currency", "creator_tier"]
+    search_fields = ["brief__title", "brand__name", "creator__handle"]
+    list_select_related = ["brief", "brand", "creator"]
+    date_hierarchy = "created_at"
+    action_form = ReasonActionForm
+    actions = ["staff_refund"]
+
+    @admin.action(description="Refund to the brand (funded or paid; reason from the field)")
+    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        reason = request.POST.get("reason", "") or "staff decision"
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda c: contract_refund_by_staff(actor=request.user, contract_id=c.pk, reason=reason),
+            "refund",
+        )
 
 
 @admin.register(PayoutAccount)

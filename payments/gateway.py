@@ -12,6 +12,8 @@ from django.conf import settings
 
 from marketplace.errors import DomainError, PaymentFailed, ServiceUnavailable
 
+from .errors import PaymentError
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -20,7 +22,7 @@ class GatewayRejected(DomainError):
     """Stripe refused the request for a business reason (not a transient failure)."""
 
     status_code = 409
-    code = "payment_provider_rejected"
+    code = PaymentError.PROVIDER_REJECTED
 
 
 @lru_cache(maxsize=4)
@@ -43,27 +45,36 @@ def _call(what: str, fn: Callable[[], T]) -> T:
         return fn()
     except stripe.CardError as exc:
         raise PaymentFailed(
-            exc.user_message or "the card was declined", decline_code=exc.code
+            exc.user_message or "the card was declined",
+            code=PaymentError.PAYMENT_FAILED,
+            decline_code=exc.code,
         ) from exc
     except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
         logger.warning("stripe %s unavailable: %s", what, exc)
         raise ServiceUnavailable(
-            "the payment provider is unavailable; nothing was changed, please retry"
+            "the payment provider is unavailable; nothing was changed, please retry",
+            code=PaymentError.SERVICE_UNAVAILABLE,
         ) from exc
     except stripe.IdempotencyError as exc:
         logger.error("stripe %s idempotency conflict: %s", what, exc)
         raise GatewayRejected(
             "this request conflicts with an earlier one; reload and try again",
+            code=PaymentError.IDEMPOTENCY_CONFLICT,
             stripe_code="idempotency_error",
         ) from exc
     except stripe.InvalidRequestError as exc:
         logger.warning("stripe %s rejected: %s", what, exc)
-        raise GatewayRejected(exc.user_message or str(exc), stripe_code=exc.code or "") from exc
+        raise GatewayRejected(
+            exc.user_message or str(exc),
+            code=PaymentError.PROVIDER_REJECTED,
+            stripe_code=exc.code or "",
+        ) from exc
     except stripe.StripeError as exc:
         # APIError (5xx after retries), authentication and permission errors.
         logger.error("stripe %s failed: %s", what, exc)
         raise ServiceUnavailable(
-            "the payment provider failed; nothing was changed, please retry"
+            "the payment provider failed; nothing was changed, please retry",
+            code=PaymentError.SERVICE_UNAVAILABLE,
         ) from exc
 
 

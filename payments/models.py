@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Contract
+from campaigns.models import Contract, DisputeStatus
 from creators.models import CreatorProfile
 
 
@@ -41,6 +41,15 @@ class PaymentStatus(models.TextChoices):
 class Payment(models.Model):
     """A contract's funding PaymentIntent."""
 
+    S = PaymentStatus
+    # A webhook can overtake our own record of the intent (still `creating`), and a failed
+    # attempt can be followed by a success; a succeeded payment never moves again.
+    ALLOWED = {
+        S.CREATING: {S.REQUIRES_PAYMENT_METHOD, S.PROCESSING, S.SUCCEEDED},
+        S.REQUIRES_PAYMENT_METHOD: {S.PROCESSING, S.SUCCEEDED},
+        S.PROCESSING: {S.REQUIRES_PAYMENT_METHOD, S.SUCCEEDED},
+    }
+
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="payment")
     stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     client_secret = models.CharField(max_length=200, blank=True)
@@ -72,6 +81,14 @@ class TransferStatus(models.TextChoices):
 
 class Transfer(models.Model):
     """The payout of a contract's creator share; at most one per contract."""
+
+    S = TransferStatus
+    # Staff may retry a failed transfer (it can wait for the account again); paid is final.
+    ALLOWED = {
+        S.PENDING: {S.WAITING_FOR_ACCOUNT, S.PAID, S.FAILED},
+        S.WAITING_FOR_ACCOUNT: {S.PAID, S.FAILED},
+        S.FAILED: {S.WAITING_FOR_ACCOUNT, S.PAID},
+    }
 
     contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="transfer")
     creator = models.ForeignKey(CreatorProfile, on_delete=models.PROTECT, related_name="transfers")
@@ -111,6 +128,13 @@ class RefundStatus(models.TextChoices):
 
 class Refund(models.Model):
     """Money returned to the brand from a contract's funding charge."""
+
+    S = RefundStatus
+    # Staff may retry a failed refund; a succeeded one is final.
+    ALLOWED = {
+        S.PENDING: {S.SUCCEEDED, S.FAILED},
+        S.FAILED: {S.SUCCEEDED},
+    }
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -205,6 +229,15 @@ class EventStatus(models.TextChoices):
 class StripeEvent(models.Model):
     """Every webhook event received, stored before it is processed."""
 
+    S = EventStatus
+    # Staff may force any event through its handler again (handlers are idempotent).
+    ALLOWED = {
+        S.PENDING: {S.PROCESSED, S.IGNORED, S.FAILED},
+        S.FAILED: {S.PROCESSED, S.IGNORED},
+        S.PROCESSED: {S.IGNORED, S.FAILED},
+        S.IGNORED: {S.PROCESSED, S.FAILED},
+    }
+
     stripe_id = models.CharField(max_length=80, unique=True)
     type = models.CharField(max_length=80, db_index=True)
     account = models.CharField(max_length=64, blank=True)
@@ -225,3 +258,7 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_id}"
+
+
+# campaigns.Dispute's moves: applied only by payments.services.refunds (a dispute is money).
+DISPUTE_ALLOWED = {DisputeStatus.OPEN: {DisputeStatus.RESOLVED}}

@@ -2,12 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 
-from campaigns.models import Contract, ContractStatus
-from creators.models import CreatorProfile
+from campaigns.models import Contract, ContractStatus, Delivery
+from creators.models import CreatorProfile, GeneratedVideo, Review
 
-from .models import Transfer, TransferStatus
+from .models import Refund, RefundStatus, Transfer, TransferStatus
 
 PENDING_STATUSES = (
     ContractStatus.FUNDED,
@@ -43,3 +43,29 @@ def creator_earnings(creator: CreatorProfile) -> list[dict]:
 
 def creator_payouts(creator: CreatorProfile) -> QuerySet[Transfer]:
     return Transfer.objects.filter(creator=creator).order_by("-id")
+
+
+def pending_refund_ids() -> list[int]:
+    """Refunds still waiting for Stripe (a retry job makes them)."""
+    return list(Refund.objects.filter(status=RefundStatus.PENDING).values_list("pk", flat=True))
+
+
+def pending_refund_ids_for_intent(intent_id: str | None) -> list[int]:
+    """The pending refunds of the payment made by PaymentIntent `intent_id`."""
+    return list(
+        Refund.objects.filter(
+            payment__stripe_payment_intent_id=intent_id, status=RefundStatus.PENDING
+        ).values_list("pk", flat=True)
+    )
+
+
+def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
+    """A contract's deliveries, oldest first, with their videos (two queries in all)."""
+    return Delivery.objects.filter(contract=contract).prefetch_related(
+        Prefetch("videos", queryset=GeneratedVideo.objects.order_by("id"))
+    )
+
+
+def contract_reviews(contract: Contract) -> QuerySet[Review]:
+    """The reviews written about a contract (one per side at most)."""
+    return Review.objects.filter(contract=contract)

@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from . import apis
+from . import apis, contract_apis
+
+router = SimpleRouter()
+router.register("contracts", contract_apis.ContractViewSet, basename="contract")
 
 urlpatterns = [
     path("payments/onboarding/", apis.OnboardingView.as_view(), name="payments-onboarding"),
@@ -13,4 +17,5 @@ urlpatterns = [
         apis.StripeConnectWebhookView.as_view(),
         name="stripe-connect-webhook",
     ),
+    *router.urls,
 ]

@@ -4,15 +4,20 @@ Processing is idempotent and tolerates duplicates, late and out-of-order events:
 reads the state it needs from the event and applies it only if it moves things forward."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import queue
+from .locks import lock_event, lock_transfer_by_stripe_id
 from .models import EventStatus, StripeEvent
+from .selectors import pending_refund_ids_for_intent
+from .services.common import move
 from .services.funding import payment_failed, payment_succeeded
 from .services.onboarding import payout_account_update
+from .services.refunds import refund_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +39,10 @@ def event_store(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
             )
     except IntegrityError:
         return StripeEvent.objects.get(stripe_id=event["id"]), False
-    transaction.on_commit(lambda: _enqueue(stored.pk))
+    # The sender already has its 200: if queueing or (without a broker) processing fails, the
+    # event stays pending or failed for the periodic retry and the admin's reprocess action.
+    queue.enqueue_logged(queue.PROCESS_STRIPE_EVENT, stored.pk)
     return stored, True
-
-
-def _enqueue(event_pk: int) -> None:
-    """Hand the stored event to the worker. The sender already has its 200: if queueing or
-    (without a broker) processing fails, the event stays pending or failed for the periodic
-    retry and the admin's reprocess action."""
-    from .tasks import process_stripe_event
-
-    try:
-        process_stripe_event.delay(event_pk)
-    except Exception:  # noqa: BLE001 - logged; retried by payments.tasks.retry_stripe_events
-        logger.exception("processing stripe event %s failed; it will be retried", event_pk)
 
 
 def _metadata_id(obj: dict[str, Any], key: str) -> int | None:
@@ -89,25 +84,15 @@ def _account_updated(event: StripeEvent, obj: dict[str, Any]) -> str:
 def _charge_refunded(event: StripeEvent, obj: dict[str, Any]) -> str:
     # Our refunds are recorded when the API call returns; this confirms them and completes any
     # whose answer was lost, by replaying the same idempotent call.
-    from .models import Refund, RefundStatus
-    from .services.refunds import _enqueue_refund
-
-    pending = list(
-        Refund.objects.filter(
-            payment__stripe_payment_intent_id=obj.get("payment_intent"),
-            status=RefundStatus.PENDING,
-        ).values_list("pk", flat=True)
-    )
+    pending = pending_refund_ids_for_intent(obj.get("payment_intent"))
     for refund_id in pending:
-        transaction.on_commit(lambda refund_id=refund_id: _enqueue_refund(refund_id))
+        refund_enqueue(refund_id=refund_id)
     return f"{len(pending)} pending refunds re-checked"
 
 
 def _transfer_reversed(event: StripeEvent, obj: dict[str, Any]) -> str:
-    from .models import Transfer
-
     with transaction.atomic():
-        transfer = Transfer.objects.select_for_update().filter(stripe_transfer_id=obj["id"]).first()
+        transfer = lock_transfer_by_stripe_id(obj["id"])
         if transfer is None:
             return "unknown transfer"
         reversed_amount = int(obj.get("amount_reversed", 0))
@@ -129,8 +114,6 @@ HANDLERS = {
 
 def events_retry(*, older_than_seconds: int = 60, max_attempts: int = 5) -> int:
     """Process again the events left pending or failed (a broker outage, a crash)."""
-    from datetime import timedelta
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stale = StripeEvent.objects.filter(
         status__in=[EventStatus.PENDING, EventStatus.FAILED],
@@ -148,23 +131,29 @@ def event_process(*, event_pk: int, force: bool = False) -> StripeEvent:
     """Process one stored event once; a processed or ignored event is left as it is unless
     staff `force` it again (handlers are idempotent, so that is always safe)."""
     with transaction.atomic():
-        event = StripeEvent.objects.select_for_update().get(pk=event_pk)
+        event = lock_event(event_pk)
         if not force and event.status in (EventStatus.PROCESSED, EventStatus.IGNORED):
             return event
         event.attempts += 1
         handler = HANDLERS.get(event.type)
         if handler is None:
-            event.status = EventStatus.IGNORED
+            to = EventStatus.IGNORED
             event.result = "no handler for this type"
         else:
             try:
                 with transaction.atomic():
                     event.result = handler(event, event.payload["data"]["object"])[:300]
-                event.status = EventStatus.PROCESSED
+                to = EventStatus.PROCESSED
             except Exception as exc:  # noqa: BLE001 - recorded for staff; reprocess from admin
                 logger.exception("processing %s failed", event.stripe_id)
-                event.status = EventStatus.FAILED
+                to = EventStatus.FAILED
                 event.result = f"{type(exc).__name__}: {exc}"[:300]
         event.processed_at = timezone.now()
-        event.save()
+        move(
+            event,
+            to=to,
+            allowed=StripeEvent.ALLOWED,
+            verb="process_event",
+            fields=["attempts", "result", "processed_at"],
+        )
     return event

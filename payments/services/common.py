@@ -1,24 +1,19 @@
-"""Shared checks for contract services: locking and who may act."""
+"""Shared checks for contract services: who may act, status moves, and what a contract's end
+starts."""
 
-from campaigns.models import BrandMembership, Contract
-from campaigns.selectors import brand_member_users
-from marketplace.errors import Forbidden, NotFound
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models, transaction
+
+from campaigns.models import Contract
+from campaigns.selectors import brand_member_users, is_brand_member
+from campaigns.services import brief_complete_if_finished
+from marketplace.audit import transition
+from marketplace.errors import Forbidden
 from marketplace.models import User
 
-
-def lock_contract(contract_id: int) -> Contract:
-    """The contract row, locked for the rest of the transaction (always locked before its
-    payment, transfer or refunds, so every service takes locks in the same order)."""
-    try:
-        return Contract.objects.select_for_update().get(pk=contract_id)
-    except Contract.DoesNotExist as exc:
-        raise NotFound("no such contract") from exc
-
-
-def is_brand_member(user: User | None, brand_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return BrandMembership.objects.filter(brand_id=brand_id, user=user).exists()
+from ..errors import PaymentError
 
 
 def is_contract_creator(user: User | None, contract: Contract) -> bool:
@@ -27,13 +22,19 @@ def is_contract_creator(user: User | None, contract: Contract) -> bool:
 
 
 def require_brand_member(user: User, contract: Contract) -> None:
+    """Forbidden unless `user` is a member of the contract's brand."""
     if not is_brand_member(user, contract.brand_id):
-        raise Forbidden("only members of the contract's brand may do this")
+        raise Forbidden(
+            "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
+        )
 
 
 def require_creator(user: User, contract: Contract) -> None:
+    """Forbidden unless `user` is the contract's creator."""
     if not is_contract_creator(user, contract):
-        raise Forbidden("only the contract's creator may do this")
+        raise Forbidden(
+            "only the contract's creator may do this", code=PaymentError.NOT_CONTRACT_CREATOR
+        )
 
 
 def require_party(user: User, contract: Contract) -> str:
@@ -42,18 +43,36 @@ def require_party(user: User, contract: Contract) -> str:
         return "creator"
     if is_brand_member(user, contract.brand_id):
         return "brand"
-    raise Forbidden("only the contract's parties may do this")
+    raise Forbidden("only the contract's parties may do this", code=PaymentError.NOT_CONTRACT_PARTY)
 
 
 def party_users(contract: Contract) -> list[User]:
     return [contract.creator.user, *brand_member_users(contract.brand_id)]
 
 
+def move(
+    obj: models.Model,
+    *,
+    to: str,
+    allowed: Mapping[str, Iterable[str]],
+    verb: str,
+    actor: User | None = None,
+    fields: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Save `obj` in status `to`: a move goes through the model's table and writes its audit
+    row (marketplace.audit.transition); staying in the same status only saves `fields`."""
+    if obj.status == to:  # type: ignore[attr-defined]
+        update_fields = list(fields)
+        if hasattr(obj, "updated_at"):
+            update_fields.append("updated_at")
+        if update_fields:
+            obj.save(update_fields=update_fields)
+        return
+    transition(obj, to=to, allowed=allowed, actor=actor, verb=verb, extra_fields=fields, data=data)
+
+
 def after_contract_end(contract: Contract) -> None:
     """When a contract ends, its brief may be complete: checked after commit."""
-    from django.db import transaction
-
-    from campaigns.services import brief_complete_if_finished
-
     brief_id = contract.brief_id
     transaction.on_commit(lambda: brief_complete_if_finished(brief_id=brief_id))

@@ -15,14 +15,16 @@ from marketplace.audit import notify, transition
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import User
 
+from ..errors import PaymentError
+from ..locks import lock_contract
 from .common import (
     after_contract_end,
-    lock_contract,
     party_users,
     require_brand_member,
     require_creator,
     require_party,
 )
+from .payouts import contract_approve
 
 
 @transaction.atomic
@@ -34,7 +36,9 @@ def delivery_submit(
     contract = lock_contract(contract_id)
     require_creator(actor, contract)
     if not videos:
-        raise InvalidInput("deliver at least one video", field="videos")
+        raise InvalidInput(
+            "deliver at least one video", code=PaymentError.VIDEOS_REQUIRED, field="videos"
+        )
     number = contract.deliveries.count() + 1
     contract.delivered_at = timezone.now()
     transition(
@@ -63,13 +67,14 @@ def contract_request_revision(*, actor: User, contract_id: int, note: str) -> Co
     contract = lock_contract(contract_id)
     require_brand_member(actor, contract)
     if not note.strip():
-        raise InvalidInput("say what should change", field="note")
+        raise InvalidInput("say what should change", code=PaymentError.NOTE_REQUIRED, field="note")
     if (
         contract.status == ContractStatus.DELIVERED
         and contract.revisions_used >= contract.max_revisions
     ):
         raise Conflict(
             f"all {contract.max_revisions} revisions are used; approve or open a dispute",
+            code=PaymentError.REVISIONS_EXHAUSTED,
             current_state=contract.status,
         )
     contract.revisions_used += 1
@@ -114,8 +119,6 @@ def contract_cancel(*, actor: User, contract_id: int) -> Contract:
 
 def contracts_auto_approve(*, now: datetime | None = None) -> int:
     """Approve every contract delivered longer ago than AUTO_APPROVE_AFTER; safe to run twice."""
-    from .payouts import contract_approve
-
     cutoff = (now or timezone.now()) - settings.AUTO_APPROVE_AFTER
     due = Contract.objects.filter(status=ContractStatus.DELIVERED, delivered_at__lte=cutoff)
     approved = 0

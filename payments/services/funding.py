@@ -9,12 +9,15 @@ from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus
 from marketplace.audit import notify, transition
-from marketplace.errors import InvalidInput, InvalidTransition, PaymentFailed
+from marketplace.errors import Conflict, InvalidInput, PaymentFailed
 from marketplace.models import User
 
 from .. import gateway, ledger
+from ..errors import PaymentError
+from ..locks import lock_contract, lock_payment, lock_payment_by_intent
 from ..models import Payment, PaymentStatus
-from .common import lock_contract, party_users, require_brand_member
+from .common import move, party_users, require_brand_member
+from .refunds import refund_start
 
 logger = logging.getLogger(__name__)
 
@@ -24,11 +27,15 @@ def _reserve_payment(actor: User, contract_id: int) -> tuple[Contract, Payment]:
         contract = lock_contract(contract_id)
         require_brand_member(actor, contract)
         if contract.status != ContractStatus.AWAITING_FUNDING:
-            raise InvalidTransition("contract", contract.status, "fund")
+            raise Conflict(
+                f"cannot fund a contract that is {contract.status}",
+                code=PaymentError.INVALID_STATE,
+                current_state=contract.status,
+            )
         payment, _ = Payment.objects.get_or_create(
             contract=contract, defaults={"amount": contract.amount, "currency": contract.currency}
         )
-        return contract, Payment.objects.select_for_update().get(pk=payment.pk)
+        return contract, lock_payment(payment.pk)
 
 
 def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") -> Payment:
@@ -40,7 +47,11 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
     (402) and leaves the contract awaiting funding. Stripe is called outside any transaction.
     """
     if payment_method and not settings.STRIPE_TEST_MODE:
-        raise InvalidInput("payment_method is accepted only in test mode", field="payment_method")
+        raise InvalidInput(
+            "payment_method is accepted only in test mode",
+            code=PaymentError.TEST_MODE_ONLY,
+            field="payment_method",
+        )
     contract, payment = _reserve_payment(actor, contract_id)
     if not payment.stripe_payment_intent_id:
         intent = gateway.create_payment_intent(
@@ -50,13 +61,22 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
             brand_id=contract.brand_id,
         )
         with transaction.atomic():
-            payment = Payment.objects.select_for_update().get(pk=payment.pk)
+            payment = lock_payment(payment.pk)
             if not payment.stripe_payment_intent_id:
                 payment.stripe_payment_intent_id = intent.id
                 payment.client_secret = intent.client_secret or ""
-                if payment.status == PaymentStatus.CREATING:
-                    payment.status = PaymentStatus.REQUIRES_PAYMENT_METHOD
-                payment.save()
+                move(
+                    payment,
+                    to=(
+                        PaymentStatus.REQUIRES_PAYMENT_METHOD
+                        if payment.status == PaymentStatus.CREATING
+                        else payment.status
+                    ),
+                    allowed=Payment.ALLOWED,
+                    actor=actor,
+                    verb="payment_intent_created",
+                    fields=["stripe_payment_intent_id", "client_secret"],
+                )
     if payment_method:
         attempt = payment.confirm_attempts
         try:
@@ -68,7 +88,7 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
             )
         except PaymentFailed as exc:
             with transaction.atomic():
-                locked = Payment.objects.select_for_update().get(pk=payment.pk)
+                locked = lock_payment(payment.pk)
                 # A declined attempt's key is spent: the next try needs a new one.
                 if locked.confirm_attempts == attempt:
                     locked.confirm_attempts = attempt + 1
@@ -110,20 +130,27 @@ def payment_succeeded(
         logger.warning("payment intent %s matches no contract", intent_id)
         return None
     contract = lock_contract(payment.contract_id)
-    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment = lock_payment(payment.pk)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
     if amount != contract.amount or currency.upper() != contract.currency:
-        raise ValueError(
+        raise Conflict(
             f"payment {intent_id} is {amount} {currency}, contract {contract.pk} is "
-            f"{contract.amount} {contract.currency}"
+            f"{contract.amount} {contract.currency}",
+            code=PaymentError.AMOUNT_MISMATCH,
         )
     payment.stripe_payment_intent_id = intent_id
     payment.stripe_charge_id = charge_id or payment.stripe_charge_id
-    payment.status = PaymentStatus.SUCCEEDED
     payment.succeeded_at = timezone.now()
     payment.last_error = ""
-    payment.save()
+    transition(
+        payment,
+        to=PaymentStatus.SUCCEEDED,
+        allowed=Payment.ALLOWED,
+        actor=None,
+        verb="payment_succeeded",
+        extra_fields=["stripe_payment_intent_id", "stripe_charge_id", "succeeded_at", "last_error"],
+    )
     ledger.post_entry(
         key=f"fund-contract-{contract.pk}",
         kind="funding",
@@ -153,8 +180,6 @@ def payment_succeeded(
         )
     else:
         # Money arrived for a contract that no longer takes it (cancelled meanwhile): return it.
-        from .refunds import refund_start
-
         logger.warning(
             "payment for contract %s in state %s: refunding", contract.pk, contract.status
         )
@@ -165,12 +190,17 @@ def payment_succeeded(
 @transaction.atomic
 def payment_failed(*, intent_id: str, message: str) -> Payment | None:
     """Record a failed payment attempt (the contract stays awaiting funding)."""
-    payment = Payment.objects.select_for_update().filter(stripe_payment_intent_id=intent_id).first()
+    payment = lock_payment_by_intent(intent_id)
     if payment is None or payment.status == PaymentStatus.SUCCEEDED:
         return payment
     payment.last_error = message[:300]
-    payment.status = PaymentStatus.REQUIRES_PAYMENT_METHOD
-    payment.save()
+    move(
+        payment,
+        to=PaymentStatus.REQUIRES_PAYMENT_METHOD,
+        allowed=Payment.ALLOWED,
+        verb="payment_failed",
+        fields=["last_error"],
+    )
     contract = payment.contract
     notify(
         party_users(contract)[1:],

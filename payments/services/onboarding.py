@@ -9,7 +9,9 @@ from django.db import transaction
 from marketplace.errors import Forbidden
 from marketplace.models import User
 
-from .. import gateway
+from .. import gateway, queue
+from ..errors import PaymentError
+from ..locks import lock_payout_account, lock_payout_account_by
 from ..models import PayoutAccount
 
 logger = logging.getLogger(__name__)
@@ -19,14 +21,14 @@ def payout_onboarding_start(*, actor: User) -> tuple[PayoutAccount, str]:
     """Create the creator's Express account once, and return a fresh onboarding link."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators receive payouts")
+        raise Forbidden("only creators receive payouts", code=PaymentError.NOT_A_CREATOR)
     account, _ = PayoutAccount.objects.get_or_create(creator=profile)
     if not account.stripe_account_id:
         stripe_account = gateway.create_account(
             creator_id=profile.pk, email=actor.email, country=profile.country
         )
         with transaction.atomic():
-            account = PayoutAccount.objects.select_for_update().get(pk=account.pk)
+            account = lock_payout_account(account.pk)
             if not account.stripe_account_id:
                 account.stripe_account_id = stripe_account.id
                 account.save(update_fields=["stripe_account_id", "updated_at"])
@@ -42,14 +44,10 @@ def payout_account_update(
 ) -> PayoutAccount | None:
     """Apply `account.updated` flags unless a newer event already did; when the account can
     receive payouts, release the payouts that waited for it (after commit)."""
-    account = (
-        PayoutAccount.objects.select_for_update()
-        .filter(stripe_account_id=stripe_account_id)
-        .first()
-    )
+    account = lock_payout_account_by(stripe_account_id=stripe_account_id)
     if account is None and creator_id is not None:
         # The event overtook our own record of the account id.
-        account = PayoutAccount.objects.select_for_update().filter(creator_id=creator_id).first()
+        account = lock_payout_account_by(creator_id=creator_id)
         if account is not None and account.stripe_account_id not in (None, "", stripe_account_id):
             account = None
     if account is None:
@@ -73,12 +71,5 @@ def payout_account_update(
     account.flags_as_of = as_of
     account.save()
     if account.payouts_enabled and not could_pay:
-        creator_id = account.creator_id
-        transaction.on_commit(lambda: _release_waiting(creator_id))
+        queue.enqueue(queue.RELEASE_WAITING_PAYOUTS, account.creator_id)
     return account
-
-
-def _release_waiting(creator_id: int) -> None:
-    from ..tasks import release_waiting_payouts
-
-    release_waiting_payouts.delay(creator_id)

@@ -8,14 +8,17 @@ from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus
 from creators.models import CreatorProfile
-from marketplace.audit import audit_record, notify, transition
+from marketplace.audit import notify, transition
 from marketplace.errors import Conflict, ServiceUnavailable
+from marketplace.locks import lock_one
 from marketplace.models import User
 
-from .. import gateway, ledger
+from .. import gateway, ledger, queue
+from ..errors import PaymentError
 from ..gateway import GatewayRejected
+from ..locks import lock_contract, lock_transfer
 from ..models import PayoutAccount, Transfer, TransferStatus
-from .common import after_contract_end, lock_contract, party_users, require_brand_member
+from .common import after_contract_end, move, party_users, require_brand_member
 
 logger = logging.getLogger(__name__)
 MAX_TRANSFER_ATTEMPTS = 5
@@ -43,21 +46,15 @@ def release_to_creator(*, contract: Contract, gross: int, key: str) -> Transfer:
         contract=contract,
         defaults={"creator_id": contract.creator_id, "amount": net, "currency": contract.currency},
     )
-    transaction.on_commit(lambda: _enqueue_payout(transfer.pk))
+    queue.enqueue(queue.RELEASE_PAYOUT, transfer.pk)
     return transfer
-
-
-def _enqueue_payout(transfer_id: int) -> None:
-    from ..tasks import release_payout
-
-    release_payout.delay(transfer_id)
 
 
 def _record_completion(contract: Contract) -> None:
     on_time = (
         contract.delivered_at is not None and contract.delivered_at <= contract.delivery_deadline
     )
-    profile = CreatorProfile.objects.select_for_update().get(pk=contract.creator_id)
+    profile = lock_one(CreatorProfile.objects.all(), contract.creator_id)
     profile.completed_contracts += 1
     profile.on_time_contracts += 1 if on_time else 0
     profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
@@ -78,7 +75,9 @@ def contract_approve(
     ):
         # Redelivered since the job picked it: the brand gets its full review period again.
         raise Conflict(
-            "the latest delivery is still in its review period", current_state=contract.status
+            "the latest delivery is still in its review period",
+            code=PaymentError.REVIEW_PERIOD_RUNNING,
+            current_state=contract.status,
         )
     contract.approved_at = timezone.now()
     transition(
@@ -115,7 +114,7 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
     with transaction.atomic():
         transfer = Transfer.objects.select_related("contract").get(pk=transfer_id)
         contract = lock_contract(transfer.contract_id)
-        transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+        transfer = lock_transfer(transfer_id)
         if transfer.status == TransferStatus.PAID:
             return transfer
         if transfer.attempts >= MAX_TRANSFER_ATTEMPTS and not force:
@@ -123,8 +122,13 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
         account = PayoutAccount.objects.filter(creator_id=transfer.creator_id).first()
         if account is None or not account.stripe_account_id or not account.payouts_enabled:
             if transfer.status != TransferStatus.WAITING_FOR_ACCOUNT:
-                transfer.status = TransferStatus.WAITING_FOR_ACCOUNT
-                transfer.save(update_fields=["status", "updated_at"])
+                transition(
+                    transfer,
+                    to=TransferStatus.WAITING_FOR_ACCOUNT,
+                    allowed=Transfer.ALLOWED,
+                    actor=None,
+                    verb="payout_wait_for_account",
+                )
                 notify(
                     [contract.creator.user],
                     kind="payout_waiting",
@@ -153,12 +157,18 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
         found = [t for t in _safe_list(contract.pk) if _is_ours(t, transfer)]
         if not found:
             with transaction.atomic():
-                locked = Transfer.objects.select_for_update().get(pk=transfer_id)
+                locked = lock_transfer(transfer_id)
                 if locked.status != TransferStatus.PAID and locked.attempts == attempt:
                     locked.attempts = attempt + 1
-                    locked.status = TransferStatus.FAILED
                     locked.last_error = exc.message[:300]
-                    locked.save()
+                    move(
+                        locked,
+                        to=TransferStatus.FAILED,
+                        allowed=Transfer.ALLOWED,
+                        verb="payout_failed",
+                        fields=["attempts", "last_error"],
+                        data={"error": exc.message[:300]},
+                    )
                 return locked
         stripe_transfer = found[0]
     return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)
@@ -185,16 +195,20 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     """Record a transfer Stripe made: ledger payable → cash, contract approved → paid."""
     transfer = Transfer.objects.get(pk=transfer_id)
     contract = lock_contract(transfer.contract_id)
-    transfer = Transfer.objects.select_for_update().get(pk=transfer_id)
+    transfer = lock_transfer(transfer_id)
     if transfer.status == TransferStatus.PAID:
         return transfer
-    before = transfer.status
-    transfer.status = TransferStatus.PAID
     transfer.stripe_transfer_id = stripe_transfer_id
     transfer.paid_at = timezone.now()
     transfer.last_error = ""
-    transfer.save()
-    audit_record(actor=None, verb="payout", obj=transfer, before=before, after=TransferStatus.PAID)
+    transition(
+        transfer,
+        to=TransferStatus.PAID,
+        allowed=Transfer.ALLOWED,
+        actor=None,
+        verb="payout",
+        extra_fields=["stripe_transfer_id", "paid_at", "last_error"],
+    )
     ledger.post_entry(
         key=f"payout-contract-{contract.pk}",
         kind="payout",

@@ -11,13 +11,29 @@ from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus, Dispute, DisputeStatus, Resolution
 from marketplace.audit import audit_record, notify, transition
-from marketplace.errors import Conflict, Forbidden, InvalidInput, ServiceUnavailable
+from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
+from marketplace.guards import require_staff
 from marketplace.models import User
 
-from .. import gateway, ledger
+from .. import gateway, ledger, queue
+from ..errors import PaymentError
 from ..gateway import GatewayRejected
-from ..models import Payment, PaymentStatus, Refund, RefundStatus, Transfer, TransferStatus
-from .common import after_contract_end, lock_contract, party_users, require_party
+from ..locks import (
+    lock_contract,
+    lock_contract_payment,
+    lock_open_dispute,
+    lock_refund,
+    lock_transfer,
+)
+from ..models import (
+    DISPUTE_ALLOWED,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferStatus,
+)
+from .common import after_contract_end, party_users, require_party
 from .payouts import release_to_creator
 
 logger = logging.getLogger(__name__)
@@ -33,12 +49,20 @@ def refund_start(
 ) -> Refund:
     """Create a pending refund of `amount` for a locked contract; executed after commit.
     `reverses_payout` takes the creator's transfer back first (a refund after payout)."""
-    payment = Payment.objects.select_for_update().get(contract=contract)
+    payment = lock_contract_payment(contract)
     if payment.status != PaymentStatus.SUCCEEDED:
-        raise Conflict("the contract was never paid", current_state=contract.status)
+        raise Conflict(
+            "the contract was never paid",
+            code=PaymentError.CONTRACT_NOT_PAID,
+            current_state=contract.status,
+        )
     already = sum(r.amount for r in payment.refunds.exclude(status=RefundStatus.FAILED))
     if amount <= 0 or already + amount > payment.amount:
-        raise InvalidInput("the refund exceeds what was paid", field="amount")
+        raise InvalidInput(
+            "the refund exceeds what was paid",
+            code=PaymentError.REFUND_EXCEEDS_PAYMENT,
+            field="amount",
+        )
     refund = Refund.objects.create(
         contract=contract,
         payment=payment,
@@ -49,14 +73,13 @@ def refund_start(
         reverses_payout=reverses_payout,
     )
     audit_record(actor=actor, verb="refund_requested", obj=refund, after=RefundStatus.PENDING)
-    transaction.on_commit(lambda: _enqueue_refund(refund.pk))
+    refund_enqueue(refund_id=refund.pk)
     return refund
 
 
-def _enqueue_refund(refund_id: int) -> None:
-    from ..tasks import execute_refund
-
-    execute_refund.delay(refund_id)
+def refund_enqueue(*, refund_id: int) -> None:
+    """Execute the refund in a task once the current transaction commits (idempotent)."""
+    queue.enqueue(queue.EXECUTE_REFUND, refund_id)
 
 
 def _reverse_payout_if_needed(contract_id: int) -> None:
@@ -69,7 +92,7 @@ def _reverse_payout_if_needed(contract_id: int) -> None:
     )
     with transaction.atomic():
         contract = lock_contract(contract_id)
-        transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        transfer = lock_transfer(transfer.pk)
         if transfer.amount_reversed >= transfer.amount:
             return
         transfer.amount_reversed = transfer.amount
@@ -115,17 +138,16 @@ def refund_execute(*, refund_id: int) -> Refund:
         # A definite refusal: retrying the same key would get the same answer. The refund is
         # marked failed for staff (reconcile reports it) instead of being retried forever.
         with transaction.atomic():
-            locked = Refund.objects.select_for_update().get(pk=refund_id)
+            locked = lock_refund(refund_id)
             if locked.status == RefundStatus.PENDING:
-                locked.status = RefundStatus.FAILED
                 locked.last_error = exc.message[:300]
-                locked.save(update_fields=["status", "last_error"])
-                audit_record(
+                transition(
+                    locked,
+                    to=RefundStatus.FAILED,
+                    allowed=Refund.ALLOWED,
                     actor=None,
                     verb="refund_failed",
-                    obj=locked,
-                    before="pending",
-                    after="failed",
+                    extra_fields=["last_error"],
                     data={"error": exc.message[:300]},
                 )
                 notify(
@@ -145,14 +167,20 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
     """Record a refund Stripe made: escrow pays the cash back to the brand."""
     refund = Refund.objects.get(pk=refund_id)
     contract = lock_contract(refund.contract_id)
-    refund = Refund.objects.select_for_update().get(pk=refund_id)
+    refund = lock_refund(refund_id)
     if refund.status == RefundStatus.SUCCEEDED:
         return refund
-    refund.status = RefundStatus.SUCCEEDED
     refund.stripe_refund_id = stripe_refund_id
     refund.succeeded_at = timezone.now()
     refund.last_error = ""
-    refund.save()
+    transition(
+        refund,
+        to=RefundStatus.SUCCEEDED,
+        allowed=Refund.ALLOWED,
+        actor=None,
+        verb="refund",
+        extra_fields=["stripe_refund_id", "succeeded_at", "last_error"],
+    )
     ledger.post_entry(
         key=f"refund-{refund.pk}",
         kind="refund",
@@ -161,7 +189,6 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
         lines=[(ledger.escrow(contract.pk), refund.amount), (ledger.PLATFORM_CASH, -refund.amount)],
         memo=stripe_refund_id,
     )
-    audit_record(actor=None, verb="refund", obj=refund, before="pending", after="succeeded")
     notify(
         party_users(contract)[1:],
         kind="refund_succeeded",
@@ -179,7 +206,9 @@ def contract_refund_request(*, actor: User, contract_id: int) -> Contract:
     side = require_party(actor, contract)
     if contract.status != ContractStatus.FUNDED:
         raise Conflict(
-            f"cannot refund a contract that is {contract.status}", current_state=contract.status
+            f"cannot refund a contract that is {contract.status}",
+            code=PaymentError.INVALID_STATE,
+            current_state=contract.status,
         )
     field = f"refund_requested_by_{side}"
     if not getattr(contract, field):
@@ -220,12 +249,13 @@ STAFF_REFUNDABLE = {ContractStatus.FUNDED, ContractStatus.PAID}
 @transaction.atomic
 def contract_refund_by_staff(*, actor: User, contract_id: int, reason: str) -> Contract:
     """Staff refund a funded or paid contract in full (a paid one has its transfer reversed)."""
-    if not actor.is_staff:
-        raise Forbidden("only staff may do this")
+    require_staff(actor, what="refund a contract")
     contract = lock_contract(contract_id)
     if contract.status not in STAFF_REFUNDABLE:
         raise Conflict(
-            f"cannot refund a contract that is {contract.status}", current_state=contract.status
+            f"cannot refund a contract that is {contract.status}",
+            code=PaymentError.INVALID_STATE,
+            current_state=contract.status,
         )
     allowed = {s: {ContractStatus.REFUNDED} for s in STAFF_REFUNDABLE}
     was_paid = contract.status == ContractStatus.PAID
@@ -254,7 +284,9 @@ def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
     contract = lock_contract(contract_id)
     require_party(actor, contract)
     if not reason.strip():
-        raise InvalidInput("say what the dispute is about", field="reason")
+        raise InvalidInput(
+            "say what the dispute is about", code=PaymentError.REASON_REQUIRED, field="reason"
+        )
     transition(
         contract, to=ContractStatus.DISPUTED, allowed=Contract.ALLOWED, actor=actor, verb="dispute"
     )
@@ -280,16 +312,15 @@ def dispute_resolve(
     """Staff resolve a dispute: release all to the creator, refund all to the brand, or split
     (the creator's gross share `creator_amount`, the rest refunded). Fees apply to what the
     creator receives."""
-    if not actor.is_staff:
-        raise Forbidden("only staff may resolve disputes")
+    require_staff(actor, what="resolve disputes")
     contract = lock_contract(contract_id)
-    dispute = (
-        Dispute.objects.select_for_update()
-        .filter(contract=contract, status=DisputeStatus.OPEN)
-        .first()
-    )
+    dispute = lock_open_dispute(contract)
     if dispute is None or contract.status != ContractStatus.DISPUTED:
-        raise Conflict("the contract has no open dispute", current_state=contract.status)
+        raise Conflict(
+            "the contract has no open dispute",
+            code=PaymentError.NO_OPEN_DISPUTE,
+            current_state=contract.status,
+        )
     if resolution == Resolution.RELEASE:
         creator_share = contract.amount
     elif resolution == Resolution.REFUND:
@@ -297,11 +328,17 @@ def dispute_resolve(
     elif resolution == Resolution.SPLIT:
         if creator_amount is None or not 0 < creator_amount < contract.amount:
             raise InvalidInput(
-                f"a split needs 0 < creator_amount < {contract.amount}", field="creator_amount"
+                f"a split needs 0 < creator_amount < {contract.amount}",
+                code=PaymentError.SPLIT_AMOUNT_INVALID,
+                field="creator_amount",
             )
         creator_share = creator_amount
     else:
-        raise InvalidInput("resolution must be release, refund or split", field="resolution")
+        raise InvalidInput(
+            "resolution must be release, refund or split",
+            code=PaymentError.RESOLUTION_INVALID,
+            field="resolution",
+        )
     transition(
         contract,
         to=ContractStatus.RESOLVED,
@@ -322,13 +359,20 @@ def dispute_resolve(
             reason=f"dispute_{resolution}",
             actor=actor,
         )
-    dispute.status = DisputeStatus.RESOLVED
     dispute.resolution = resolution
     dispute.creator_amount = creator_share
     dispute.note = note
     dispute.resolved_by = actor
     dispute.resolved_at = timezone.now()
-    dispute.save()
+    transition(
+        dispute,
+        to=DisputeStatus.RESOLVED,
+        allowed=DISPUTE_ALLOWED,
+        actor=actor,
+        verb="resolve_dispute",
+        extra_fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
+        data={"resolution": resolution, "creator_amount": creator_share},
+    )
     notify(
         party_users(contract),
         kind="dispute_resolved",

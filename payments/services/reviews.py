@@ -8,7 +8,9 @@ from creators.models import CreatorProfile, Review, ReviewerRole
 from marketplace.errors import Conflict
 from marketplace.models import User
 
-from .common import lock_contract, require_party
+from ..errors import PaymentError
+from ..locks import lock_contract
+from .common import require_party
 
 REVIEWABLE = {ContractStatus.APPROVED, ContractStatus.PAID, ContractStatus.RESOLVED}
 
@@ -21,11 +23,17 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
     side = require_party(actor, contract)
     if contract.status not in REVIEWABLE:
         raise Conflict(
-            f"cannot review a contract that is {contract.status}", current_state=contract.status
+            f"cannot review a contract that is {contract.status}",
+            code=PaymentError.INVALID_STATE,
+            current_state=contract.status,
         )
     role = ReviewerRole.BRAND if side == "brand" else ReviewerRole.CREATOR
     if Review.objects.filter(contract=contract, author_role=role).exists():
-        raise Conflict(f"the {side} already reviewed this contract", current_state=contract.status)
+        raise Conflict(
+            f"the {side} already reviewed this contract",
+            code=PaymentError.ALREADY_REVIEWED,
+            current_state=contract.status,
+        )
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -39,7 +47,9 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
             )
     except IntegrityError as exc:
         raise Conflict(
-            f"the {side} already reviewed this contract", current_state=contract.status
+            f"the {side} already reviewed this contract",
+            code=PaymentError.ALREADY_REVIEWED,
+            current_state=contract.status,
         ) from exc
     if role == ReviewerRole.BRAND:
         CreatorProfile.objects.filter(pk=contract.creator_id).update(

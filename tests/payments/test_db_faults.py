@@ -134,13 +134,13 @@ def test_refund_record_rolls_back_and_the_retry_refunds_once(
     brand.post(f"/api/v1/contracts/{contract.pk}/refund/")
     from payments.services import refunds
 
-    real_start = refunds._enqueue_refund
+    real_start = refunds.refund_enqueue
     # Keep the refund pending through the commit, then run it with the ledger refusing.
-    refunds._enqueue_refund = lambda refund_id: None
+    refunds.refund_enqueue = lambda *, refund_id: None
     try:
         assert post(maker, f"/api/v1/contracts/{contract.pk}/refund/") == 200
     finally:
-        refunds._enqueue_refund = real_start
+        refunds.refund_enqueue = real_start
     with refused_inserts("payments_journalline"), pytest.raises(DatabaseError):
         refunds.refund_execute(refund_id=Refund.objects.get().pk)
     assert Refund.objects.get().status == "pending"

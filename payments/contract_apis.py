@@ -1,0 +1,201 @@
+"""Contract endpoints: reading contracts and every action on one, from funding to review.
+
+The contract rows live in campaigns (a bid's acceptance makes them); what happens to them
+afterwards is money, so their API lives here. `get_object()` answers 404 to anyone who may not
+see the contract; each action's service then checks who may act."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from campaigns import selectors as campaign_selectors
+from campaigns.filters import ContractFilter
+from campaigns.models import Contract
+from campaigns.serializers import ContractSerializer
+from marketplace.errors import CommonError
+from marketplace.permissions import IsStaff
+
+from . import selectors
+from .errors import PaymentError
+from .serializers import (
+    DeliveryCreateSerializer,
+    DeliverySerializer,
+    DisputeSerializer,
+    FundResponseSerializer,
+    FundSerializer,
+    NoteSerializer,
+    PaymentSerializer,
+    ResolveSerializer,
+    ReviewSerializer,
+    StaffRefundSerializer,
+)
+from .services import deliveries, funding, payouts, refunds, reviews
+
+STRIPE_UNAVAILABLE = OpenApiResponse(
+    description="Stripe is unreachable or failing; nothing was changed, retry later"
+)
+
+
+class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contracts you are a party to: as their creator or a member of their brand (staff: all)."""
+
+    serializer_class = ContractSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = ContractFilter
+    search_fields = ["brief__title", "creator__handle", "brand__name"]
+    ordering_fields = ["created_at", "amount", "delivery_deadline"]
+    ordering = ["-id"]
+    error_codes = (PaymentError, CommonError)
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return campaign_selectors.contracts_visible_to(self.request.user)
+
+    def _contract_response(self, contract_id: int) -> Response:
+        contract = self.get_queryset().get(pk=contract_id)
+        return Response(self.get_serializer(contract).data)
+
+    @extend_schema(
+        request=FundSerializer,
+        responses={
+            200: FundResponseSerializer,
+            402: OpenApiResponse(description="the card was declined; the contract still waits"),
+            503: STRIPE_UNAVAILABLE,
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def fund(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        data = FundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = funding.contract_fund(
+            actor=request.user,
+            contract_id=contract.pk,
+            payment_method=data.validated_data.get("payment_method", ""),
+        )
+        contract.refresh_from_db(fields=["status"])
+        return Response(
+            {"contract_status": contract.status, "payment": PaymentSerializer(payment).data}
+        )
+
+    @extend_schema(methods=["GET"], responses={200: DeliverySerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=DeliveryCreateSerializer, responses={201: DeliverySerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        if request.method == "POST":
+            data = DeliveryCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            delivery = deliveries.delivery_submit(
+                actor=request.user,
+                contract_id=contract.pk,
+                videos=data.validated_data["videos"],
+                note=data.validated_data.get("note", ""),
+            )
+            return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+        items = selectors.contract_deliveries(contract)
+        return Response(DeliverySerializer(items, many=True).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        payouts.contract_approve(actor=request.user, contract_id=contract.pk)
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=NoteSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="request-revision",
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def request_revision(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliveries.contract_request_revision(
+            actor=request.user, contract_id=contract.pk, note=data.validated_data["note"]
+        )
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=DisputeSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def dispute(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.dispute_open(
+            actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
+        )
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=ResolveSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.dispute_resolve(actor=request.user, contract_id=contract.pk, **data.validated_data)
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        deliveries.contract_cancel(actor=request.user, contract_id=contract.pk)
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def refund(self, request: Request, pk: str | None = None) -> Response:
+        """Agree to a full refund before delivery; it happens when both parties have agreed."""
+        contract = self.get_object()
+        refunds.contract_refund_request(actor=request.user, contract_id=contract.pk)
+        return self._contract_response(contract.pk)
+
+    @extend_schema(request=StaffRefundSerializer)
+    @action(detail=True, methods=["post"], url_path="staff-refund", permission_classes=[IsStaff])
+    def staff_refund(self, request: Request, pk: str | None = None) -> Response:
+        """Staff refund a funded or paid contract (a paid one's transfer is reversed first)."""
+        contract = self.get_object()
+        data = StaffRefundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.contract_refund_by_staff(
+            actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
+        )
+        return self._contract_response(contract.pk)
+
+    @extend_schema(methods=["GET"], responses={200: ReviewSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def reviews(self, request: Request, pk: str | None = None) -> Response:
+        contract = self.get_object()
+        if request.method == "POST":
+            data = ReviewSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            review = reviews.review_create(
+                actor=request.user,
+                contract_id=contract.pk,
+                stars=data.validated_data["stars"],
+                text=data.validated_data.get("text", ""),
+            )
+            return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(ReviewSerializer(selectors.contract_reviews(contract), many=True).data)

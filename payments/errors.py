@@ -1,0 +1,41 @@
+"""The codes of every error the payments services, webhooks and gateway raise.
+
+The API answers them as `{"error": {"code": ..., "message": ...}}`; clients branch on the code.
+"""
+
+from enum import StrEnum
+
+
+class PaymentError(StrEnum):
+    # Who may act.
+    NOT_BRAND_MEMBER = "not_brand_member"
+    NOT_CONTRACT_CREATOR = "not_contract_creator"
+    NOT_CONTRACT_PARTY = "not_contract_party"
+    NOT_A_CREATOR = "not_a_creator"
+    # What is missing.
+    CONTRACT_NOT_FOUND = "contract_not_found"
+    NO_CREATOR_PROFILE = "no_creator_profile"
+    NO_PAYOUT_ACCOUNT = "no_payout_account"
+    # The contract's state refuses the action (the shared generic value).
+    INVALID_STATE = "invalid_state"
+    REVIEW_PERIOD_RUNNING = "review_period_running"
+    REVISIONS_EXHAUSTED = "revisions_exhausted"
+    CONTRACT_NOT_PAID = "contract_not_paid"
+    ALREADY_REVIEWED = "already_reviewed"
+    NO_OPEN_DISPUTE = "no_open_dispute"
+    AMOUNT_MISMATCH = "amount_mismatch"
+    # Input.
+    TEST_MODE_ONLY = "test_mode_only"
+    VIDEOS_REQUIRED = "videos_required"
+    NOTE_REQUIRED = "note_required"
+    REASON_REQUIRED = "reason_required"
+    REFUND_EXCEEDS_PAYMENT = "refund_exceeds_payment"
+    SPLIT_AMOUNT_INVALID = "split_amount_invalid"
+    RESOLUTION_INVALID = "resolution_invalid"
+    # Stripe and its webhooks (generic values kept from before the codes existed).
+    PAYMENT_FAILED = "payment_failed"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    PROVIDER_REJECTED = "payment_provider_rejected"
+    IDEMPOTENCY_CONFLICT = "payment_provider_idempotency_conflict"
+    BAD_SIGNATURE = "bad_signature"
+    NOT_AN_EVENT = "not_an_event"

@@ -1,0 +1,76 @@
+"""Row locks of the money paths, built on marketplace.locks (primary-key order, of=self).
+
+Every service locks the contract first, then its payment, transfer or refund, so two services
+that touch the same contract always take their locks in the same order."""
+
+from campaigns.models import Contract, Dispute, DisputeStatus
+from marketplace.errors import NotFound
+from marketplace.locks import lock_one, lock_rows
+
+from .errors import PaymentError
+from .models import Payment, PayoutAccount, Refund, StripeEvent, Transfer
+
+
+def lock_contract(pk: int) -> Contract:
+    """The contract row, locked for the rest of the transaction; NotFound if it is gone."""
+    try:
+        return lock_one(Contract.objects.all(), pk)
+    except Contract.DoesNotExist as exc:
+        raise NotFound("no such contract", code=PaymentError.CONTRACT_NOT_FOUND) from exc
+
+
+def lock_payment(pk: int) -> Payment:
+    """A payment row, locked (after its contract)."""
+    return lock_one(Payment.objects.all(), pk)
+
+
+def lock_contract_payment(contract: Contract) -> Payment:
+    """The payment of a locked contract, locked too."""
+    return Payment.objects.select_for_update(of=("self",)).get(contract=contract)
+
+
+def lock_payment_by_intent(intent_id: str) -> Payment | None:
+    """The payment of a PaymentIntent, locked, or None."""
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .filter(stripe_payment_intent_id=intent_id)
+        .first()
+    )
+
+
+def lock_transfer(pk: int) -> Transfer:
+    """A transfer row, locked (after its contract)."""
+    return lock_one(Transfer.objects.all(), pk)
+
+
+def lock_transfer_by_stripe_id(stripe_transfer_id: str) -> Transfer | None:
+    """The transfer Stripe knows by `stripe_transfer_id`, locked, or None."""
+    rows = lock_rows(Transfer.objects.filter(stripe_transfer_id=stripe_transfer_id))
+    return rows[0] if rows else None
+
+
+def lock_refund(pk: int) -> Refund:
+    """A refund row, locked (after its contract)."""
+    return lock_one(Refund.objects.all(), pk)
+
+
+def lock_open_dispute(contract: Contract) -> Dispute | None:
+    """The open dispute of a locked contract, locked, or None."""
+    rows = lock_rows(Dispute.objects.filter(contract=contract, status=DisputeStatus.OPEN))
+    return rows[0] if rows else None
+
+
+def lock_payout_account(pk: int) -> PayoutAccount:
+    """A payout account row, locked."""
+    return lock_one(PayoutAccount.objects.all(), pk)
+
+
+def lock_payout_account_by(**lookup: object) -> PayoutAccount | None:
+    """The payout account matching `lookup` (stripe_account_id=... or creator_id=...), locked."""
+    rows = lock_rows(PayoutAccount.objects.filter(**lookup))
+    return rows[0] if rows else None
+
+
+def lock_event(pk: int) -> StripeEvent:
+    """A stored webhook event, locked while it is processed."""
+    return lock_one(StripeEvent.objects.all(), pk)
