@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "creators",
     "campaigns",
     "payments",
+    "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
