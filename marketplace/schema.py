@@ -13,9 +13,21 @@ this post-processing hook adds them in one place:
 
 A view that takes no credentials documents its own errors and opts out with
 `extend_schema(extensions=OWN_ERROR_RESPONSES)` (the marker does not reach the schema).
+
+Error codes: every error body carries `error.code`. A view declares the codes its services may
+raise as `error_codes = (CampaignError, ...)` (a tuple of StrEnum classes); `AutoSchema` reads
+that attribute from the view when the schema is built (so the ground floor imports no app), and
+the hook lists the codes, with `CommonError`'s, in the operation's `x-error-codes` and in the
+description of each error response that a domain error can answer.
 """
 
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+from .errors import CommonError
 
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -26,7 +38,11 @@ ERROR_SCHEMA: dict[str, Any] = {
         "error": {
             "type": "object",
             "properties": {
-                "code": {"type": "string", "description": "machine-readable, e.g. `invalid`"},
+                "code": {
+                    "type": "string",
+                    "description": "machine-readable, e.g. `invalid`; each operation lists the "
+                    "codes its rules answer in `x-error-codes`",
+                },
                 "message": {"type": "string", "description": "for people"},
                 "fields": {
                     "type": "object",
@@ -45,22 +61,55 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 SHARED_ERRORS = {
-    "400": "Invalid input: `error.fields` names each bad field.",
-    "401": "Not signed in, or the token is invalid or expired.",
-    "403": "You may see this object but not do this.",
-    "404": "No such object, or not one you may see.",
+    "400": "Invalid input: `error.fields` names each bad field (`invalid`, `parse_error`).",
+    "401": "Not signed in, or the token is invalid or expired (`not_authenticated`, "
+    "`authentication_failed`, `token_not_valid`).",
+    "403": "You may see this object but not do this (`permission_denied`, `forbidden`).",
+    "404": "No such object, or not one you may see (`not_found`).",
 }
 UNSAFE_ERRORS = {
-    "409": "The object's current state (`error.current_state`) does not allow this, or it "
-    "conflicts with an existing record.",
-    "429": "Too many requests: retry later.",
+    "409": "The object's current state (`error.current_state`) does not allow this "
+    "(`invalid_state`), or it conflicts with an existing record (`conflict`).",
+    "429": "Too many requests: retry later (`throttled`).",
 }
-BODY_ERRORS = {"415": "The request body's content type is not one this operation reads."}
+BODY_ERRORS = {
+    "415": "The request body's content type is not one this operation reads "
+    "(`unsupported_media_type`)."
+}
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 HTTP_METHODS = {"get", *UNSAFE_METHODS}
 
 OWN_ERRORS_MARKER = "x-own-error-responses"
 OWN_ERROR_RESPONSES = {OWN_ERRORS_MARKER: True}
+
+ERROR_CODES_KEY = "x-error-codes"
+# The statuses a DomainError answers (marketplace.errors): where an operation's codes appear.
+DOMAIN_ERROR_STATUSES = {"400", "402", "403", "404", "409", "503"}
+
+
+def error_codes_of(view: Any) -> list[str]:
+    """The codes `view` may answer: CommonError's and those of its `error_codes` enums."""
+    declared = getattr(view, "error_codes", ())
+    if isinstance(declared, type):
+        declared = (declared,)
+    enums: Iterable[type[StrEnum]] = (CommonError, *declared)
+    return list(dict.fromkeys(str(member) for enum in enums for member in enum))
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's AutoSchema that records the view's error codes on each operation."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            operation[ERROR_CODES_KEY] = error_codes_of(self.view)
+        return operation
+
+
+def _describe_codes(response: dict[str, Any], codes: list[str]) -> None:
+    listed = ", ".join(f"`{code}`" for code in codes)
+    description = response.get("description", "").rstrip()
+    response["description"] = f"{description}\n\n`error.code` is one of: {listed}.".lstrip()
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -83,7 +132,10 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                     shared.update(BODY_ERRORS)
                 for status, description in shared.items():
                     responses.setdefault(status, _error_response(description))
+            codes = operation.get(ERROR_CODES_KEY) or []
             for status, response in responses.items():
                 if status[0] in "45" and not response.get("content"):
                     response["content"] = {"application/json": {"schema": ERROR_REF}}
+                if codes and status in DOMAIN_ERROR_STATUSES:
+                    _describe_codes(response, codes)
     return result

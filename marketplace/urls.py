@@ -9,10 +9,7 @@ router = SimpleRouter()
 router.register("notifications", apis.NotificationViewSet, basename="notification")
 
 api_v1 = [
-    path("auth/register/", apis.RegisterView.as_view(), name="auth-register"),
-    path("auth/token/", apis.TokenView.as_view(), name="auth-token"),
-    path("auth/token/refresh/", apis.RefreshView.as_view(), name="auth-token-refresh"),
-    path("me/", apis.MeView.as_view(), name="me"),
+    path("", include("accounts.urls")),
     path("", include("creators.urls")),
     path("", include("campaigns.urls")),
     path("", include("payments.urls")),

@@ -105,6 +105,12 @@ def bid_factory() -> type[factories.BidFactory]:
 
 
 @pytest.fixture
+def contract_factory() -> type[factories.ContractFactory]:
+    """Contracts awaiting funding, as bid acceptance makes them (see `contract_in` for others)."""
+    return factories.ContractFactory
+
+
+@pytest.fixture
 def member_of(membership_factory):  # type: ignore[no-untyped-def]
     """A user who is a member (owner by default) of `brand`."""
 

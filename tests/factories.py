@@ -3,11 +3,26 @@
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
-from campaigns.models import Brand, BrandMembership, Brief, BriefStatus, MemberRole
+from campaigns import pricing
+from campaigns.models import (
+    BidStatus,
+    Brand,
+    BrandMembership,
+    Brief,
+    BriefStatus,
+    Contract,
+    ContractStatus,
+    Delivery,
+    Dispute,
+    MemberRole,
+)
 from creators.models import CreatorProfile, GeneratedVideo, Moderation, Portfolio, Reel
 from marketplace.models import User
+from payments.models import Payment, PaymentStatus
+from tests.constants import PASSWORD
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -16,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "Str0ng-pass!")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
@@ -138,3 +153,102 @@ class BidFactory(factory.django.DjangoModelFactory):
     amount = 60_000
     currency = factory.LazyAttribute(lambda o: o.brief.currency)
     pitch = "I can do this."
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A contract awaiting funding, as bid acceptance makes it: an accepted bid on an awarded
+    brief of `brand`, the creator's tier and the fee of `campaigns.pricing` fixed at creation."""
+
+    class Meta:
+        model = Contract
+
+    brand = factory.SubFactory(BrandFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    amount = 100_000
+    currency = "USD"
+    brief = factory.SubFactory(
+        BriefFactory,
+        brand=factory.SelfAttribute("..brand"),
+        currency=factory.SelfAttribute("..currency"),
+        status=BriefStatus.AWARDED,
+    )
+    bid = factory.SubFactory(
+        BidFactory,
+        brief=factory.SelfAttribute("..brief"),
+        creator=factory.SelfAttribute("..creator"),
+        amount=factory.SelfAttribute("..amount"),
+        currency=factory.SelfAttribute("..currency"),
+        status=BidStatus.ACCEPTED,
+    )
+    creator_tier = factory.LazyAttribute(lambda o: o.creator.tier)
+    fee_bps = factory.LazyAttribute(lambda o: pricing.fee_bps(o.creator_tier))
+    fee = factory.LazyAttribute(lambda o: pricing.platform_fee(o.amount, o.creator_tier))
+    creator_net = factory.LazyAttribute(lambda o: pricing.creator_net(o.amount, o.creator_tier))
+    deliverables = factory.LazyAttribute(lambda o: list(o.brief.deliverables))
+    delivery_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    usage_rights = factory.LazyFunction(dict)
+    max_revisions = factory.LazyFunction(lambda: settings.MAX_REVISIONS)
+    status = ContractStatus.AWAITING_FUNDING
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """The succeeded payment of a funded contract."""
+
+    class Meta:
+        model = Payment
+
+    contract = factory.SubFactory(ContractFactory, status=ContractStatus.FUNDED)
+    amount = factory.SelfAttribute("contract.amount")
+    currency = factory.SelfAttribute("contract.currency")
+    status = PaymentStatus.SUCCEEDED
+    stripe_payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n}")
+    stripe_charge_id = factory.Sequence(lambda n: f"ch_test_{n}")
+    succeeded_at = factory.LazyFunction(timezone.now)
+
+
+FUNDED_OR_LATER = frozenset(
+    {
+        ContractStatus.FUNDED,
+        ContractStatus.DELIVERED,
+        ContractStatus.REVISION_REQUESTED,
+        ContractStatus.DISPUTED,
+        ContractStatus.APPROVED,
+        ContractStatus.PAID,
+    }
+)
+DELIVERED_OR_LATER = frozenset(
+    {ContractStatus.DELIVERED, ContractStatus.APPROVED, ContractStatus.PAID}
+)
+
+
+def contract_in(status: str, **kwargs) -> Contract:  # type: ignore[no-untyped-def]
+    """A contract in `status` with the rows the money services would have left for it: the
+    succeeded payment once funded, the first delivery once delivered, an open dispute (opened
+    by the brand's first member) when disputed. `kwargs` go to ContractFactory."""
+    now = timezone.now()
+    funded = status in FUNDED_OR_LATER
+    delivered = status in DELIVERED_OR_LATER
+    contract = ContractFactory(
+        status=status,
+        funded_at=now if funded else None,
+        delivered_at=now if delivered else None,
+        **kwargs,
+    )
+    if funded:
+        PaymentFactory(contract=contract)
+    if delivered:
+        delivery = Delivery.objects.create(contract=contract, number=1, note="first cut")
+        delivery.videos.add(VideoFactory())
+    if status == ContractStatus.DISPUTED:
+        Dispute.objects.create(contract=contract, opened_by=contract.brand.memberships.first().user)
+    return contract
+
+
+def funded_contract(**kwargs) -> Contract:  # type: ignore[no-untyped-def]
+    """A contract its brand has paid for: funded, with its succeeded payment."""
+    return contract_in(ContractStatus.FUNDED, **kwargs)
+
+
+def delivered_contract(**kwargs) -> Contract:  # type: ignore[no-untyped-def]
+    """A funded contract whose creator has delivered once, awaiting the brand's review."""
+    return contract_in(ContractStatus.DELIVERED, **kwargs)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "creators",
     "campaigns",
     "payments",
+    "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +144,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {

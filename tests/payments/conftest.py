@@ -1,16 +1,12 @@
 """Payments fixtures: the Stripe sandbox over real HTTP, event forwarding, contracts."""
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.utils import timezone
 
-from campaigns.models import Bid, BidStatus, Contract
-from campaigns.pricing import fee_bps, platform_fee
 from payments.sandbox.testing import Sandbox, start_sandbox
-from tests.factories import BriefFactory, CreatorFactory, MembershipFactory
+from tests.factories import ContractFactory, MembershipFactory
 
 
 @pytest.fixture(scope="session")
@@ -81,44 +77,8 @@ def make_contract():  # type: ignore[no-untyped-def]
     """A contract awaiting funding, as bid acceptance makes it, with its brand owner."""
 
     def make(*, amount: int = 100_000, tier: str = "standard", currency: str = "USD"):  # type: ignore[no-untyped-def]
-        membership = MembershipFactory()
-        creator = CreatorFactory(tier=tier, country="US")
-        brief = BriefFactory(brand=membership.brand, currency=currency, status="awarded")
-        bid = Bid.objects.create(
-            brief=brief,
-            creator=creator,
-            amount=amount,
-            currency=currency,
-            status=BidStatus.ACCEPTED,
-        )
-        fee = platform_fee(amount, tier)
-        contract = Contract.objects.create(
-            bid=bid,
-            brief=brief,
-            brand=brief.brand,
-            creator=creator,
-            amount=amount,
-            currency=currency,
-            creator_tier=tier,
-            fee_bps=fee_bps(tier),
-            fee=fee,
-            creator_net=amount - fee,
-            deliverables=brief.deliverables,
-            delivery_deadline=timezone.now() + timedelta(days=14),
-            usage_rights={},
-            max_revisions=django_settings.MAX_REVISIONS,
-        )
-        return contract, membership.user, creator
+        contract = ContractFactory(amount=amount, currency=currency, creator__tier=tier)
+        owner = MembershipFactory(brand=contract.brand).user
+        return contract, owner, contract.creator
 
     return make
-
-
-VIDEO = {
-    "provider": "kling",
-    "model": "kling-2.1-pro",
-    "video_url": "https://cdn.example.com/delivery/1.mp4",
-    "duration_s": 15,
-    "width": 1080,
-    "height": 1920,
-    "fps": 24,
-}

@@ -8,7 +8,7 @@ from campaigns.models import Contract
 from payments.models import Refund, Transfer
 from payments.reconcile import reconcile
 from payments.tasks import release_waiting_payouts
-from tests.payments.conftest import VIDEO
+from tests.constants import VIDEO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from creators.models import CreatorProfile
 from payments import ledger
 from payments.models import JournalEntry, Payment, PayoutAccount, Refund, Transfer
 from payments.reconcile import reconcile
-from tests.payments.conftest import VIDEO
+from tests.constants import VIDEO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

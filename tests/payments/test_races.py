@@ -9,7 +9,7 @@ from django.db import connection
 
 from payments.models import JournalEntry, StripeEvent
 from payments.reconcile import reconcile
-from tests.payments.conftest import VIDEO
+from tests.constants import VIDEO
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

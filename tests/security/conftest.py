@@ -5,31 +5,17 @@ brand Y · staff. Brand X owns every brand object here and creator A is its coun
 and Y are the "other tenants" and must see 404 for anything private.
 """
 
-from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from campaigns.models import (
-    Bid,
-    BidStatus,
-    BriefStatus,
-    Contract,
-    ContractStatus,
-    Delivery,
-    Dispute,
-    MemberRole,
-    Visibility,
-)
-from campaigns.pricing import fee_bps, platform_fee
+from campaigns.models import BriefStatus, ContractStatus, MemberRole, Visibility
 from creators.models import Moderation, PartnerApplication
 from marketplace.models import Notification
-from payments.models import Payment, PaymentStatus, PayoutAccount
+from payments.models import PayoutAccount
 from tests.factories import (
     BidFactory,
     BrandFactory,
@@ -41,33 +27,13 @@ from tests.factories import (
     PortfolioFactory,
     ReelFactory,
     UserFactory,
-    VideoFactory,
+    contract_in,
 )
 
 ROLES = ("anon", "a", "b", "x_owner", "x_manager", "y_owner", "staff")
-PASSWORD = "Str0ng-pass!"
 # Nothing listens on the discard port: a Stripe call fails at once with a connection error,
 # which the gateway answers as 503 (and a refused caller never gets that far).
 UNREACHABLE_STRIPE = "http://127.0.0.1:9"
-
-VIDEO = {
-    "provider": "kling",
-    "model": "kling-2.1-pro",
-    "video_url": "https://cdn.example.com/delivery/1.mp4",
-    "duration_s": 15,
-    "width": 1080,
-    "height": 1920,
-    "fps": 24,
-}
-
-FUNDED_OR_LATER = {
-    ContractStatus.FUNDED,
-    ContractStatus.DELIVERED,
-    ContractStatus.REVISION_REQUESTED,
-    ContractStatus.DISPUTED,
-    ContractStatus.APPROVED,
-    ContractStatus.PAID,
-}
 
 
 @pytest.fixture
@@ -76,53 +42,6 @@ def stripe_unreachable(settings):  # type: ignore[no-untyped-def]
     settings.STRIPE_SECRET_KEY = "sk_test_unreachable"
     settings.STRIPE_API_BASE = UNREACHABLE_STRIPE
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
-
-
-def _contract(brand, creator, status: str, *, amount: int = 100_000) -> Contract:  # type: ignore[no-untyped-def]
-    """A contract of `brand` with `creator` in `status`, as bid acceptance and the money
-    services would have left it (payment, delivery, dispute)."""
-    now = timezone.now()
-    brief = BriefFactory(brand=brand, status=BriefStatus.AWARDED)
-    bid = Bid.objects.create(
-        brief=brief, creator=creator, amount=amount, currency="USD", status=BidStatus.ACCEPTED
-    )
-    fee = platform_fee(amount, creator.tier)
-    contract = Contract.objects.create(
-        bid=bid,
-        brief=brief,
-        brand=brand,
-        creator=creator,
-        amount=amount,
-        currency="USD",
-        creator_tier=creator.tier,
-        fee_bps=fee_bps(creator.tier),
-        fee=fee,
-        creator_net=amount - fee,
-        deliverables=brief.deliverables,
-        delivery_deadline=now + timedelta(days=14),
-        usage_rights={},
-        max_revisions=django_settings.MAX_REVISIONS,
-        status=status,
-        funded_at=now if status in FUNDED_OR_LATER else None,
-    )
-    if status in FUNDED_OR_LATER:
-        Payment.objects.create(
-            contract=contract,
-            amount=amount,
-            currency="USD",
-            status=PaymentStatus.SUCCEEDED,
-            stripe_payment_intent_id=f"pi_world_{contract.pk}",
-            stripe_charge_id=f"ch_world_{contract.pk}",
-            succeeded_at=now,
-        )
-    if status in {ContractStatus.DELIVERED, ContractStatus.APPROVED, ContractStatus.PAID}:
-        contract.delivered_at = now
-        contract.save(update_fields=["delivered_at"])
-        delivery = Delivery.objects.create(contract=contract, number=1, note="first cut")
-        delivery.videos.add(VideoFactory())
-    if status == ContractStatus.DISPUTED:
-        Dispute.objects.create(contract=contract, opened_by=brand.memberships.first().user)
-    return contract
 
 
 def build_world() -> SimpleNamespace:
@@ -160,7 +79,7 @@ def build_world() -> SimpleNamespace:
     invitation = InvitationFactory(brief=brief_invite, creator=a)
     bid = BidFactory(brief=brief_open, creator=a)
     contracts = {
-        status: _contract(brand_x, a, status)
+        status: contract_in(status, brand=brand_x, creator=a)
         for status in (
             ContractStatus.AWAITING_FUNDING,
             ContractStatus.FUNDED,

@@ -26,7 +26,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.security.conftest import PASSWORD, ROLES, VIDEO
+from tests.constants import PASSWORD, VIDEO
+from tests.security.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from marketplace.jobs import run_periodic_jobs
+from payments.sandbox.server import make_server
+
 logger = logging.getLogger(__name__)
 
 
 def _periodic_jobs(interval: float) -> None:
     """Run the beat schedule's jobs in a loop (they are safe to run twice)."""
-    from marketplace.jobs import run_periodic_jobs
-
     while True:
         time.sleep(interval)
         try:
@@ -49,18 +50,22 @@ class Command(BaseCommand):
         **options: Any,
     ) -> None:
         if settings.STRIPE_SANDBOX:
-            from payments.sandbox.testing import start_sandbox
-
-            sandbox = start_sandbox(host="127.0.0.1", port=sandbox_port)
-            settings.STRIPE_API_BASE = sandbox.url
             base = f"http://{host}:{port}/api/v1/payments/webhooks"
-            sandbox.set_webhooks(
-                platform={"url": f"{base}/stripe/", "secret": settings.STRIPE_WEBHOOK_SECRET},
-                connect={
-                    "url": f"{base}/stripe-connect/",
-                    "secret": settings.STRIPE_CONNECT_WEBHOOK_SECRET,
-                },
+            sandbox = make_server(
+                "127.0.0.1",
+                sandbox_port,
+                webhook_url=f"{base}/stripe/",
+                webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
+                connect_webhook_url=f"{base}/stripe-connect/",
+                connect_webhook_secret=settings.STRIPE_CONNECT_WEBHOOK_SECRET,
             )
+            threading.Thread(
+                target=sandbox.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="stripe-sandbox",
+                daemon=True,
+            ).start()
+            settings.STRIPE_API_BASE = sandbox.url
             self.stdout.write(f"  Stripe   local sandbox at {sandbox.url} (no STRIPE_SECRET_KEY)")
         if not settings.CELERY_BROKER_URL:
             threading.Thread(target=_periodic_jobs, args=(jobs_interval,), daemon=True).start()

@@ -10,11 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import services
+from campaigns.models import Bid, Brand, BrandMembership, Brief, MemberRole, Visibility
 from creators.models import TIER_RANK, CreatorProfile, Moderation, Reel, Tier
 from marketplace.models import User
-
-from . import services
-from .models import Bid, Brand, BrandMembership, Brief, MemberRole, Visibility
 
 Maker = Callable[[User, Brand, User, str, Sequence[CreatorProfile]], None]
 

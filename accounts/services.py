@@ -1,4 +1,4 @@
-"""Account writes: registration."""
+"""Account writes: registration as a creator or a brand owner."""
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -7,8 +7,9 @@ from django.db import transaction
 from campaigns.services import brand_create
 from creators.services import creator_profile_create
 from marketplace.errors import InvalidInput
+from marketplace.models import User
 
-from .models import User
+from .errors import AccountError
 
 
 @transaction.atomic
@@ -27,21 +28,35 @@ def user_register(
     """
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
-        raise InvalidInput("a user with this email already exists", field="email")
+        raise InvalidInput(
+            "a user with this email already exists", code=AccountError.EMAIL_TAKEN, field="email"
+        )
     candidate = User(email=email, full_name=full_name)
     try:
         validate_password(password, user=candidate)
     except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages), field="password") from exc
+        raise InvalidInput(
+            " ".join(exc.messages), code=AccountError.WEAK_PASSWORD, field="password"
+        ) from exc
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
     if role == "creator":
         if not handle:
-            raise InvalidInput("a handle is required for creators", field="handle")
+            raise InvalidInput(
+                "a handle is required for creators",
+                code=AccountError.HANDLE_REQUIRED,
+                field="handle",
+            )
         creator_profile_create(user=user, handle=handle, display_name=full_name)
     elif role == "brand":
         if not brand_name:
-            raise InvalidInput("a brand name is required for brands", field="brand_name")
+            raise InvalidInput(
+                "a brand name is required for brands",
+                code=AccountError.BRAND_NAME_REQUIRED,
+                field="brand_name",
+            )
         brand_create(actor=user, name=brand_name)
     else:
-        raise InvalidInput("role must be creator or brand", field="role")
+        raise InvalidInput(
+            "role must be creator or brand", code=AccountError.UNKNOWN_ROLE, field="role"
+        )
     return user

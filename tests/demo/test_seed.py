@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import Bid, Brief, Contract, Invitation
-from campaigns.seed import seed_campaigns
+from demo.seed import seed_campaigns
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from campaigns.models import Brand, BrandMembership, MemberRole
@@ -24,6 +25,7 @@ from creators.models import (
     Tier,
 )
 from creators.services import creator_refresh_showcase
+from demo.seed import seed_campaigns
 from marketplace.models import User
 
 DEMO_PASSWORD = "Reelmatch-demo-2026"
@@ -98,12 +100,7 @@ class Command(BaseCommand):
         staff = self._staff()
         brands = self._brands()
         demo_creators = self._creators()
-        try:
-            from campaigns.seed import seed_campaigns
-        except ImportError:
-            seed_campaigns = None
-        if seed_campaigns is not None:
-            seed_campaigns(brands=brands, creators=demo_creators, staff=staff)
+        seed_campaigns(brands=brands, creators=demo_creators, staff=staff)
         if creators:
             self._bulk(creators, reels_per_creator, batch)
         self.stdout.write(
@@ -129,8 +126,6 @@ class Command(BaseCommand):
         for name in BRANDS:
             brand = Brand.objects.filter(name=name).first()
             if brand is None:
-                from django.utils.text import slugify
-
                 owner = self._user(f"owner@{slugify(name)}.test", full_name=f"{name} owner")
                 brand = brand_create(actor=owner, name=name)
                 manager = self._user(f"manager@{brand.slug}.test", full_name=f"{name} manager")

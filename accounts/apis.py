@@ -1,0 +1,70 @@
+"""Registration, tokens and the signed-in user."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+
+from marketplace.models import User
+from marketplace.permissions import AuthThrottle
+from marketplace.schema import OWN_ERROR_RESPONSES
+
+from .errors import AccountError
+from .serializers import RegisterResponseSerializer, RegisterSerializer, UserSerializer
+from .services import user_register
+
+
+class RegisterView(APIView):
+    """Create an account as a creator or a brand; answers the user and a token pair."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AuthThrottle]
+    error_codes = (AccountError,)
+
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={
+            201: RegisterResponseSerializer,
+            400: OpenApiResponse(description="invalid input, a taken email or handle"),
+            415: OpenApiResponse(description="a body that is not JSON, form or multipart data"),
+            429: OpenApiResponse(description="too many attempts from this address"),
+        },
+        extensions=OWN_ERROR_RESPONSES,  # takes no credentials: no 401/403
+    )
+    def post(self, request: Request) -> Response:
+        data = RegisterSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = user_register(**data.validated_data)
+        refresh = RefreshToken.for_user(user)
+        body = {
+            "user": UserSerializer(user).data,
+            "access": str(refresh.access_token),
+            "refresh": str(refresh),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class TokenView(TokenObtainPairView):
+    """Exchange email and password for an access and a refresh token."""
+
+    throttle_classes = [AuthThrottle]
+
+
+class RefreshView(TokenRefreshView):
+    """Exchange a refresh token for a new access token."""
+
+    throttle_classes = [AuthThrottle]
+
+
+class MeView(generics.RetrieveAPIView):
+    """The signed-in user, with their creator handle and brand memberships."""
+
+    serializer_class = UserSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_object(self) -> User:
+        return self.request.user

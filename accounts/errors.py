@@ -1,0 +1,11 @@
+"""The accounts app's error codes: each error registration raises carries one."""
+
+from enum import StrEnum
+
+
+class AccountError(StrEnum):
+    EMAIL_TAKEN = "email_taken"
+    WEAK_PASSWORD = "weak_password"
+    HANDLE_REQUIRED = "handle_required"
+    BRAND_NAME_REQUIRED = "brand_name_required"
+    UNKNOWN_ROLE = "unknown_role"

@@ -1,0 +1,59 @@
+"""Input and output shapes of registration and `/me/`."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+
+from marketplace.models import User
+
+
+class UserSerializer(serializers.ModelSerializer):
+    creator_handle = serializers.SerializerMethodField()
+    brands = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "is_staff", "creator_handle", "brands", "date_joined"]
+        read_only_fields = fields
+
+    def get_creator_handle(self, user: User) -> str | None:
+        profile = getattr(user, "creator_profile", None)
+        return profile.handle if profile else None
+
+    @extend_schema(
+        responses=inline_serializer(
+            "MeBrand",
+            {
+                "id": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "role": serializers.CharField(),
+            },
+            many=True,
+        )
+    )
+    def get_brands(self, user: User) -> list[dict]:
+        return [
+            {"id": m.brand_id, "name": m.brand.name, "role": m.role}
+            for m in user.brand_memberships.select_related("brand").order_by("brand_id")
+        ]
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128)
+    role = serializers.ChoiceField(choices=["creator", "brand"])
+    handle = serializers.SlugField(max_length=40, required=False)
+    brand_name = serializers.CharField(max_length=120, required=False)
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["role"] == "creator" and not attrs.get("handle"):
+            raise serializers.ValidationError({"handle": ["required for creators"]})
+        if attrs["role"] == "brand" and not attrs.get("brand_name", "").strip():
+            raise serializers.ValidationError({"brand_name": ["required for brands"]})
+        return attrs
+
+
+class RegisterResponseSerializer(serializers.Serializer):
+    user = UserSerializer()
+    access = serializers.CharField()
+    refresh = serializers.CharField()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("auth/register/", apis.RegisterView.as_view(), name="auth-register"),
+    path("auth/token/", apis.TokenView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", apis.RefreshView.as_view(), name="auth-token-refresh"),
+    path("me/", apis.MeView.as_view(), name="me"),
+]

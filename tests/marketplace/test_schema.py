@@ -1,0 +1,50 @@
+"""The schema documents the shared error body and, per operation, the codes it may answer."""
+
+from enum import StrEnum
+
+import pytest
+
+from marketplace.errors import CommonError
+from marketplace.schema import error_codes_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(api) -> dict:  # type: ignore[no-untyped-def]
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_every_error_body_requires_a_code(schema):
+    error = schema["components"]["schemas"]["Error"]["properties"]["error"]
+    assert "code" in error["required"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status[0] == "4":
+                    body = response["content"]["application/json"]["schema"]
+                    assert body == {"$ref": "#/components/schemas/Error"}, (method, path, status)
+
+
+def test_operations_list_the_codes_of_their_view(schema):
+    register = schema["paths"]["/api/v1/auth/register/"]["post"]
+    assert {"email_taken", "weak_password", *CommonError} <= set(register["x-error-codes"])
+    assert "`email_taken`" in register["responses"]["400"]["description"]
+    # A view without `error_codes` answers the ground floor's codes only.
+    me = schema["paths"]["/api/v1/me/"]["get"]
+    assert me["x-error-codes"] == [str(code) for code in CommonError]
+    assert "`not_found`" in me["responses"]["404"]["description"]
+    assert "is one of" not in me["responses"]["401"]["description"]  # framework codes only
+
+
+def test_error_codes_of_reads_the_view_attribute():
+    class ShopError(StrEnum):
+        SOLD_OUT = "sold_out"
+
+    class View:
+        error_codes = (ShopError,)
+
+    assert error_codes_of(View()) == [*map(str, CommonError), "sold_out"]
+    assert error_codes_of(object()) == [str(code) for code in CommonError]
