@@ -57,6 +57,23 @@ def brands_visible_to(user: User) -> QuerySet[Brand]:
     return qs.filter(pk__in=member_brand_ids(user))
 
 
+def brand_membership(user: User, brand_id: int) -> BrandMembership | None:
+    """The user's membership of the brand (its role), or None for anyone else and anonymous users.
+
+    The one membership check every app uses: the guards of the campaigns services, payments.
+    """
+    if not _is_user(user):
+        return None
+    return BrandMembership.objects.filter(brand_id=brand_id, user=user).first()
+
+
+def is_brand_member(user: User, brand_id: int) -> bool:
+    """Whether the user is a member (owner or manager) of the brand; False when anonymous."""
+    if not _is_user(user):
+        return False
+    return BrandMembership.objects.filter(brand_id=brand_id, user=user).exists()
+
+
 def brand_members(brand: Brand) -> QuerySet[BrandMembership]:
     """The brand's memberships with their users, oldest first."""
     return BrandMembership.objects.filter(brand=brand).select_related("user").order_by("id")
