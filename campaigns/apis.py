@@ -21,6 +21,7 @@ from marketplace.permissions import IsStaff
 
 from . import selectors, services
 from .contract_apis import ContractViewSet
+from .errors import CampaignError
 from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
 from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
 from .serializers import (
@@ -65,6 +66,7 @@ class BrandViewSet(
     """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
     owners edit it."""
 
+    error_codes = (CampaignError,)
     serializer_class = BrandSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -91,6 +93,7 @@ class BrandViewSet(
 class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A brand's members: every member reads the list; owners add (by email) and remove."""
 
+    error_codes = (CampaignError,)
     serializer_class = MemberSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "user_id"
@@ -135,6 +138,7 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class IPAssetViewSet(viewsets.ModelViewSet):
     """IP assets of your brands, with their default licence terms; members manage them."""
 
+    error_codes = (CampaignError,)
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
     filterset_class = IPAssetFilter
@@ -176,6 +180,7 @@ class BriefViewSet(
     briefs for their members. Members draft, edit (draft or rejected), submit, close and cancel;
     staff approve or reject."""
 
+    error_codes = (CampaignError,)
     serializer_class = BriefSerializer
     lookup_value_regex = r"\d+"
     filterset_class = BriefFilter
@@ -273,6 +278,7 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
     """Invitations to a brief: its brand's members invite creators by handle and see them all;
     an invited creator sees their own."""
 
+    error_codes = (CampaignError,)
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = InvitationFilter
@@ -298,6 +304,7 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invitations you received (as a creator) or sent (as a brand member); creators decline."""
 
+    error_codes = (CampaignError,)
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -328,6 +335,7 @@ def _bid_answer(user: Any, bid: Bid, code: int = status.HTTP_200_OK) -> Response
 class BriefBidViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Bids on a brief: creators bid here and see their own; brand members see them all."""
 
+    error_codes = (CampaignError,)
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = BidFilter
@@ -355,6 +363,7 @@ class BidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     Creators edit and withdraw their own; brand members shortlist, reject and accept.
     """
 
+    error_codes = (CampaignError,)
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
