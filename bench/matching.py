@@ -484,7 +484,7 @@ def raw_sql(brief: Any) -> tuple[str, dict[str, Any]]:
     eligible creator (no θ bound), as a first hand-written version would."""
     from django.conf import settings
 
-    from campaigns import matching_reference as ref
+    from campaigns.matching import reference as ref
 
     facts = ref.BriefFacts.of(brief)
     w = ref.weights()
@@ -579,7 +579,7 @@ def run_ranking(brief: Any) -> list[tuple[int, float]]:
 
 
 def run_brute(brief: Any) -> list[tuple[int, float]]:
-    from campaigns import matching_reference as ref
+    from campaigns.matching import reference as ref
 
     ranked = ref.rank_creators(
         ref.BriefFacts.of(brief), ref.load_creator_facts(), now=NOW, limit=LIMIT
@@ -766,7 +766,7 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str) -> 
         "creator (per-row jsonb `?`, one LEFT JOIN per preferred model, bounded top-N sort; "
         "JIT off too).",
         "- (c) brute force: load every creator and skill into Python and score them with "
-        "`campaigns.matching_reference`.",
+        "`campaigns.matching.reference`.",
         "",
         "| creators | reels | skill rows | (a) ranking | (b) raw SQL | (c) brute force "
         "| (a)/(b) | (c)/(a) |",

@@ -20,6 +20,7 @@ from marketplace.errors import InvalidInput
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
+from .errors import CampaignError
 from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
 from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
 from .serializers import (
@@ -64,6 +65,7 @@ class BrandViewSet(
     """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
     owners edit it."""
 
+    error_codes = (CampaignError,)
     serializer_class = BrandSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -90,6 +92,7 @@ class BrandViewSet(
 class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A brand's members: every member reads the list; owners add (by email) and remove."""
 
+    error_codes = (CampaignError,)
     serializer_class = MemberSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "user_id"
@@ -134,6 +137,7 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class IPAssetViewSet(viewsets.ModelViewSet):
     """IP assets of your brands, with their default licence terms; members manage them."""
 
+    error_codes = (CampaignError,)
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
     filterset_class = IPAssetFilter
@@ -175,6 +179,7 @@ class BriefViewSet(
     briefs for their members. Members draft, edit (draft or rejected), submit, close and cancel;
     staff approve or reject."""
 
+    error_codes = (CampaignError,)
     serializer_class = BriefSerializer
     lookup_value_regex = r"\d+"
     filterset_class = BriefFilter
@@ -272,6 +277,7 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
     """Invitations to a brief: its brand's members invite creators by handle and see them all;
     an invited creator sees their own."""
 
+    error_codes = (CampaignError,)
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = InvitationFilter
@@ -297,6 +303,7 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invitations you received (as a creator) or sent (as a brand member); creators decline."""
 
+    error_codes = (CampaignError,)
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -327,6 +334,7 @@ def _bid_answer(user: Any, bid: Bid, code: int = status.HTTP_200_OK) -> Response
 class BriefBidViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Bids on a brief: creators bid here and see their own; brand members see them all."""
 
+    error_codes = (CampaignError,)
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = BidFilter
@@ -354,6 +362,7 @@ class BidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     Creators edit and withdraw their own; brand members shortlist, reject and accept.
     """
 
+    error_codes = (CampaignError,)
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"

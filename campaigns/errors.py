@@ -1,13 +1,63 @@
-"""Machine-readable reasons the campaigns services give with a refusal (the `rule` key)."""
+"""The campaigns' error codes: every error a campaigns service raises carries one.
+
+`CampaignError` is what the API answers as `code`; `BidRule` is the older, narrower `rule` key a
+refused bid also carries (its values are the matching `CampaignError` codes). Moves a status
+table forbids keep the common `invalid_state` code (`marketplace.errors.InvalidTransition`).
+"""
 
 from enum import StrEnum
+
+
+class CampaignError(StrEnum):
+    """Why a campaigns service refused: clients branch on these, people read the message."""
+
+    # Brands and their members
+    NOT_BRAND_MEMBER = "not_brand_member"
+    NOT_BRAND_OWNER = "not_brand_owner"
+    BRAND_NAME_REQUIRED = "brand_name_required"
+    MEMBER_ROLE_INVALID = "member_role_invalid"
+    MEMBER_EMAIL_UNKNOWN = "member_email_unknown"
+    ALREADY_MEMBER = "already_member"
+    MEMBER_NOT_FOUND = "member_not_found"
+    LAST_OWNER = "last_owner"
+    # IP assets
+    IP_BRAND_FIXED = "ip_brand_fixed"
+    IP_IN_USE = "ip_in_use"
+    # Briefs
+    DELIVERABLES_INVALID = "deliverables_invalid"
+    BUDGET_INVALID = "budget_invalid"
+    CURRENCY_UNSUPPORTED = "currency_unsupported"
+    DEADLINE_INVALID = "deadline_invalid"
+    SLOTS_INVALID = "slots_invalid"
+    IP_NOT_OF_BRAND = "ip_not_of_brand"
+    PREFERRED_MODELS_INVALID = "preferred_models_invalid"
+    BRIEF_BRAND_FIXED = "brief_brand_fixed"
+    REASON_REQUIRED = "reason_required"
+    BRIEF_HAS_CONTRACTS = "brief_has_contracts"
+    # Invitations
+    CREATOR_NOT_FOUND = "creator_not_found"
+    ALREADY_INVITED = "already_invited"
+    NOT_INVITEE = "not_invitee"
+    # Bids (the first five are also the `rule` of a refused bid)
+    NOT_A_CREATOR = "not_a_creator"
+    CREATOR_SUSPENDED = "creator_suspended"
+    BELOW_MIN_TIER = "below_min_tier"
+    NOT_INVITED = "not_invited"
+    OWN_BRAND = "own_brand"
+    BID_DEADLINE_PASSED = "bid_deadline_passed"
+    BID_CURRENCY_MISMATCH = "bid_currency_mismatch"
+    AMOUNT_INVALID = "amount_invalid"
+    SAMPLE_REELS_INVALID = "sample_reels_invalid"
+    LIVE_BID_EXISTS = "live_bid_exists"
+    NOT_BIDDER = "not_bidder"
+    SLOTS_FILLED = "slots_filled"
 
 
 class BidRule(StrEnum):
     """Why a creator may not bid on a brief they can see (answered as 403)."""
 
-    NOT_A_CREATOR = "not_a_creator"
-    SUSPENDED = "creator_suspended"
-    BELOW_MIN_TIER = "below_min_tier"
-    NOT_INVITED = "not_invited"
-    OWN_BRAND = "own_brand"
+    NOT_A_CREATOR = CampaignError.NOT_A_CREATOR.value
+    SUSPENDED = CampaignError.CREATOR_SUSPENDED.value
+    BELOW_MIN_TIER = CampaignError.BELOW_MIN_TIER.value
+    NOT_INVITED = CampaignError.NOT_INVITED.value
+    OWN_BRAND = CampaignError.OWN_BRAND.value

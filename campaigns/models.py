@@ -371,6 +371,10 @@ class Resolution(models.TextChoices):
 
 
 class Dispute(models.Model):
+    """A party's dispute over a contract; staff resolve it (release, refund or split)."""
+
+    ALLOWED = {DisputeStatus.OPEN: {DisputeStatus.RESOLVED}}
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="disputes")
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

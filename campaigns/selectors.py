@@ -46,20 +46,6 @@ def member_brand_ids(user: User) -> QuerySet[BrandMembership]:
     return BrandMembership.objects.filter(user=user).values("brand_id")
 
 
-def brand_membership(user: User | None, brand_id: int) -> BrandMembership | None:
-    """`user`'s membership of the brand, or None (anonymous users are members of nothing)."""
-    if user is None or not _is_user(user):
-        return None
-    return BrandMembership.objects.filter(brand_id=brand_id, user=user).first()
-
-
-def is_brand_member(user: User | None, brand_id: int) -> bool:
-    """Whether `user` is a member (owner or manager) of the brand; one EXISTS query."""
-    if user is None or not _is_user(user):
-        return False
-    return BrandMembership.objects.filter(brand_id=brand_id, user=user).exists()
-
-
 def brands_visible_to(user: User) -> QuerySet[Brand]:
     """The brands the user is a member of (staff: every brand), with the user's own role."""
     my_role = BrandMembership.objects.filter(brand=OuterRef("pk"), user_id=user.pk).values("role")[
@@ -69,6 +55,23 @@ def brands_visible_to(user: User) -> QuerySet[Brand]:
     if _is_user(user) and user.is_staff:
         return qs
     return qs.filter(pk__in=member_brand_ids(user))
+
+
+def brand_membership(user: User | None, brand_id: int) -> BrandMembership | None:
+    """The user's membership of the brand (its role), or None for anyone else and anonymous users.
+
+    The one membership check every app uses: the guards of the campaigns services, payments.
+    """
+    if not _is_user(user):
+        return None
+    return BrandMembership.objects.filter(brand_id=brand_id, user=user).first()
+
+
+def is_brand_member(user: User | None, brand_id: int) -> bool:
+    """Whether the user is a member (owner or manager) of the brand; False when anonymous."""
+    if not _is_user(user):
+        return False
+    return BrandMembership.objects.filter(brand_id=brand_id, user=user).exists()
 
 
 def brand_members(brand: Brand) -> QuerySet[BrandMembership]:

@@ -1,4 +1,4 @@
 from .apis import router
-from .matching_apis import urlpatterns as matching_urlpatterns
+from .matching.apis import urlpatterns as matching_urlpatterns
 
 urlpatterns = [*matching_urlpatterns, *router.urls]

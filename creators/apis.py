@@ -11,6 +11,7 @@ from marketplace.errors import NotFound
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
+from .errors import CreatorError
 from .filters import CreatorFilter, ReelFilter
 from .models import CreatorProfile
 from .serializers import (
@@ -34,6 +35,7 @@ def _my_profile(request: Request) -> CreatorProfile:
 class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Public creator profiles (suspended creators are hidden); `me` is your own."""
 
+    error_codes = (CreatorError,)
     serializer_class = CreatorSerializer
     lookup_field = "handle"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -77,6 +79,7 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
 class PortfolioViewSet(viewsets.ModelViewSet):
     """Portfolios: anyone reads those of active creators; a creator changes only their own."""
 
+    error_codes = (CreatorError,)
     serializer_class = PortfolioSerializer
     filterset_fields = {"creator__handle": ["exact"]}
     search_fields = ["name", "description"]
@@ -105,6 +108,7 @@ class PortfolioViewSet(viewsets.ModelViewSet):
 class ReelViewSet(viewsets.ModelViewSet):
     """Reels: the public sees approved ones; creators manage their own with the video nested."""
 
+    error_codes = (CreatorError,)
     filterset_class = ReelFilter
     search_fields = ["title", "description", "video__prompt"]
     ordering_fields = ["created_at", "id", "video__duration_s"]
@@ -142,6 +146,7 @@ class PartnerApplicationViewSet(
 ):
     """The partner programme: creators apply (one pending at a time); staff decide."""
 
+    error_codes = (CreatorError,)
     serializer_class = PartnerApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["status"]

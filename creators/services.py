@@ -1,4 +1,9 @@
-"""Every write on creators, portfolios, reels and partner applications."""
+"""Every write on creators, portfolios, reels and partner applications.
+
+Each change runs in one transaction with the rows it changes locked through `creators.locks`;
+moderation and application moves go through `marketplace.audit.transition` with the model's
+ALLOWED table. Every refusal carries a `CreatorError` code.
+"""
 
 from typing import Any
 
@@ -8,8 +13,11 @@ from django.utils import timezone
 from marketplace.audit import audit_record, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
+from marketplace.guards import require_staff
 from marketplace.models import User
 
+from .errors import CreatorError
+from .locks import lock_application, lock_portfolio, lock_profile, lock_reel
 from .models import (
     ApplicationStatus,
     CreatorProfile,
@@ -34,16 +42,11 @@ PROFILE_FIELDS = {
 }
 
 
-def _require_staff(actor: User) -> None:
-    if not actor.is_staff:
-        raise Forbidden("only staff may do this")
-
-
 def creator_profile_create(*, user: User, handle: str, display_name: str = "") -> CreatorProfile:
     """Give `user` a creator profile; the handle must be free (checked by the caller's input)."""
     handle = handle.lower()
     if CreatorProfile.objects.filter(handle=handle).exists():
-        raise InvalidInput("this handle is taken", field="handle")
+        raise InvalidInput("this handle is taken", code=CreatorError.HANDLE_TAKEN, field="handle")
     return CreatorProfile.objects.create(
         user=user, handle=handle, display_name=display_name or handle
     )
@@ -55,7 +58,8 @@ def creator_profile_update(
 ) -> CreatorProfile:
     """A creator edits their own public profile and rate card; tier and flags are staff-only."""
     if profile.user_id != actor.pk:
-        raise Forbidden("you can edit only your own profile")
+        raise Forbidden("you can edit only your own profile", code=CreatorError.NOT_PROFILE_OWNER)
+    profile = lock_profile(profile.pk)
     for key, value in data.items():
         if key not in PROFILE_FIELDS:
             continue
@@ -68,15 +72,11 @@ def creator_profile_update(
     return profile
 
 
-def _lock_profile(profile: CreatorProfile) -> CreatorProfile:
-    return CreatorProfile.objects.select_for_update().get(pk=profile.pk)
-
-
 @transaction.atomic
 def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
     """Staff mark a creator verified."""
-    _require_staff(actor)
-    profile = _lock_profile(profile)
+    require_staff(actor, what="verify creators")
+    profile = lock_profile(profile.pk)
     before = "verified" if profile.verified else "unverified"
     profile.verified = True
     profile.save(update_fields=["verified", "updated_at"])
@@ -87,10 +87,14 @@ def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
 @transaction.atomic
 def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -> CreatorProfile:
     """Staff suspend a creator: hidden from the public, cannot bid or be matched."""
-    _require_staff(actor)
-    profile = _lock_profile(profile)
+    require_staff(actor, what="suspend creators")
+    profile = lock_profile(profile.pk)
     if profile.suspended:
-        raise Conflict("the creator is already suspended", current_state="suspended")
+        raise Conflict(
+            "the creator is already suspended",
+            code=CreatorError.ALREADY_SUSPENDED,
+            current_state="suspended",
+        )
     profile.suspended = True
     profile.suspended_reason = reason[:300]
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
@@ -108,10 +112,12 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
 @transaction.atomic
 def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
     """Staff lift a suspension."""
-    _require_staff(actor)
-    profile = _lock_profile(profile)
+    require_staff(actor, what="lift suspensions")
+    profile = lock_profile(profile.pk)
     if not profile.suspended:
-        raise Conflict("the creator is not suspended", current_state="active")
+        raise Conflict(
+            "the creator is not suspended", code=CreatorError.NOT_SUSPENDED, current_state="active"
+        )
     profile.suspended = False
     profile.suspended_reason = ""
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
@@ -122,10 +128,10 @@ def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile
 @transaction.atomic
 def creator_set_tier(*, actor: User, profile: CreatorProfile, tier: str) -> CreatorProfile:
     """Staff grant a tier (standard, partner or elite)."""
-    _require_staff(actor)
+    require_staff(actor, what="grant tiers")
     if tier not in Tier.values:
-        raise InvalidInput(f"unknown tier {tier!r}", field="tier")
-    profile = _lock_profile(profile)
+        raise InvalidInput(f"unknown tier {tier!r}", code=CreatorError.TIER_UNKNOWN, field="tier")
+    profile = lock_profile(profile.pk)
     before = profile.tier
     profile.tier = tier
     profile.save(update_fields=["tier", "updated_at"])
@@ -167,8 +173,16 @@ def creator_refresh_showcase(*, creator_id: int) -> None:
 def _require_owner(actor: User, creator_id: int) -> CreatorProfile:
     profile = getattr(actor, "creator_profile", None)
     if profile is None or profile.pk != creator_id:
-        raise Forbidden("only the creator may do this")
+        raise Forbidden("only the creator may do this", code=CreatorError.NOT_OWNER)
     return profile
+
+
+def _portfolio_name_taken() -> InvalidInput:
+    return InvalidInput(
+        "you already have a portfolio with this name",
+        code=CreatorError.PORTFOLIO_NAME_TAKEN,
+        field="name",
+    )
 
 
 @transaction.atomic
@@ -176,9 +190,9 @@ def portfolio_create(*, actor: User, name: str, description: str = "") -> Portfo
     """A creator makes a named collection; names are unique per creator."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators have portfolios")
+        raise Forbidden("only creators have portfolios", code=CreatorError.NOT_A_CREATOR)
     if Portfolio.objects.filter(creator=profile, name=name).exists():
-        raise InvalidInput("you already have a portfolio with this name", field="name")
+        raise _portfolio_name_taken()
     return Portfolio.objects.create(creator=profile, name=name, description=description)
 
 
@@ -186,12 +200,13 @@ def portfolio_create(*, actor: User, name: str, description: str = "") -> Portfo
 def portfolio_update(*, actor: User, portfolio: Portfolio, data: dict[str, Any]) -> Portfolio:
     """The owner renames or describes a portfolio."""
     _require_owner(actor, portfolio.creator_id)
+    portfolio = lock_portfolio(portfolio.pk)
     name = data.get("name", portfolio.name)
     if (
         name != portfolio.name
         and Portfolio.objects.filter(creator_id=portfolio.creator_id, name=name).exists()
     ):
-        raise InvalidInput("you already have a portfolio with this name", field="name")
+        raise _portfolio_name_taken()
     portfolio.name = name
     portfolio.description = data.get("description", portfolio.description)
     portfolio.save()
@@ -210,7 +225,9 @@ def portfolio_delete(*, actor: User, portfolio: Portfolio) -> None:
 
 def _check_portfolio(profile: CreatorProfile, portfolio: Portfolio | None) -> None:
     if portfolio is not None and portfolio.creator_id != profile.pk:
-        raise InvalidInput("no such portfolio of yours", field="portfolio")
+        raise InvalidInput(
+            "no such portfolio of yours", code=CreatorError.PORTFOLIO_NOT_FOUND, field="portfolio"
+        )
 
 
 @transaction.atomic
@@ -226,7 +243,7 @@ def reel_create(
     """A creator showcases a reel with its generated video; it waits for moderation."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators post reels")
+        raise Forbidden("only creators post reels", code=CreatorError.NOT_A_CREATOR)
     _check_portfolio(profile, portfolio)
     generated = GeneratedVideo.objects.create(**video)
     reel = Reel.objects.create(
@@ -246,7 +263,7 @@ def reel_create(
 def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
     """The owner edits a reel; changing the video or the words sends it back to moderation."""
     profile = _require_owner(actor, reel.creator_id)
-    reel = Reel.objects.select_for_update().select_related("video").get(pk=reel.pk)
+    reel = lock_reel(reel.pk)
     if "portfolio" in data:
         _check_portfolio(profile, data["portfolio"])
         reel.portfolio = data["portfolio"]
@@ -280,6 +297,7 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
 def reel_delete(*, actor: User, reel: Reel) -> None:
     """The owner deletes a reel and its video record."""
     _require_owner(actor, reel.creator_id)
+    reel = lock_reel(reel.pk)
     video = reel.video
     was_approved = reel.moderation == Moderation.APPROVED
     audit_record(actor=actor, verb="delete", obj=reel, before=reel.moderation, after="deleted")
@@ -292,8 +310,8 @@ def reel_delete(*, actor: User, reel: Reel) -> None:
 @transaction.atomic
 def reel_approve(*, actor: User, reel: Reel) -> Reel:
     """Staff approve a reel: it becomes public and counts for matching."""
-    _require_staff(actor)
-    reel = Reel.objects.select_for_update().get(pk=reel.pk)
+    require_staff(actor, what="approve reels")
+    reel = lock_reel(reel.pk)
     reel.moderated_by = actor
     reel.moderated_at = timezone.now()
     reel.rejection_reason = ""
@@ -313,10 +331,12 @@ def reel_approve(*, actor: User, reel: Reel) -> Reel:
 @transaction.atomic
 def reel_reject(*, actor: User, reel: Reel, reason: str) -> Reel:
     """Staff reject a reel with a reason the creator sees."""
-    _require_staff(actor)
+    require_staff(actor, what="reject reels")
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
-    reel = Reel.objects.select_for_update().get(pk=reel.pk)
+        raise InvalidInput(
+            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
+        )
+    reel = lock_reel(reel.pk)
     reel.moderated_by = actor
     reel.moderated_at = timezone.now()
     reel.rejection_reason = reason[:300]
@@ -346,14 +366,24 @@ def partner_application_create(
     """A creator applies to the partner programme; one pending application at a time."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators can apply to the partner programme")
-    profile = _lock_profile(profile)
+        raise Forbidden(
+            "only creators can apply to the partner programme", code=CreatorError.NOT_A_CREATOR
+        )
+    profile = lock_profile(profile.pk)
     if profile.tier != Tier.STANDARD:
-        raise Conflict(f"you are already in the {profile.tier} tier", current_state=profile.tier)
+        raise Conflict(
+            f"you are already in the {profile.tier} tier",
+            code=CreatorError.ALREADY_ABOVE_STANDARD,
+            current_state=profile.tier,
+        )
     if PartnerApplication.objects.filter(
         creator=profile, status=ApplicationStatus.PENDING
     ).exists():
-        raise Conflict("you already have a pending application", current_state="pending")
+        raise Conflict(
+            "you already have a pending application",
+            code=CreatorError.APPLICATION_PENDING,
+            current_state="pending",
+        )
     application = PartnerApplication.objects.create(
         creator=profile, statement=statement, links=links or []
     )
@@ -366,8 +396,8 @@ def partner_application_approve(
     *, actor: User, application: PartnerApplication
 ) -> PartnerApplication:
     """Staff approve an application and grant the partner tier (never lowering a higher one)."""
-    _require_staff(actor)
-    application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
+    require_staff(actor, what="approve partner applications")
+    application = lock_application(application.pk)
     application.reviewer = actor
     application.decided_at = timezone.now()
     transition(
@@ -378,7 +408,7 @@ def partner_application_approve(
         verb="approve",
         extra_fields=["reviewer", "decided_at"],
     )
-    profile = CreatorProfile.objects.select_for_update().get(pk=application.creator_id)
+    profile = lock_profile(application.creator_id)
     if profile.tier == Tier.STANDARD:
         creator_set_tier(actor=actor, profile=profile, tier=Tier.PARTNER)
     return application
@@ -389,10 +419,12 @@ def partner_application_reject(
     *, actor: User, application: PartnerApplication, reason: str
 ) -> PartnerApplication:
     """Staff reject an application with a reason."""
-    _require_staff(actor)
+    require_staff(actor, what="reject partner applications")
     if not reason.strip():
-        raise InvalidInput("a reason is required", field="reason")
-    application = PartnerApplication.objects.select_for_update().get(pk=application.pk)
+        raise InvalidInput(
+            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
+        )
+    application = lock_application(application.pk)
     application.reviewer = actor
     application.reason = reason[:500]
     application.decided_at = timezone.now()

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Contract, DisputeStatus
+from campaigns.models import Contract
 from creators.models import CreatorProfile
 
 
@@ -258,7 +258,3 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_id}"
-
-
-# campaigns.Dispute's moves: applied only by payments.services.refunds (a dispute is money).
-DISPUTE_ALLOWED = {DisputeStatus.OPEN: {DisputeStatus.RESOLVED}}

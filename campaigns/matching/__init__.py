@@ -1,6 +1,6 @@
 """Matching (DESIGN §6): rank creators for a brief, and briefs for a creator, in the database.
 
-The rules live in `campaigns.matching_reference`, the plain-Python specification (with the
+The rules live in `campaigns.matching.reference`, the plain-Python specification (with the
 choices for empty tag and model lists); this package computes the same numbers as SQL
 (`sql`), ranks and cuts the top N in the database (`creators`, `briefs`) and explains each
 match in a few words (`reasons`).

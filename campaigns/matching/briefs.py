@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from creators.models import TIER_RANK, CreatorProfile, CreatorSkill
 
-from .. import matching_reference as ref
 from ..models import (
     LIVE_BID_STATUSES,
     Bid,
@@ -38,6 +37,7 @@ from ..models import (
     InvitationStatus,
     Visibility,
 )
+from . import reference as ref
 from . import sql
 from .creators import creator_facts
 from .reasons import BRIEF_SIDE_FACTORS, explain

@@ -7,7 +7,7 @@ Here the whole formula is rendered once as SQL text over the row's columns, and 
 expression only carries the dozen column references, so aliases still follow when it is used
 inside a sub-query.
 
-The text is written for the exact doubles of `campaigns.matching_reference`: integers are cast
+The text is written for the exact doubles of `campaigns.matching.reference`: integers are cast
 to double before dividing, constants are bound parameters cast to double (a bare `0.3` would be
 `numeric` on PostgreSQL), and each sum runs left to right in `FACTORS` order.
 """
@@ -23,25 +23,13 @@ from django.db.models import BooleanField, Expression, F, FloatField
 
 from creators.models import CreatorProfile, CreatorSkill
 
-from .. import matching_reference as ref
+from . import reference as ref
 from . import sql
 
 Fragment = tuple[str, tuple[Any, ...]]
 
-COLUMNS = (
-    "id",
-    "tags",
-    "reel_tags",
-    "languages",
-    "min_price_per_project",
-    "price_per_second",
-    "rate_currency",
-    "rating_sum",
-    "review_count",
-    "on_time_contracts",
-    "completed_contracts",
-    "last_active_at",
-)
+# The row columns the formula reads, listed once in the reference.
+COLUMNS = ref.SCORE_COLUMNS
 
 
 def cat(*parts: Fragment | str) -> Fragment:

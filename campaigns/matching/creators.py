@@ -45,8 +45,8 @@ from django.utils import timezone
 from creators.models import TIER_RANK, CreatorProfile, CreatorSkill
 from marketplace.models import User
 
-from .. import matching_reference as ref
 from ..models import LIVE_BID_STATUSES, Bid, Brief, Invitation
+from . import reference as ref
 from . import sql
 from .creator_sql import CreatorScorePlan, CreatorSQL
 from .reasons import explain

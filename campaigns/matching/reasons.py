@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from .. import matching_reference as ref
+from . import reference as ref
 
 FACTORS = ref.FACTORS
 # The factors that vary between briefs for one creator: the ones worth naming in a recommendation.

@@ -1,7 +1,7 @@
 """SQL building blocks for the matching factors, written to compute the reference's exact doubles.
 
 Every factor is a double computed with the same operations in the same order as
-`campaigns.matching_reference`: integers are cast to double before dividing, constants are sent
+`campaigns.matching.reference`: integers are cast to double before dividing, constants are sent
 as doubles (a bare `0.3` would be `numeric` on PostgreSQL and round differently), and a currency
 conversion is one multiplication by the reference's per-pair rate. PostgreSQL, SQLite and Python
 therefore agree bit for bit, and ties break the same way everywhere.
@@ -23,7 +23,7 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerFie
 from django.db.models.functions import Cast, Greatest, Least
 from django.db.models.lookups import GreaterThanOrEqual
 
-from .. import matching_reference as ref
+from . import reference as ref
 
 Expr = Any  # a Django expression (or Q) usable in annotations and filters
 

@@ -26,7 +26,6 @@ from ..locks import (
     lock_transfer,
 )
 from ..models import (
-    DISPUTE_ALLOWED,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -367,7 +366,7 @@ def dispute_resolve(
     transition(
         dispute,
         to=DisputeStatus.RESOLVED,
-        allowed=DISPUTE_ALLOWED,
+        allowed=Dispute.ALLOWED,
         actor=actor,
         verb="resolve_dispute",
         extra_fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],

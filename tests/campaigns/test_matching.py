@@ -15,8 +15,8 @@ from django.urls import include, path, resolve
 from django.utils import timezone
 
 from campaigns import matching
-from campaigns import matching_reference as ref
 from campaigns.generation_cost import below_cost_warnings, estimate_generation_cost
+from campaigns.matching import reference as ref
 from campaigns.models import Bid, Brief, BriefStatus, Invitation, InvitationStatus, Visibility
 from creators.models import CreatorProfile, GeneratedVideo, Moderation, Reel, Tier
 from creators.services import creator_refresh_showcase
@@ -33,7 +33,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-urlpatterns = [path("api/v1/", include("campaigns.matching_apis"))]
+urlpatterns = [path("api/v1/", include("campaigns.matching.apis"))]
 matching_urls = pytest.mark.urls(__name__)
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.get_current_timezone())
@@ -538,9 +538,13 @@ def test_recommended_briefs_for_a_creator(client_for, api, django_assert_num_que
 
 
 def test_real_urlconf_routes_matching() -> None:
-    assert resolve("/api/v1/briefs/7/matches/").func.view_class.__name__ == "BriefMatchesView"
+    match = resolve("/api/v1/briefs/7/matches/")
+    assert (match.func.cls.__name__, match.func.actions["get"]) == ("BriefMatchViewSet", "matches")
     match = resolve("/api/v1/creators/me/recommended-briefs/")
-    assert match.func.view_class.__name__ == "RecommendedBriefsView"
+    assert (match.func.cls.__name__, match.func.actions["get"]) == (
+        "RecommendedBriefViewSet",
+        "recommended",
+    )
 
 
 # Generation cost ----------------------------------------------------------------------------

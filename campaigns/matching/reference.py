@@ -276,7 +276,9 @@ def rank_briefs(
 
 # Loading facts from the database (tests and the brute-force benchmark) -------------------------
 
-CREATOR_COLUMNS = (
+# The creator columns the score reads, in `CreatorFacts` order: the SQL scorer
+# (`creator_sql`) references exactly these, and `load_creator_facts` adds eligibility.
+SCORE_COLUMNS: tuple[str, ...] = (
     "id",
     "tags",
     "reel_tags",
@@ -289,10 +291,9 @@ CREATOR_COLUMNS = (
     "completed_contracts",
     "on_time_contracts",
     "last_active_at",
-    "suspended",
-    "tier",
-    "user__is_active",
 )
+ELIGIBILITY_COLUMNS: tuple[str, ...] = ("suspended", "tier", "user__is_active")
+CREATOR_COLUMNS: tuple[str, ...] = (*SCORE_COLUMNS, *ELIGIBILITY_COLUMNS)
 
 
 def load_creator_facts(ids: Iterable[int] | None = None) -> list[CreatorFacts]:

@@ -1,0 +1,49 @@
+"""Row locks of the campaigns, built on `marketplace.locks`: primary-key order, own rows only.
+
+Services take objects but re-read the rows they change through these helpers inside their
+transaction. The order between tables is fixed: a brand's memberships, a brief, then its bids
+(in primary-key order); an invitation or an IP on its own.
+"""
+
+from marketplace.locks import lock_one, lock_rows
+
+from .models import Bid, BidStatus, Brand, BrandMembership, Brief, Invitation, IPAsset
+
+
+def lock_brand(pk: int) -> Brand:
+    """The brand row, locked."""
+    return lock_one(Brand.objects.all(), pk)
+
+
+def lock_memberships(brand_id: int) -> list[BrandMembership]:
+    """Every membership of the brand, locked in primary-key order."""
+    return lock_rows(BrandMembership.objects.filter(brand_id=brand_id))
+
+
+def lock_ip(pk: int) -> IPAsset:
+    """The IP asset row, locked."""
+    return lock_one(IPAsset.objects.all(), pk)
+
+
+def lock_brief(pk: int) -> Brief:
+    """The brief row, locked (its brand is joined, not locked); DoesNotExist if it is gone."""
+    return lock_one(Brief.objects.select_related("brand"), pk)
+
+
+def lock_invitation(pk: int) -> Invitation:
+    """The invitation row, locked, with its creator and brief joined."""
+    return lock_one(Invitation.objects.select_related("creator", "brief"), pk)
+
+
+def lock_bid(pk: int) -> Bid:
+    """The bid row, locked, with its brief and creator (and the creator's user) joined."""
+    return lock_one(Bid.objects.select_related("brief", "creator", "creator__user"), pk)
+
+
+def lock_live_bids(brief_id: int) -> list[Bid]:
+    """The brief's submitted and shortlisted bids, locked in primary-key order."""
+    return lock_rows(
+        Bid.objects.filter(
+            brief_id=brief_id, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED]
+        ).select_related("creator__user")
+    )

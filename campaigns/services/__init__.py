@@ -1,0 +1,77 @@
+"""Every write on brands, IP, briefs, invitations and bids, one module per sub-domain.
+
+`common` holds the guards and validation the others share; `brands`, `briefs`, `invitations` and
+`bids` (which creates the contract of an accepted bid) hold the services. Each state change runs
+in one transaction with the rows it changes locked through `campaigns.locks`, and status moves
+go through `marketplace.audit.transition` with the model's ALLOWED table.
+
+The names below are the public services, so `from campaigns.services import brand_create` and
+`services.bid_accept(...)` work wherever they are called from.
+"""
+
+from .bids import (
+    bid_accept,
+    bid_create,
+    bid_reject,
+    bid_shortlist,
+    bid_update,
+    bid_withdraw,
+    bids_reject_live,
+)
+from .brands import (
+    brand_create,
+    brand_member_add,
+    brand_member_remove,
+    brand_update,
+    ip_create,
+    ip_delete,
+    ip_update,
+)
+from .briefs import (
+    PLAIN_BRIEF_FIELDS,
+    brief_approve,
+    brief_cancel,
+    brief_close,
+    brief_complete_if_finished,
+    brief_create,
+    brief_expire,
+    brief_reject,
+    brief_submit,
+    brief_update,
+    briefs_close_expired,
+)
+from .common import brief_usage_rights, deliverables_normalise, deliverables_total_seconds
+from .invitations import invitation_create, invitation_decline
+
+__all__ = [
+    "PLAIN_BRIEF_FIELDS",
+    "bid_accept",
+    "bid_create",
+    "bid_reject",
+    "bid_shortlist",
+    "bid_update",
+    "bid_withdraw",
+    "bids_reject_live",
+    "brand_create",
+    "brand_member_add",
+    "brand_member_remove",
+    "brand_update",
+    "brief_approve",
+    "brief_cancel",
+    "brief_close",
+    "brief_complete_if_finished",
+    "brief_create",
+    "brief_expire",
+    "brief_reject",
+    "brief_submit",
+    "brief_update",
+    "brief_usage_rights",
+    "briefs_close_expired",
+    "deliverables_normalise",
+    "deliverables_total_seconds",
+    "invitation_create",
+    "invitation_decline",
+    "ip_create",
+    "ip_delete",
+    "ip_update",
+]

@@ -1,0 +1,368 @@
+"""Writes on briefs: draft, edit, review, open, close, cancel, complete.
+
+Every move locks the brief (`locks.lock_brief`) and goes through `marketplace.audit.transition`
+with `Brief.ALLOWED`, so an illegal move answers 409 with the current state and every move leaves
+an audit row.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from creators.models import Tier
+from marketplace.audit import audit_record, notify, transition
+from marketplace.errors import Conflict, InvalidInput, InvalidTransition
+from marketplace.fields import normalise_model_names, normalise_slugs
+from marketplace.guards import require_staff
+from marketplace.models import User
+
+from ..errors import CampaignError
+from ..locks import lock_brief
+from ..models import (
+    ENDED_CONTRACT_STATUSES,
+    Brand,
+    Brief,
+    BriefStatus,
+    ContractStatus,
+    IPAsset,
+    Visibility,
+)
+from ..selectors import brand_member_users, briefs_expired
+from .bids import bids_reject_live
+from .common import (
+    brief_usage_rights,
+    deliverables_normalise,
+    deliverables_total_seconds,
+    ensure_allowed,
+    require_member,
+    require_member_for_input,
+    usage_terms,
+)
+
+
+def _check_brief(brief: Brief, *, now: datetime) -> None:
+    """The cross-field rules of a brief; InvalidInput names the first broken field."""
+    E = CampaignError
+    if brief.budget_min < 1:
+        raise InvalidInput("must be positive", code=E.BUDGET_INVALID, field="budget_min")
+    if brief.budget_max < brief.budget_min:
+        raise InvalidInput("must be at least budget_min", code=E.BUDGET_INVALID, field="budget_max")
+    if brief.currency not in settings.CURRENCIES:
+        raise InvalidInput(
+            f"must be one of {', '.join(settings.CURRENCIES)}",
+            code=E.CURRENCY_UNSUPPORTED,
+            field="currency",
+        )
+    if brief.bid_deadline <= now:
+        raise InvalidInput("must be in the future", code=E.DEADLINE_INVALID, field="bid_deadline")
+    if brief.delivery_deadline <= brief.bid_deadline:
+        raise InvalidInput(
+            "must be after the bid deadline", code=E.DEADLINE_INVALID, field="delivery_deadline"
+        )
+    if brief.slots < 1:
+        raise InvalidInput("must be at least 1", code=E.SLOTS_INVALID, field="slots")
+    if brief.ip_id is not None and brief.ip.brand_id != brief.brand_id:
+        raise InvalidInput("must be an IP of the brief's brand", code=E.IP_NOT_OF_BRAND, field="ip")
+    deliverables_normalise(brief.deliverables)
+
+
+PLAIN_BRIEF_FIELDS = (
+    "title",
+    "description",
+    "budget_min",
+    "budget_max",
+    "bid_deadline",
+    "delivery_deadline",
+    "visibility",
+    "min_tier",
+    "slots",
+    "ip",
+)
+
+
+def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
+    for key in PLAIN_BRIEF_FIELDS:
+        if key in data:
+            setattr(brief, key, data[key])
+    for key in ("tags", "languages"):
+        if key in data:
+            setattr(brief, key, normalise_slugs(data[key] or []))
+    if "preferred_models" in data:
+        try:
+            brief.preferred_models = normalise_model_names(data["preferred_models"] or [])
+        except ValueError as exc:
+            raise InvalidInput(
+                str(exc),
+                code=CampaignError.PREFERRED_MODELS_INVALID,
+                field="preferred_models",
+            ) from exc
+    if "currency" in data:
+        brief.currency = str(data["currency"]).upper()
+    if "deliverables" in data:
+        brief.deliverables = deliverables_normalise(data["deliverables"] or [])
+        brief.total_seconds = deliverables_total_seconds(brief.deliverables)
+    if data.get("usage_rights") is not None:
+        terms = usage_terms({**brief_usage_rights(brief), **data["usage_rights"]})
+        brief.usage_exclusive = terms["exclusive"]
+        brief.usage_territories = terms["territories"]
+        brief.usage_term_months = terms["term_months"]
+        brief.usage_channels = terms["channels"]
+
+
+@transaction.atomic
+def brief_create(
+    *,
+    actor: User,
+    brand: Brand,
+    title: str,
+    description: str,
+    deliverables: list[dict[str, Any]],
+    budget_min: int,
+    budget_max: int,
+    currency: str,
+    bid_deadline: datetime,
+    delivery_deadline: datetime,
+    ip: IPAsset | None = None,
+    tags: Iterable[str] = (),
+    preferred_models: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    visibility: str = Visibility.PUBLIC,
+    min_tier: str = Tier.STANDARD,
+    slots: int = 1,
+    usage_rights: dict[str, Any] | None = None,
+) -> Brief:
+    """A brand member drafts a brief.
+
+    Budget min ≤ max and positive, an allowed currency, a future bid deadline before the
+    delivery deadline, valid deliverables, slots ≥ 1, an IP of the same brand. Without usage
+    rights stated, a brief naming an IP takes the IP's default licence terms.
+    """
+    require_member_for_input(actor, brand.pk)
+    brief = Brief(brand=brand, created_by=actor, status=BriefStatus.DRAFT)
+    if ip is not None:
+        # The IP's default licence terms, overridden by whatever the brief states.
+        usage_rights = {
+            "exclusive": ip.exclusive,
+            "territories": ip.territories,
+            "term_months": ip.term_months,
+            "channels": ip.channels,
+            **(usage_rights or {}),
+        }
+    _set_brief_fields(
+        brief,
+        {
+            "title": title,
+            "description": description,
+            "deliverables": deliverables,
+            "budget_min": budget_min,
+            "budget_max": budget_max,
+            "currency": currency,
+            "bid_deadline": bid_deadline,
+            "delivery_deadline": delivery_deadline,
+            "ip": ip,
+            "tags": tags,
+            "preferred_models": preferred_models,
+            "languages": languages,
+            "visibility": visibility,
+            "min_tier": min_tier,
+            "slots": slots,
+            "usage_rights": usage_rights or {},
+        },
+    )
+    _check_brief(brief, now=timezone.now())
+    brief.save()
+    audit_record(actor=actor, verb="create", obj=brief, after=brief.status)
+    return brief
+
+
+@transaction.atomic
+def brief_update(*, actor: User, brief: Brief, data: dict[str, Any]) -> Brief:
+    """A brand member edits a brief while it is a draft or rejected; the brand cannot change."""
+    require_member(actor, brief.brand_id, what="edit its briefs")
+    brief = lock_brief(brief.pk)
+    if brief.status not in Brief.EDITABLE:
+        raise InvalidTransition("brief", brief.status, "edit")
+    if "brand" in data and data["brand"].pk != brief.brand_id:
+        raise InvalidInput(
+            "a brief cannot move to another brand",
+            code=CampaignError.BRIEF_BRAND_FIXED,
+            field="brand",
+        )
+    _set_brief_fields(brief, data)
+    _check_brief(brief, now=timezone.now())
+    brief.save()
+    return brief
+
+
+@transaction.atomic
+def brief_submit(*, actor: User, brief: Brief) -> Brief:
+    """A brand member sends a draft (or a rejected, edited brief) to staff review.
+
+    The brief is checked again, so a deadline that passed while it was a draft is caught.
+    """
+    require_member(actor, brief.brand_id, what="submit its briefs")
+    brief = lock_brief(brief.pk)
+    ensure_allowed(brief, BriefStatus.IN_REVIEW, verb="submit")
+    _check_brief(brief, now=timezone.now())
+    brief.submitted_at = timezone.now()
+    brief.rejection_reason = ""
+    transition(
+        brief,
+        to=BriefStatus.IN_REVIEW,
+        allowed=Brief.ALLOWED,
+        actor=actor,
+        verb="submit",
+        extra_fields=["submitted_at", "rejection_reason"],
+    )
+    return brief
+
+
+@transaction.atomic
+def brief_approve(*, actor: User, brief: Brief) -> Brief:
+    """Staff open a brief in review for bids; its brand members are notified."""
+    require_staff(actor, what="approve briefs")
+    brief = lock_brief(brief.pk)
+    ensure_allowed(brief, BriefStatus.OPEN, verb="approve")
+    if brief.bid_deadline <= timezone.now():
+        raise Conflict(
+            "the bid deadline has passed; reject the brief so the brand can move it",
+            code=CampaignError.BID_DEADLINE_PASSED,
+            current_state=brief.status,
+        )
+    brief.approved_at = timezone.now()
+    transition(
+        brief,
+        to=BriefStatus.OPEN,
+        allowed=Brief.ALLOWED,
+        actor=actor,
+        verb="approve",
+        extra_fields=["approved_at"],
+    )
+    notify(
+        brand_member_users(brief.brand_id),
+        kind="brief_approved",
+        message=f"Your brief “{brief.title}” was approved and is open for bids.",
+        obj=brief,
+    )
+    return brief
+
+
+@transaction.atomic
+def brief_reject(*, actor: User, brief: Brief, reason: str) -> Brief:
+    """Staff send a brief in review back with a reason; the brand edits and resubmits it."""
+    require_staff(actor, what="reject briefs")
+    if not reason.strip():
+        raise InvalidInput(
+            "a reason is required", code=CampaignError.REASON_REQUIRED, field="reason"
+        )
+    brief = lock_brief(brief.pk)
+    brief.rejection_reason = reason.strip()[:500]
+    transition(
+        brief,
+        to=BriefStatus.REJECTED,
+        allowed=Brief.ALLOWED,
+        actor=actor,
+        verb="reject",
+        extra_fields=["rejection_reason"],
+        data={"reason": reason},
+    )
+    notify(
+        brand_member_users(brief.brand_id),
+        kind="brief_rejected",
+        message=f"Your brief “{brief.title}” was rejected: {brief.rejection_reason}",
+        obj=brief,
+    )
+    return brief
+
+
+@transaction.atomic
+def brief_close(*, actor: User, brief: Brief) -> Brief:
+    """A brand member stops taking bids early; the bids already made can still be accepted."""
+    require_member(actor, brief.brand_id, what="close its briefs")
+    brief = lock_brief(brief.pk)
+    return transition(
+        brief, to=BriefStatus.CLOSED, allowed=Brief.ALLOWED, actor=actor, verb="close"
+    )
+
+
+@transaction.atomic
+def brief_expire(*, brief_id: int, now: datetime | None = None) -> bool:
+    """Close one open brief whose bid deadline has passed (the system acts; no actor).
+
+    Answers whether it changed anything, so running it twice is harmless.
+    """
+    now = now or timezone.now()
+    try:
+        brief = lock_brief(brief_id)
+    except Brief.DoesNotExist:
+        return False
+    if brief.status != BriefStatus.OPEN or brief.bid_deadline > now:
+        return False
+    transition(
+        brief,
+        to=BriefStatus.CLOSED,
+        allowed=Brief.ALLOWED,
+        actor=None,
+        verb="close",
+        data={"reason": "bid deadline passed"},
+    )
+    notify(
+        brand_member_users(brief.brand_id),
+        kind="brief_closed",
+        message=f"Bidding on “{brief.title}” has closed; choose among the bids.",
+        obj=brief,
+    )
+    return True
+
+
+def briefs_close_expired(*, now: datetime | None = None) -> int:
+    """Close every open brief past its bid deadline, each in its own transaction.
+
+    Answers how many were closed; a second run finds none.
+    """
+    now = now or timezone.now()
+    ids = list(briefs_expired(now=now).values_list("pk", flat=True))
+    return sum(brief_expire(brief_id=pk, now=now) for pk in ids)
+
+
+@transaction.atomic
+def brief_cancel(*, actor: User, brief: Brief) -> Brief:
+    """A brand member cancels a brief not yet awarded; its remaining live bids are rejected.
+
+    A brief with a contract (an accepted bid) is not cancelled here: the contract is cancelled
+    first.
+    """
+    require_member(actor, brief.brand_id, what="cancel its briefs")
+    brief = lock_brief(brief.pk)
+    ensure_allowed(brief, BriefStatus.CANCELLED, verb="cancel")
+    if brief.contracts.exclude(status=ContractStatus.CANCELLED).exists():
+        raise Conflict(
+            "this brief has contracts; cancel them before cancelling the brief",
+            code=CampaignError.BRIEF_HAS_CONTRACTS,
+            current_state=brief.status,
+        )
+    transition(brief, to=BriefStatus.CANCELLED, allowed=Brief.ALLOWED, actor=actor, verb="cancel")
+    bids_reject_live(brief=brief, actor=actor, why="the brief was cancelled")
+    return brief
+
+
+@transaction.atomic
+def brief_complete_if_finished(*, brief_id: int) -> bool:
+    """Mark an awarded brief completed once every contract of it has ended.
+
+    For the contract services to call when a contract ends; answers whether it moved.
+    """
+    try:
+        brief = lock_brief(brief_id)
+    except Brief.DoesNotExist:
+        return False
+    if brief.status != BriefStatus.AWARDED:
+        return False
+    if brief.contracts.exclude(status__in=ENDED_CONTRACT_STATUSES).exists():
+        return False
+    transition(brief, to=BriefStatus.COMPLETED, allowed=Brief.ALLOWED, actor=None, verb="complete")
+    return True
