@@ -147,4 +147,6 @@ class HttpServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         """Close the socket and stop the webhook thread."""
         super().server_close()
-        self.app.close()
+        # A failed bind closes the socket before __init__ has built the app.
+        if hasattr(self, "app"):
+            self.app.close()
