@@ -211,7 +211,11 @@ class BriefViewSet(
         if brand is None:
             mine = list(selectors.brands_visible_to(request.user).filter(my_role__isnull=False))
             if len(mine) != 1:
-                raise InvalidInput("name the brand this brief is for", field="brand")
+                raise InvalidInput(
+                    "name the brand this brief is for",
+                    code=CampaignError.BRAND_REQUIRED,
+                    field="brand",
+                )
             brand = mine[0]
         brief = services.brief_create(actor=request.user, brand=brand, **fields)
         return self._answer(brief, status.HTTP_201_CREATED)

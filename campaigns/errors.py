@@ -15,6 +15,7 @@ class CampaignError(StrEnum):
     NOT_BRAND_MEMBER = "not_brand_member"
     NOT_BRAND_OWNER = "not_brand_owner"
     BRAND_NAME_REQUIRED = "brand_name_required"
+    BRAND_REQUIRED = "brand_required"
     MEMBER_ROLE_INVALID = "member_role_invalid"
     MEMBER_EMAIL_UNKNOWN = "member_email_unknown"
     ALREADY_MEMBER = "already_member"

@@ -28,7 +28,7 @@ from .serializers import (
 def _my_profile(request: Request) -> CreatorProfile:
     profile = getattr(request.user, "creator_profile", None)
     if profile is None:
-        raise NotFound("you have no creator profile")
+        raise NotFound("you have no creator profile", code=CreatorError.NOT_A_CREATOR)
     return profile
 
 

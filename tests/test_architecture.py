@@ -161,3 +161,29 @@ def test_the_checks_see_what_they_look_for(tmp_path):
     cycles = [c for c in _strongly_connected(graph) if len(c) > 1]
     assert cycles == [{"p.a", "p.b", "p.c"}]
     assert _a_cycle(graph, cycles[0]) == ["p.a", "p.b", "p.c", "p.a"]
+
+
+DOMAIN_ERRORS = {
+    "DomainError",
+    "InvalidInput",
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "PaymentFailed",
+    "ServiceUnavailable",
+}
+
+
+def test_every_domain_error_raised_carries_a_code():
+    """Clients branch on `code`: a refusal raised without one would answer only a generic code."""
+    missing = []
+    for path in _product_modules():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = getattr(func, "id", getattr(func, "attr", None))
+            if name in DOMAIN_ERRORS and not any(k.arg == "code" for k in node.exc.keywords):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert not missing, "raise these with code=<App>Error.X:\n" + "\n".join(missing)
