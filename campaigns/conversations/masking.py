@@ -105,9 +105,7 @@ def _phones(text: str) -> list[Finding]:
             continue
         before = text[max(0, match.start() - 30) : match.start()]
         after = text[match.end() : match.end() + 12]
-        if _NOT_PHONE_WORDS.search(before.split(".")[-1]) or _NOT_PHONE_WORDS.match(
-            after.strip()
-        ):
+        if _NOT_PHONE_WORDS.search(before.split(".")[-1]) or _NOT_PHONE_WORDS.match(after.strip()):
             continue
         international = raw.startswith(("+", "00"))
         grouped = bool(re.search(r"\d[\s().\-]+\d", raw))
