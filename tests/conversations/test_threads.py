@@ -20,7 +20,11 @@ def test_a_creator_asks_and_the_brand_answers(cast, client_for):
     opened = open_brief_thread(creator, cast.brief, text="Is a 4:5 cut wanted too?")
     assert opened.status_code == 201, opened.json()
     thread = opened.json()
-    assert (thread["kind"], thread["creator"], thread["brief_title"]) == ("brief", "ana", "Neon teaser")
+    assert (thread["kind"], thread["creator"], thread["brief_title"]) == (
+        "brief",
+        "ana",
+        "Neon teaser",
+    )
     assert open_brief_thread(creator, cast.brief).status_code == 200  # the same thread again
 
     inbox = brand.get("/api/v1/threads/").json()
