@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from campaigns.models import ContractStatus, Dispute, Message
 from marketplace.models import Notification
+from tests.factories import BidFactory, CreatorFactory, delivered_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +130,7 @@ def test_timestamped_feedback_points_into_a_delivered_video(cast, client_for):
     assert (ok.json()["video"], ok.json()["at_s"]) == (cast.video.pk, "7.500")
     assert client_for(cast.creator.user).get(url, {"has_video": "true"}).json()["count"] == 1
 
-    other = __import__("tests.factories", fromlist=["x"]).delivered_contract(brand=cast.brand)
+    other = delivered_contract(brand=cast.brand)
     foreign = other.deliveries.first().videos.first()
     cases = [
         ({"text": "x", "video": cast.video.pk, "at_s": "10.001"}, "at_s", "at_s_out_of_range"),
@@ -230,8 +231,6 @@ def test_filters_and_pagination(cast, client_for):
 def test_thread_and_message_lists_take_a_fixed_number_of_queries(
     cast, client_for, django_assert_max_num_queries, size
 ):
-    from tests.factories import BidFactory, CreatorFactory
-
     brand = client_for(cast.member)
     for i in range(size):
         creator = CreatorFactory()
