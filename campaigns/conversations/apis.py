@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -199,7 +200,7 @@ class BriefThreadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema(parameters=[CONTRACT_ID])
-class ContractThreadViewSet(viewsets.GenericViewSet):
+class ContractThreadView(generics.GenericAPIView):
     """The thread of a contract, for its creator and brand members (staff: when disputed);
     made on first use. Post to `/threads/{id}/messages/`."""
 
@@ -209,8 +210,7 @@ class ContractThreadViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(responses=ThreadSerializer)
-    def list(self, request: Request, contract_id: str) -> Response:
+    def get(self, request: Request, contract_id: str) -> Response:
         contract = get_object_or_404(contracts_visible_to(request.user), pk=contract_id)
         thread = services.contract_thread_ensure(contract=contract)
         thread = get_object_or_404(_threads(request.user), pk=thread.pk)
@@ -223,6 +223,12 @@ router.register(
     r"threads/(?P<thread_id>\d+)/messages", ThreadMessageViewSet, basename="thread-message"
 )
 router.register(r"briefs/(?P<brief_id>\d+)/threads", BriefThreadViewSet, basename="brief-thread")
-router.register(
-    r"contracts/(?P<contract_id>\d+)/thread", ContractThreadViewSet, basename="contract-thread"
-)
+
+urlpatterns = [
+    re_path(
+        r"^contracts/(?P<contract_id>\d+)/thread/$",
+        ContractThreadView.as_view(),
+        name="contract-thread",
+    ),
+    *router.urls,
+]
