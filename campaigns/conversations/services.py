@@ -261,6 +261,33 @@ def contract_thread_ensure(*, contract: Contract) -> Thread:
         return Thread.objects.get(contract=contract)
 
 
+def contract_feedback_post(*, actor: User, contract: Contract, items: list[dict]) -> list[Message]:
+    """Post timestamped feedback (`text`, `video`, `at_s`) in the contract's thread, inside
+    the caller's transaction (a revision request carries it). An error names the item:
+    `feedback.<index>.<field>`."""
+    if not items:
+        return []
+    thread = lock_thread(contract_thread_ensure(contract=contract).pk)
+    _require_participant(actor, thread)
+    posted = []
+    for index, item in enumerate(items):
+        try:
+            posted.append(
+                _post(
+                    actor=actor,
+                    thread=thread,
+                    text=item.get("text", ""),
+                    video_id=item.get("video"),
+                    at_s=item.get("at_s"),
+                )
+            )
+        except InvalidInput as exc:
+            raise InvalidInput(
+                exc.message, code=exc.code, field=f"feedback.{index}.{exc.field}"
+            ) from exc
+    return posted
+
+
 def _require_editable(actor: User, message: Message, *, what: str) -> None:
     if message.author_id != actor.pk:
         raise Forbidden(f"only the author may {what} a message", code=ConversationError.NOT_AUTHOR)

@@ -244,3 +244,39 @@ def test_thread_and_message_lists_take_a_fixed_number_of_queries(
         body = brand.get(f"/api/v1/threads/{thread['id']}/messages/").json()
         assert len(body["results"]) == size + 1
     assert ContractStatus.DELIVERED == cast.contract.status
+
+
+def test_a_revision_request_carries_timestamped_feedback(cast, client_for):
+    brand = client_for(cast.member)
+    url = f"/api/v1/contracts/{cast.contract.pk}/request-revision/"
+    bad = brand.post(
+        url,
+        {"note": "Fix the logo", "feedback": [{"text": "x", "video": cast.video.pk, "at_s": "99"}]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"].keys() == {"feedback.0.at_s"}
+    cast.contract.refresh_from_db()
+    assert cast.contract.status == ContractStatus.DELIVERED  # nothing happened
+    ok = brand.post(
+        url,
+        {
+            "note": "Fix the logo",
+            "feedback": [
+                {"text": "At 0:07 the logo is mirrored", "video": cast.video.pk, "at_s": "7"},
+                {"text": "Colour is off here", "video": cast.video.pk, "at_s": "9.25"},
+            ],
+        },
+        format="json",
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["status"] == "revision_requested"
+    thread = client_for(cast.creator.user).get(f"/api/v1/contracts/{cast.contract.pk}/thread/")
+    assert thread.json()["unread"] == 2
+    messages = client_for(cast.creator.user).get(
+        f"/api/v1/threads/{thread.json()['id']}/messages/"
+    )
+    assert [(m["text"], m["at_s"]) for m in messages.json()["results"]] == [
+        ("At 0:07 the logo is mirrored", "7.000"),
+        ("Colour is off here", "9.250"),
+    ]
