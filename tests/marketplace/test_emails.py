@@ -11,6 +11,7 @@ from django.utils import timezone
 from marketplace import emails
 from marketplace.audit import notify
 from marketplace.models import EmailPreference, Notification
+from tests.payments.test_races import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +131,17 @@ def test_the_daily_digest_with_a_frozen_clock(user_factory, monkeypatch):
     ids = list(Notification.objects.values_list("pk", flat=True))
     EmailPreference.objects.filter(user=daily).update(frequency="immediate")
     assert emails.notification_emails_send(notification_ids=ids) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_workers_send_each_e_mail_once(user_factory):
+    users = [user_factory() for _ in range(3)]
+    EmailPreference.objects.create(user=users[0], frequency="daily")
+    ids = [n.pk for n in notify(users, kind="invitation", message="You are invited.")]
+    # Outside a transaction the immediate e-mails went at once: take them back, then race.
+    Notification.objects.update(emailed_at=None)
+    mail.outbox.clear()
+    run_at_once(8, lambda i: emails.notification_emails_send(notification_ids=ids))
+    run_at_once(4, lambda i: emails.email_digests_send())
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
