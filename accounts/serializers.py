@@ -3,17 +3,33 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 
+from campaigns.conversations.selectors import unread_total
 from marketplace.models import User
 
 
 class UserSerializer(serializers.ModelSerializer):
     creator_handle = serializers.SerializerMethodField()
     brands = serializers.SerializerMethodField()
+    unread_messages = serializers.SerializerMethodField(
+        help_text="messages of others after your read mark, over all your conversations"
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "is_staff", "creator_handle", "brands", "date_joined"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "is_staff",
+            "creator_handle",
+            "brands",
+            "unread_messages",
+            "date_joined",
+        ]
         read_only_fields = fields
+
+    def get_unread_messages(self, user: User) -> int:
+        return unread_total(user)
 
     def get_creator_handle(self, user: User) -> str | None:
         profile = getattr(user, "creator_profile", None)

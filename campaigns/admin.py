@@ -12,6 +12,7 @@ from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import ReasonActionForm, run_service_action
 
 from . import services
+from .conversations import admin as conversations_admin  # noqa: F401 - the flagged-message queue
 from .models import (
     Bid,
     Brand,

@@ -6,6 +6,7 @@ the services answer 403 where the object is visible but the act is not allowed.
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -16,11 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from marketplace.errors import InvalidInput
+from marketplace.errors import Forbidden, InvalidInput
 from marketplace.permissions import IsStaff
 
-from . import selectors, services
-from .errors import CampaignError
+from . import pricing, selectors, services
+from .errors import BidRule, CampaignError
 from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
 from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
 from .serializers import (
@@ -32,6 +33,8 @@ from .serializers import (
     BriefUpdateSerializer,
     BriefWriteSerializer,
     ContractSerializer,
+    FeePreviewQuerySerializer,
+    FeePreviewSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
     IPAssetSerializer,
@@ -262,6 +265,48 @@ class BriefViewSet(
     def cancel(self, request: Request, pk: str) -> Response:
         brief = services.brief_cancel(actor=request.user, brief=self.get_object())
         return self._answer(brief)
+
+    @extend_schema(
+        parameters=[FeePreviewQuerySerializer],
+        responses=FeePreviewSerializer,
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="fee-preview",
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def fee_preview(self, request: Request, pk: str) -> Response:
+        """For a creator: the fee, net, fee rate, tier and generation-cost warnings a bid of
+        `amount` on this brief would carry — the same figures the bid will show."""
+        brief = self.get_object()
+        creator = getattr(request.user, "creator_profile", None)
+        if creator is None:
+            raise Forbidden(
+                "only creators bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
+            )
+        query = FeePreviewQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        currency = query.validated_data.get("currency", brief.currency).upper()
+        if currency not in settings.CURRENCIES:
+            raise InvalidInput(
+                f"unknown currency {currency!r}",
+                code=CampaignError.CURRENCY_UNSUPPORTED,
+                field="currency",
+            )
+        if currency != brief.currency:
+            raise InvalidInput(
+                f"bids on this brief are in {brief.currency}",
+                code=CampaignError.BID_CURRENCY_MISMATCH,
+                field="currency",
+            )
+        preview = pricing.fee_preview(
+            brief=brief, amount=query.validated_data["amount"], tier=creator.tier
+        )
+        return Response(FeePreviewSerializer(preview).data)
 
 
 class _BriefChildMixin:

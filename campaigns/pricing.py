@@ -1,6 +1,10 @@
 """The platform fee: one rule shared by bids (shown up front), contracts and payouts."""
 
+from typing import Any, TypedDict
+
 from django.conf import settings
+
+from .generation_cost import below_cost_warnings
 
 
 def fee_bps(tier: str) -> int:
@@ -16,3 +20,31 @@ def platform_fee(amount: int, tier: str) -> int:
 def creator_net(amount: int, tier: str) -> int:
     """What the creator receives of `amount`: the amount less the platform fee."""
     return amount - platform_fee(amount, tier)
+
+
+class FeePreview(TypedDict):
+    amount: int
+    currency: str
+    creator_tier: str
+    fee_bps: int
+    fee_rate: str
+    platform_fee: int
+    creator_net: int
+    warnings: list[str]
+
+
+def fee_preview(*, brief: Any, amount: int, tier: str) -> FeePreview:
+    """What a bid of `amount` on `brief` by a creator of `tier` would carry: the fee, the net
+    and the generation-cost warnings, computed exactly as the bid computes them."""
+    bps = fee_bps(tier)
+    fee = platform_fee(amount, tier)
+    return {
+        "amount": amount,
+        "currency": brief.currency,
+        "creator_tier": tier,
+        "fee_bps": bps,
+        "fee_rate": f"{bps // 100}.{bps % 100:02d}%",
+        "platform_fee": fee,
+        "creator_net": amount - fee,
+        "warnings": below_cost_warnings(brief, amount),
+    }

@@ -445,3 +445,28 @@ class BidAcceptSerializer(serializers.Serializer):
 
     bid = BidSerializer()
     contract = ContractSerializer()
+
+
+# Fee preview -------------------------------------------------------------------------------
+
+
+class FeePreviewQuerySerializer(serializers.Serializer):
+    amount = serializers.IntegerField(
+        min_value=1, max_value=MAX_AMOUNT, help_text="the bid amount in minor units"
+    )
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text="the brief's currency (the default)"
+    )
+
+
+class FeePreviewSerializer(serializers.Serializer):
+    """The figures a bid of this amount would carry, before it is made."""
+
+    amount = serializers.IntegerField()
+    currency = serializers.CharField()
+    creator_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices)
+    fee_bps = serializers.IntegerField()
+    fee_rate = serializers.CharField(help_text='the fee as a percentage, such as "15.00%"')
+    platform_fee = serializers.IntegerField()
+    creator_net = serializers.IntegerField()
+    warnings = serializers.ListField(child=serializers.CharField())

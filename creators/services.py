@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.audit import audit_record, transition
+from marketplace.audit import audit_record, notify_staff, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
@@ -256,6 +256,11 @@ def reel_create(
     )
     audit_record(actor=actor, verb="create", obj=reel, after=Moderation.PENDING)
     creator_touch(profile_id=profile.pk)
+    notify_staff(
+        kind="reel_submitted",
+        message=f"Reel “{reel.title}” of @{profile.handle} waits for moderation.",
+        obj=reel,
+    )
     return reel
 
 
@@ -287,6 +292,11 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
             actor=actor,
             verb="resubmit",
             field="moderation",
+        )
+        notify_staff(
+            kind="reel_submitted",
+            message=f"Reel “{reel.title}” was edited and waits for moderation again.",
+            obj=reel,
         )
         if was_approved:
             creator_refresh_showcase(creator_id=reel.creator_id)
@@ -388,6 +398,11 @@ def partner_application_create(
         creator=profile, statement=statement, links=links or []
     )
     audit_record(actor=actor, verb="apply", obj=application, after=ApplicationStatus.PENDING)
+    notify_staff(
+        kind="application_submitted",
+        message=f"@{profile.handle} applied to the partner programme.",
+        obj=application,
+    )
     return application
 
 

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .celery import app as celery_app
-from .models import Notification
+from .emails import email_preference_set, frequency_of
+from .models import EmailFrequency, Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -33,6 +34,14 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_read(self, obj: Notification) -> bool:
         return obj.read_at is not None
+
+
+class EmailPreferenceSerializer(serializers.Serializer):
+    frequency = serializers.ChoiceField(
+        choices=EmailFrequency.choices,
+        help_text="immediate: one e-mail per notification you must act on; daily: one digest "
+        "a day; off: none",
+    )
 
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -62,6 +71,31 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             notification.read_at = timezone.now()
             notification.save(update_fields=["read_at"])
         return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=EmailPreferenceSerializer)
+    @extend_schema(
+        methods=["PATCH", "PUT"],
+        request=EmailPreferenceSerializer,
+        responses=EmailPreferenceSerializer,
+    )
+    @action(
+        detail=False,
+        methods=["get", "put", "patch"],
+        url_path="email-preference",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def email_preference(self, request: Request) -> Response:
+        """How your notifications reach you by e-mail: `immediate` (the default), `daily` (a
+        digest) or `off`."""
+        if request.method != "GET":
+            data = EmailPreferenceSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            preference = email_preference_set(
+                actor=request.user, frequency=data.validated_data["frequency"]
+            )
+            return Response({"frequency": preference.frequency})
+        return Response({"frequency": frequency_of(request.user)})
 
     @extend_schema(
         request=None,

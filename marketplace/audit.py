@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 
+from .emails import email_notifications_after_commit
 from .errors import InvalidTransition
 from .models import AuditLog, Notification, User
 
@@ -57,8 +58,10 @@ def transition(
 
 def notify(
     users: Iterable[User], *, kind: str, message: str, obj: models.Model | None = None
-) -> None:
-    """Write one notification per user (deduplicated) about `obj`."""
+) -> list[Notification]:
+    """Write one notification per user (deduplicated) about `obj`; those of a kind a party
+    must act on are e-mailed after commit to users who want them at once
+    (`marketplace.emails`)."""
     seen: set[int] = set()
     rows = []
     for user in users:
@@ -74,4 +77,17 @@ def notify(
                 object_id=str(obj.pk) if obj is not None else "",
             )
         )
-    Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    email_notifications_after_commit(created)
+    return created
+
+
+def staff_users() -> "models.QuerySet[User]":
+    """Active staff users: who hears about work waiting in the admin."""
+    return User.objects.filter(is_staff=True, is_active=True)
+
+
+def notify_staff(*, kind: str, message: str, obj: models.Model | None = None) -> None:
+    """Tell every active staff user that something waits for them (a brief to review, a
+    dispute, a flagged message, a payment that failed for good)."""
+    notify(staff_users(), kind=kind, message=message, obj=obj)

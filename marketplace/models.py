@@ -84,11 +84,38 @@ class Notification(models.Model):
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set once, atomically, by whoever e-mails it (immediately or in a digest): never twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["user", "emailed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.message}"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately"
+    DAILY = "daily", "Daily digest"
+    OFF = "off", "Never"
+
+
+class EmailPreference(models.Model):
+    """How a user wants notifications e-mailed; no row means immediately."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+    )
+    frequency = models.CharField(
+        max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
+    )
+    last_digest_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.frequency}"

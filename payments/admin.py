@@ -5,8 +5,10 @@ The contract and dispute rows are campaigns' models (their admin URLs stay under
 /admin/campaigns/); what staff do to them moves money, so their admin lives here."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 
-from campaigns.models import Contract, Dispute, Resolution
+from campaigns.conversations.selectors import thread_messages
+from campaigns.models import Contract, Dispute, Resolution, Thread
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import MoneyActionForm, ReasonActionForm, run_service_action
 
@@ -20,9 +22,13 @@ from .models import (
     StripeEvent,
     Transfer,
 )
+from .selectors import contract_deliveries
 from .services.payouts import payout_release
 from .services.refunds import contract_refund_by_staff, dispute_resolve, refund_execute
 from .webhooks import event_process
+
+# The index shows the staff's work queues (payments/staff_queues.py) above the app list.
+admin.site.index_template = "admin/staff_index.html"
 
 
 @admin.register(Contract)
@@ -213,6 +219,83 @@ class DisputeAdmin(ReadOnlyAdmin):
     ordering = ["-status", "created_at"]
     action_form = MoneyActionForm
     actions = ["release", "refund", "split"]
+    readonly_fields = ["evidence_thread", "evidence_deliveries"]
+
+    @admin.display(description="Contract thread (evidence)")
+    def evidence_thread(self, dispute: Dispute) -> str:
+        """Every message of the contract's thread, deleted and edited ones with their
+        original text; all of it escaped (text, never HTML)."""
+        thread = Thread.objects.select_related("creator").filter(contract_id=dispute.contract_id)
+        thread = thread.first()
+        if thread is None:
+            return "No messages."
+        rows = [
+            (
+                m.created_at.strftime("%Y-%m-%d %H:%M"),
+                f"@{thread.creator.handle}"
+                if m.author_id == thread.creator.user_id
+                else (m.author.email if m.author else "—"),
+                m.text if m.deleted_at is None else "(deleted)",
+                m.original_text if m.original_text and m.original_text != m.text else "",
+                f"video #{m.video_id} at {m.at_s} s"
+                if m.video_id and m.at_s is not None
+                else (f"video #{m.video_id}" if m.video_id else ""),
+            )
+            for m in thread_messages(thread)
+        ]
+        if not rows:
+            return "No messages."
+        body = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td style="white-space:pre-wrap">{}</td>'
+            '<td style="white-space:pre-wrap">{}</td><td>{}</td></tr>',
+            rows,
+        )
+        return format_html(
+            "<table><thead><tr><th>when</th><th>who</th><th>text</th>"
+            "<th>original (staff only)</th><th>about</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+    @admin.display(description="Deliveries and provenance (evidence)")
+    def evidence_deliveries(self, dispute: Dispute) -> str:
+        """Each delivery with its note, revision note and the generated videos' provenance."""
+        rows = [
+            (
+                delivery.number,
+                delivery.created_at.strftime("%Y-%m-%d %H:%M"),
+                video.pk,
+                video.video_url,
+                video.video_url,
+                f"{video.provider} {video.model} ({video.mode})",
+                f"{video.duration_s} s, {video.width}×{video.height} @ {video.fps} fps",
+                f"seed {video.seed}" if video.seed is not None else "",
+                video.provider_task_id,
+                video.generated_at.strftime("%Y-%m-%d %H:%M") if video.generated_at else "",
+                video.prompt,
+                delivery.note,
+                delivery.revision_note,
+            )
+            for delivery in contract_deliveries(dispute.contract)
+            for video in delivery.videos.all()
+        ]
+        if not rows:
+            return "No deliveries."
+        body = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>#{} <a href="{}" rel="noopener">{}</a></td>'
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            '<td style="white-space:pre-wrap">{}</td><td style="white-space:pre-wrap">{}</td>'
+            '<td style="white-space:pre-wrap">{}</td></tr>',
+            rows,
+        )
+        return format_html(
+            "<table><thead><tr><th>delivery</th><th>at</th><th>video</th><th>generator</th>"
+            "<th>format</th><th>seed</th><th>provider task</th><th>generated</th>"
+            "<th>prompt</th><th>note</th><th>revision asked</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            body,
+        )
 
     def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
         raw = (request.POST.get("amount") or "").strip()

@@ -26,10 +26,10 @@ from .serializers import (
     DisputeSerializer,
     FundResponseSerializer,
     FundSerializer,
-    NoteSerializer,
     PaymentSerializer,
     ResolveSerializer,
     ReviewSerializer,
+    RevisionRequestSerializer,
     StaffRefundSerializer,
 )
 from .services import deliveries, funding, payouts, refunds, reviews
@@ -114,7 +114,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         payouts.contract_approve(actor=request.user, contract_id=contract.pk)
         return self._contract_response(contract.pk)
 
-    @extend_schema(request=NoteSerializer)
+    @extend_schema(request=RevisionRequestSerializer)
     @action(
         detail=True,
         methods=["post"],
@@ -123,10 +123,13 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def request_revision(self, request: Request, pk: str | None = None) -> Response:
         contract = self.get_object()
-        data = NoteSerializer(data=request.data)
+        data = RevisionRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         deliveries.contract_request_revision(
-            actor=request.user, contract_id=contract.pk, note=data.validated_data["note"]
+            actor=request.user,
+            contract_id=contract.pk,
+            note=data.validated_data["note"],
+            feedback=data.validated_data.get("feedback", []),
         )
         return self._contract_response(contract.pk)
 

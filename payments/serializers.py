@@ -74,6 +74,23 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000)
 
 
+class FeedbackItemSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    video = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    at_s = serializers.DecimalField(
+        max_digits=7, decimal_places=3, min_value=0, required=False, allow_null=True
+    )
+
+
+class RevisionRequestSerializer(NoteSerializer):
+    feedback = FeedbackItemSerializer(
+        many=True,
+        required=False,
+        max_length=50,
+        help_text="timestamped notes on delivered videos, posted in the contract's thread",
+    )
+
+
 class DisputeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000)
 

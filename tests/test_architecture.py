@@ -18,6 +18,7 @@ ALLOWED_LAZY_IMPORTS: dict[str, str] = {
     # AppConfig.ready() is Django's documented hook for imports that register things once the
     # app registry is ready; here it registers the Celery tasks that payments.queue starts by name.
     "payments/apps.py:ready": "registers Celery tasks at start-up",
+    "marketplace/apps.py:ready": "registers the e-mail Celery tasks at start-up",
 }
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import Tier
-from marketplace.audit import audit_record, notify, transition
+from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_model_names, normalise_slugs
 from marketplace.guards import require_staff
@@ -217,6 +217,11 @@ def brief_submit(*, actor: User, brief: Brief) -> Brief:
         actor=actor,
         verb="submit",
         extra_fields=["submitted_at", "rejection_reason"],
+    )
+    notify_staff(
+        kind="brief_submitted",
+        message=f"Brief “{brief.title}” of {brief.brand.name} waits for review.",
+        obj=brief,
     )
     return brief
 

@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.release_waiting_payouts",
         "schedule": 300.0,
     },
+    # Hourly, so each day's digest leaves within the first hour; a second run sends nothing.
+    "email-digests": {"task": "marketplace.tasks.send_email_digests", "schedule": 3600.0},
 }
 
 # Stripe: with no secret key, `make run` starts the local sandbox (payments/sandbox).
@@ -257,3 +259,29 @@ GENERATION_COST_PER_SECOND = {
 }
 # How many generations it takes on average to get one usable take.
 EXPECTED_REROLLS = int(os.environ.get("EXPECTED_REROLLS", "4"))
+
+# Conversations (DESIGN §10): a message may be edited or deleted this long after it was sent.
+MESSAGE_EDIT_WINDOW = timedelta(minutes=int(os.environ.get("MESSAGE_EDIT_MINUTES", "10")))
+
+# E-mail: printed to the console locally; SMTP when EMAIL_HOST is set; any backend (an
+# anymail provider such as "anymail.backends.postmark.EmailBackend", with its package
+# installed) through EMAIL_BACKEND, its settings from ANYMAIL_* variables.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reelmatch <no-reply@reelmatch.local>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.conversations.services import contract_feedback_post
 from campaigns.models import Contract, ContractStatus, Delivery
 from campaigns.selectors import brand_member_users
 from creators.models import GeneratedVideo
@@ -62,8 +63,11 @@ def delivery_submit(
 
 
 @transaction.atomic
-def contract_request_revision(*, actor: User, contract_id: int, note: str) -> Contract:
-    """A brand member asks for changes to the latest delivery (at most `max_revisions`)."""
+def contract_request_revision(
+    *, actor: User, contract_id: int, note: str, feedback: list[dict[str, Any]] | None = None
+) -> Contract:
+    """A brand member asks for changes to the latest delivery (at most `max_revisions`);
+    timestamped `feedback` items (text, video, at_s) go to the contract's thread with it."""
     contract = lock_contract(contract_id)
     require_brand_member(actor, contract)
     if not note.strip():
@@ -90,6 +94,7 @@ def contract_request_revision(*, actor: User, contract_id: int, note: str) -> Co
     if latest is not None:
         latest.revision_note = note
         latest.save(update_fields=["revision_note"])
+    contract_feedback_post(actor=actor, contract=contract, items=list(feedback or []))
     notify(
         [contract.creator.user],
         kind="revision_requested",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus
 from creators.models import CreatorProfile
-from marketplace.audit import notify, transition
+from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
 from marketplace.locks import lock_one
 from marketplace.models import User
@@ -169,6 +169,13 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                         fields=["attempts", "last_error"],
                         data={"error": exc.message[:300]},
                     )
+                    if locked.attempts >= MAX_TRANSFER_ATTEMPTS:
+                        notify_staff(
+                            kind="transfer_failed",
+                            message=f"Payout {locked.pk} of contract #{contract.pk} failed "
+                            f"{locked.attempts} times and will not be retried: {exc.message}",
+                            obj=locked,
+                        )
                 return locked
         stripe_transfer = found[0]
     return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus, Dispute, DisputeStatus, Resolution
-from marketplace.audit import audit_record, notify, transition
+from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
 from marketplace.models import User
@@ -295,6 +295,11 @@ def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
         kind="contract_disputed",
         message=f"Contract #{contract.pk} is disputed; staff will resolve it.",
         obj=contract,
+    )
+    notify_staff(
+        kind="dispute_opened",
+        message=f"Contract #{contract.pk} was disputed: {reason.strip()[:200]}",
+        obj=dispute,
     )
     return dispute
 

@@ -12,7 +12,15 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from campaigns.models import BriefStatus, ContractStatus, MemberRole, Visibility
+from campaigns.models import (
+    BriefStatus,
+    ContractStatus,
+    MemberRole,
+    Message,
+    Thread,
+    ThreadKind,
+    Visibility,
+)
 from creators.models import Moderation, PartnerApplication
 from marketplace.models import Notification
 from payments.models import PayoutAccount
@@ -89,6 +97,20 @@ def build_world() -> SimpleNamespace:
         )
     }
     PayoutAccount.objects.create(creator=a, stripe_account_id="acct_world_ana")
+    # A's question on the open brief, and the disputed contract's thread (staff may read it).
+    thread_brief = Thread.objects.create(
+        kind=ThreadKind.BRIEF, brief=brief_open, brand=brand_x, creator=a, started_by=a.user
+    )
+    message_a = Message.objects.create(thread=thread_brief, author=a.user, text="A question?")
+    disputed = contracts[ContractStatus.DISPUTED]
+    thread_disputed = Thread.objects.create(
+        kind=ThreadKind.CONTRACT,
+        brief=disputed.brief,
+        brand=brand_x,
+        creator=a,
+        contract=disputed,
+    )
+    Message.objects.create(thread=thread_disputed, author=a.user, text="Delivered on time.")
     notification = Notification.objects.create(
         user=a.user, kind="bid_shortlisted", message="Your bid was shortlisted."
     )
@@ -120,6 +142,9 @@ def build_world() -> SimpleNamespace:
             "contract_disputed": contracts[ContractStatus.DISPUTED].pk,
             "contract_paid": contracts[ContractStatus.PAID].pk,
             "notification_a": notification.pk,
+            "thread_brief": thread_brief.pk,
+            "thread_disputed": thread_disputed.pk,
+            "message_a": message_a.pk,
         },
     )
 

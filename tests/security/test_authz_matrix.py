@@ -48,9 +48,11 @@ class Row:
     kwargs: dict[str, str] = field(default_factory=dict)  # URL kwarg -> name in world.ids
     body: Body = None
     label: str = ""
+    query: str = ""  # a query string for GET rows
 
     def url(self, world: SimpleNamespace) -> str:
-        return reverse(self.endpoint, kwargs={k: world.ids[v] for k, v in self.kwargs.items()})
+        url = reverse(self.endpoint, kwargs={k: world.ids[v] for k, v in self.kwargs.items()})
+        return f"{url}?{self.query}" if self.query else url
 
 
 def brief_body(world: SimpleNamespace) -> dict[str, Any]:
@@ -98,6 +100,13 @@ MATRIX: list[Row] = [
     Row("notification-read", "POST", (401, 200, 404, 404, 404, 404, 404),
         kwargs={PK: "notification_a"}),
     Row("notification-read-all", "POST", (401, 200, 200, 200, 200, 200, 200)),
+    Row("notification-email-preference", "GET", (401, 200, 200, 200, 200, 200, 200)),
+    Row("notification-email-preference", "PATCH", (401, 200, 200, 200, 200, 200, 200),
+        body={"frequency": "daily"}),
+    Row("notification-email-preference", "PUT", (401, 200, 200, 200, 200, 200, 200),
+        body={"frequency": "off"}),
+    Row("notification-email-preference", "PUT", (401, 400, 400, 400, 400, 400, 400),
+        body={"frequency": "hourly"}, label="unknown frequency"),
     # --- creators, portfolios, reels, partner programme --------------------------------------
     Row("creator-list", "GET",      (200, 200, 200, 200, 200, 200, 200)),
     Row("creator-detail", "GET",    (200, 200, 200, 200, 200, 200, 200),
@@ -278,6 +287,54 @@ MATRIX: list[Row] = [
         kwargs={PK: "contract_paid"}, body={"stars": 5, "text": "Great."}),
     Row("contract-reviews", "POST", (401, 409, 404, 409, 409, 404, 403),
         kwargs={PK: "contract_funded"}, body={"stars": 5}, label="not finished"),
+    # --- fee preview (creators only) ---------------------------------------------------------
+    Row("brief-fee-preview", "GET", (401, 200, 200, 403, 403, 403, 403),
+        kwargs={PK: "brief_open"}, query="amount=70000"),
+    Row("brief-fee-preview", "GET", (401, 400, 400, 403, 403, 403, 403),
+        kwargs={PK: "brief_open"}, query="amount=-1", label="negative amount"),
+    Row("brief-fee-preview", "GET", (401, 404, 404, 403, 403, 404, 403),
+        kwargs={PK: "brief_draft"}, query="amount=70000", label="draft"),
+    # --- conversations (DESIGN §10) ----------------------------------------------------------
+    # Participants only: A and brand X's members. Staff read a thread only through a dispute
+    # or a flag (404 otherwise) and never write in one (403 where they may read).
+    Row("thread-list", "GET",       (401, 200, 200, 200, 200, 200, 200)),
+    Row("thread-detail", "GET",     (401, 200, 404, 200, 200, 404, 404),
+        kwargs={PK: "thread_brief"}),
+    Row("thread-detail", "GET",     (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "thread_disputed"}, label="disputed"),
+    Row("thread-read", "POST",      (401, 200, 404, 200, 200, 404, 404),
+        kwargs={PK: "thread_brief"}),
+    Row("thread-read", "POST",      (401, 200, 404, 200, 200, 404, 403),
+        kwargs={PK: "thread_disputed"}, label="disputed"),
+    Row("thread-message-list", "GET", (401, 200, 404, 200, 200, 404, 404),
+        kwargs={"thread_id": "thread_brief"}),
+    Row("thread-message-list", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={"thread_id": "thread_disputed"}, label="disputed"),
+    Row("thread-message-list", "POST", (401, 201, 404, 201, 201, 404, 404),
+        kwargs={"thread_id": "thread_brief"}, body={"text": "Hello there"}),
+    Row("thread-message-list", "POST", (401, 201, 404, 201, 201, 404, 403),
+        kwargs={"thread_id": "thread_disputed"}, body={"text": "Evidence."}, label="disputed"),
+    Row("thread-message-list", "POST", (401, 400, 404, 400, 400, 404, 404),
+        kwargs={"thread_id": "thread_brief"}, body={"text": ""}, label="empty"),
+    # Only the author edits or deletes (within 10 minutes).
+    Row("thread-message-detail", "PATCH", (401, 200, 404, 403, 403, 404, 404),
+        kwargs={"thread_id": "thread_brief", PK: "message_a"}, body={"text": "Edited."}),
+    Row("thread-message-detail", "DELETE", (401, 204, 404, 403, 403, 404, 404),
+        kwargs={"thread_id": "thread_brief", PK: "message_a"}),
+    # B may see the open brief: an empty list, and opening makes B's own thread (a creator
+    # always opens their own: `creator` is for brand members); A's exists.
+    Row("brief-thread-list", "GET", (401, 200, 200, 200, 200, 200, 200),
+        kwargs={"brief_id": "brief_open"}),
+    Row("brief-thread-list", "POST", (401, 200, 201, 400, 400, 403, 403),
+        kwargs={"brief_id": "brief_open"}, body={"text": "A question"}),
+    Row("brief-thread-list", "POST", (401, 200, 201, 200, 200, 403, 403),
+        kwargs={"brief_id": "brief_open"}, body={"creator": "ana"}, label="to ana"),
+    Row("brief-thread-list", "POST", (401, 404, 404, 400, 400, 404, 403),
+        kwargs={"brief_id": "brief_draft"}, body={}, label="draft"),
+    Row("contract-thread", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={"contract_id": "contract_disputed"}),
+    Row("contract-thread", "GET", (401, 200, 404, 200, 200, 404, 404),
+        kwargs={"contract_id": "contract_funded"}, label="no dispute"),
     # --- payments ----------------------------------------------------------------------------
     Row("payments-onboarding", "POST", (401, S, S, 403, 403, 403, 403)),
     Row("payments-account", "GET",  (401, 200, 404, 404, 404, 404, 404)),

@@ -98,6 +98,7 @@ REAL_IDS = {
     ("briefs", "id"): "brief_open",
     ("briefs", "brief_id"): "brief_open",
     ("contracts", "id"): "contract_funded",
+    ("contracts", "contract_id"): "contract_disputed",
     ("creators", "handle"): "handle_a",
     ("invitations", "id"): "invitation_a",
     ("ips", "id"): "ip_x",
@@ -105,6 +106,8 @@ REAL_IDS = {
     ("portfolios", "id"): "portfolio_a",
     ("program", "id"): "application_a",
     ("reels", "id"): "reel_a",
+    ("threads", "id"): "thread_brief",
+    ("threads", "thread_id"): "thread_brief",
 }
 # Actions whose interesting object is not the default one above.
 REAL_IDS_BY_PATH = {

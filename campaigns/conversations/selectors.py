@@ -1,0 +1,114 @@
+"""Reads of conversations: who may see which thread, unread counts, a thread's messages.
+
+Participants are the thread's creator and the members of its brand. Staff are not: they read
+a thread only when its contract is (or was) disputed or one of its messages was flagged.
+Everything a page shows is loaded for the whole page (joins and subqueries), never per row.
+"""
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from creators.models import GeneratedVideo
+from marketplace.models import User
+
+from ..models import Delivery, Dispute, Message, Thread, ThreadRead
+from ..selectors import is_brand_member, member_brand_ids
+
+
+def _signed_in(user: User | None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def _participant(user: User) -> Q:
+    return Q(creator__user=user) | Q(brand_id__in=member_brand_ids(user))
+
+
+def _unread(user: User) -> Subquery:
+    """Per thread (outer row): messages of the others after the user's read mark."""
+    last_read = ThreadRead.objects.filter(thread=OuterRef("thread"), user_id=user.pk).values(
+        "last_read_message_id"
+    )[:1]
+    counted = (
+        Message.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True)
+        .exclude(author_id=user.pk)
+        .filter(id__gt=Coalesce(Subquery(last_read), Value(0)))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def threads_visible_to(user: User | None) -> QuerySet[Thread]:
+    """Threads the user takes part in, each with `unread` (the others' messages after the
+    user's read mark) and `flagged_count`; staff also see disputed and flagged threads."""
+    qs = Thread.objects.select_related("brief", "brand", "creator", "contract")
+    if not _signed_in(user):
+        return qs.none()
+    condition = _participant(user)
+    if user.is_staff:
+        condition |= Exists(Dispute.objects.filter(contract_id=OuterRef("contract_id")))
+        condition |= Exists(Message.objects.filter(thread=OuterRef("pk"), flagged=True))
+    flagged = (
+        Message.objects.filter(thread=OuterRef("pk"), flagged=True)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.filter(condition).annotate(
+        unread=_unread(user),
+        flagged_count=Coalesce(Subquery(flagged, output_field=IntegerField()), Value(0)),
+    )
+
+
+def is_participant(user: User | None, thread: Thread) -> bool:
+    """Whether the user is the thread's creator or a member of its brand."""
+    if not _signed_in(user):
+        return False
+    if thread.creator.user_id == user.pk:
+        return True
+    return is_brand_member(user, thread.brand_id)
+
+
+def participant_users(thread: Thread) -> list[User]:
+    """The thread's creator and its brand's members: who hears about a new message."""
+    members = User.objects.filter(brand_memberships__brand_id=thread.brand_id, is_active=True)
+    return [thread.creator.user, *members]
+
+
+def thread_messages(thread: Thread) -> QuerySet[Message]:
+    """A thread's messages, oldest first, with their authors."""
+    return Message.objects.filter(thread=thread).select_related("author").order_by("id")
+
+
+def contract_video(contract_id: int, video_id: int) -> GeneratedVideo | None:
+    """The video if it was delivered on this contract (in any of its deliveries), else None."""
+    delivered = Delivery.objects.filter(contract_id=contract_id, videos=OuterRef("pk"))
+    return GeneratedVideo.objects.filter(pk=video_id).filter(Exists(delivered)).first()
+
+
+def unread_total(user: User | None) -> int:
+    """Messages of others after the user's read mark, over every thread they take part in."""
+    if not _signed_in(user):
+        return 0
+    last_read = ThreadRead.objects.filter(thread=OuterRef("thread"), user_id=user.pk).values(
+        "last_read_message_id"
+    )[:1]
+    return (
+        Message.objects.filter(
+            thread__in=Thread.objects.filter(_participant(user)).values("pk"),
+            deleted_at__isnull=True,
+        )
+        .exclude(author_id=user.pk)
+        .filter(id__gt=Coalesce(Subquery(last_read), Value(0)))
+        .count()
+    )
+
+
+def flagged_messages_waiting() -> QuerySet[Message]:
+    """The staff queue: flagged messages nobody has reviewed yet, oldest first."""
+    return Message.objects.filter(flagged=True, flag_reviewed_at__isnull=True).order_by(
+        "created_at", "pk"
+    )

@@ -1,0 +1,17 @@
+"""Celery tasks of the ground floor: e-mailing notifications. Thin and safe to run twice."""
+
+from celery import shared_task
+
+from . import emails
+
+
+@shared_task
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail these notifications to users who want them at once; never twice."""
+    return emails.notification_emails_send(notification_ids=notification_ids)
+
+
+@shared_task
+def send_email_digests() -> int:
+    """Send today's digests that are due; a second run the same day sends nothing."""
+    return emails.email_digests_send()

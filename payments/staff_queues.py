@@ -1,0 +1,99 @@
+"""The staff's work queues, counted for the admin index: how many items wait in each and
+since when, each linking to its filtered changelist.
+
+It lives in payments because that is the lowest app that can see every queue's table
+(briefs, reels, applications, disputes, flagged messages, refunds, payouts)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Min, QuerySet
+from django.urls import reverse
+
+from campaigns.conversations.selectors import flagged_messages_waiting
+from campaigns.models import Brief, BriefStatus, Dispute, DisputeStatus
+from creators.models import ApplicationStatus, Moderation, PartnerApplication, Reel
+
+from .models import Refund, RefundStatus, Transfer, TransferStatus
+
+
+@dataclass(frozen=True)
+class Queue:
+    label: str
+    changelist: str  # the admin URL name
+    query: dict[str, str]
+    items: Callable[[], QuerySet]
+    since: str  # the field that says how long an item has waited
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "Briefs waiting for review",
+        "admin:campaigns_brief_changelist",
+        {"status__exact": BriefStatus.IN_REVIEW},
+        lambda: Brief.objects.filter(status=BriefStatus.IN_REVIEW),
+        "submitted_at",
+    ),
+    Queue(
+        "Reels waiting for moderation",
+        "admin:creators_reel_changelist",
+        {"moderation__exact": Moderation.PENDING},
+        lambda: Reel.objects.filter(moderation=Moderation.PENDING),
+        "updated_at",
+    ),
+    Queue(
+        "Partner applications waiting",
+        "admin:creators_partnerapplication_changelist",
+        {"status__exact": ApplicationStatus.PENDING},
+        lambda: PartnerApplication.objects.filter(status=ApplicationStatus.PENDING),
+        "created_at",
+    ),
+    Queue(
+        "Open disputes",
+        "admin:campaigns_dispute_changelist",
+        {"status__exact": DisputeStatus.OPEN},
+        lambda: Dispute.objects.filter(status=DisputeStatus.OPEN),
+        "created_at",
+    ),
+    Queue(
+        "Flagged messages",
+        "admin:campaigns_message_changelist",
+        {"queue": "waiting"},
+        flagged_messages_waiting,
+        "created_at",
+    ),
+    Queue(
+        "Failed refunds",
+        "admin:payments_refund_changelist",
+        {"status__exact": RefundStatus.FAILED},
+        lambda: Refund.objects.filter(status=RefundStatus.FAILED),
+        "created_at",
+    ),
+    Queue(
+        "Failed payouts",
+        "admin:payments_transfer_changelist",
+        {"status__exact": TransferStatus.FAILED},
+        lambda: Transfer.objects.filter(status=TransferStatus.FAILED),
+        "updated_at",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    label: str
+    count: int
+    oldest: datetime | None
+    url: str
+
+
+def staff_queues() -> list[QueueState]:
+    """Each queue's size and its oldest item's time (one aggregate query per queue)."""
+    states = []
+    for queue in QUEUES:
+        totals = queue.items().order_by().aggregate(n=Count("pk"), oldest=Min(queue.since))
+        url = f"{reverse(queue.changelist)}?{urlencode(queue.query)}"
+        states.append(QueueState(queue.label, totals["n"], totals["oldest"], url))
+    return states
