@@ -10,7 +10,10 @@ from .models import (
     CreatorSkill,
     GeneratedVideo,
     GenerationMode,
+    LicenceVerdict,
+    ModelLicence,
     PartnerApplication,
+    Plan,
     Portfolio,
     Provider,
     Reel,
@@ -115,6 +118,20 @@ class VideoSerializer(serializers.ModelSerializer):
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=-(2**63), max_value=2**63 - 1
     )
+    plan = serializers.ChoiceField(
+        choices=Plan.choices,
+        required=False,
+        allow_blank=True,
+        help_text="the generator plan it was made on; without it the licence verdict is unknown",
+    )
+    licence_verdict = serializers.ChoiceField(
+        choices=LicenceVerdict.choices,
+        read_only=True,
+        help_text="whether the plan allows commercial use (from the model licence table)",
+    )
+    licence_conditions = serializers.CharField(
+        source="licence.conditions", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = GeneratedVideo
@@ -132,6 +149,9 @@ class VideoSerializer(serializers.ModelSerializer):
             "seed",
             "provider_task_id",
             "generated_at",
+            "plan",
+            "licence_verdict",
+            "licence_conditions",
         ]
 
 
@@ -209,3 +229,20 @@ class ReasonSerializer(serializers.Serializer):
 
 class TierSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=["standard", "partner", "elite"])
+
+
+class ModelLicenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ModelLicence
+        fields = [
+            "id",
+            "provider",
+            "model_prefix",
+            "plan",
+            "commercial_use",
+            "conditions",
+            "source_url",
+            "checked_on",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -103,6 +103,7 @@ PLAIN_BRIEF_FIELDS = (
     "min_tier",
     "slots",
     "ip",
+    "commercial_licence_required",
 )
 
 
@@ -167,6 +168,7 @@ def brief_create(
     min_tier: str = Tier.STANDARD,
     slots: int = 1,
     usage_rights: dict[str, Any] | None = None,
+    commercial_licence_required: bool = True,
 ) -> Brief:
     """A brand member drafts a brief.
 
@@ -208,6 +210,7 @@ def brief_create(
             "min_tier": min_tier,
             "slots": slots,
             "usage_rights": usage_rights or {},
+            "commercial_licence_required": commercial_licence_required,
         },
     )
     _check_brief(brief, now=timezone.now())
