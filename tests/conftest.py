@@ -118,3 +118,14 @@ def member_of(membership_factory):  # type: ignore[no-untyped-def]
         return membership_factory(brand=brand, role=role).user
 
     return make
+
+
+@pytest.fixture
+def freezable_throttles(monkeypatch):  # type: ignore[no-untyped-def]
+    """Let DRF's throttles read a frozen clock (freezegun replaces `time.time`, which DRF keeps
+    as a class attribute and would then call as a bound method)."""
+    import time
+
+    from rest_framework import throttling
+
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "timer", staticmethod(lambda: time.time()))
