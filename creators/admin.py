@@ -1,6 +1,7 @@
 """Moderation of creators, reels and partner applications; every action calls a service."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
 
@@ -265,6 +266,7 @@ class ModelLicenceAdmin(admin.ModelAdmin):
     list_filter = ["provider", "plan", "commercial_use"]
     search_fields = ["model_prefix", "conditions", "source_url"]
     readonly_fields = ["updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
         services.model_licence_save(actor=request.user, licence=obj, created=not change)
