@@ -142,3 +142,23 @@ def test_staff_editing_a_licence_in_the_admin_rejudges_videos(staff, maker):
     admin.post(f"/admin/creators/modellicence/{row.pk}/delete/", {"post": "yes"})
     video.refresh_from_db()
     assert video.licence_verdict == "unknown" and video.licence_id is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/reels/?licence=allowed", "/api/v1/creators/?licence=allowed"]
+)
+def test_licence_lists_do_not_query_per_row(
+    api, django_assert_max_num_queries, path, creator_factory, reel_factory
+):
+    row = ModelLicence.objects.get(provider="kling", plan="pro", model_prefix="")
+    for _ in range(110):
+        video = VideoFactory(plan="pro", licence=row, licence_verdict="allowed")
+        reel_factory(creator=creator_factory(), video=video)
+    with django_assert_max_num_queries(3):
+        small = api.get(f"{path}&page_size=10")
+    with django_assert_max_num_queries(3):
+        large = api.get(f"{path}&page_size=100")
+    assert len(small.json()["results"]) == 10
+    assert len(large.json()["results"]) == 100
+    if "reels" in path:
+        assert large.json()["results"][0]["video"]["licence_conditions"] == row.conditions

@@ -99,3 +99,20 @@ def test_a_brief_that_waives_commercial_use_accepts_but_flags(deal):
     assert response.status_code == 201, response.json()
     assert response.json()["videos"][0]["licence_verdict"] == "not_allowed"
     assert response.json()["licence_flag"] == "flagged"
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_listing_deliveries_does_not_query_per_video(deal, count, django_assert_num_queries):
+    contract, creator, brand, _ = deal
+    videos = [
+        {"plan": "pro", "video_url": f"https://cdn.example.com/{i}.mp4"} for i in range(count)
+    ]
+    assert deliver(creator, contract, *videos).status_code == 201
+    with django_assert_num_queries(QUERIES_FOR_DELIVERIES):
+        listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/")
+    assert len(listed.json()[0]["videos"]) == count
+    assert listed.json()[0]["videos"][-1]["licence_conditions"]
+
+
+# The same for 2 and 20 videos: membership, contract, deliveries, their videos with licences.
+QUERIES_FOR_DELIVERIES = 4
