@@ -1,6 +1,7 @@
 """Input and output shapes for creators, portfolios, reels and the partner programme."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField
@@ -129,8 +130,8 @@ class VideoSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="whether the plan allows commercial use (from the model licence table)",
     )
-    licence_conditions = serializers.CharField(
-        source="licence.conditions", read_only=True, allow_null=True, default=None
+    licence_conditions = serializers.SerializerMethodField(
+        help_text="what the plan's licence asks (its conditions), when a licence row applies"
     )
 
     class Meta:
@@ -153,6 +154,11 @@ class VideoSerializer(serializers.ModelSerializer):
             "licence_verdict",
             "licence_conditions",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_licence_conditions(self, video: GeneratedVideo) -> str | None:
+        # The licence row is joined or prefetched by every selector that lists videos.
+        return video.licence.conditions if video.licence_id is not None else None
 
 
 class PortfolioSerializer(serializers.ModelSerializer):

@@ -223,7 +223,12 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                 description=f"comma-separated subset of {', '.join(DESTINATIONS)} (default all)",
             )
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            409: OpenApiResponse(
+                description="`nothing_delivered`: the pack is built from the delivered videos"
+            ),
+        },
     )
     @action(
         detail=True,

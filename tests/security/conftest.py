@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from campaigns.models import BriefStatus, ContractStatus, MemberRole, Visibility
-from creators.models import Moderation, PartnerApplication
+from creators.models import ModelLicence, Moderation, PartnerApplication
 from marketplace.models import Notification
 from payments.models import PayoutAccount
 from tests.factories import (
@@ -120,6 +120,8 @@ def build_world() -> SimpleNamespace:
             "contract_disputed": contracts[ContractStatus.DISPUTED].pk,
             "contract_paid": contracts[ContractStatus.PAID].pk,
             "notification_a": notification.pk,
+            # Seeded by a data migration (creators 0007).
+            "model_licence": ModelLicence.objects.order_by("pk").values_list("pk", flat=True)[0],
         },
     )
 
