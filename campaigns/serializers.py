@@ -501,7 +501,9 @@ class ContractSerializer(serializers.ModelSerializer):
     usage_rights = LicenceTermsSerializer(read_only=True)
     creator_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, read_only=True)
     rights = serializers.SerializerMethodField(help_text="the usage window, computed now")
-    ip_chain = IPChainSerializer(read_only=True)
+    ip_chain = serializers.SerializerMethodField(
+        help_text="the IP's rights chain at acceptance; {} when the brief named no IP"
+    )
 
     class Meta:
         model = Contract
@@ -536,6 +538,10 @@ class ContractSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(IPChainSerializer)
+    def get_ip_chain(self, contract: Contract) -> dict:
+        return dict(contract.ip_chain or {})
+
     @extend_schema_field(RightsWindowSerializer)
     def get_rights(self, contract: Contract) -> dict:
         return RightsWindowSerializer(rights_window(contract, now=timezone.now())).data
@@ -546,12 +552,18 @@ class ContractRightsSerializer(serializers.ModelSerializer):
 
     window = serializers.SerializerMethodField()
     usage_rights = LicenceTermsSerializer(read_only=True)
-    ip_chain = IPChainSerializer(read_only=True)
+    ip_chain = serializers.SerializerMethodField(
+        help_text="the IP's rights chain at acceptance; {} when the brief named no IP"
+    )
 
     class Meta:
         model = Contract
         fields = ["id", "window", "usage_rights", "ip_chain"]
         read_only_fields = fields
+
+    @extend_schema_field(IPChainSerializer)
+    def get_ip_chain(self, contract: Contract) -> dict:
+        return dict(contract.ip_chain or {})
 
     @extend_schema_field(RightsWindowSerializer)
     def get_window(self, contract: Contract) -> dict:
