@@ -146,8 +146,8 @@ def brief_rights_problem(brief: Brief, ip: IPAsset | None) -> RightsProblem | No
 
     Territories and channels a subset (an empty list on the brief means all, on the IP no
     bound; WW on the IP bounds nothing), exclusivity only if allowed, perpetual only on an IP
-    held without an end, and the window (from the delivery deadline, the earliest the work
-    can be approved... at the latest it starts then) ending by the licence's end.
+    held without an end, and the term, counted from the delivery deadline (when the work is
+    due and the window is expected to start), ending by the licence's end.
     """
     if ip is None:
         return None

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from campaigns.models import Contract, RightsNotice
 from campaigns.services import contract_rights_extend
 from campaigns.tasks import send_rights_notices
+from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import AuditLog, Notification
 from tests.factories import BidFactory, IPAssetFactory, MembershipFactory, contract_in
 
@@ -198,8 +199,6 @@ def test_an_extension_before_the_start_lengthens_the_term():
 
 
 def test_an_extension_is_refused_when_perpetual_out_of_range_or_past_the_licence(client_for):
-    from marketplace.errors import Conflict, InvalidInput
-
     perpetual = contract_in("delivered", rights_perpetual=True)
     with pytest.raises(Conflict) as refused:
         contract_rights_extend(perpetual, 6, None)
