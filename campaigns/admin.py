@@ -19,8 +19,11 @@ from .models import (
     BrandMembership,
     Brief,
     BriefStatus,
+    Delivery,
     Invitation,
     IPAsset,
+    LicenceFlag,
+    RightsNotice,
 )
 
 
@@ -53,8 +56,18 @@ class BrandMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(IPAsset)
 class IPAssetAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "exclusive", "term_months", "created_at"]
-    list_filter = ["exclusive"]
+    list_display = [
+        "name",
+        "brand",
+        "held",
+        "licence_end",
+        "ai_generation_allowed",
+        "likeness",
+        "likeness_consent_expires",
+        "term_months",
+        "created_at",
+    ]
+    list_filter = ["held", "ai_generation_allowed", "likeness", "exclusivity_allowed", "exclusive"]
     search_fields = ["name", "description", "brand__name"]
     list_select_related = ["brand"]
     autocomplete_fields = ["brand"]
@@ -138,3 +151,45 @@ class BidAdmin(ReadOnlyAdmin):
     search_fields = ["brief__title", "creator__handle", "pitch"]
     list_select_related = ["brief", "creator"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """Deliveries; filter `licence flag: flagged` for the generator-licence queue (videos on a
+    conditional or unknown plan) and clear them once checked."""
+
+    list_display = ["id", "contract", "number", "licence_flag", "licence_note", "created_at"]
+    list_filter = ["licence_flag"]
+    search_fields = ["contract__brief__title", "contract__creator__handle", "licence_note"]
+    list_select_related = ["contract"]
+    action_form = ReasonActionForm
+    actions = ["clear_licence_flag"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)
+        # The queue first: flagged deliveries on top.
+        return qs.annotate(
+            _flagged=Case(
+                When(licence_flag=LicenceFlag.FLAGGED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        ).order_by("_flagged", "-id")
+
+    @admin.action(description="Clear the licence flag (checked; note from the reason field)")
+    def clear_licence_flag(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        note = request.POST.get("reason", "")
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda d: services.delivery_licence_clear(actor=request.user, delivery=d, note=note),
+            "clear licence flag",
+        )
+
+
+@admin.register(RightsNotice)
+class RightsNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "kind", "rights_end", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["contract"]

@@ -24,6 +24,22 @@ class CampaignError(StrEnum):
     # IP assets
     IP_BRAND_FIXED = "ip_brand_fixed"
     IP_IN_USE = "ip_in_use"
+    TERRITORY_INVALID = "territory_invalid"
+    CHANNEL_INVALID = "channel_invalid"
+    TERM_INVALID = "term_invalid"
+    LICENCE_DATES_INVALID = "licence_dates_invalid"
+    # The rights chain and the usage window
+    RIGHTS_OUTSIDE_IP_LICENCE = "rights_outside_ip_licence"
+    IP_AI_FORBIDDEN = "ip_ai_forbidden"
+    IP_LICENCE_ENDED = "ip_licence_ended"
+    IP_CONSENT_MISSING = "ip_consent_missing"
+    IP_CONSENT_EXPIRED = "ip_consent_expired"
+    RIGHTS_PERPETUAL = "rights_perpetual"
+    EXTENSION_INVALID = "extension_invalid"
+    # Deliveries and disclosure
+    LICENCE_NOT_COMMERCIAL = "licence_not_commercial"
+    NOTHING_DELIVERED = "nothing_delivered"
+    DESTINATION_UNKNOWN = "destination_unknown"
     # Briefs
     DELIVERABLES_INVALID = "deliverables_invalid"
     BUDGET_INVALID = "budget_invalid"

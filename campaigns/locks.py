@@ -7,7 +7,17 @@ transaction. The order between tables is fixed: a brand's memberships, a brief, 
 
 from marketplace.locks import lock_one, lock_rows
 
-from .models import Bid, BidStatus, Brand, BrandMembership, Brief, Invitation, IPAsset
+from .models import (
+    Bid,
+    BidStatus,
+    Brand,
+    BrandMembership,
+    Brief,
+    Contract,
+    Delivery,
+    Invitation,
+    IPAsset,
+)
 
 
 def lock_brand(pk: int) -> Brand:
@@ -47,3 +57,13 @@ def lock_live_bids(brief_id: int) -> list[Bid]:
             brief_id=brief_id, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED]
         ).select_related("creator__user")
     )
+
+
+def lock_contract_row(pk: int) -> Contract:
+    """The contract row, locked (for the rights services); DoesNotExist if it is gone."""
+    return lock_one(Contract.objects.select_related("creator__user"), pk)
+
+
+def lock_delivery(pk: int) -> Delivery:
+    """A delivery row, locked (after its contract, when both are locked)."""
+    return lock_one(Delivery.objects.all(), pk)

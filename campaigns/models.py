@@ -48,8 +48,43 @@ class BrandMembership(models.Model):
         return f"{self.user_id}@{self.brand_id} ({self.role})"
 
 
+# The channels usage rights and IP licences may name (slugs).
+USAGE_CHANNELS = (
+    "social",
+    "paid-social",
+    "tiktok",
+    "instagram",
+    "facebook",
+    "youtube",
+    "youtube-shorts",
+    "x",
+    "snapchat",
+    "pinterest",
+    "linkedin",
+    "web",
+    "email",
+    "in-app",
+    "ctv",
+    "tv",
+    "cinema",
+    "ooh",
+    "print",
+    "retail",
+    "events",
+    "internal",
+)
+MAX_TERM_MONTHS = 120
+
+
+class IPHolding(models.TextChoices):
+    OWNED = "owned", "Owned"
+    LICENSED = "licensed", "Licensed"
+
+
 class IPAsset(models.Model):
-    """An intellectual property a brand owns or licenses, with default licence terms."""
+    """An intellectual property a brand owns or licenses: its default licence terms for briefs
+    and the rights chain they must fit in (how it is held, the licence window, territories and
+    channels, whether exclusivity and AI generation are allowed, likeness consent)."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="ip_assets")
     name = models.CharField(max_length=150)
@@ -59,11 +94,29 @@ class IPAsset(models.Model):
     term_months = models.PositiveIntegerField(null=True, blank=True)
     channels = models.JSONField(default=list, blank=True)
     reference_links = models.JSONField(default=list, blank=True)
+    held = models.CharField(max_length=10, choices=IPHolding.choices, default=IPHolding.OWNED)
+    licence_start = models.DateField(null=True, blank=True)
+    licence_end = models.DateField(null=True, blank=True, db_index=True)
+    exclusivity_allowed = models.BooleanField(default=True)
+    ai_generation_allowed = models.BooleanField(default=True)
+    likeness = models.BooleanField(
+        default=False, help_text="depicts a real person's likeness or voice"
+    )
+    likeness_consent = models.BooleanField(default=False)
+    likeness_consent_expires = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
         verbose_name = "IP asset"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(licence_end__isnull=True)
+                | Q(licence_start__isnull=True)
+                | Q(licence_end__gte=F("licence_start")),
+                name="ip_licence_end_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -155,6 +208,9 @@ class Brief(models.Model):
     usage_territories = models.JSONField(default=list, blank=True)
     usage_term_months = models.PositiveIntegerField(null=True, blank=True)
     usage_channels = models.JSONField(default=list, blank=True)
+    usage_perpetual = models.BooleanField(default=False)
+    # A delivery with a video whose plan forbids commercial use is refused unless this is off.
+    commercial_licence_required = models.BooleanField(default=True)
     status = models.CharField(max_length=10, choices=S.choices, default=S.DRAFT)
     rejection_reason = models.CharField(max_length=500, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -281,6 +337,15 @@ ENDED_CONTRACT_STATUSES = (
 )
 
 
+class RightsState(models.TextChoices):
+    """Where a contract's usage window stands (computed, never stored)."""
+
+    PENDING = "pending", "Pending"
+    ACTIVE = "active", "Active"
+    EXPIRING = "expiring", "Expiring"
+    EXPIRED = "expired", "Expired"
+
+
 class Contract(models.Model):
     """The agreement made when a bid is accepted; it snapshots price, fee and terms."""
 
@@ -307,6 +372,15 @@ class Contract(models.Model):
     deliverables = models.JSONField(default=list)
     delivery_deadline = models.DateTimeField()
     usage_rights = models.JSONField(default=dict)
+    # The rights chain of the brief's IP at acceptance (campaigns.rights.ip_chain_snapshot).
+    ip_chain = models.JSONField(default=dict, blank=True)
+    # The usage window: starts when the work is approved (not before `rights_not_before`),
+    # ends `rights_term_months` later; a perpetual grant has no end.
+    rights_term_months = models.PositiveIntegerField(null=True, blank=True)
+    rights_perpetual = models.BooleanField(default=False)
+    rights_not_before = models.DateTimeField(null=True, blank=True)
+    rights_start = models.DateTimeField(null=True, blank=True)
+    rights_end = models.DateTimeField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=20, choices=S.choices, default=S.AWAITING_FUNDING)
     max_revisions = models.PositiveSmallIntegerField(default=2)
     revisions_used = models.PositiveSmallIntegerField(default=0)
@@ -338,14 +412,55 @@ class Contract(models.Model):
         return f"contract #{self.pk}"
 
 
+class RightsNoticeKind(models.TextChoices):
+    DAYS_30 = "30d", "30 days before the end"
+    DAYS_7 = "7d", "7 days before the end"
+    ENDED = "ended", "At the end"
+
+
+class RightsNotice(models.Model):
+    """A usage-window notice sent to a contract's parties: one per contract, kind and end, so
+    the job that sends them can run twice; moving the end (an extension) arms them again."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="rights_notices")
+    kind = models.CharField(max_length=5, choices=RightsNoticeKind.choices)
+    rights_end = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "kind", "rights_end"], name="rights_notice_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} notice for contract {self.contract_id}"
+
+
+class LicenceFlag(models.TextChoices):
+    NONE = "none", "None"
+    FLAGGED = "flagged", "Flagged"
+    CLEARED = "cleared", "Cleared"
+
+
 class Delivery(models.Model):
     """One submission of the work; a revision request asks for another."""
+
+    ALLOWED_LICENCE_FLAG = {LicenceFlag.FLAGGED: {LicenceFlag.CLEARED}}
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliveries")
     number = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True, max_length=5000)
     videos = models.ManyToManyField(GeneratedVideo, related_name="+")
     revision_note = models.TextField(blank=True, max_length=5000)
+    # A video whose generator licence is conditional or unknown flags the delivery for the
+    # brand and staff (the admin's queue); staff clear it.
+    licence_flag = models.CharField(
+        max_length=8, choices=LicenceFlag.choices, default=LicenceFlag.NONE, db_index=True
+    )
+    licence_note = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,10 +7,12 @@ or rows. Output serializers read only what the selectors loaded for the page.
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators.models import Reel, Tier
+from marketplace.countries import is_territory
 from marketplace.serializers import HttpsURLField, ModelNameListField, SlugListField
 
 from . import pricing
@@ -19,6 +21,8 @@ from .models import (
     DELIVERABLE_COUNT_RANGE,
     DELIVERABLE_DURATION_RANGE,
     MAX_DELIVERABLE_ITEMS,
+    MAX_TERM_MONTHS,
+    USAGE_CHANNELS,
     AspectRatio,
     Bid,
     Brand,
@@ -27,10 +31,13 @@ from .models import (
     Contract,
     Invitation,
     IPAsset,
+    IPHolding,
     MemberRole,
+    RightsState,
     VideoResolution,
     Visibility,
 )
+from .rights import rights_window
 from .schema import NamedChoiceField
 
 MAX_AMOUNT = 10**12
@@ -52,7 +59,37 @@ class TerritoryListField(serializers.ListField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> list[str]:
-        return list(dict.fromkeys(code.upper() for code in super().to_internal_value(data)))
+        codes = list(dict.fromkeys(code.upper() for code in super().to_internal_value(data)))
+        unknown = [code for code in codes if not is_territory(code)]
+        if unknown:
+            raise serializers.ValidationError(
+                f"{', '.join(unknown)}: not an ISO 3166-1 alpha-2 country code or WW"
+            )
+        return codes
+
+
+class ChannelListField(SlugListField):
+    """Channel slugs from the fixed list (social, tiktok, youtube, tv, ...)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", f"any of: {', '.join(USAGE_CHANNELS)}")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        channels = super().to_internal_value(data)
+        unknown = [c for c in channels if c not in USAGE_CHANNELS]
+        if unknown:
+            raise serializers.ValidationError(
+                f"{', '.join(unknown)}: channels must be among {', '.join(USAGE_CHANNELS)}"
+            )
+        return channels
+
+
+def _term_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_TERM_MONTHS, **kwargs
+    )
 
 
 def _check_currency(value: str) -> str:
@@ -99,14 +136,16 @@ class MemberAddSerializer(serializers.Serializer):
 
 
 class LicenceTermsSerializer(serializers.Serializer):
-    """Usage rights or licence terms: exclusivity, territories, term in months, channels."""
+    """Usage rights: exclusivity, territories, a term of 1–120 months or an explicit
+    `perpetual`, channels."""
 
     exclusive = serializers.BooleanField(required=False)
     territories = TerritoryListField()
-    term_months = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=1200
+    term_months = _term_field(help_text="1–120; left out, the IP's or the default term")
+    channels = ChannelListField()
+    perpetual = serializers.BooleanField(
+        required=False, help_text="true only for a perpetual grant (then no term_months)"
     )
-    channels = SlugListField(max_length=20)
 
 
 class IPAssetSerializer(serializers.ModelSerializer):
@@ -114,12 +153,11 @@ class IPAssetSerializer(serializers.ModelSerializer):
 
     brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all())
     brand_name = serializers.CharField(source="brand.name", read_only=True)
-    territories = TerritoryListField()
-    channels = SlugListField(max_length=20)
-    term_months = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=1200
-    )
+    territories = TerritoryListField(help_text="ISO 3166-1 alpha-2 codes or WW; empty: no bound")
+    channels = ChannelListField()
+    term_months = _term_field()
     reference_links = serializers.ListField(child=HttpsURLField(), max_length=20, required=False)
+    held = NamedChoiceField(enum_name="IPHoldingEnum", choices=IPHolding.choices, required=False)
 
     class Meta:
         model = IPAsset
@@ -134,9 +172,26 @@ class IPAssetSerializer(serializers.ModelSerializer):
             "term_months",
             "channels",
             "reference_links",
+            "held",
+            "licence_start",
+            "licence_end",
+            "exclusivity_allowed",
+            "ai_generation_allowed",
+            "likeness",
+            "likeness_consent",
+            "likeness_consent_expires",
             "created_at",
         ]
         read_only_fields = ["id", "brand_name", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        start = attrs.get("licence_start", getattr(self.instance, "licence_start", None))
+        end = attrs.get("licence_end", getattr(self.instance, "licence_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"licence_end": [f"must not be before the licence start {start.isoformat()}"]}
+            )
+        return attrs
 
 
 class IPAssetUpdateSerializer(IPAssetSerializer):
@@ -183,6 +238,11 @@ class BriefWriteSerializer(serializers.Serializer):
     usage_rights = LicenceTermsSerializer(
         required=False, help_text="defaults to the IP's licence terms"
     )
+    commercial_licence_required = serializers.BooleanField(
+        required=False,
+        help_text="refuse delivered videos whose generator plan forbids commercial use "
+        "(default true)",
+    )
 
     def validate_currency(self, value: str) -> str:
         return _check_currency(value)
@@ -199,6 +259,7 @@ class BriefUsageRightsSerializer(serializers.Serializer):
     territories = serializers.ListField(child=serializers.CharField(), source="usage_territories")
     term_months = serializers.IntegerField(source="usage_term_months", allow_null=True)
     channels = serializers.ListField(child=serializers.CharField(), source="usage_channels")
+    perpetual = serializers.BooleanField(source="usage_perpetual")
 
 
 class GenerationCostSerializer(serializers.Serializer):
@@ -245,6 +306,7 @@ class BriefSerializer(serializers.ModelSerializer):
             "min_tier",
             "slots",
             "usage_rights",
+            "commercial_licence_required",
             "status",
             "rejection_reason",
             "submitted_at",
@@ -398,8 +460,39 @@ class BidSerializer(serializers.ModelSerializer):
 # Contracts --------------------------------------------------------------------------------
 
 
+class RightsWindowSerializer(serializers.Serializer):
+    """A contract's usage window, computed from its dates at the time of the request."""
+
+    state = NamedChoiceField(enum_name="RightsStateEnum", choices=RightsState.choices)
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
+    not_before = serializers.DateTimeField(
+        allow_null=True, help_text="the window starts no earlier (the IP licence's start)"
+    )
+    term_months = serializers.IntegerField(allow_null=True)
+    perpetual = serializers.BooleanField()
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class IPChainSerializer(serializers.Serializer):
+    """The rights chain of the contract's IP as it stood at acceptance (empty: no IP)."""
+
+    ip = serializers.IntegerField(required=False)
+    name = serializers.CharField(required=False)
+    held = serializers.CharField(required=False)
+    licence_start = serializers.DateField(required=False, allow_null=True)
+    licence_end = serializers.DateField(required=False, allow_null=True)
+    territories = serializers.ListField(child=serializers.CharField(), required=False)
+    channels = serializers.ListField(child=serializers.CharField(), required=False)
+    exclusivity_allowed = serializers.BooleanField(required=False)
+    ai_generation_allowed = serializers.BooleanField(required=False)
+    likeness = serializers.BooleanField(required=False)
+    likeness_consent = serializers.BooleanField(required=False)
+    likeness_consent_expires = serializers.DateField(required=False, allow_null=True)
+
+
 class ContractSerializer(serializers.ModelSerializer):
-    """A contract and its snapshot of the agreed terms."""
+    """A contract and its snapshot of the agreed terms, the rights chain and usage window."""
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
@@ -407,6 +500,10 @@ class ContractSerializer(serializers.ModelSerializer):
     deliverables = DeliverableSerializer(many=True, read_only=True)
     usage_rights = LicenceTermsSerializer(read_only=True)
     creator_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, read_only=True)
+    rights = serializers.SerializerMethodField(help_text="the usage window, computed now")
+    ip_chain = serializers.SerializerMethodField(
+        help_text="the IP's rights chain at acceptance; {} when the brief named no IP"
+    )
 
     class Meta:
         model = Contract
@@ -427,6 +524,8 @@ class ContractSerializer(serializers.ModelSerializer):
             "deliverables",
             "delivery_deadline",
             "usage_rights",
+            "ip_chain",
+            "rights",
             "status",
             "max_revisions",
             "revisions_used",
@@ -438,6 +537,37 @@ class ContractSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(IPChainSerializer)
+    def get_ip_chain(self, contract: Contract) -> dict:
+        return dict(contract.ip_chain or {})
+
+    @extend_schema_field(RightsWindowSerializer)
+    def get_rights(self, contract: Contract) -> dict:
+        return RightsWindowSerializer(rights_window(contract, now=timezone.now())).data
+
+
+class ContractRightsSerializer(serializers.ModelSerializer):
+    """`GET /contracts/{id}/rights/`: the usage window, the usage rights, the rights chain."""
+
+    window = serializers.SerializerMethodField()
+    usage_rights = LicenceTermsSerializer(read_only=True)
+    ip_chain = serializers.SerializerMethodField(
+        help_text="the IP's rights chain at acceptance; {} when the brief named no IP"
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["id", "window", "usage_rights", "ip_chain"]
+        read_only_fields = fields
+
+    @extend_schema_field(IPChainSerializer)
+    def get_ip_chain(self, contract: Contract) -> dict:
+        return dict(contract.ip_chain or {})
+
+    @extend_schema_field(RightsWindowSerializer)
+    def get_window(self, contract: Contract) -> dict:
+        return RightsWindowSerializer(rights_window(contract, now=timezone.now())).data
 
 
 class BidAcceptSerializer(serializers.Serializer):

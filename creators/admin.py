@@ -1,13 +1,22 @@
 """Moderation of creators, reels and partner applications; every action calls a service."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
 
 from marketplace.admin_tools import ReasonActionForm, run_service_action
 
 from . import services
-from .models import CreatorProfile, CreatorSkill, Moderation, PartnerApplication, Portfolio, Reel
+from .models import (
+    CreatorProfile,
+    CreatorSkill,
+    ModelLicence,
+    Moderation,
+    PartnerApplication,
+    Portfolio,
+    Reel,
+)
 
 
 class SkillInline(admin.TabularInline):
@@ -239,3 +248,32 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
             ),
             "reject",
         )
+
+
+@admin.register(ModelLicence)
+class ModelLicenceAdmin(admin.ModelAdmin):
+    """What each generator plan allows; saving or deleting a row re-judges the provider's
+    videos (through the services, with an audit row)."""
+
+    list_display = [
+        "provider",
+        "model_prefix",
+        "plan",
+        "commercial_use",
+        "checked_on",
+        "source_url",
+    ]
+    list_filter = ["provider", "plan", "commercial_use"]
+    search_fields = ["model_prefix", "conditions", "source_url"]
+    readonly_fields = ["updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        services.model_licence_save(actor=request.user, licence=obj, created=not change)
+
+    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+        services.model_licence_delete(actor=request.user, licence=obj)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        for licence in queryset:
+            services.model_licence_delete(actor=request.user, licence=licence)

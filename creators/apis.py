@@ -12,11 +12,12 @@ from marketplace.permissions import IsStaff
 
 from . import selectors, services
 from .errors import CreatorError
-from .filters import CreatorFilter, ReelFilter
+from .filters import CreatorFilter, ModelLicenceFilter, ReelFilter
 from .models import CreatorProfile
 from .serializers import (
     CreatorMeSerializer,
     CreatorSerializer,
+    ModelLicenceSerializer,
     PartnerApplicationSerializer,
     PortfolioSerializer,
     ReasonSerializer,
@@ -180,3 +181,20 @@ class PartnerApplicationViewSet(
             actor=request.user, application=application, reason=data.validated_data["reason"]
         )
         return Response(PartnerApplicationSerializer(application).data, status=status.HTTP_200_OK)
+
+
+class ModelLicenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """What each generator plan allows for commercial use, with the source and the date it was
+    checked; staff keep the rows in the admin. A video's verdict comes from these rows."""
+
+    error_codes = (CreatorError,)
+    serializer_class = ModelLicenceSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_value_regex = r"\d+"
+    filterset_class = ModelLicenceFilter
+    search_fields = ["model_prefix", "conditions"]
+    ordering_fields = ["provider", "plan", "checked_on"]
+    ordering = ["provider", "plan", "model_prefix"]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.model_licences()

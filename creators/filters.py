@@ -5,8 +5,19 @@ from rest_framework.exceptions import ValidationError
 from marketplace.fields import json_list_contains, normalise_model_names, normalise_slugs
 from marketplace.filters import IdFilter
 
-from .models import CreatorProfile, GenerationMode, Moderation, Provider, Reel, Tier
-from .selectors import creator_has_model
+from .models import (
+    CommercialUse,
+    CreatorProfile,
+    GenerationMode,
+    LicenceVerdict,
+    ModelLicence,
+    Moderation,
+    Plan,
+    Provider,
+    Reel,
+    Tier,
+)
+from .selectors import creator_has_licensed_reel, creator_has_model
 
 
 def _csv(value: str) -> list[str]:
@@ -38,6 +49,11 @@ class CreatorFilter(django_filters.FilterSet):
         help_text="minimum price per project at most this (minor units)",
     )
     rate_currency = django_filters.CharFilter(method="filter_currency")
+    licence = django_filters.ChoiceFilter(
+        choices=LicenceVerdict.choices,
+        method="filter_licence",
+        help_text="has an approved reel whose video has this licence verdict (e.g. allowed)",
+    )
 
     class Meta:
         model = CreatorProfile
@@ -61,6 +77,9 @@ class CreatorFilter(django_filters.FilterSet):
     def filter_currency(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(rate_currency=value.upper())
 
+    def filter_licence(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(creator_has_licensed_reel(value))
+
 
 class ReelFilter(django_filters.FilterSet):
     creator = django_filters.CharFilter(field_name="creator__handle")
@@ -71,6 +90,11 @@ class ReelFilter(django_filters.FilterSet):
     portfolio = IdFilter(field_name="portfolio_id")
     tags = django_filters.CharFilter(method="filter_tags")
     mine = django_filters.BooleanFilter(method="filter_mine", help_text="only your own reels")
+    licence = django_filters.ChoiceFilter(
+        field_name="video__licence_verdict",
+        choices=LicenceVerdict.choices,
+        help_text="the video's licence verdict (allowed: its plan allows commercial use)",
+    )
 
     class Meta:
         model = Reel
@@ -86,3 +110,13 @@ class ReelFilter(django_filters.FilterSet):
             return qs
         profile = getattr(self.request.user, "creator_profile", None)
         return qs.filter(Q(creator=profile)) if profile is not None else qs.none()
+
+
+class ModelLicenceFilter(django_filters.FilterSet):
+    provider = django_filters.ChoiceFilter(choices=Provider.choices)
+    plan = django_filters.ChoiceFilter(choices=Plan.choices)
+    commercial_use = django_filters.ChoiceFilter(choices=CommercialUse.choices)
+
+    class Meta:
+        model = ModelLicence
+        fields = ["provider", "plan", "commercial_use"]

@@ -120,6 +120,60 @@ class GenerationMode(models.TextChoices):
     VIDEO_TO_VIDEO = "video_to_video", "Video to video"
 
 
+class Plan(models.TextChoices):
+    """The generator plan a video was made on: what its licence depends on."""
+
+    FREE = "free", "Free"
+    STANDARD = "standard", "Standard"
+    PRO = "pro", "Pro"
+    ENTERPRISE = "enterprise", "Enterprise"
+    API = "api", "API"
+
+
+class CommercialUse(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    NOT_ALLOWED = "not_allowed", "Not allowed"
+    CONDITIONAL = "conditional", "Conditional"
+
+
+class LicenceVerdict(models.TextChoices):
+    """A video's verdict: its plan's commercial use, or unknown (no plan, or no licence row)."""
+
+    ALLOWED = "allowed", "Allowed"
+    NOT_ALLOWED = "not_allowed", "Not allowed"
+    CONDITIONAL = "conditional", "Conditional"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ModelLicence(models.Model):
+    """What one provider's plan allows for the videos made with it (kept by staff).
+
+    `model_prefix` narrows the row to models whose name starts with it (blank: every model of
+    the provider); the longest matching prefix wins.
+    """
+
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    model_prefix = models.CharField(max_length=60, blank=True)
+    plan = models.CharField(max_length=10, choices=Plan.choices)
+    commercial_use = models.CharField(max_length=12, choices=CommercialUse.choices)
+    conditions = models.TextField(blank=True, max_length=4000)
+    source_url = models.URLField(max_length=500)
+    checked_on = models.DateField(help_text="the date the source was last read")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider", "plan", "model_prefix"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "model_prefix", "plan"], name="model_licence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = f" {self.model_prefix}*" if self.model_prefix else ""
+        return f"{self.provider}{prefix} ({self.plan}): {self.commercial_use}"
+
+
 class GeneratedVideo(models.Model):
     """A video a creator generated with an AI model; we store its link, never the file."""
 
@@ -140,8 +194,17 @@ class GeneratedVideo(models.Model):
     seed = models.BigIntegerField(null=True, blank=True)
     provider_task_id = models.CharField(max_length=120, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
+    plan = models.CharField(max_length=10, choices=Plan.choices, blank=True)
+    # Set by the services from the ModelLicence rows (creators.services.videos_apply_licences).
+    licence = models.ForeignKey(
+        ModelLicence, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    licence_verdict = models.CharField(
+        max_length=12, choices=LicenceVerdict.choices, default=LicenceVerdict.UNKNOWN
+    )
 
     class Meta:
+        indexes = [models.Index(fields=["licence_verdict"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(duration_s__gte=1, duration_s__lte=600), name="video_duration_range"

@@ -4,7 +4,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from marketplace.models import User
 
-from .models import CreatorProfile, CreatorSkill, Moderation, PartnerApplication, Portfolio, Reel
+from .models import (
+    CreatorProfile,
+    CreatorSkill,
+    ModelLicence,
+    Moderation,
+    PartnerApplication,
+    Portfolio,
+    Reel,
+)
 
 
 def creators_public() -> QuerySet[CreatorProfile]:
@@ -19,12 +27,30 @@ def creator_has_model(models: list[str]) -> Exists:
     return Exists(CreatorSkill.objects.filter(creator=OuterRef("pk"), model__in=models))
 
 
+def creator_has_licensed_reel(verdict: str) -> Exists:
+    """Subquery: the creator has an approved reel whose video has this licence verdict."""
+    return Exists(
+        Reel.objects.filter(
+            creator=OuterRef("pk"),
+            moderation=Moderation.APPROVED,
+            video__licence_verdict=verdict,
+        )
+    )
+
+
+def model_licences() -> QuerySet[ModelLicence]:
+    """What each generator plan allows, for everyone to read."""
+    return ModelLicence.objects.all()
+
+
 def reels_visible_to(user: User) -> QuerySet[Reel]:
     """Approved reels of active creators, plus the user's own reels in any state."""
     public = Q(moderation=Moderation.APPROVED, creator__suspended=False)
     profile = getattr(user, "creator_profile", None) if user.is_authenticated else None
     condition = public | Q(creator=profile) if profile is not None else public
-    return Reel.objects.filter(condition).select_related("video", "creator", "portfolio")
+    return Reel.objects.filter(condition).select_related(
+        "video", "video__licence", "creator", "portfolio"
+    )
 
 
 def reels_owned_by(user: User) -> QuerySet[Reel]:
@@ -32,7 +58,9 @@ def reels_owned_by(user: User) -> QuerySet[Reel]:
     profile = getattr(user, "creator_profile", None) if user.is_authenticated else None
     if profile is None:
         return Reel.objects.none()
-    return Reel.objects.filter(creator=profile).select_related("video", "creator", "portfolio")
+    return Reel.objects.filter(creator=profile).select_related(
+        "video", "video__licence", "creator", "portfolio"
+    )
 
 
 def portfolios_visible_to(user: User) -> QuerySet[Portfolio]:

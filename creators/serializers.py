@@ -1,6 +1,7 @@
 """Input and output shapes for creators, portfolios, reels and the partner programme."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField
@@ -10,7 +11,10 @@ from .models import (
     CreatorSkill,
     GeneratedVideo,
     GenerationMode,
+    LicenceVerdict,
+    ModelLicence,
     PartnerApplication,
+    Plan,
     Portfolio,
     Provider,
     Reel,
@@ -115,6 +119,20 @@ class VideoSerializer(serializers.ModelSerializer):
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=-(2**63), max_value=2**63 - 1
     )
+    plan = serializers.ChoiceField(
+        choices=Plan.choices,
+        required=False,
+        allow_blank=True,
+        help_text="the generator plan it was made on; without it the licence verdict is unknown",
+    )
+    licence_verdict = serializers.ChoiceField(
+        choices=LicenceVerdict.choices,
+        read_only=True,
+        help_text="whether the plan allows commercial use (from the model licence table)",
+    )
+    licence_conditions = serializers.SerializerMethodField(
+        help_text="what the plan's licence asks (its conditions), when a licence row applies"
+    )
 
     class Meta:
         model = GeneratedVideo
@@ -132,7 +150,15 @@ class VideoSerializer(serializers.ModelSerializer):
             "seed",
             "provider_task_id",
             "generated_at",
+            "plan",
+            "licence_verdict",
+            "licence_conditions",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_licence_conditions(self, video: GeneratedVideo) -> str | None:
+        # The licence row is joined or prefetched by every selector that lists videos.
+        return video.licence.conditions if video.licence_id is not None else None
 
 
 class PortfolioSerializer(serializers.ModelSerializer):
@@ -209,3 +235,20 @@ class ReasonSerializer(serializers.Serializer):
 
 class TierSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=["standard", "partner", "elite"])
+
+
+class ModelLicenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ModelLicence
+        fields = [
+            "id",
+            "provider",
+            "model_prefix",
+            "plan",
+            "commercial_use",
+            "conditions",
+            "source_url",
+            "checked_on",
+            "updated_at",
+        ]
+        read_only_fields = fields

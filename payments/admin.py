@@ -5,10 +5,13 @@ The contract and dispute rows are campaigns' models (their admin URLs stay under
 /admin/campaigns/); what staff do to them moves money, so their admin lives here."""
 
 from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from campaigns.conversations.selectors import thread_messages
-from campaigns.models import Contract, Dispute, Resolution, Thread
+from campaigns.models import Contract, Dispute, Resolution, RightsState, Thread
+from campaigns.rights import EXPIRING_WITHIN, rights_state
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import MoneyActionForm, ReasonActionForm, run_service_action
 
@@ -31,6 +34,32 @@ from .webhooks import event_process
 admin.site.index_template = "admin/staff_index.html"
 
 
+class RightsStateFilter(admin.SimpleListFilter):
+    """The usage window's state, as the API computes it, as a query."""
+
+    title = "usage rights"
+    parameter_name = "rights_state"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return RightsState.choices
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:  # type: ignore[no-untyped-def]
+        now = timezone.now()
+        started = Q(rights_start__lte=now)
+        live = Q(rights_perpetual=True) | Q(rights_end__isnull=True) | Q(rights_end__gt=now)
+        conditions = {
+            RightsState.PENDING: ~started,
+            RightsState.EXPIRED: started & Q(rights_perpetual=False, rights_end__lte=now),
+            RightsState.EXPIRING: started
+            & Q(rights_perpetual=False, rights_end__gt=now, rights_end__lte=now + EXPIRING_WITHIN),
+            RightsState.ACTIVE: started
+            & live
+            & ~Q(rights_perpetual=False, rights_end__lte=now + EXPIRING_WITHIN),
+        }
+        condition = conditions.get(self.value())
+        return queryset.filter(condition) if condition is not None else queryset
+
+
 @admin.register(Contract)
 class ContractAdmin(ReadOnlyAdmin):
     list_display = [
@@ -42,14 +71,20 @@ class ContractAdmin(ReadOnlyAdmin):
         "fee",
         "currency",
         "status",
+        "rights",
+        "rights_end",
         "created_at",
     ]
-    list_filter = ["status", "currency", "creator_tier"]
+    list_filter = ["status", RightsStateFilter, "currency", "creator_tier"]
     search_fields = ["brief__title", "brand__name", "creator__handle"]
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
     action_form = ReasonActionForm
     actions = ["staff_refund"]
+
+    @admin.display(description="usage rights")
+    def rights(self, contract: Contract) -> str:
+        return rights_state(contract, now=timezone.now())
 
     @admin.action(description="Refund to the brand (funded or paid; reason from the field)")
     def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]

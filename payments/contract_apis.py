@@ -5,17 +5,20 @@ afterwards is money, so their API lives here. `get_object()` answers 404 to anyo
 see the contract; each action's service then checks who may act."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from campaigns.disclosure import DESTINATIONS, disclosure_pack
+from campaigns.errors import CampaignError
 from campaigns.filters import ContractFilter
 from campaigns.models import Contract
-from campaigns.serializers import ContractSerializer
-from marketplace.errors import CommonError
+from campaigns.serializers import ContractRightsSerializer, ContractSerializer
+from marketplace.errors import CommonError, Conflict, InvalidInput
 from marketplace.permissions import IsStaff
 
 from . import selectors
@@ -49,7 +52,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["brief__title", "creator__handle", "brand__name"]
     ordering_fields = ["created_at", "amount", "delivery_deadline"]
     ordering = ["-id"]
-    error_codes = (PaymentError, CommonError)
+    error_codes = (PaymentError, CampaignError, CommonError)
 
     def get_queryset(self) -> QuerySet[Contract]:
         return campaign_selectors.contracts_visible_to(self.request.user)
@@ -202,3 +205,63 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             )
             return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
         return Response(ReviewSerializer(selectors.contract_reviews(contract), many=True).data)
+
+    @extend_schema(responses={200: ContractRightsSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def rights(self, request: Request, pk: str | None = None) -> Response:
+        """The usage window (state, start, end, days left), the usage rights and the IP's
+        rights chain as the contract snapshotted them."""
+        return Response(ContractRightsSerializer(self.get_object()).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "destinations",
+                str,
+                description=f"comma-separated subset of {', '.join(DESTINATIONS)} (default all)",
+            )
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            409: OpenApiResponse(
+                description="`nothing_delivered`: the pack is built from the delivered videos"
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
+    def disclosure(self, request: Request, pk: str | None = None) -> Response:
+        """The AI-content labels each destination expects (YouTube, TikTok, Meta, the EU AI
+        Act Art. 50 notice, China's visible and metadata labels) and an unsigned C2PA-style
+        assertion set per video, from the latest delivery's provenance. Parties and staff."""
+        contract = self.get_object()
+        raw = request.query_params.get("destinations", "")
+        wanted = [d.strip().lower() for d in raw.split(",") if d.strip()] or list(DESTINATIONS)
+        unknown = [d for d in wanted if d not in DESTINATIONS]
+        if unknown:
+            raise InvalidInput(
+                f"{', '.join(unknown)}: destinations are {', '.join(DESTINATIONS)}",
+                code=CampaignError.DESTINATION_UNKNOWN,
+                field="destinations",
+            )
+        delivery = selectors.contract_latest_delivery(contract)
+        if delivery is None:
+            raise Conflict(
+                "nothing has been delivered yet; the pack is built from the delivered videos",
+                code=CampaignError.NOTHING_DELIVERED,
+                current_state=contract.status,
+            )
+        videos = list(delivery.videos.all())
+        pack = disclosure_pack(
+            contract=contract, delivery=delivery, videos=videos, destinations=wanted
+        )
+        return Response(pack)

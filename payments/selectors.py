@@ -62,8 +62,13 @@ def pending_refund_ids_for_intent(intent_id: str | None) -> list[int]:
 def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
     """A contract's deliveries, oldest first, with their videos (two queries in all)."""
     return Delivery.objects.filter(contract=contract).prefetch_related(
-        Prefetch("videos", queryset=GeneratedVideo.objects.order_by("id"))
+        Prefetch("videos", queryset=GeneratedVideo.objects.select_related("licence").order_by("id"))
     )
+
+
+def contract_latest_delivery(contract: Contract) -> Delivery | None:
+    """The contract's latest delivery with its videos (the work the disclosure pack covers)."""
+    return contract_deliveries(contract).order_by("-number").first()
 
 
 def contract_reviews(contract: Contract) -> QuerySet[Review]:

@@ -66,7 +66,16 @@ class DeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Delivery
-        fields = ["id", "number", "note", "videos", "revision_note", "created_at"]
+        fields = [
+            "id",
+            "number",
+            "note",
+            "videos",
+            "revision_note",
+            "licence_flag",
+            "licence_note",
+            "created_at",
+        ]
         read_only_fields = fields
 
 

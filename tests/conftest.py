@@ -1,9 +1,11 @@
 """Shared fixtures: API clients per role, factories, and the PostgreSQL-only marker."""
 
+import time
 from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from rest_framework import throttling
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -118,3 +120,10 @@ def member_of(membership_factory):  # type: ignore[no-untyped-def]
         return membership_factory(brand=brand, role=role).user
 
     return make
+
+
+@pytest.fixture
+def freezable_throttles(monkeypatch):  # type: ignore[no-untyped-def]
+    """Let DRF's throttles read a frozen clock (freezegun replaces `time.time`, which DRF keeps
+    as a class attribute and would then call as a bound method)."""
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "timer", staticmethod(lambda: time.time()))

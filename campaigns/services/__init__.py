@@ -42,6 +42,17 @@ from .briefs import (
 )
 from .common import brief_usage_rights, deliverables_normalise, deliverables_total_seconds
 from .invitations import invitation_create, invitation_decline
+from .rights import (
+    brief_close_ip_ended,
+    briefs_close_ip_ended,
+    contract_rights_extend,
+    contract_rights_start,
+    delivery_licence_check,
+    delivery_licence_clear,
+    delivery_licence_flag,
+    rights_notice_send,
+    rights_notices_send,
+)
 
 __all__ = [
     "PLAIN_BRIEF_FIELDS",
@@ -57,6 +68,7 @@ __all__ = [
     "brand_member_remove",
     "brand_update",
     "brief_approve",
+    "brief_close_ip_ended",
     "brief_cancel",
     "brief_close",
     "brief_complete_if_finished",
@@ -67,11 +79,19 @@ __all__ = [
     "brief_update",
     "brief_usage_rights",
     "briefs_close_expired",
+    "briefs_close_ip_ended",
+    "contract_rights_extend",
+    "contract_rights_start",
     "deliverables_normalise",
     "deliverables_total_seconds",
+    "delivery_licence_check",
+    "delivery_licence_clear",
+    "delivery_licence_flag",
     "invitation_create",
     "invitation_decline",
     "ip_create",
     "ip_delete",
     "ip_update",
+    "rights_notice_send",
+    "rights_notices_send",
 ]

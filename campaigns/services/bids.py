@@ -30,6 +30,7 @@ from ..models import (
     ContractStatus,
     Visibility,
 )
+from ..rights import contract_window_terms, ip_chain_snapshot
 from ..selectors import brand_member_users, invitation_pending, is_brand_member
 from .common import brief_usage_rights, ensure_allowed, require_member
 
@@ -272,9 +273,12 @@ def bids_reject_live(*, brief: Brief, actor: User | None, why: str) -> int:
 
 
 def _contract_from_bid(bid: Bid, brief: Brief) -> Contract:
-    """The contract of an accepted bid: price, tier, fee, deliverables and terms snapshotted."""
+    """The contract of an accepted bid: price, tier, fee, deliverables, terms and the IP's
+    rights chain snapshotted; the usage window waits for the work's approval."""
     tier = bid.creator.tier
     fee = pricing.platform_fee(bid.amount, tier)
+    usage_rights = brief_usage_rights(brief)
+    chain = ip_chain_snapshot(brief.ip if brief.ip_id is not None else None)
     return Contract.objects.create(
         bid=bid,
         brief=brief,
@@ -288,7 +292,9 @@ def _contract_from_bid(bid: Bid, brief: Brief) -> Contract:
         creator_net=bid.amount - fee,
         deliverables=list(brief.deliverables),
         delivery_deadline=brief.delivery_deadline,
-        usage_rights=brief_usage_rights(brief),
+        usage_rights=usage_rights,
+        ip_chain=chain,
+        **contract_window_terms(usage_rights, chain),
         max_revisions=settings.MAX_REVISIONS,
         status=ContractStatus.AWAITING_FUNDING,
     )

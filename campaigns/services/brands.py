@@ -1,6 +1,7 @@
 """Writes on brands, their members and their IP assets."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -8,18 +9,18 @@ from django.utils.text import slugify
 
 from marketplace.audit import audit_record, notify
 from marketplace.errors import Conflict, Forbidden, InvalidInput
-from marketplace.fields import normalise_slugs
 from marketplace.models import User
 
 from ..errors import CampaignError
 from ..locks import lock_brand, lock_ip, lock_memberships
-from ..models import Brand, BrandMembership, BriefStatus, IPAsset, MemberRole
+from ..models import Brand, BrandMembership, BriefStatus, IPAsset, IPHolding, MemberRole
 from .common import (
+    channels_normalise,
     require_member,
     require_member_for_input,
     require_owner,
+    term_check,
     territories_normalise,
-    usage_terms,
 )
 
 # Brands -----------------------------------------------------------------------------------
@@ -144,6 +145,41 @@ def brand_member_remove(*, actor: User, brand: Brand, user: User) -> None:
 # IP assets --------------------------------------------------------------------------------
 
 
+CHAIN_FIELDS = (
+    "held",
+    "licence_start",
+    "licence_end",
+    "exclusivity_allowed",
+    "ai_generation_allowed",
+    "likeness",
+    "likeness_consent",
+    "likeness_consent_expires",
+)
+
+
+def _check_ip(ip: IPAsset) -> None:
+    """The rights chain's own rules: a known holding, a licence that ends after it starts,
+    default terms that the chain allows."""
+    if ip.held not in IPHolding.values:
+        raise InvalidInput(
+            f"must be one of {', '.join(IPHolding.values)}",
+            code=CampaignError.LICENCE_DATES_INVALID,
+            field="held",
+        )
+    if ip.licence_start and ip.licence_end and ip.licence_end < ip.licence_start:
+        raise InvalidInput(
+            f"must not be before the licence start {ip.licence_start.isoformat()}",
+            code=CampaignError.LICENCE_DATES_INVALID,
+            field="licence_end",
+        )
+    if ip.exclusive and not ip.exclusivity_allowed:
+        raise InvalidInput(
+            "the default terms cannot be exclusive when exclusivity is not allowed",
+            code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+            field="exclusive",
+        )
+
+
 @transaction.atomic
 def ip_create(
     *,
@@ -156,47 +192,68 @@ def ip_create(
     term_months: int | None = None,
     channels: Iterable[str] = (),
     reference_links: Iterable[str] = (),
+    held: str = IPHolding.OWNED,
+    licence_start: date | None = None,
+    licence_end: date | None = None,
+    exclusivity_allowed: bool = True,
+    ai_generation_allowed: bool = True,
+    likeness: bool = False,
+    likeness_consent: bool = False,
+    likeness_consent_expires: date | None = None,
 ) -> IPAsset:
-    """A brand member registers an IP the brand owns or licenses, with default licence terms."""
+    """A brand member registers an IP the brand owns or licenses: its default licence terms
+    for briefs and its rights chain (territories ISO 3166 alpha-2 or WW, channels from the
+    fixed list, a term of 1–120 months, a licence end not before its start)."""
     require_member_for_input(actor, brand.pk)
-    terms = usage_terms(
-        {
-            "exclusive": exclusive,
-            "territories": territories,
-            "term_months": term_months,
-            "channels": channels,
-        }
-    )
-    ip = IPAsset.objects.create(
+    ip = IPAsset(
         brand=brand,
         name=name,
         description=description,
         reference_links=list(reference_links),
-        **terms,
+        exclusive=bool(exclusive),
+        territories=territories_normalise(territories),
+        term_months=term_check(term_months),
+        channels=channels_normalise(channels),
+        held=held,
+        licence_start=licence_start,
+        licence_end=licence_end,
+        exclusivity_allowed=exclusivity_allowed,
+        ai_generation_allowed=ai_generation_allowed,
+        likeness=likeness,
+        likeness_consent=likeness_consent,
+        likeness_consent_expires=likeness_consent_expires,
     )
+    _check_ip(ip)
+    ip.save()
     audit_record(actor=actor, verb="create", obj=ip, after="active")
     return ip
 
 
 @transaction.atomic
 def ip_update(*, actor: User, ip: IPAsset, data: dict[str, Any]) -> IPAsset:
-    """A member of the owning brand edits the IP; briefs keep the terms they were made with."""
+    """A member of the owning brand edits the IP; briefs keep the terms they were made with
+    (they are checked against the new chain when submitted and approved), and contracts keep
+    the chain they snapshotted."""
     require_member(actor, ip.brand_id, what="edit its IP")
     ip = lock_ip(ip.pk)
     if "brand" in data and data["brand"].pk != ip.brand_id:
         raise InvalidInput(
             "an IP cannot move to another brand", code=CampaignError.IP_BRAND_FIXED, field="brand"
         )
-    for key in ("name", "description", "exclusive", "term_months"):
+    for key in ("name", "description", "exclusive", *CHAIN_FIELDS):
         if key in data:
             setattr(ip, key, data[key])
+    if "term_months" in data:
+        ip.term_months = term_check(data["term_months"])
     if "territories" in data:
-        ip.territories = territories_normalise(data["territories"])
+        ip.territories = territories_normalise(data["territories"] or [])
     if "channels" in data:
-        ip.channels = normalise_slugs(data["channels"])
+        ip.channels = channels_normalise(data["channels"] or [])
     if "reference_links" in data:
         ip.reference_links = list(data["reference_links"])
+    _check_ip(ip)
     ip.save()
+    audit_record(actor=actor, verb="update", obj=ip, data={"fields": sorted(data)})
     return ip
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from creators.models import Tier
 from marketplace.audit import audit_record, notify, notify_staff, transition
-from marketplace.errors import Conflict, InvalidInput, InvalidTransition
+from marketplace.errors import Conflict, DomainError, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_model_names, normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.models import User
@@ -31,6 +31,7 @@ from ..models import (
     IPAsset,
     Visibility,
 )
+from ..rights import RightsProblem, brief_rights_problem, default_term_months, ip_publish_problem
 from ..selectors import brand_member_users, briefs_expired
 from .bids import bids_reject_live
 from .common import (
@@ -44,7 +45,27 @@ from .common import (
 )
 
 
-def _check_brief(brief: Brief, *, now: datetime) -> None:
+def _raise_rights(problem: RightsProblem, error: type[DomainError], brief: Brief) -> None:
+    extra = {"current_state": brief.status} if issubclass(error, Conflict) else {}
+    raise error(
+        problem.message, code=problem.code, field=problem.field, bound=problem.bound, **extra
+    )
+
+
+def _check_rights(brief: Brief, *, error: type[DomainError], publish: bool = False) -> None:
+    """The brief's usage rights fit inside its IP's licence (and, to publish, the IP may be
+    used at all: AI generation allowed, licence and likeness consent not ended)."""
+    ip = brief.ip if brief.ip_id is not None else None
+    problem = brief_rights_problem(brief, ip)
+    if problem is None and publish:
+        problem = ip_publish_problem(ip, today=timezone.now().date())
+    if problem is not None:
+        _raise_rights(problem, error, brief)
+
+
+def _check_brief(
+    brief: Brief, *, now: datetime, rights_error: type[DomainError] = InvalidInput
+) -> None:
     """The cross-field rules of a brief; InvalidInput names the first broken field."""
     E = CampaignError
     if brief.budget_min < 1:
@@ -68,6 +89,7 @@ def _check_brief(brief: Brief, *, now: datetime) -> None:
     if brief.ip_id is not None and brief.ip.brand_id != brief.brand_id:
         raise InvalidInput("must be an IP of the brief's brand", code=E.IP_NOT_OF_BRAND, field="ip")
     deliverables_normalise(brief.deliverables)
+    _check_rights(brief, error=rights_error)
 
 
 PLAIN_BRIEF_FIELDS = (
@@ -81,6 +103,7 @@ PLAIN_BRIEF_FIELDS = (
     "min_tier",
     "slots",
     "ip",
+    "commercial_licence_required",
 )
 
 
@@ -106,10 +129,21 @@ def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
         brief.deliverables = deliverables_normalise(data["deliverables"] or [])
         brief.total_seconds = deliverables_total_seconds(brief.deliverables)
     if data.get("usage_rights") is not None:
-        terms = usage_terms({**brief_usage_rights(brief), **data["usage_rights"]})
+        given = dict(data["usage_rights"])
+        current = brief_usage_rights(brief)
+        # Saying one of perpetual / term_months replaces the other.
+        if given.get("perpetual"):
+            current["term_months"] = None
+        elif given.get("term_months") is not None:
+            current["perpetual"] = False
+        terms = usage_terms({**current, **given})
         brief.usage_exclusive = terms["exclusive"]
         brief.usage_territories = terms["territories"]
-        brief.usage_term_months = terms["term_months"]
+        brief.usage_perpetual = terms["perpetual"]
+        # Perpetual only when said; otherwise a term, the default one when none is stated.
+        brief.usage_term_months = (
+            None if terms["perpetual"] else terms["term_months"] or default_term_months()
+        )
         brief.usage_channels = terms["channels"]
 
 
@@ -134,24 +168,29 @@ def brief_create(
     min_tier: str = Tier.STANDARD,
     slots: int = 1,
     usage_rights: dict[str, Any] | None = None,
+    commercial_licence_required: bool = True,
 ) -> Brief:
     """A brand member drafts a brief.
 
     Budget min ≤ max and positive, an allowed currency, a future bid deadline before the
     delivery deadline, valid deliverables, slots ≥ 1, an IP of the same brand. Without usage
-    rights stated, a brief naming an IP takes the IP's default licence terms.
+    rights stated, a brief naming an IP takes the IP's default licence terms. Usage rights
+    have a term of 1–120 months (DEFAULT_USAGE_TERM_MONTHS when none is stated) or say
+    `perpetual` explicitly, and must fit inside the IP's licence (400 naming the field and
+    the bound).
     """
     require_member_for_input(actor, brand.pk)
     brief = Brief(brand=brand, created_by=actor, status=BriefStatus.DRAFT)
     if ip is not None:
         # The IP's default licence terms, overridden by whatever the brief states.
-        usage_rights = {
+        defaults: dict[str, Any] = {
             "exclusive": ip.exclusive,
             "territories": ip.territories,
-            "term_months": ip.term_months,
             "channels": ip.channels,
-            **(usage_rights or {}),
         }
+        if not (usage_rights or {}).get("perpetual"):
+            defaults["term_months"] = ip.term_months
+        usage_rights = {**defaults, **(usage_rights or {})}
     _set_brief_fields(
         brief,
         {
@@ -171,6 +210,7 @@ def brief_create(
             "min_tier": min_tier,
             "slots": slots,
             "usage_rights": usage_rights or {},
+            "commercial_licence_required": commercial_licence_required,
         },
     )
     _check_brief(brief, now=timezone.now())
@@ -202,12 +242,15 @@ def brief_update(*, actor: User, brief: Brief, data: dict[str, Any]) -> Brief:
 def brief_submit(*, actor: User, brief: Brief) -> Brief:
     """A brand member sends a draft (or a rejected, edited brief) to staff review.
 
-    The brief is checked again, so a deadline that passed while it was a draft is caught.
+    The brief is checked again, so a deadline that passed while it was a draft is caught; its
+    rights must still fit its IP's licence and the IP must be publishable (409 naming the
+    field and the bound).
     """
     require_member(actor, brief.brand_id, what="submit its briefs")
     brief = lock_brief(brief.pk)
     ensure_allowed(brief, BriefStatus.IN_REVIEW, verb="submit")
-    _check_brief(brief, now=timezone.now())
+    _check_brief(brief, now=timezone.now(), rights_error=Conflict)
+    _check_rights(brief, error=Conflict, publish=True)
     brief.submitted_at = timezone.now()
     brief.rejection_reason = ""
     transition(
@@ -228,10 +271,15 @@ def brief_submit(*, actor: User, brief: Brief) -> Brief:
 
 @transaction.atomic
 def brief_approve(*, actor: User, brief: Brief) -> Brief:
-    """Staff open a brief in review for bids; its brand members are notified."""
+    """Staff open a brief in review for bids; its brand members are notified.
+
+    Refused (409 naming the field and the bound) when its rights no longer fit its IP's
+    licence, or the IP forbids AI generation, or its licence or likeness consent has ended.
+    """
     require_staff(actor, what="approve briefs")
     brief = lock_brief(brief.pk)
     ensure_allowed(brief, BriefStatus.OPEN, verb="approve")
+    _check_rights(brief, error=Conflict, publish=True)
     if brief.bid_deadline <= timezone.now():
         raise Conflict(
             "the bid deadline has passed; reject the brief so the brand can move it",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from marketplace.countries import is_territory
 from marketplace.errors import Forbidden, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_slugs
 from marketplace.models import User
@@ -17,6 +18,8 @@ from ..models import (
     DELIVERABLE_COUNT_RANGE,
     DELIVERABLE_DURATION_RANGE,
     MAX_DELIVERABLE_ITEMS,
+    MAX_TERM_MONTHS,
+    USAGE_CHANNELS,
     AspectRatio,
     BrandMembership,
     Brief,
@@ -68,23 +71,73 @@ def ensure_allowed(obj: models.Model, to: str, *, verb: str, field: str = "statu
 # Licence terms ----------------------------------------------------------------------------
 
 
-def territories_normalise(values: Iterable[str]) -> list[str]:
-    """Upper-case country codes, blanks and duplicates dropped, order kept."""
+def territories_normalise(values: Iterable[str], *, field: str = "territories") -> list[str]:
+    """Upper-case ISO 3166-1 alpha-2 codes (or WW), blanks and duplicates dropped, order kept;
+    anything else is refused (400 naming `field`)."""
     out: list[str] = []
     for value in values:
         code = str(value).strip().upper()
-        if code and code not in out:
+        if not code:
+            continue
+        if not is_territory(code):
+            raise InvalidInput(
+                f"{value!r} is not an ISO 3166-1 alpha-2 country code or WW",
+                code=CampaignError.TERRITORY_INVALID,
+                field=field,
+            )
+        if code not in out:
             out.append(code)
     return out
 
 
-def usage_terms(terms: dict[str, Any]) -> dict[str, Any]:
-    """Normalised licence terms: exclusive, territories, term in months, channels."""
+def channels_normalise(values: Iterable[str], *, field: str = "channels") -> list[str]:
+    """Channel slugs from the fixed list (`USAGE_CHANNELS`); anything else is refused."""
+    channels = normalise_slugs(values)
+    unknown = [c for c in channels if c not in USAGE_CHANNELS]
+    if unknown:
+        raise InvalidInput(
+            f"{', '.join(unknown)}: channels must be among {', '.join(USAGE_CHANNELS)}",
+            code=CampaignError.CHANNEL_INVALID,
+            field=field,
+        )
+    return channels
+
+
+def term_check(value: Any, *, field: str = "term_months") -> int | None:
+    """A term of 1 to MAX_TERM_MONTHS months, or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TERM_MONTHS:
+        raise InvalidInput(
+            f"must be a whole number of months from 1 to {MAX_TERM_MONTHS}",
+            code=CampaignError.TERM_INVALID,
+            field=field,
+        )
+    return value
+
+
+def usage_terms(terms: dict[str, Any], *, prefix: str = "usage_rights.") -> dict[str, Any]:
+    """Normalised usage rights: exclusive, territories, term in months, channels, perpetual.
+
+    A perpetual grant has no term; a term of 1–120 months otherwise (None is filled in by
+    the caller's default). Field names in errors carry `prefix`.
+    """
+    perpetual = bool(terms.get("perpetual", False))
+    term = term_check(terms.get("term_months"), field=f"{prefix}term_months")
+    if perpetual and term is not None:
+        raise InvalidInput(
+            "a perpetual grant has no term; leave term_months out or set perpetual false",
+            code=CampaignError.TERM_INVALID,
+            field=f"{prefix}perpetual",
+        )
     return {
         "exclusive": bool(terms.get("exclusive", False)),
-        "territories": territories_normalise(terms.get("territories") or []),
-        "term_months": terms.get("term_months"),
-        "channels": normalise_slugs(terms.get("channels") or []),
+        "territories": territories_normalise(
+            terms.get("territories") or [], field=f"{prefix}territories"
+        ),
+        "term_months": term,
+        "channels": channels_normalise(terms.get("channels") or [], field=f"{prefix}channels"),
+        "perpetual": perpetual,
     }
 
 
@@ -95,6 +148,7 @@ def brief_usage_rights(brief: Brief) -> dict[str, Any]:
         "territories": list(brief.usage_territories),
         "term_months": brief.usage_term_months,
         "channels": list(brief.usage_channels),
+        "perpetual": brief.usage_perpetual,
     }
 
 

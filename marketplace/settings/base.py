@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Hourly, so each day's digest leaves within the first hour; a second run sends nothing.
     "email-digests": {"task": "marketplace.tasks.send_email_digests", "schedule": 3600.0},
+    "send-rights-notices": {"task": "campaigns.tasks.send_rights_notices", "schedule": 3600.0},
+    "close-briefs-ip-ended": {
+        "task": "campaigns.tasks.close_briefs_ip_ended",
+        "schedule": 3600.0,
+    },
 }
 
 # Stripe: with no secret key, `make run` starts the local sandbox (payments/sandbox).
@@ -222,6 +227,8 @@ FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
 PLATFORM_FEE_BPS = {"standard": 1500, "partner": 1000, "elite": 800}
 MAX_REVISIONS = int(os.environ.get("MAX_REVISIONS", "2"))
+# The usage term a brief gets when it states neither term_months nor perpetual.
+DEFAULT_USAGE_TERM_MONTHS = int(os.environ.get("DEFAULT_USAGE_TERM_MONTHS", "12"))
 AUTO_APPROVE_AFTER = timedelta(days=int(os.environ.get("AUTO_APPROVE_DAYS", "7")))
 # Static FX table: units of USD per one unit of the currency (major units), for matching only.
 FX_TO_USD = {"USD": "1", "EUR": "1.08", "GBP": "1.27", "JPY": "0.0067", "CNY": "0.14"}

@@ -10,8 +10,9 @@ from django.utils import timezone
 from campaigns.conversations.services import contract_feedback_post
 from campaigns.models import Contract, ContractStatus, Delivery
 from campaigns.selectors import brand_member_users
+from campaigns.services import delivery_licence_check, delivery_licence_flag
 from creators.models import GeneratedVideo
-from creators.services import creator_touch
+from creators.services import creator_touch, videos_build
 from marketplace.audit import notify, transition
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import User
@@ -33,13 +34,16 @@ def delivery_submit(
     *, actor: User, contract_id: int, videos: list[dict[str, Any]], note: str = ""
 ) -> Delivery:
     """The creator delivers the work (generated-video links) on a funded contract, or again
-    after a revision request."""
+    after a revision request. A video whose generator plan forbids commercial use is refused
+    (`licence_not_commercial`); a conditional or unknown licence flags the delivery."""
     contract = lock_contract(contract_id)
     require_creator(actor, contract)
     if not videos:
         raise InvalidInput(
             "deliver at least one video", code=PaymentError.VIDEOS_REQUIRED, field="videos"
         )
+    built = videos_build(videos)
+    delivery_licence_check(contract=contract, videos=built)
     number = contract.deliveries.count() + 1
     contract.delivered_at = timezone.now()
     transition(
@@ -51,7 +55,8 @@ def delivery_submit(
         extra_fields=["delivered_at"],
     )
     delivery = Delivery.objects.create(contract=contract, number=number, note=note)
-    delivery.videos.set(GeneratedVideo.objects.bulk_create(GeneratedVideo(**v) for v in videos))
+    delivery.videos.set(GeneratedVideo.objects.bulk_create(built))
+    delivery_licence_flag(delivery=delivery, videos=built)
     creator_touch(profile_id=contract.creator_id)
     notify(
         brand_member_users(contract.brand_id),

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, ContractStatus
+from campaigns.services import contract_rights_start
 from creators.models import CreatorProfile
 from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
@@ -65,8 +66,8 @@ def contract_approve(
     *, actor: User | None, contract_id: int, delivered_before: datetime | None = None
 ) -> Contract:
     """A brand member approves the delivered work (or the system does, `actor=None`, for a
-    delivery made before `delivered_before`): escrow is released and the payout starts after
-    commit."""
+    delivery made before `delivered_before`): escrow is released, the usage window starts and
+    the payout starts after commit."""
     contract = lock_contract(contract_id)
     if actor is not None:
         require_brand_member(actor, contract)
@@ -88,6 +89,7 @@ def contract_approve(
         verb="approve" if actor else "auto_approve",
         extra_fields=["approved_at"],
     )
+    contract_rights_start(contract, at=contract.approved_at)
     release_to_creator(
         contract=contract, gross=contract.amount, key=f"approve-contract-{contract.pk}"
     )

@@ -90,6 +90,7 @@ def test_brand_journey(api, client_for, staff, creator_factory, reel_factory, sl
         "territories": ["US", "GB"],
         "term_months": 24,
         "channels": ["tiktok", "youtube-shorts"],
+        "perpetual": False,
     }
     url = f"/api/v1/briefs/{brief['id']}/"
 

@@ -21,7 +21,7 @@ from campaigns.models import (
     ThreadKind,
     Visibility,
 )
-from creators.models import Moderation, PartnerApplication
+from creators.models import ModelLicence, Moderation, PartnerApplication
 from marketplace.models import Notification
 from payments.models import PayoutAccount
 from tests.factories import (
@@ -145,6 +145,8 @@ def build_world() -> SimpleNamespace:
             "thread_brief": thread_brief.pk,
             "thread_disputed": thread_disputed.pk,
             "message_a": message_a.pk,
+            # Seeded by a data migration (creators 0007).
+            "model_licence": ModelLicence.objects.order_by("pk").values_list("pk", flat=True)[0],
         },
     )
 

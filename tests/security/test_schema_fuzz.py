@@ -102,6 +102,7 @@ REAL_IDS = {
     ("creators", "handle"): "handle_a",
     ("invitations", "id"): "invitation_a",
     ("ips", "id"): "ip_x",
+    ("model-licences", "id"): "model_licence",
     ("notifications", "id"): "notification_a",
     ("portfolios", "id"): "portfolio_a",
     ("program", "id"): "application_a",

@@ -19,12 +19,13 @@ from creators.models import (
     CreatorProfile,
     CreatorSkill,
     GeneratedVideo,
+    ModelLicence,
     Moderation,
     Portfolio,
     Reel,
     Tier,
 )
-from creators.services import creator_refresh_showcase
+from creators.services import creator_refresh_showcase, videos_apply_licences
 from demo.seed import seed_campaigns
 from marketplace.models import User
 
@@ -69,9 +70,13 @@ LANGUAGES = {
 BRANDS = ["Neon Noodle Co", "Aurora Games", "Kite & Kettle"]
 
 
-def _video(rng: random.Random, n: int) -> GeneratedVideo:
+# The plans demo videos were "made on": most commercial, some free, some not stated.
+PLANS = ("pro", "standard", "pro", "free", "")
+
+
+def _video(rng: random.Random, n: int, licences: list[ModelLicence]) -> GeneratedVideo:
     provider, model = MODELS[n % len(MODELS)]
-    return GeneratedVideo(
+    video = GeneratedVideo(
         provider=provider,
         model=model,
         video_url=f"https://videos.reelmatch.example/{model}/{n}.mp4",
@@ -83,7 +88,9 @@ def _video(rng: random.Random, n: int) -> GeneratedVideo:
         height=1920,
         fps=24,
         seed=n,
+        plan=PLANS[n % len(PLANS)],
     )
+    return videos_apply_licences([video], licences=licences)[0]
 
 
 class Command(BaseCommand):
@@ -138,6 +145,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _creators(self) -> list[CreatorProfile]:
         rng = random.Random(7)
+        licences = list(ModelLicence.objects.all())
         tiers = [Tier.ELITE] * 3 + [Tier.PARTNER] * 6 + [Tier.STANDARD] * 11
         out = []
         for i in range(1, 21):
@@ -163,7 +171,7 @@ class Command(BaseCommand):
                 )
                 portfolio = Portfolio.objects.create(creator=profile, name="Showreel")
                 for n in range(4):
-                    video = _video(rng, i * 10 + n)
+                    video = _video(rng, i * 10 + n, licences)
                     video.save()
                     Reel.objects.create(
                         creator=profile,
@@ -180,6 +188,7 @@ class Command(BaseCommand):
     def _bulk(self, count: int, reels_per_creator: int, batch: int) -> None:
         """Seed `count` more creators with bulk inserts, skills and reel tags computed in bulk."""
         rng = random.Random(count)
+        licences = list(ModelLicence.objects.all())
         start = User.objects.filter(email__startswith="bulk").count()
         bar = tqdm(total=count, desc="creators", unit="creator")
         password = User.objects.get(email=STAFF_EMAIL).password  # the same hash for every user
@@ -217,7 +226,7 @@ class Command(BaseCommand):
                     per_model: dict[str, CreatorSkill] = {}
                     tags: set[str] = set()
                     for r in range(reels_per_creator):
-                        video = _video(rng, profile.pk * 1000 + r)
+                        video = _video(rng, profile.pk * 1000 + r, licences)
                         videos.append(video)
                         reel_tag_list = rng.sample(TAGS, 2)
                         tags.update(reel_tag_list)

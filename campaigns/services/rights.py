@@ -1,0 +1,329 @@
+"""Writes on usage rights: the window of a contract (start, extension, notices), briefs whose
+IP may no longer be used, and the generator-licence review of a delivery.
+
+The rules themselves (month arithmetic, states, bounds) live in `campaigns.rights`; this
+module applies them to rows, inside transactions, with audit rows and notifications.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from creators.models import GeneratedVideo, LicenceVerdict
+from marketplace.audit import audit_record, notify, transition
+from marketplace.errors import Conflict, InvalidInput
+from marketplace.guards import require_staff
+from marketplace.models import User
+
+from ..errors import CampaignError
+from ..locks import lock_brief, lock_contract_row, lock_delivery
+from ..models import (
+    Brief,
+    BriefStatus,
+    Contract,
+    Delivery,
+    LicenceFlag,
+    RightsNotice,
+    RightsNoticeKind,
+)
+from ..rights import (
+    EXPIRING_WITHIN,
+    add_months,
+    chain_licence_end,
+    default_term_months,
+    ip_publish_problem,
+    notice_due,
+)
+from ..selectors import brand_member_users
+
+MAX_EXTENSION_MONTHS = 120
+
+
+def _parties(contract: Contract) -> list[User]:
+    return [contract.creator.user, *brand_member_users(contract.brand_id)]
+
+
+# The usage window -------------------------------------------------------------------------
+
+
+def contract_rights_start(contract: Contract, *, at: datetime | None = None) -> Contract:
+    """Start the contract's usage window: now (or `at`), but not before the start the
+    contract names (`rights_not_before`, the IP licence's start); it ends `rights_term_months`
+    later, never for a perpetual grant. A window already started is left alone.
+
+    The one place that decides when rights begin: today the contract's approval calls it;
+    with milestones, the approval of the last deliverable milestone will. Runs inside the
+    caller's transaction with the contract row locked; writes an audit row.
+    """
+    if contract.rights_start is not None:
+        return contract
+    start = at or timezone.now()
+    if contract.rights_not_before is not None and contract.rights_not_before > start:
+        start = contract.rights_not_before
+    if contract.rights_term_months is None and not contract.rights_perpetual:
+        contract.rights_term_months = default_term_months()
+    contract.rights_start = start
+    contract.rights_end = (
+        None if contract.rights_perpetual else add_months(start, contract.rights_term_months)
+    )
+    contract.save(update_fields=["rights_start", "rights_end", "rights_term_months", "updated_at"])
+    audit_record(
+        actor=None,
+        verb="rights_start",
+        obj=contract,
+        after="perpetual" if contract.rights_perpetual else contract.rights_end.isoformat(),
+        data={"start": start.isoformat(), "term_months": contract.rights_term_months},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_rights_extend(contract: Contract | int, months: int, actor: User | None) -> Contract:
+    """Move the end of a contract's usage window `months` later (a funded rights-extension
+    change order, released): the term grows, and a started window's end moves with it, so
+    the 30/7-day and end notices are armed again for the new end.
+
+    Refused: months outside 1–120 (400, `months`), a perpetual grant (409), an end past the
+    licence of the IP the contract rests on (409 naming `months` and the bound). Audit row;
+    both parties are notified.
+    """
+    contract_id = contract if isinstance(contract, int) else contract.pk
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        raise InvalidInput(
+            f"must be a whole number of months from 1 to {MAX_EXTENSION_MONTHS}",
+            code=CampaignError.EXTENSION_INVALID,
+            field="months",
+        )
+    contract = lock_contract_row(contract_id)
+    if contract.rights_perpetual:
+        raise Conflict(
+            "the usage rights are perpetual; there is no end to move",
+            code=CampaignError.RIGHTS_PERPETUAL,
+            field="months",
+            current_state="perpetual",
+        )
+    before = contract.rights_end
+    term = (contract.rights_term_months or default_term_months()) + months
+    new_end = add_months(contract.rights_start, term) if contract.rights_start else None
+    bound = chain_licence_end(contract.ip_chain)
+    if new_end is not None and bound is not None and new_end > bound:
+        raise Conflict(
+            f"the rights would run to {new_end.date().isoformat()}, past the IP licence's end "
+            f"{bound.date().isoformat()}",
+            code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+            field="months",
+            bound=bound.date().isoformat(),
+            current_state=contract.status,
+        )
+    contract.rights_term_months = term
+    contract.rights_end = new_end
+    contract.save(update_fields=["rights_term_months", "rights_end", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="rights_extend",
+        obj=contract,
+        before=before.isoformat() if before else "",
+        after=new_end.isoformat() if new_end else "",
+        data={"months": months, "term_months": term},
+    )
+    until = f" to {new_end.date().isoformat()}" if new_end else f" to {term} months"
+    notify(
+        _parties(contract),
+        kind="rights_extended",
+        message=f"Contract #{contract.pk}: the usage rights were extended by {months} months"
+        f"{until}.",
+        obj=contract,
+    )
+    return contract
+
+
+NOTICE_TEXT = {
+    RightsNoticeKind.DAYS_30: "end in 30 days",
+    RightsNoticeKind.DAYS_7: "end in 7 days",
+    RightsNoticeKind.ENDED: "have ended; stop running the videos or extend the rights",
+}
+
+
+@transaction.atomic
+def rights_notice_send(*, contract_id: int, now: datetime | None = None) -> bool:
+    """Send the contract's due usage-window notice to both parties, once: the notice row
+    (unique per contract, kind and end) is written first, so a second run sends nothing.
+    Answers whether a notice went out."""
+    now = now or timezone.now()
+    try:
+        contract = lock_contract_row(contract_id)
+    except Contract.DoesNotExist:
+        return False
+    kind = notice_due(contract, now=now)
+    if kind is None:
+        return False
+    try:
+        with transaction.atomic():
+            RightsNotice.objects.create(
+                contract=contract, kind=kind, rights_end=contract.rights_end, sent_at=now
+            )
+    except IntegrityError:
+        return False
+    end = contract.rights_end.date().isoformat()
+    notify(
+        _parties(contract),
+        kind=f"rights_{kind}",
+        message=f"Contract #{contract.pk}: the usage rights {NOTICE_TEXT[kind]} (end {end}).",
+        obj=contract,
+    )
+    audit_record(actor=None, verb="rights_notice", obj=contract, after=kind, data={"end": end})
+    return True
+
+
+def rights_notices_send(*, now: datetime | None = None) -> int:
+    """The beat job: every contract whose window ends within 30 days (or has ended) and has
+    not had its end notice for that end gets its due notice. Safe to run twice."""
+    now = now or timezone.now()
+    ended_sent = RightsNotice.objects.filter(
+        contract=OuterRef("pk"), kind=RightsNoticeKind.ENDED, rights_end=OuterRef("rights_end")
+    )
+    due = (
+        Contract.objects.filter(
+            rights_perpetual=False,
+            rights_start__lte=now,
+            rights_end__lte=now + EXPIRING_WITHIN,
+        )
+        .exclude(Exists(ended_sent))
+        .order_by("rights_end", "pk")
+    )
+    ids = list(due.values_list("pk", flat=True))
+    return sum(rights_notice_send(contract_id=pk, now=now) for pk in ids)
+
+
+# Briefs whose IP may no longer be used ----------------------------------------------------
+
+
+@transaction.atomic
+def brief_close_ip_ended(*, brief_id: int, now: datetime | None = None) -> bool:
+    """Close one open brief whose IP's licence or likeness consent has ended (the system
+    acts); its brand members are told why. Answers whether it changed anything."""
+    now = now or timezone.now()
+    try:
+        brief = lock_brief(brief_id)
+    except Brief.DoesNotExist:
+        return False
+    if brief.status != BriefStatus.OPEN or brief.ip_id is None:
+        return False
+    problem = ip_publish_problem(brief.ip, today=now.date())
+    if problem is None or problem.code == CampaignError.IP_AI_FORBIDDEN:
+        return False
+    transition(
+        brief,
+        to=BriefStatus.CLOSED,
+        allowed=Brief.ALLOWED,
+        actor=None,
+        verb="close",
+        data={"reason": problem.code.value},
+    )
+    notify(
+        brand_member_users(brief.brand_id),
+        kind="brief_closed_ip_ended",
+        message=f"“{brief.title}” was closed: {problem.message}.",
+        obj=brief,
+    )
+    return True
+
+
+def briefs_close_ip_ended(*, now: datetime | None = None) -> int:
+    """The beat job: close every open brief on an IP whose licence ended or whose likeness
+    consent expired, each in its own transaction. Safe to run twice."""
+    now = now or timezone.now()
+    today = now.date()
+    ended = Q(ip__licence_end__lt=today) | Q(
+        ip__likeness=True, ip__likeness_consent_expires__lt=today
+    )
+    ids = Brief.objects.filter(ended, status=BriefStatus.OPEN).values_list("pk", flat=True)
+    return sum(brief_close_ip_ended(brief_id=pk, now=now) for pk in list(ids))
+
+
+# The generator licences of a delivery -----------------------------------------------------
+
+
+def delivery_licence_check(*, contract: Contract, videos: Iterable[GeneratedVideo]) -> None:
+    """Refuse (400, `licence_not_commercial`, naming the video) a delivery with a video whose
+    generator plan forbids commercial use, when the brief requires commercial use (default).
+    Call before anything is written."""
+    if not contract.brief.commercial_licence_required:
+        return
+    for index, video in enumerate(videos):
+        if video.licence_verdict == LicenceVerdict.NOT_ALLOWED:
+            raise InvalidInput(
+                f"{video.model} on the {video.plan} plan does not allow commercial use; "
+                "regenerate it on a plan that does",
+                code=CampaignError.LICENCE_NOT_COMMERCIAL,
+                field=f"videos[{index}].plan",
+            )
+
+
+def delivery_licence_flag(*, delivery: Delivery, videos: Iterable[GeneratedVideo]) -> bool:
+    """Flag a delivery with a video whose licence is conditional, unknown (or, on a brief
+    that does not require commercial use, not allowed) for the brand and staff: the admin's
+    licence queue lists it, the brand's members and staff are notified. Inside the caller's
+    transaction; answers whether it flagged."""
+    doubtful = [v for v in videos if v.licence_verdict != LicenceVerdict.ALLOWED]
+    if not doubtful:
+        return False
+    note = "; ".join(f"{v.model} ({v.plan or 'no plan'}): {v.licence_verdict}" for v in doubtful)[
+        :1000
+    ]
+    delivery.licence_flag = LicenceFlag.FLAGGED
+    delivery.licence_note = note
+    delivery.save(update_fields=["licence_flag", "licence_note"])
+    audit_record(
+        actor=None,
+        verb="licence_flag",
+        obj=delivery,
+        after=LicenceFlag.FLAGGED,
+        data={"note": note},
+    )
+    contract = delivery.contract
+    message = (
+        f"Contract #{contract.pk}, delivery {delivery.number}: check the generator licence "
+        f"before commercial use — {note}"
+    )
+    staff = User.objects.filter(is_staff=True, is_active=True)
+    notify(
+        brand_member_users(contract.brand_id),
+        kind="delivery_licence_flagged",
+        message=message,
+        obj=contract,
+    )
+    notify(staff, kind="delivery_licence_flagged", message=message, obj=delivery)
+    return True
+
+
+@transaction.atomic
+def delivery_licence_clear(*, actor: User, delivery: Delivery, note: str = "") -> Delivery:
+    """Staff clear a flagged delivery after checking its generator licences (the admin's
+    queue); the brand's members are told."""
+    require_staff(actor, what="clear licence flags")
+    delivery = lock_delivery(delivery.pk)
+    if note:
+        delivery.licence_note = f"{delivery.licence_note} · cleared: {note}"[:1000]
+    transition(
+        delivery,
+        to=LicenceFlag.CLEARED,
+        allowed=Delivery.ALLOWED_LICENCE_FLAG,
+        actor=actor,
+        verb="licence_clear",
+        field="licence_flag",
+        extra_fields=["licence_note"],
+        data={"note": note} if note else None,
+    )
+    contract = delivery.contract
+    notify(
+        brand_member_users(contract.brand_id),
+        kind="delivery_licence_cleared",
+        message=f"Contract #{contract.pk}, delivery {delivery.number}: staff checked the "
+        "generator licences.",
+        obj=contract,
+    )
+    return delivery
