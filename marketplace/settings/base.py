@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marketplace.request_id.RequestIdMiddleware",
+    "marketplace.middleware.ApiNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,13 +179,30 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Where this deployment's web process listens (make run, make prod, gunicorn in deploy/).
+PORT = int(os.environ.get("PORT", "8000"))
+# Files the processes write at run time (the sandbox's state, beat's schedule): never the checkout.
+RUN_DIR = Path(os.environ.get("RUN_DIR", BASE_DIR / ".run"))
+
 # Celery: with no broker configured, tasks run in process (eagerly).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that dies is handed to another one after this many seconds (Redis
+# keeps it unacknowledged until then; the default hour left payouts stuck). Keep it above the
+# longest task and the longest retry countdown (PAYMENTS_RETRY_BACKOFF_MAX).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "60")),
+}
+# Our LOGGING (JSON lines in production) applies in the worker too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(RUN_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
     "auto-approve-deliveries": {
@@ -196,14 +215,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
 }
+# A payout or refund that meets a Stripe outage is retried by its task with exponential backoff
+# (1, 2, 4 … seconds, at most PAYMENTS_RETRY_BACKOFF_MAX) up to PAYMENTS_RETRY_MAX times, with
+# the same idempotency keys; the beat job above sweeps whatever is left.
+PAYMENTS_RETRY_MAX = int(os.environ.get("PAYMENTS_RETRY_MAX", "8"))
+PAYMENTS_RETRY_BACKOFF_MAX = int(os.environ.get("PAYMENTS_RETRY_BACKOFF_MAX", "30"))
+# `reconcile` lists a transfer Stripe holds that the database has not recorded yet as in
+# flight; it is a violation only once it is older than this.
+RECONCILE_GRACE_SECONDS = int(os.environ.get("RECONCILE_GRACE_SECONDS", "900"))
 
-# Stripe: with no secret key, `make run` starts the local sandbox (payments/sandbox).
-# With no STRIPE_SECRET_KEY the embedded default is the local sandbox: `manage.py serve`
-# (make run) starts it at STRIPE_API_BASE, and every command talks to it there.
-STRIPE_SANDBOX = not os.environ.get("STRIPE_SECRET_KEY")
+# Stripe. With no STRIPE_SECRET_KEY the local sandbox (payments/sandbox) plays Stripe: `make run`
+# starts it in process, `make prod` as its own process (`manage.py stripe_sandbox`), both at
+# SANDBOX_HOST:SANDBOX_PORT, and every process (web, worker, beat, reconcile) talks to it there.
+STRIPE_SANDBOX = env_bool("STRIPE_SANDBOX", not os.environ.get("STRIPE_SECRET_KEY"))
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or "sk_test_sandbox"
+SANDBOX_HOST = os.environ.get("SANDBOX_HOST", "127.0.0.1")
+SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "12111"))
+# The sandbox's accounts, balances and idempotency keys survive restarts in this SQLite file.
+SANDBOX_STATE = os.environ.get("SANDBOX_STATE", str(RUN_DIR / "stripe-sandbox.sqlite3"))
+# Where the sandbox sends its webhooks: this deployment's web process.
+SANDBOX_WEBHOOK_BASE = os.environ.get("SANDBOX_WEBHOOK_BASE", f"http://127.0.0.1:{PORT}")
 STRIPE_API_BASE = os.environ.get(
-    "STRIPE_API_BASE", "http://127.0.0.1:12111" if STRIPE_SANDBOX else ""
+    "STRIPE_API_BASE", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}" if STRIPE_SANDBOX else ""
 )
 STRIPE_WEBHOOK_SECRET = os.environ.get(
     "STRIPE_WEBHOOK_SECRET", "whsec_sandbox_platform" if STRIPE_SANDBOX else ""
@@ -214,7 +247,10 @@ STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get(
 STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", True)
 STRIPE_WEBHOOK_TOLERANCE = 300
-FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
+# /healthz/ asks Stripe whether it answers at most once per this many seconds per process.
+STRIPE_HEALTH_CACHE_SECONDS = int(os.environ.get("STRIPE_HEALTH_CACHE_SECONDS", "60"))
+# The public address of the site: onboarding return and refresh links point here.
+FRONTEND_URL = os.environ.get("FRONTEND_URL", f"http://127.0.0.1:{PORT}")
 
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
@@ -233,14 +269,51 @@ MATCH_WEIGHTS = {
     "recency": 0.05,
 }
 
+# Logs: JSON lines (LOG_FORMAT=json, the production default) or text, each with the request id
+# that follows a request into its Celery tasks and Stripe calls (marketplace/request_id.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # The SDK logs every request at INFO; our gateway logs what matters.
     "loggers": {"stripe": {"level": "WARNING"}},
 }
+
+# Error tracking: Sentry when SENTRY_DSN is set (Django and Celery integrations, no PII).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
 
 # Matching and generation cost (issue 5).
 # Decimal places of each currency's minor unit (ISO 4217); JPY amounts are whole yen.
