@@ -226,6 +226,18 @@ def transfers_for_contract(contract_id: int) -> list[stripe.Transfer]:
     return list(result.data)
 
 
+def transfers_since(created_gte: int) -> list[stripe.Transfer]:
+    """Every transfer Stripe holds made at or after `created_gte` (a Unix time), newest first."""
+    found: list[stripe.Transfer] = []
+    params: dict[str, Any] = {"limit": 100, "created": {"gte": created_gte}}
+    while True:
+        page = _call("transfers.list", lambda p=params: client().v1.transfers.list(params=p))
+        found.extend(page.data)
+        if not page.has_more or not page.data:
+            return found
+        params = {**params, "starting_after": page.data[-1].id}
+
+
 def reverse_transfer(*, transfer_id: str, amount: int, contract_id: int) -> stripe.TransferReversal:
     return _call(
         "transfers.reversals.create",

@@ -50,4 +50,5 @@ class SandboxApp:
     def close(self) -> None:
         """Stop the webhook thread and close the state file."""
         self.webhooks.stop()
+        self.webhooks.thread.join(timeout=2)  # let a delivery in flight record its answer
         self.store.close()

@@ -185,9 +185,7 @@ class Store:
                 "body": bytes(body),
                 "request_id": request_id,
             }
-        for body, delivered in self.db.execute(
-            "SELECT body, delivered FROM events ORDER BY seq"
-        ):
+        for body, delivered in self.db.execute("SELECT body, delivered FROM events ORDER BY seq"):
             event = json.loads(body)
             self.events.append(event)
             if not delivered and event.get("pending_webhooks"):
