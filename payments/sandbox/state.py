@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import secrets
 import sqlite3
 import string
@@ -401,18 +402,23 @@ class Store:
 
     # ---- fault injection and the request log (take the lock) -----------------------------
     def add_fault(self, spec: dict[str, Any]) -> dict[str, Any]:
-        """Arm a fault: the next ``count`` matching API requests fail as ``status``."""
+        """Arm a fault: the next ``count`` matching API requests fail as ``status``; or, with
+        ``rate`` (0 < rate <= 1), that share of matching requests at random until cleared."""
         status = spec.get("status")
         valid = status in (429, "drop", "drop_after") or (
             isinstance(status, int) and 500 <= status <= 599
         )
-        count = spec.get("count", 1)
+        count = spec.get("count") or 1
+        rate = spec.get("rate")
+        if rate is not None and not (isinstance(rate, int | float) and 0 < rate <= 1):
+            raise ValueError("rate must be a number in (0, 1]")
         if not valid or not isinstance(count, int) or count < 1:
             raise ValueError("status must be 429, 5xx, 'drop' or 'drop_after'; count >= 1")
         method = spec.get("method")
         fault = {
             "status": status,
             "count": count,
+            "rate": rate,
             "path": spec.get("path"),
             "method": method.upper() if method else None,
         }
@@ -429,6 +435,10 @@ class Store:
                 if fault["method"] and fault["method"] != method:
                     continue
                 if fault["path"] and not path.startswith(fault["path"]):
+                    continue
+                if fault["rate"] is not None:
+                    if random.random() < fault["rate"]:
+                        return fault["status"]
                     continue
                 fault["count"] -= 1
                 return fault["status"]
