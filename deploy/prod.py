@@ -40,6 +40,13 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
+def fill(env: dict[str, str], name: str, value: str) -> str:
+    """Set `name` unless it has a (non-blank) value already; return its value."""
+    if not env.get(name, "").strip():
+        env[name] = value
+    return env[name]
+
+
 def production_env(base: dict[str, str]) -> dict[str, str]:
     """The environment of every process: `base` plus the local production defaults."""
     env = {**read_env_file(ROOT / ".env"), **base}
@@ -50,7 +57,7 @@ def production_env(base: dict[str, str]) -> dict[str, str]:
             "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/reelmatch "
             "CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make prod"
         )
-    run_dir = Path(env.setdefault("RUN_DIR", str(ROOT / ".run")))
+    run_dir = Path(fill(env, "RUN_DIR", str(ROOT / ".run")))
     run_dir.mkdir(parents=True, exist_ok=True)
     if not env.get("SECRET_KEY"):
         key_file = run_dir / "secret-key"
@@ -58,16 +65,16 @@ def production_env(base: dict[str, str]) -> dict[str, str]:
             key_file.write_text(secrets.token_urlsafe(64))
             key_file.chmod(0o600)
         env["SECRET_KEY"] = key_file.read_text().strip()
-    port = env.setdefault("PORT", "8000")
-    env.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.production")
-    env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
-    env.setdefault("FRONTEND_URL", f"http://127.0.0.1:{port}")
+    port = fill(env, "PORT", "8000")
+    fill(env, "DJANGO_SETTINGS_MODULE", "marketplace.settings.production")
+    fill(env, "ALLOWED_HOSTS", "127.0.0.1,localhost")
+    fill(env, "FRONTEND_URL", f"http://127.0.0.1:{port}")
     # Plain HTTP on this machine; behind a TLS proxy leave it at its default (on).
-    env.setdefault("SECURE_SSL_REDIRECT", "0")
-    env.setdefault("LOG_FORMAT", "json")
+    fill(env, "SECURE_SSL_REDIRECT", "0")
+    fill(env, "LOG_FORMAT", "json")
     # honcho gives each process its own PORT: pin what the others must know about web's.
-    env.setdefault("SANDBOX_WEBHOOK_BASE", f"http://127.0.0.1:{port}")
-    if not env.get("STRIPE_SECRET_KEY"):
+    fill(env, "SANDBOX_WEBHOOK_BASE", f"http://127.0.0.1:{port}")
+    if not env.get("STRIPE_SECRET_KEY", "").strip():
         env["STRIPE_SANDBOX"] = "1"
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"

@@ -248,7 +248,8 @@ def journey(api: Api, staff: Api, n: int, approved_at: dict[int, float]) -> int:
     wait_until(
         "payouts enabled",
         lambda: creator.get("/payments/account/")["payouts_enabled"],
-        timeout=60,
+        timeout=180,
+        every=1,
     )
     funded = brand.post(
         f"/contracts/{contract}/fund/", {"payment_method": "pm_card_visa"}, expect=(200, 201, 503)
@@ -326,7 +327,9 @@ def run(args: argparse.Namespace) -> int:
     deployment = Deployment(env, processes, log_path)
     api = Api(f"http://127.0.0.1:{port}/api/v1")
     stop_chaos = threading.Event()
+    kills = [0]
     try:
+
         def healthy() -> bool:
             if deployment.prod.poll() is not None:
                 raise FatalError(f"make prod exited with {deployment.prod.returncode}")
@@ -351,7 +354,9 @@ def run(args: argparse.Namespace) -> int:
         if chaos:
             deployment.start_worker()
             threading.Thread(
-                target=chaos_loop, args=(deployment, args, stop_chaos, sandbox), daemon=True
+                target=chaos_loop,
+                args=(deployment, args, stop_chaos, sandbox, kills),
+                daemon=True,
             ).start()
         approved_at: dict[int, float] = {}
         walked = time.monotonic()
@@ -373,11 +378,14 @@ def run(args: argparse.Namespace) -> int:
         stop_chaos.set()
         control(sandbox, "DELETE", "/_sandbox/faults")
         log(f"{len(contracts)} journey(s) paid in {time.monotonic() - walked:.1f} s")
-        report_latency(list(paid_after.values()))
+        metrics = report_latency(list(paid_after.values()))
+        metrics["kills"] = kills[0]
         check_once(sandbox, contracts)
         result = wait_until("reconcile clean", lambda: reconciled(deployment), timeout=60, every=2)
         log(result)
         log(f"passed in {time.monotonic() - started:.1f} s")
+        if args.report:
+            Path(args.report).write_text(json.dumps(metrics))
         return 0
     except SmokeError as exc:
         log(f"FAILED: {exc}")
@@ -406,7 +414,11 @@ def control(sandbox: str, method: str, path: str, body: Any = None) -> Any:
 
 
 def chaos_loop(
-    deployment: Deployment, args: argparse.Namespace, stop: threading.Event, sandbox: str
+    deployment: Deployment,
+    args: argparse.Namespace,
+    stop: threading.Event,
+    sandbox: str,
+    kills: list[int],
 ) -> None:
     """Stripe faults on money calls, and the worker SIGKILLed and restarted now and then."""
     if args.fault_rate > 0:
@@ -418,7 +430,6 @@ def chaos_loop(
                 {"status": 500, "rate": args.fault_rate, "path": path},
             )
     low, high = args.kill_every or (0, 0)
-    kills = 0
     while not stop.is_set():
         if not high:
             stop.wait(1)
@@ -426,18 +437,20 @@ def chaos_loop(
         if stop.wait(random.uniform(low, high)):
             break
         deployment.kill_worker()
-        kills += 1
-        log(f"worker SIGKILLed ({kills})")
+        kills[0] += 1
+        log(f"worker SIGKILLed ({kills[0]})")
         deployment.start_worker()
 
 
-def report_latency(seconds: list[float]) -> None:
+def report_latency(seconds: list[float]) -> dict[str, Any]:
     seconds.sort()
-    p = lambda q: seconds[min(len(seconds) - 1, int(q * len(seconds)))]  # noqa: E731
+    p90 = seconds[min(len(seconds) - 1, int(0.9 * len(seconds)))]
+    median = statistics.median(seconds)
     log(
-        f"approval → paid over {len(seconds)} contract(s): median {statistics.median(seconds):.1f}"
-        f" s, p90 {p(0.9):.1f} s, max {seconds[-1]:.1f} s"
+        f"approval → paid over {len(seconds)} contract(s): median {median:.1f} s, "
+        f"p90 {p90:.1f} s, max {seconds[-1]:.1f} s"
     )
+    return {"journeys": len(seconds), "median": median, "p90": p90, "max": seconds[-1]}
 
 
 def check_once(sandbox: str, contracts: list[int]) -> None:
@@ -470,6 +483,7 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--start-timeout", type=float, default=90)
     parser.add_argument("--paid-timeout", type=float, default=120)
+    parser.add_argument("--report", help="write the measurements to this JSON file")
     return run(parser.parse_args())
 
 
