@@ -345,6 +345,11 @@ def run(args: argparse.Namespace) -> int:
             every=0.5,
         )
         log(f"serving after {time.monotonic() - started:.1f} s")
+        probe = subprocess.run(
+            [sys.executable, str(ROOT / "deploy" / "healthcheck.py")], env=env, timeout=30
+        )
+        if probe.returncode != 0:
+            raise SmokeError("deploy/healthcheck.py (the container health check) failed")
         made = deployment.manage("createsuperuser", "--noinput", "--email", STAFF)
         if made.returncode != 0:
             raise SmokeError(f"createsuperuser failed: {made.stderr}")

@@ -128,3 +128,8 @@ def test_sentry_is_initialised_when_a_dsn_is_set():
     shell = ("shell", "--no-imports", "-c", code)
     assert run_check({"SENTRY_DSN": dsn}, shell).stdout.strip() == "True"
     assert run_check({}, shell).stdout.strip() == "False"
+
+
+def test_health_checks_over_plain_http_are_not_redirected():
+    value = settings_value({}, "settings.SECURE_SSL_REDIRECT, settings.SECURE_REDIRECT_EXEMPT")
+    assert value == "(True, ['^healthz/$'])"
