@@ -51,7 +51,8 @@ beat: install
 	@mkdir -p .run
 	$(VENV)/bin/celery -A marketplace beat -l info
 
-# Empty the local Stripe sandbox's state file (.run/stripe-sandbox.sqlite3, SANDBOX_STATE).
+# Empty the local Stripe sandbox's state file (.run/stripe-sandbox.sqlite3, SANDBOX_STATE);
+# stop `make run` first.
 # With the local SQLite database, start over with both: `make clean-state`.
 sandbox-reset: install
 	$(PY) manage.py stripe_sandbox --reset-only
