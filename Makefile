@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SANDBOX_PORT ?= 12111
+# Every process (serve, reconcile, worker, beat) reads these through the settings.
+export PORT SANDBOX_PORT
 
-.PHONY: run test lint install migrate seed worker beat clean
+.PHONY: run test lint install migrate seed worker beat clean prod smoke sandbox-reset clean-state
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
@@ -31,7 +33,7 @@ run: seed
 	@echo "  Admin    http://$(HOST):$(PORT)/admin/   (staff login printed above)"
 	@echo "  Health   http://$(HOST):$(PORT)/healthz/"
 	@echo ""
-	$(PY) manage.py serve --host $(HOST) --port $(PORT) --sandbox-port $(SANDBOX_PORT)
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest -q -p no:cacheprovider; rc=$$?; \
@@ -44,8 +46,30 @@ lint: install
 worker: install
 	$(VENV)/bin/celery -A marketplace worker -l info
 
+# The schedule file goes to .run/ (CELERY_BEAT_SCHEDULE_FILENAME), never into the checkout.
 beat: install
+	@mkdir -p .run
 	$(VENV)/bin/celery -A marketplace beat -l info
 
+# Empty the local Stripe sandbox's state file (.run/stripe-sandbox.sqlite3, SANDBOX_STATE);
+# stop `make run` first.
+# With the local SQLite database, start over with both: `make clean-state`.
+sandbox-reset: install
+	$(PY) manage.py stripe_sandbox --reset-only
+
+clean-state: sandbox-reset
+	rm -f db.sqlite3 db.sqlite3-*
+
+# The production processes without Docker (gunicorn, Celery worker and beat, and the Stripe
+# sandbox when STRIPE_SECRET_KEY is unset) from the Procfile, on DATABASE_URL and
+# CELERY_BROKER_URL: see docs/DEPLOY.md.
+prod: install
+	$(PY) deploy/prod.py
+
+# Start `make prod` on free ports, walk brief → bid → contract → fund → deliver → approve →
+# paid over HTTP, check reconcile, stop everything (CI runs it).
+smoke: install
+	$(PY) deploy/smoke.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .run

@@ -3,13 +3,17 @@
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
+from . import health
 from .celery import app as celery_app
 from .emails import email_preference_set, frequency_of
 from .models import EmailFrequency, Notification
@@ -108,7 +112,9 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 def healthz(request) -> JsonResponse:  # type: ignore[no-untyped-def]
-    """Liveness and readiness: the database answers, and the broker when one is configured."""
+    """Readiness: the database answers, and the broker when one is configured (503 otherwise).
+    Registered checks (Stripe) are cached and only mark the answer "degraded": a payment
+    provider outage must not take every web process out of the load balancer."""
     checks: dict[str, str] = {}
     healthy = True
     try:
@@ -128,9 +134,14 @@ def healthz(request) -> JsonResponse:  # type: ignore[no-untyped-def]
             healthy = False
     else:
         checks["broker"] = "not configured (tasks run in process)"
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    degraded = False
+    for name, (result, critical) in health.run_registered().items():
+        checks[name] = result
+        if result != "ok":
+            healthy = healthy and not critical
+            degraded = True
+    status = "error" if not healthy else "degraded" if degraded else "ok"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)
 
 
 def server_error(request) -> JsonResponse:  # type: ignore[no-untyped-def]
@@ -144,3 +155,62 @@ def server_error(request) -> JsonResponse:  # type: ignore[no-untyped-def]
 def not_found(request, exception=None) -> JsonResponse:  # type: ignore[no-untyped-def]
     """The 404 answer outside DRF views: JSON like every other error."""
     return JsonResponse({"error": {"code": "not_found", "message": "not found"}}, status=404)
+
+
+API_PREFIX = "api/v1/"
+
+
+def _literal(pattern: object) -> str | None:
+    """The route of a URL pattern when it takes no parameter ("briefs/"), else None."""
+    text = str(pattern).lstrip("^").rstrip("$")
+    if any(ch in text for ch in "<>(?[*+\\"):
+        return None
+    return text
+
+
+def _resources(patterns: list, prefix: str = "") -> dict[str, str]:
+    """Every parameter-free endpoint under /api/v1/, by path, in URL configuration order."""
+    found: dict[str, str] = {}
+    for entry in patterns:
+        part = _literal(entry.pattern)
+        if part is None:
+            continue
+        path = prefix + part
+        if isinstance(entry, URLResolver):
+            found.update(_resources(entry.url_patterns, path))
+        elif isinstance(entry, URLPattern) and path not in ("", API_PREFIX):
+            found.setdefault(path.rstrip("/"), "/" + path)
+    return found
+
+
+class ApiRootView(APIView):
+    """The API's entry point: a link to every resource (DESIGN §7), the schema and the docs."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ApiRoot", {"resources": serializers.DictField(child=serializers.URLField())}
+        )
+    )
+    def get(self, request: Request) -> Response:
+        resolver = get_resolver()
+        api = next(
+            entry
+            for entry in resolver.url_patterns
+            if isinstance(entry, URLResolver) and _literal(entry.pattern) == API_PREFIX
+        )
+        found = _resources(api.url_patterns)
+        return Response(
+            {
+                "resources": {
+                    name: request.build_absolute_uri("/" + API_PREFIX + path.lstrip("/"))
+                    for name, path in found.items()
+                },
+                "schema": reverse("schema", request=request),
+                "docs": reverse("docs", request=request),
+                "health": reverse("healthz", request=request),
+            }
+        )

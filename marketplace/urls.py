@@ -9,6 +9,7 @@ router = SimpleRouter()
 router.register("notifications", apis.NotificationViewSet, basename="notification")
 
 api_v1 = [
+    path("", apis.ApiRootView.as_view(), name="api-root"),
     path("", include("accounts.urls")),
     path("", include("creators.urls")),
     path("", include("campaigns.urls")),

@@ -3,6 +3,7 @@ made from our own ids. Errors become domain errors: a card decline is 402, a rat
 network failure (after the SDK's retries) is 503 and safe to call again."""
 
 import logging
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -40,9 +41,31 @@ def client() -> stripe.StripeClient:
     )
 
 
+@lru_cache(maxsize=4)
+def _probe_client(key: str, base: str) -> stripe.StripeClient:
+    kwargs: dict[str, Any] = {
+        "max_network_retries": 0,
+        "http_client": stripe.new_default_http_client(timeout=3),
+    }
+    if base:
+        kwargs["base_addresses"] = {"api": base, "connect": base, "files": base}
+    return stripe.StripeClient(key, **kwargs)
+
+
+def ping() -> None:
+    """Raise unless Stripe answers a cheap authenticated call within 3 seconds (health)."""
+    _probe_client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE).v1.balance.retrieve()
+
+
 def _call(what: str, fn: Callable[[], T]) -> T:
+    # Every call is a log line (with the request id that started the work, from the logging
+    # filter), so one request can be followed from the API into Stripe.
+    started = time.monotonic()
+    outcome = "error"
     try:
-        return fn()
+        result = fn()
+        outcome = "ok"
+        return result
     except stripe.CardError as exc:
         raise PaymentFailed(
             exc.user_message or "the card was declined",
@@ -76,6 +99,17 @@ def _call(what: str, fn: Callable[[], T]) -> T:
             "the payment provider failed; nothing was changed, please retry",
             code=PaymentError.SERVICE_UNAVAILABLE,
         ) from exc
+    finally:
+        logger.info(
+            "stripe %s %s",
+            what,
+            outcome,
+            extra={
+                "stripe_call": what,
+                "outcome": outcome,
+                "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            },
+        )
 
 
 def _opts(key: str, **extra: Any) -> dict[str, Any]:
@@ -190,6 +224,18 @@ def transfers_for_contract(contract_id: int) -> list[stripe.Transfer]:
         ),
     )
     return list(result.data)
+
+
+def transfers_since(created_gte: int) -> list[stripe.Transfer]:
+    """Every transfer Stripe holds made at or after `created_gte` (a Unix time), newest first."""
+    found: list[stripe.Transfer] = []
+    params: dict[str, Any] = {"limit": 100, "created": {"gte": created_gte}}
+    while True:
+        page = _call("transfers.list", lambda p=params: client().v1.transfers.list(params=p))
+        found.extend(page.data)
+        if not page.has_more or not page.data:
+            return found
+        params = {**params, "starting_after": page.data[-1].id}
 
 
 def reverse_transfer(*, transfer_id: str, amount: int, contract_id: int) -> stripe.TransferReversal:

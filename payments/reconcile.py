@@ -1,7 +1,14 @@
-"""The ledger's invariants (DESIGN §4), checked by tests and by `manage.py reconcile`."""
+"""The ledger's invariants (DESIGN §4), checked by tests and by `manage.py reconcile`.
 
+A transfer Stripe has made but the database has not recorded yet (its task is between the
+Stripe call and the commit, or was lost with its worker and is waiting to be redelivered) is
+*in flight*: reconcile lists it by transfer group and leaves it out of the cash comparison.
+Only once it is older than RECONCILE_GRACE_SECONDS is it *lost*, a violation."""
+
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, F, Sum
 
 from campaigns.models import Contract, ContractStatus
@@ -26,14 +33,20 @@ class Report:
     stripe: dict[str, int] = field(default_factory=dict)
     held_in_escrow: dict[str, int] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
+    in_flight: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.violations
 
 
-def reconcile(*, check_stripe: bool = True) -> Report:
-    """Check every invariant; returns a report listing each violation found."""
+# How far back reconcile looks for Stripe transfers the database does not know.
+TRANSFER_LOOKBACK_SECONDS = 30 * 24 * 3600
+
+
+def reconcile(*, check_stripe: bool = True, now: float | None = None) -> Report:
+    """Check every invariant; returns a report listing each violation found and each transfer
+    still in flight."""
     report = Report(entries=JournalEntry.objects.count())
     unbalanced = (
         JournalLine.objects.values("entry_id", "entry__idempotency_key")
@@ -77,10 +90,37 @@ def reconcile(*, check_stripe: bool = True) -> Report:
     }
     if check_stripe:
         report.stripe = gateway.platform_balance()
+        in_flight = _unrecorded_transfers(report, time.time() if now is None else now)
         for currency in sorted(set(report.cash) | set(report.stripe)):
             ours, theirs = report.cash.get(currency, 0), report.stripe.get(currency, 0)
-            if ours != theirs:
+            if ours - in_flight.get(currency, 0) != theirs:
                 report.violations.append(
                     f"platform_cash {currency} is {ours} but Stripe holds {theirs}"
                 )
     return report
+
+
+def _unrecorded_transfers(report: Report, now: float) -> dict[str, int]:
+    """List Stripe transfers the database has not recorded: in flight within the grace period
+    (returned per currency, to leave out of the cash comparison), lost after it."""
+    grace = settings.RECONCILE_GRACE_SECONDS
+    recorded = set(
+        Transfer.objects.exclude(stripe_transfer_id="").values_list("stripe_transfer_id", flat=True)
+    )
+    amounts: dict[str, int] = {}
+    for transfer in reversed(gateway.transfers_since(int(now - TRANSFER_LOOKBACK_SECONDS))):
+        if transfer.id in recorded:
+            continue
+        currency = str(transfer.currency).upper()
+        net = transfer.amount - (getattr(transfer, "amount_reversed", 0) or 0)
+        age = max(0, int(now - transfer.created))
+        label = (
+            f"transfer {transfer.id} of group {transfer.transfer_group or '-'} "
+            f"({net} {currency}, {age} s old) is in Stripe but not recorded"
+        )
+        if age <= grace:
+            report.in_flight.append(f"{label} yet: in flight")
+            amounts[currency] = amounts.get(currency, 0) + net
+        else:
+            report.violations.append(f"{label} after the {grace} s grace period: lost")
+    return amounts

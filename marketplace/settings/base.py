@@ -9,20 +9,26 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+def env(name: str, default: str = "") -> str:
+    """Read an environment variable; unset or blank (`NAME=` in an .env file) is `default`."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
-    value = os.environ.get(name)
-    if value is None:
+    value = env(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable into a list of non-empty items."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = os.environ.get(
+SECRET_KEY = env(
     "SECRET_KEY", "dev-only-key-not-for-production-0123456789-abcdefghijklmnop"
 )
 DEBUG = env_bool("DEBUG", True)
@@ -50,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marketplace.request_id.RequestIdMiddleware",
+    "marketplace.middleware.ApiNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,7 +89,7 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, or a SQLite file in the project when it is unset.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env("DATABASE_URL", "")
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL)
     if DATABASE_URL
@@ -103,8 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # psycopg 3's connection pool; Django requires persistent connections off with it.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-        "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
+        "min_size": int(env("DATABASE_POOL_MIN", "2")),
+        "max_size": int(env("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -148,15 +156,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "auth": os.environ.get("THROTTLE_AUTH", "20/min"),
-        "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
+        "auth": env("THROTTLE_AUTH", "20/min"),
+        "writes": env("THROTTLE_WRITES", "120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(os.environ.get("JWT_ACCESS_MINUTES", "30"))),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=int(os.environ.get("JWT_REFRESH_DAYS", "7"))),
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "30"))),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=int(env("JWT_REFRESH_DAYS", "7"))),
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
@@ -177,13 +185,30 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Where this deployment's web process listens (make run, make prod, gunicorn in deploy/).
+PORT = int(env("PORT", "8000"))
+# Files the processes write at run time (the sandbox's state, beat's schedule): never the checkout.
+RUN_DIR = Path(env("RUN_DIR", str(BASE_DIR / ".run")))
+
 # Celery: with no broker configured, tasks run in process (eagerly).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that dies is handed to another one after this many seconds (Redis
+# keeps it unacknowledged until then; the default hour left payouts stuck). Keep it above the
+# longest task and the longest retry countdown (PAYMENTS_RETRY_BACKOFF_MAX).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "60")),
+}
+# Our LOGGING (JSON lines in production) applies in the worker too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(RUN_DIR / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
     "auto-approve-deliveries": {
@@ -203,33 +228,50 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# A payout or refund that meets a Stripe outage is retried by its task with exponential backoff
+# (1, 2, 4 … seconds, at most PAYMENTS_RETRY_BACKOFF_MAX) up to PAYMENTS_RETRY_MAX times, with
+# the same idempotency keys; the beat job above sweeps whatever is left.
+PAYMENTS_RETRY_MAX = int(env("PAYMENTS_RETRY_MAX", "8"))
+PAYMENTS_RETRY_BACKOFF_MAX = int(env("PAYMENTS_RETRY_BACKOFF_MAX", "30"))
+# `reconcile` lists a transfer Stripe holds that the database has not recorded yet as in
+# flight; it is a violation only once it is older than this.
+RECONCILE_GRACE_SECONDS = int(env("RECONCILE_GRACE_SECONDS", "900"))
 
-# Stripe: with no secret key, `make run` starts the local sandbox (payments/sandbox).
-# With no STRIPE_SECRET_KEY the embedded default is the local sandbox: `manage.py serve`
-# (make run) starts it at STRIPE_API_BASE, and every command talks to it there.
-STRIPE_SANDBOX = not os.environ.get("STRIPE_SECRET_KEY")
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or "sk_test_sandbox"
-STRIPE_API_BASE = os.environ.get(
-    "STRIPE_API_BASE", "http://127.0.0.1:12111" if STRIPE_SANDBOX else ""
+# Stripe. With no STRIPE_SECRET_KEY the local sandbox (payments/sandbox) plays Stripe: `make run`
+# starts it in process, `make prod` as its own process (`manage.py stripe_sandbox`), both at
+# SANDBOX_HOST:SANDBOX_PORT, and every process (web, worker, beat, reconcile) talks to it there.
+STRIPE_SANDBOX = env_bool("STRIPE_SANDBOX", not env("STRIPE_SECRET_KEY"))
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "sk_test_sandbox")
+SANDBOX_HOST = env("SANDBOX_HOST", "127.0.0.1")
+SANDBOX_PORT = int(env("SANDBOX_PORT", "12111"))
+# The sandbox's accounts, balances and idempotency keys survive restarts in this SQLite file.
+SANDBOX_STATE = env("SANDBOX_STATE", str(RUN_DIR / "stripe-sandbox.sqlite3"))
+# Where the sandbox sends its webhooks: this deployment's web process.
+SANDBOX_WEBHOOK_BASE = env("SANDBOX_WEBHOOK_BASE", f"http://127.0.0.1:{PORT}")
+STRIPE_API_BASE = env(
+    "STRIPE_API_BASE", f"http://{SANDBOX_HOST}:{SANDBOX_PORT}" if STRIPE_SANDBOX else ""
 )
-STRIPE_WEBHOOK_SECRET = os.environ.get(
+STRIPE_WEBHOOK_SECRET = env(
     "STRIPE_WEBHOOK_SECRET", "whsec_sandbox_platform" if STRIPE_SANDBOX else ""
 )
-STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get(
+STRIPE_CONNECT_WEBHOOK_SECRET = env(
     "STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_sandbox_connect" if STRIPE_SANDBOX else ""
 )
-STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+STRIPE_MAX_NETWORK_RETRIES = int(env("STRIPE_MAX_NETWORK_RETRIES", "2"))
 STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", True)
 STRIPE_WEBHOOK_TOLERANCE = 300
-FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
+# /healthz/ asks Stripe whether it answers at most once per this many seconds per process.
+STRIPE_HEALTH_CACHE_SECONDS = int(env("STRIPE_HEALTH_CACHE_SECONDS", "60"))
+# The public address of the site: onboarding return and refresh links point here.
+FRONTEND_URL = env("FRONTEND_URL", f"http://127.0.0.1:{PORT}")
 
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
 PLATFORM_FEE_BPS = {"standard": 1500, "partner": 1000, "elite": 800}
-MAX_REVISIONS = int(os.environ.get("MAX_REVISIONS", "2"))
+MAX_REVISIONS = int(env("MAX_REVISIONS", "2"))
 # The usage term a brief gets when it states neither term_months nor perpetual.
-DEFAULT_USAGE_TERM_MONTHS = int(os.environ.get("DEFAULT_USAGE_TERM_MONTHS", "12"))
-AUTO_APPROVE_AFTER = timedelta(days=int(os.environ.get("AUTO_APPROVE_DAYS", "7")))
+DEFAULT_USAGE_TERM_MONTHS = int(env("DEFAULT_USAGE_TERM_MONTHS", "12"))
+AUTO_APPROVE_AFTER = timedelta(days=int(env("AUTO_APPROVE_DAYS", "7")))
 # Static FX table: units of USD per one unit of the currency (major units), for matching only.
 FX_TO_USD = {"USD": "1", "EUR": "1.08", "GBP": "1.27", "JPY": "0.0067", "CNY": "0.14"}
 MATCH_WEIGHTS = {
@@ -242,14 +284,51 @@ MATCH_WEIGHTS = {
     "recency": 0.05,
 }
 
+# Logs: JSON lines (LOG_FORMAT=json, the production default) or text, each with the request id
+# that follows a request into its Celery tasks and Stripe calls (marketplace/request_id.py).
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOG_FORMAT = env("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # The SDK logs every request at INFO; our gateway logs what matters.
     "loggers": {"stripe": {"level": "WARNING"}},
 }
+
+# Error tracking: Sentry when SENTRY_DSN is set (Django and Celery integrations, no PII).
+SENTRY_DSN = env("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=env("SENTRY_RELEASE") or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
 
 # Matching and generation cost (issue 5).
 # Decimal places of each currency's minor unit (ISO 4217); JPY amounts are whole yen.
@@ -265,23 +344,23 @@ GENERATION_COST_PER_SECOND = {
     "kling-2.1-pro": {"currency": "USD", "per_second": "0.112"},
 }
 # How many generations it takes on average to get one usable take.
-EXPECTED_REROLLS = int(os.environ.get("EXPECTED_REROLLS", "4"))
+EXPECTED_REROLLS = int(env("EXPECTED_REROLLS", "4"))
 
 # Conversations (DESIGN §10): a message may be edited or deleted this long after it was sent.
-MESSAGE_EDIT_WINDOW = timedelta(minutes=int(os.environ.get("MESSAGE_EDIT_MINUTES", "10")))
+MESSAGE_EDIT_WINDOW = timedelta(minutes=int(env("MESSAGE_EDIT_MINUTES", "10")))
 
 # E-mail: printed to the console locally; SMTP when EMAIL_HOST is set; any backend (an
 # anymail provider such as "anymail.backends.postmark.EmailBackend", with its package
 # installed) through EMAIL_BACKEND, its settings from ANYMAIL_* variables.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reelmatch <no-reply@reelmatch.local>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Reelmatch <no-reply@reelmatch.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
-EMAIL_BACKEND = os.environ.get(
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

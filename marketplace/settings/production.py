@@ -1,27 +1,34 @@
 """Production settings: refuse to start without the secrets and a real database."""
 
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import env, env_bool, env_list
 
-for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "STRIPE_SECRET_KEY"):
-    if not os.environ.get(_name):
+# STRIPE_SANDBOX=1 runs the production processes against the local Stripe sandbox instead of
+# Stripe (`make prod` and its CI smoke journey, with no STRIPE_SECRET_KEY): never on a real host.
+_SANDBOX = env_bool("STRIPE_SANDBOX", False)
+_REQUIRED = ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "FRONTEND_URL"]
+if not _SANDBOX:
+    _REQUIRED += ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"]
+for _name in _REQUIRED:
+    if not env(_name):
         raise ImproperlyConfigured(f"{_name} must be set in production")
 
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = env("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-"):
     raise ImproperlyConfigured("SECRET_KEY must be a long random value in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEBUG = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     raise ImproperlyConfigured("production needs a PostgreSQL DATABASE_URL, not SQLite")
+STRIPE_SANDBOX = _SANDBOX
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+# Load balancers and container health checks ask over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
@@ -31,7 +38,6 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
-STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", False)
-for _name in ("STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"):
-    if not os.environ.get(_name):
-        raise ImproperlyConfigured(f"{_name} must be set in production")
+STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", _SANDBOX)
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "text"  # noqa: F405

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from payments.sandbox.state import Endpoints, Store
@@ -12,9 +13,22 @@ from payments.sandbox.wire import Ctx
 class SandboxApp:
     """What a resource handler works on: ``store`` (under ``store.lock``) and ``emit``."""
 
-    def __init__(self, webhooks: Endpoints | None = None) -> None:
-        self.store = Store(webhooks)
+    def __init__(
+        self,
+        webhooks: Endpoints | None = None,
+        state_path: str | Path | None = None,
+        reset: bool = False,
+    ) -> None:
+        self.store = Store(webhooks, path=state_path, reset=reset)
         self.webhooks = Webhooks(self.store)
+        # Events saved before a restart whose webhook never got through go out again (our
+        # endpoint ignores a duplicate, as it must with Stripe).
+        with self.store.lock:
+            for event_id in self.store.undelivered:
+                event = self.store.event(event_id)
+                if event is not None:
+                    self.webhooks.deliver(event)
+            self.store.undelivered.clear()
 
     def emit(
         self,
@@ -34,5 +48,7 @@ class SandboxApp:
             self.webhooks.drop_pending()
 
     def close(self) -> None:
-        """Stop the webhook thread."""
+        """Stop the webhook thread and close the state file."""
         self.webhooks.stop()
+        self.webhooks.thread.join(timeout=2)  # let a delivery in flight record its answer
+        self.store.close()

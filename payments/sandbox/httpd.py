@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,9 +133,11 @@ class HttpServer(ThreadingHTTPServer):
         webhooks: Endpoints | None,
         routes: Iterable[Route],
         verbose: bool = False,
+        state_path: str | Path | None = None,
+        reset: bool = False,
     ) -> None:
         super().__init__(address, SandboxHandler)
-        self.app = SandboxApp(webhooks)
+        self.app = SandboxApp(webhooks, state_path=state_path, reset=reset)
         self.api = Api(self.app, routes)
         self.verbose = verbose
 

@@ -18,6 +18,8 @@ This module puts the pieces together:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from payments.sandbox import accounts, balance, payment_intents, refunds, transfers
 from payments.sandbox.api import Route
 from payments.sandbox.httpd import HttpServer
@@ -42,8 +44,12 @@ class SandboxServer(HttpServer):
         address: tuple[str, int],
         webhooks: Endpoints | None = None,
         verbose: bool = False,
+        state_path: str | Path | None = None,
+        reset: bool = False,
     ) -> None:
-        super().__init__(address, webhooks, ROUTES, verbose=verbose)
+        super().__init__(
+            address, webhooks, ROUTES, verbose=verbose, state_path=state_path, reset=reset
+        )
 
 
 def make_server(
@@ -55,8 +61,13 @@ def make_server(
     connect_webhook_url: str | None = None,
     connect_webhook_secret: str | None = None,
     verbose: bool = False,
+    state_path: str | Path | None = None,
+    reset: bool = False,
 ) -> SandboxServer:
-    """Create (but do not start) a sandbox server bound to ``host:port``."""
+    """Create (but do not start) a sandbox server bound to ``host:port``.
+
+    ``state_path`` is the SQLite file that keeps its state across restarts (None: memory
+    only); ``reset`` empties it first."""
     webhooks: Endpoints = {
         "platform": {"url": webhook_url, "secret": webhook_secret or ""} if webhook_url else None,
         "connect": (
@@ -65,4 +76,6 @@ def make_server(
             else None
         ),
     }
-    return SandboxServer((host, port), webhooks, verbose=verbose)
+    return SandboxServer(
+        (host, port), webhooks, verbose=verbose, state_path=state_path, reset=reset
+    )

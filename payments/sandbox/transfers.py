@@ -115,9 +115,16 @@ def create_transfer(
 
 
 def list_transfers(app: SandboxApp, ctx: Ctx, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """GET /v1/transfers (newest first; filters transfer_group, destination)."""
+    """GET /v1/transfers (newest first; filters transfer_group, destination, created[gte])."""
     store = app.store
-    check_params(params, {"transfer_group", "destination", "limit", "starting_after"})
+    check_params(params, {"transfer_group", "destination", "limit", "starting_after", "created"})
+    created = params.get("created")
+    since = None
+    if isinstance(created, dict):
+        check_params(created, {"gte"})
+        since = int_param(created, "gte")
+    elif created is not None:
+        raise invalid("created must be a dictionary such as created[gte]=...", "created")
     limit = int_param(params, "limit") or 10
     if limit > 100:
         raise invalid("This value must be less than or equal to 100.", "limit")
@@ -128,6 +135,7 @@ def list_transfers(app: SandboxApp, ctx: Ctx, params: dict[str, Any]) -> tuple[i
         if store.owner_of(t["id"]) == ctx.account
         and (group is None or t["transfer_group"] == group)
         and (destination is None or t["destination"] == destination)
+        and (since is None or t["created"] >= since)
     ]
     after = str_param(params, "starting_after")
     if after:

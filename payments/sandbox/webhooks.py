@@ -135,6 +135,8 @@ class Webhooks:
                 if job["generation"] != self.store.generation:
                     continue
                 ok = status is not None and 200 <= status < 300
+                if ok:
+                    self.store.mark_delivered(job["event"])
                 self.store.add_delivery(
                     {
                         "event": job["event"],

@@ -86,6 +86,8 @@ S = 503  # an authorised call that reaches Stripe, which is unreachable here
 # fmt: off
 MATRIX: list[Row] = [
     #   endpoint, method,          anon  a    b    x_own x_man y_own staff
+    # --- the API root: public links, nothing private ----------------------------------------
+    Row("api-root", "GET",          (200, 200, 200, 200, 200, 200, 200)),
     # --- auth and me ------------------------------------------------------------------------
     Row("auth-register", "POST",    (201, 201, 201, 201, 201, 201, 201), body=REGISTER),
     Row("auth-register", "POST",    (400, 400, 400, 400, 400, 400, 400), body={}, label="empty"),

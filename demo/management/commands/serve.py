@@ -31,33 +31,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--sandbox-port",
-            type=int,
-            default=12111,
-            help="where the local Stripe sandbox listens (keep STRIPE_API_BASE in step)",
-        )
+        parser.add_argument("--port", type=int, default=None, help="default: PORT (8000)")
         parser.add_argument("--jobs-interval", type=float, default=60.0)
+        parser.add_argument(
+            "--reset-sandbox",
+            action="store_true",
+            help="start the local Stripe sandbox with an empty state file",
+        )
 
     def handle(
         self,
         *args: Any,
         host: str,
-        port: int,
-        sandbox_port: int,
+        port: int | None,
         jobs_interval: float,
+        reset_sandbox: bool,
         **options: Any,
     ) -> None:
+        port = port or settings.PORT
         if settings.STRIPE_SANDBOX:
+            # Where it listens and where its state lives come from the settings (SANDBOX_HOST,
+            # SANDBOX_PORT, SANDBOX_STATE), which reconcile, the worker and beat read too.
             base = f"http://{host}:{port}/api/v1/payments/webhooks"
             sandbox = make_server(
-                "127.0.0.1",
-                sandbox_port,
+                settings.SANDBOX_HOST,
+                settings.SANDBOX_PORT,
                 webhook_url=f"{base}/stripe/",
                 webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
                 connect_webhook_url=f"{base}/stripe-connect/",
                 connect_webhook_secret=settings.STRIPE_CONNECT_WEBHOOK_SECRET,
+                state_path=settings.SANDBOX_STATE,
+                reset=reset_sandbox,
             )
             threading.Thread(
                 target=sandbox.serve_forever,
@@ -65,8 +69,10 @@ class Command(BaseCommand):
                 name="stripe-sandbox",
                 daemon=True,
             ).start()
-            settings.STRIPE_API_BASE = sandbox.url
-            self.stdout.write(f"  Stripe   local sandbox at {sandbox.url} (no STRIPE_SECRET_KEY)")
+            self.stdout.write(
+                f"  Stripe   local sandbox at {sandbox.url} (no STRIPE_SECRET_KEY), "
+                f"state in {settings.SANDBOX_STATE}"
+            )
         if not settings.CELERY_BROKER_URL:
             threading.Thread(target=_periodic_jobs, args=(jobs_interval,), daemon=True).start()
             self.stdout.write(

@@ -10,7 +10,10 @@ from payments.reconcile import reconcile
 
 
 class Command(BaseCommand):
-    help = "Check every ledger invariant (DESIGN §4); exits 1 on any violation."
+    help = (
+        "Check every ledger invariant (DESIGN §4); exits 1 on any violation. Stripe transfers "
+        "not recorded yet are listed as in flight, and fail only after RECONCILE_GRACE_SECONDS."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -31,6 +34,8 @@ class Command(BaseCommand):
             self.stdout.write(f"platform_cash {currency}: {amount} (Stripe: {stripe})")
         for currency, amount in sorted(report.held_in_escrow.items()):
             self.stdout.write(f"held in escrow {currency}: {amount}")
+        for line in report.in_flight:
+            self.stdout.write(f"IN FLIGHT: {line}")
         if report.ok:
             self.stdout.write(self.style.SUCCESS("reconcile: clean"))
             return
