@@ -240,6 +240,10 @@ def explain_all(items: Sequence[Explained]) -> list[tuple[list[str], list[dict[s
             if len(details) >= 2:
                 break
             _add(details, item, name, "lift")
+        if item.brief.currency not in settings.FX_TO_USD:
+            # Say why every budget fit is 0.5, whatever the list looks like.
+            details = [d for d in details if d["factor"] != "budget"][:2]
+            details.append({"factor": "budget", "kind": "hold", "text": _budget(item, 0.5)})
         details = details[:3]
         out.append(([d["text"] for d in details], details))
     return out

@@ -27,6 +27,8 @@ class LimitQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {name[:50]: "unknown parameter" for name in unknown[:10]}
             )
+        if str(self.initial_data.get("limit", "1")).strip() == "":
+            raise serializers.ValidationError({"limit": "a whole number 1..100, not empty"})
         return attrs
 
 

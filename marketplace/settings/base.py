@@ -186,6 +186,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
+    "refresh-matching-idf": {"task": "campaigns.tasks.refresh_matching_idf", "schedule": 3600.0},
     "auto-approve-deliveries": {
         "task": "payments.tasks.auto_approve_deliveries",
         "schedule": 300.0,
