@@ -1,7 +1,7 @@
 """Matching v2 (issue 10): evidence over claims, exact budget boundaries, approved-only activity,
 the corpus job, reasons relative to the list, and bad input answered 400 with the field."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from itertools import product
 
