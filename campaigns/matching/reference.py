@@ -67,16 +67,17 @@ FACTORS: tuple[str, ...] = (
 )
 # Asked whatever the brief says.
 ALWAYS_ASKED = ("budget", "quality", "reliability", "recency")
+# Used for a factor missing from settings.MATCH_WEIGHTS (the same tuned values).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "style": 0.20,
-    "relevance": 0.15,
-    "tools": 0.15,
+    "relevance": 0.25,
+    "tools": 0.10,
     "format": 0.05,
-    "budget": 0.15,
-    "quality": 0.12,
-    "reliability": 0.10,
+    "budget": 0.13,
+    "quality": 0.11,
+    "reliability": 0.09,
     "language": 0.05,
-    "recency": 0.03,
+    "recency": 0.02,
 }
 
 PRIOR_COUNT = 5  # pseudo-observations behind the Bayesian priors

@@ -604,7 +604,7 @@ def test_matches_query_count_does_not_depend_on_limit(  # type: ignore[no-untype
 def test_recommended_briefs_for_a_creator(client_for, api, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     creator = with_reels(
         CreatorFactory(tags=["anime"], min_price_per_project=50_000, rate_currency="USD"),
-        ("kling-2.1-pro", ["neon"], Moderation.APPROVED),
+        *[("kling-2.1-pro", ["anime", "neon"], Moderation.APPROVED)] * 3,
     )
     best = BriefFactory(tags=["anime", "neon"], preferred_models=["kling-2.1-pro"])
     for i in range(8):
@@ -620,7 +620,7 @@ def test_recommended_briefs_for_a_creator(client_for, api, django_assert_num_que
     results = body["results"]
     assert len(results) == 9
     assert results[0]["brief"]["id"] == best.pk
-    assert results[0]["breakdown"]["style"] == pytest.approx((1 - 0.5**0.5 + 0.5) / 2)
+    assert results[0]["breakdown"]["style"] == 0.875  # three approved reels with both tags
     assert any("fits the budget" in r for r in results[0]["reasons"] + results[1]["reasons"])
     assert secret.pk not in {r["brief"]["id"] for r in results}
     for item in results:
