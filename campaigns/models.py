@@ -180,6 +180,8 @@ class Brief(models.Model):
     )
     title = models.CharField(max_length=150)
     description = models.TextField(max_length=10000)
+    # Terms of title and description (`creators.text.tokenize`), set when written (matching).
+    terms = models.JSONField(default=list, blank=True, editable=False)
     tags = models.JSONField(default=list, blank=True)
     preferred_models = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .matching.refresh import matching_refresh_idf
 
 
 @shared_task
@@ -21,3 +22,9 @@ def send_rights_notices() -> int:
 def close_briefs_ip_ended() -> int:
     """Close open briefs whose IP licence or likeness consent has ended; idempotent."""
     return services.briefs_close_ip_ended()
+
+
+@shared_task
+def refresh_matching_idf() -> int:
+    """Recount matching's term statistics (idf); a second run finds the same numbers."""
+    return matching_refresh_idf()

@@ -53,7 +53,19 @@ class CreatorProfile(models.Model):
     review_count = models.PositiveIntegerField(default=0)
     completed_contracts = models.PositiveIntegerField(default=0)
     on_time_contracts = models.PositiveIntegerField(default=0)
+    # Latest approved activity: an approved reel, a bid or a delivery (never a pending reel).
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # Latest bid or delivery, set by their services; `last_active_at` is the later of this and
+    # the latest approved reel.
+    last_deal_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Matching evidence from the approved reels (`creators.evidence`), kept current by
+    # `creator_evidence_refresh`: {tag: 1 − 0.5ⁿ}, {model: …}, {provider: …},
+    # {aspect ratio: best resolution rank}, {term: approved reels containing it}.
+    tag_evidence = models.JSONField(default=dict, blank=True, editable=False)
+    model_evidence = models.JSONField(default=dict, blank=True, editable=False)
+    provider_evidence = models.JSONField(default=dict, blank=True, editable=False)
+    formats = models.JSONField(default=dict, blank=True, editable=False)
+    terms = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -241,6 +253,8 @@ class Reel(models.Model):
     title = models.CharField(max_length=150)
     description = models.TextField(blank=True, max_length=4000)
     tags = models.JSONField(default=list, blank=True)
+    # Terms of title, description and prompt (`creators.text.tokenize`), set when written.
+    terms = models.JSONField(default=list, blank=True, editable=False)
     moderation = models.CharField(
         max_length=10, choices=Moderation.choices, default=Moderation.PENDING
     )
@@ -365,3 +379,17 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stars}★ on contract {self.contract_id} by the {self.author_role}"
+
+
+class TermStat(models.Model):
+    """Corpus statistics for the matching relevance factor: in how many creators' approved reels
+    a term appears (`df`). The row with the reserved empty term holds N, the number of creators
+    with at least one approved reel. Refreshed by `term_stats_refresh` (safe to run twice)."""
+
+    CORPUS = ""  # reserved term: its df is N
+
+    term = models.CharField(max_length=60, unique=True)
+    df = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.term or '<N>'}: {self.df}"

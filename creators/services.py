@@ -8,7 +8,8 @@ ALLOWED table. Every refusal carries a `CreatorError` code.
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from marketplace.audit import audit_record, notify_staff, transition
@@ -17,6 +18,7 @@ from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.models import User
 
+from . import evidence
 from .errors import CreatorError
 from .locks import lock_application, lock_portfolio, lock_profile, lock_reel
 from .models import (
@@ -30,6 +32,7 @@ from .models import (
     PartnerApplication,
     Portfolio,
     Reel,
+    TermStat,
     Tier,
 )
 
@@ -72,6 +75,10 @@ def creator_profile_update(
             value = value.upper()
         setattr(profile, key, value)
     profile.save()
+    if "tags" in data:
+        # A claimed tag is (weak) evidence for matching.
+        creator_evidence_refresh(creator_id=profile.pk)
+        profile.refresh_from_db()
     return profile
 
 
@@ -144,30 +151,149 @@ def creator_set_tier(*, actor: User, profile: CreatorProfile, tier: str) -> Crea
 
 
 def creator_touch(*, profile_id: int) -> None:
-    """Record that the creator was active now (a reel, a bid or a delivery)."""
-    CreatorProfile.objects.filter(pk=profile_id).update(last_active_at=timezone.now())
+    """Record a bid or a delivery by the creator now: both count as approved activity."""
+    now = timezone.now()
+    CreatorProfile.objects.filter(pk=profile_id).update(last_deal_at=now)
+    CreatorProfile.objects.filter(pk=profile_id).filter(
+        Q(last_active_at__isnull=True) | Q(last_active_at__lt=now)
+    ).update(last_active_at=now)
 
 
-def creator_refresh_showcase(*, creator_id: int) -> None:
-    """Recompute a creator's skills and reel tags from their approved reels.
-
-    Called by every reel service that can change what is approved, in the same transaction.
-    """
-    approved = Reel.objects.filter(creator_id=creator_id, moderation=Moderation.APPROVED)
-    skills: dict[str, CreatorSkill] = {}
-    tags: list[str] = []
-    for tag_list, model, provider, seconds in approved.values_list(
-        "tags", "video__model", "video__provider", "video__duration_s"
+def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
+    rows: dict[int, list[evidence.ReelRow]] = {pk: [] for pk in creator_ids}
+    approved = Reel.objects.filter(creator_id__in=creator_ids, moderation=Moderation.APPROVED)
+    for values in approved.order_by("id").values_list(
+        "creator_id",
+        "tags",
+        "video__model",
+        "video__provider",
+        "video__width",
+        "video__height",
+        "terms",
+        "title",
+        "description",
+        "video__prompt",
+        "created_at",
+        "video__duration_s",
     ):
-        skill = skills.setdefault(
-            model, CreatorSkill(creator_id=creator_id, model=model, provider=provider)
+        (creator_id, tags, model, provider, width, height, terms, title, text, prompt, at, secs) = (
+            values
         )
-        skill.reel_count += 1
-        skill.total_seconds += seconds
-        tags.extend(t for t in tag_list if t not in tags)
-    CreatorSkill.objects.filter(creator_id=creator_id).delete()
-    CreatorSkill.objects.bulk_create(skills.values())
-    CreatorProfile.objects.filter(pk=creator_id).update(reel_tags=sorted(tags))
+        rows[creator_id].append(
+            evidence.ReelRow(
+                tags=tags or [],
+                model=model,
+                provider=provider,
+                width=width,
+                height=height,
+                # Rows written before terms were stored (or in bulk) are tokenized here.
+                terms=terms or evidence.reel_terms(title, text, prompt),
+                created_at=at,
+                duration_s=secs,
+            )
+        )
+    return rows
+
+
+def creator_evidence_refresh(*, creator_id: int) -> None:
+    """Recompute a creator's matching evidence from their approved reels (DESIGN §6 v2).
+
+    Skills, reel tags, tag/model/provider evidence, formats, terms, and `last_active_at` (the
+    latest approved reel, bid or delivery; pending and rejected reels never count). Called by
+    every reel service that can change what is approved and by profile edits of the tags, in
+    the same transaction.
+    """
+    creators_evidence_refresh(creator_ids=[creator_id])
+
+
+def creators_evidence_refresh(*, creator_ids: list[int]) -> None:
+    """`creator_evidence_refresh` for many creators at once (backfills, the benchmark)."""
+    reels = _approved_rows(creator_ids)
+    profiles = CreatorProfile.objects.filter(pk__in=creator_ids).order_by("pk")
+    skills: list[CreatorSkill] = []
+    changed = []
+    for profile in profiles.only("pk", "tags", "last_deal_at"):
+        rows = reels[profile.pk]
+        ev = evidence.compute(rows, profile.tags or [])
+        by_model: dict[str, CreatorSkill] = {}
+        tags: set[str] = set()
+        for row in rows:
+            tags.update(row.tags)
+            skill = by_model.setdefault(
+                row.model,
+                CreatorSkill(creator_id=profile.pk, model=row.model, provider=row.provider),
+            )
+            skill.reel_count += 1
+            skill.total_seconds += row.duration_s
+        skills.extend(by_model.values())
+        profile.reel_tags = sorted(tags)
+        profile.tag_evidence = ev.tag_evidence
+        profile.model_evidence = ev.model_evidence
+        profile.provider_evidence = ev.provider_evidence
+        profile.formats = ev.formats
+        profile.terms = ev.terms
+        profile.last_active_at = evidence.latest(ev.last_reel_at, profile.last_deal_at)
+        changed.append(profile)
+    CreatorSkill.objects.filter(creator_id__in=creator_ids).delete()
+    CreatorSkill.objects.bulk_create(skills)
+    CreatorProfile.objects.bulk_update(changed, EVIDENCE_FIELDS)
+
+
+TERM_DF_SQL = {
+    "postgresql": (
+        "SELECT k, COUNT(*) FROM {table}, jsonb_object_keys({table}.terms) AS k "
+        "WHERE jsonb_typeof({table}.terms) = 'object' GROUP BY k"
+    ),
+    "sqlite": (
+        "SELECT je.key, COUNT(*) FROM {table}, json_each({table}.terms) AS je GROUP BY je.key"
+    ),
+}
+CORPUS_SIZE_SQL = {
+    "postgresql": "SELECT COUNT(*) FROM {table} WHERE terms <> '{{}}'::jsonb",
+    "sqlite": "SELECT COUNT(*) FROM {table} WHERE json_type(terms) = 'object' AND terms <> '{{}}'",
+}
+
+
+@transaction.atomic
+def term_stats_refresh() -> int:
+    """Recount the matching corpus statistics from the creators' stored terms.
+
+    `TermStat.df` = how many creators' approved reels contain the term; the reserved row
+    `TermStat.CORPUS` holds N, the creators with any term. Replaces the table in one
+    transaction, so it is safe to run twice or concurrently with the ranking. Returns N.
+    """
+    table = CreatorProfile._meta.db_table
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(TERM_DF_SQL[vendor].format(table=table))
+        counts = [(term, df) for term, df in cursor.fetchall() if term]
+        cursor.execute(CORPUS_SIZE_SQL[vendor].format(table=table))
+        corpus = cursor.fetchone()[0]
+    TermStat.objects.all().delete()
+    TermStat.objects.bulk_create(
+        [TermStat(term=TermStat.CORPUS, df=corpus)]
+        + [TermStat(term=term[:60], df=df) for term, df in counts],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return corpus
+
+
+EVIDENCE_FIELDS = [
+    "reel_tags",
+    "tag_evidence",
+    "model_evidence",
+    "provider_evidence",
+    "formats",
+    "terms",
+    "last_active_at",
+]
+
+
+# The name the reel services and the demo seed used before the evidence of DESIGN §6 v2.
+def creator_refresh_showcase(*, creator_id: int) -> None:
+    """Recompute skills, reel tags and matching evidence (see `creator_evidence_refresh`)."""
+    creator_evidence_refresh(creator_id=creator_id)
 
 
 # Portfolios -------------------------------------------------------------------------------
@@ -257,9 +383,10 @@ def reel_create(
         title=title,
         description=description,
         tags=normalise_slugs(tags or []),
+        terms=evidence.reel_terms(title, description, generated.prompt),
     )
     audit_record(actor=actor, verb="create", obj=reel, after=Moderation.PENDING)
-    creator_touch(profile_id=profile.pk)
+    # A pending reel is not activity for matching: it counts once approved.
     notify_staff(
         kind="reel_submitted",
         message=f"Reel “{reel.title}” of @{profile.handle} waits for moderation.",
@@ -286,6 +413,7 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
             setattr(reel.video, key, value)
         videos_apply_licences([reel.video])
         reel.video.save()
+    reel.terms = evidence.reel_terms(reel.title, reel.description, reel.video.prompt)
     reel.save()
     content_changed = bool({"title", "description", "tags", "video"} & data.keys())
     if content_changed and reel.moderation != Moderation.PENDING:

@@ -53,15 +53,19 @@ def json_list_contains(field: str, value: str) -> Q:
     return Q(**{f"{field}__icontains": f'"{value}"'})
 
 
-def gin_index_operation(table: str, column: str) -> tuple:
-    """Migration helpers creating a jsonb GIN index on PostgreSQL only (a no-op elsewhere)."""
-    name = f"{table}_{column}_gin"[:63]
+def gin_index_operation(table: str, column: str, *, keys: bool = False) -> tuple:
+    """Migration helpers creating a jsonb GIN index on PostgreSQL only (a no-op elsewhere).
+
+    `jsonb_path_ops` by default (containment `@>`); `keys=True` makes a `jsonb_ops` index, which
+    also answers the key tests `?`, `?|` and `?&` (matching's evidence objects).
+    """
+    name = f"{table}_{column}_gin{'k' if keys else ''}"[:63]
+    ops = "" if keys else " jsonb_path_ops"
 
     def forwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(
-                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-                f'USING gin ("{column}" jsonb_path_ops)'
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}"{ops})'
             )
 
     def backwards(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # Matching excludes inactive users from every ranking: a tiny partial index keeps
+            # that anti-join off the user table (issue 10).
+            models.Index(
+                fields=["id"], condition=models.Q(is_active=False), name="user_inactive_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -1,9 +1,9 @@
 """Matching (DESIGN §6): rank creators for a brief, and briefs for a creator, in the database.
 
-The rules live in `campaigns.matching.reference`, the plain-Python specification (with the
-choices for empty tag and model lists); this package computes the same numbers as SQL
-(`sql`), ranks and cuts the top N in the database (`creators`, `briefs`) and explains each
-match in a few words (`reasons`).
+The rules live in `campaigns.matching.reference`, the plain-Python specification of v2
+(evidence from approved reels over profile claims); this package computes the same numbers as
+SQL (`creator_sql`), ranks and cuts the top N in the database (`creators`), orders a
+creator's open briefs (`briefs`) and explains each result's place in its list (`reasons`).
 """
 
 from .briefs import BriefMatch, briefs_open_to, recommend_briefs
@@ -12,13 +12,12 @@ from .creators import (
     CreatorMatch,
     brief_for_member,
     candidates,
-    creator_facts,
     creator_ranking_queryset,
     eligible_creators,
     rank_creators,
     ranking_threshold,
 )
-from .reasons import explain
+from .reasons import explain_all
 
 __all__ = [
     "EXCLUDE_CHOICES",
@@ -27,10 +26,9 @@ __all__ = [
     "brief_for_member",
     "briefs_open_to",
     "candidates",
-    "creator_facts",
     "creator_ranking_queryset",
     "eligible_creators",
-    "explain",
+    "explain_all",
     "rank_creators",
     "ranking_threshold",
     "recommend_briefs",

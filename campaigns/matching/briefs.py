@@ -1,7 +1,9 @@
 """Ranking open briefs for one creator, with the same scorer and breakdown a brand sees.
 
-A creator sees at most the open briefs of the marketplace, so the ranking runs over brief rows:
-the creator's side of each factor is a constant and the brief's side a column.
+A creator sees at most the open briefs of the marketplace (hundreds, not millions): the
+database selects the briefs they may bid on, and the reference scorer itself orders them,
+with the creator's stored evidence and each brief's terms (their idf in one query). So the
+recommendation and the reference cannot disagree.
 """
 
 from __future__ import annotations
@@ -9,21 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
-from django.db.models import (
-    Case,
-    DateTimeField,
-    Exists,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Greatest
-from django.db.models.lookups import GreaterThan
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from creators.models import TIER_RANK, CreatorProfile, CreatorSkill
@@ -38,9 +26,7 @@ from ..models import (
     Visibility,
 )
 from . import reference as ref
-from . import sql
-from .creators import creator_facts
-from .reasons import BRIEF_SIDE_FACTORS, explain
+from .reasons import Explained, brief_words, explain_all
 
 
 def briefs_open_to(creator: CreatorProfile, *, now: datetime) -> QuerySet[Brief]:
@@ -70,67 +56,15 @@ def briefs_open_to(creator: CreatorProfile, *, now: datetime) -> QuerySet[Brief]
     )
 
 
-def brief_factor_expressions(creator: ref.CreatorFacts, *, now: datetime) -> dict[str, sql.Expr]:
-    """Each factor as a SQL expression over brief rows, for one creator."""
-
-    def share(column: str, have: frozenset[str]) -> sql.Expr:
-        total = sql.JSONListCount(F(column))
-        return Case(
-            When(
-                GreaterThan(total, 0),
-                then=sql.as_float(sql.JSONListCount(F(column), within=have)) / sql.as_float(total),
-            ),
-            default=sql.num(0.0),
-            output_field=FloatField(),
-        )
-
-    factors: dict[str, sql.Expr] = {
-        "style": share("tags", creator.tags),
-        "tools": share("preferred_models", creator.models),
-    }
-    has_prices = creator.min_price_per_project is not None or creator.price_per_second is not None
-    rates = {
-        c: r
-        for c in sorted({*settings.FX_TO_USD, *settings.CURRENCIES, creator.rate_currency})
-        if c and (r := ref.fx_rate(creator.rate_currency, c)) is not None
-    }
-    factors["budget"] = sql.budget(
-        quote=Greatest(
-            Value(creator.min_price_per_project or 0),
-            Value(creator.price_per_second or 0) * F("total_seconds"),
-        ),
-        rate=sql.rate_case("currency", rates),
-        has_card=Q(currency__in=list(rates)) if has_prices and rates else False,
-        limit=sql.as_float(F("budget_max")),
-        twice=sql.as_float(F("budget_max") * Value(2)),
-    )
-    factors["quality"] = sql.quality(Value(creator.rating_sum), Value(creator.review_count))
-    factors["reliability"] = sql.reliability(
-        Value(creator.on_time_contracts), Value(creator.completed_contracts)
-    )
-    factors["language"] = Case(
-        When(
-            GreaterThan(sql.JSONListCount(F("languages"), within=creator.languages), 0),
-            then=sql.num(1.0),
-        ),
-        When(GreaterThan(sql.JSONListCount(F("languages")), 0), then=sql.num(0.0)),
-        default=sql.num(1.0),
-        output_field=FloatField(),
-    )
-    factors["recency"] = sql.recency(
-        Value(creator.last_active_at, output_field=DateTimeField()), now
-    )
-    return factors
-
-
 @dataclass
 class BriefMatch:
     """One recommended brief for a creator, with the why."""
 
     brief: Brief
     score: float
-    breakdown: dict[str, float]
+    breakdown: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
+    reason_details: list[dict[str, str]] = field(default_factory=list)
     invited: bool = False
 
 
@@ -139,40 +73,48 @@ def recommend_briefs(
 ) -> list[BriefMatch]:
     """The top `limit` briefs the creator may bid on, scored like the matches a brand sees.
 
-    Two queries whatever `limit` is: the creator's skills, then the ranked briefs with their
-    breakdown (ties: earlier bid deadline, then lower id).
+    Three queries whatever `limit` is: the open briefs, the idf of their terms, the creator's
+    skills in the recommended briefs' models. Ties: earlier bid deadline, then lower id.
     """
     now = now or timezone.now()
-    skills = dict(
-        CreatorSkill.objects.filter(creator_id=creator.pk, reel_count__gt=0).values_list(
-            "model", "reel_count"
-        )
-    )
-    facts = creator_facts(creator, skills)
-    factors = brief_factor_expressions(facts, now=now)
-    qs = (
+    briefs = list(
         briefs_open_to(creator, now=now)
         .select_related("brand")
         .annotate(
-            **{f"factor_{name}": expr for name, expr in factors.items()},
-            score=sql.weighted_sum(factors),
-            invited=Exists(Invitation.objects.filter(brief=OuterRef("pk"), creator_id=creator.pk)),
+            invited=Exists(Invitation.objects.filter(brief=OuterRef("pk"), creator_id=creator.pk))
         )
-        .order_by("-score", "bid_deadline", "pk")
     )
-    matches = []
-    for brief in qs[:limit]:
-        breakdown = {name: getattr(brief, f"factor_{name}") for name in ref.FACTORS}
-        reasons = explain(
-            ref.BriefFacts.of(brief), facts, breakdown, skills, factors=BRIEF_SIDE_FACTORS
-        )
-        matches.append(
-            BriefMatch(
-                brief=brief,
-                score=brief.score,
-                breakdown=breakdown,
-                reasons=reasons,
-                invited=brief.invited,
+    idf = ref.term_idf({t for b in briefs for t in ref.brief_terms(b)})
+    facts = ref.CreatorFacts.of(creator)
+    by_id = {b.pk: b for b in briefs}
+    brief_facts = {b.pk: ref.BriefFacts.of(b, idf) for b in briefs}
+    ranked = ref.rank_briefs(facts, brief_facts.values(), now=now, limit=limit)
+    models = sorted({m for s in ranked for m in brief_facts[s.id].models})
+    skills = dict(
+        CreatorSkill.objects.filter(
+            creator_id=creator.pk, model__in=models, reel_count__gt=0
+        ).values_list("model", "reel_count")
+    )
+    explained = explain_all(
+        [
+            Explained(
+                brief=brief_facts[s.id],
+                creator=facts,
+                breakdown=s.breakdown,
+                skills=skills,
+                words=brief_words(by_id[s.id]),
             )
+            for s in ranked
+        ]
+    )
+    return [
+        BriefMatch(
+            brief=by_id[s.id],
+            score=s.score,
+            breakdown=s.breakdown,
+            reasons=reasons,
+            reason_details=details,
+            invited=by_id[s.id].invited,
         )
-    return matches
+        for s, (reasons, details) in zip(ranked, explained, strict=True)
+    ]

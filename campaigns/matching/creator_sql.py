@@ -1,35 +1,36 @@
 """The creator-side factors of one brief as SQL text, wrapped as lean Django expressions.
 
-Scoring 100k creators happens in the database; what Python pays is building the query. Built
-from stock expressions (Case, Cast, Value, lookups …) the score is a tree of a few hundred
-nodes that Django copies and resolves on every use, which took longer than running the query.
-Here the whole formula is rendered once as SQL text over the row's columns, and the Django
-expression only carries the dozen column references, so aliases still follow when it is used
-inside a sub-query.
+Scoring 100k creators happens in the database; what Python pays is building the query. The
+whole formula is rendered once as SQL text over the row's columns (per-brief constants bound
+as parameters), and the Django expression only carries the column references, so aliases still
+follow when it is used inside a sub-query.
 
 The text is written for the exact doubles of `campaigns.matching.reference`: integers are cast
 to double before dividing, constants are bound parameters cast to double (a bare `0.3` would be
-`numeric` on PostgreSQL), and each sum runs left to right in `FACTORS` order.
+`numeric` on PostgreSQL), stored evidence is read back as the double it was written as, and
+each sum runs left to right in the reference's order. Budget boundaries are integer
+comparisons against thresholds computed exactly in Python (`reference.budget_lines`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.db.models import BooleanField, Expression, F, FloatField
 
-from creators.models import CreatorProfile, CreatorSkill
+from creators.evidence import provider_of
 
 from . import reference as ref
-from . import sql
 
 Fragment = tuple[str, tuple[Any, ...]]
 
 # The row columns the formula reads, listed once in the reference.
 COLUMNS = ref.SCORE_COLUMNS
+# Read from small objects and the row itself: the part of the score bounded first.
+CHEAP_FACTORS = ("format", "budget", "quality", "reliability", "language", "recency")
+PRUNE_SLACK = 1e-9  # absorbs the rounding of summing a bound in another order than the score
 
 
 def cat(*parts: Fragment | str) -> Fragment:
@@ -45,13 +46,17 @@ def cat(*parts: Fragment | str) -> Fragment:
 
 
 def join(separator: str, parts: Iterable[Fragment]) -> Fragment:
-    parts = list(parts)
     out: list[Fragment | str] = []
     for i, part in enumerate(parts):
         if i:
             out.append(separator)
         out.append(part)
     return cat(*out)
+
+
+def json_path(key: str) -> str:
+    """SQLite JSON path of an object key (keys are slugs, model names or terms: no quotes)."""
+    return '$."' + key.replace('"', "") + '"'
 
 
 class Dialect:
@@ -64,10 +69,39 @@ class Dialect:
     def num(self, value: float) -> Fragment:
         return ("%s::float8" if self.pg else "CAST(%s AS REAL)"), (float(value),)
 
+    def integer(self, value: int) -> Fragment:
+        return ("%s::int8" if self.pg else "%s"), (int(value),)
+
     def to_float(self, part: Fragment) -> Fragment:
         return cat("(", part, ")::float8") if self.pg else cat("CAST(", part, " AS REAL)")
 
-    def has(self, column: str, item: str) -> Fragment:
+    def value(self, column: str, key: str) -> Fragment:
+        """The number under `key` in the JSON object `column`, as a double; NULL if absent."""
+        if self.pg:
+            return f"(({column} ->> %s)::float8)", (key,)
+        return f"CAST(json_extract({column}, %s) AS REAL)", (json_path(key),)
+
+    def rank(self, column: str, key: str) -> Fragment:
+        """The integer stored under `key` in the JSON object `column`; NULL if absent."""
+        if self.pg:
+            return f"(({column} ->> %s)::int)", (key,)
+        return f"json_extract({column}, %s)", (json_path(key),)
+
+    def has_key(self, column: str, key: str) -> Fragment:
+        """The JSON object `column` has `key`."""
+        if self.pg:
+            return f"({column} ? %s)", (key,)
+        return f"(json_type({column}, %s) IS NOT NULL)", (json_path(key),)
+
+    def has_all_keys(self, column: str, keys: Iterable[str]) -> Fragment:
+        """The JSON object `column` has every one of `keys` (PostgreSQL: `?&`, GIN-indexed)."""
+        keys = sorted(set(keys))
+        if self.pg:
+            return f"({column} ?& %s::text[])", (keys,)
+        return cat("(", join(" AND ", [self.has_key(column, k) for k in keys]), ")")
+
+    def has_item(self, column: str, item: str) -> Fragment:
+        """The JSON list `column` holds `item`."""
         if self.pg:
             return f"({column} ? %s)", (item,)
         return f"EXISTS (SELECT 1 FROM json_each({column}) AS je WHERE je.value = %s)", (item,)
@@ -91,88 +125,106 @@ class CreatorScorePlan:
 
     def __init__(self, brief: ref.BriefFacts, *, now: datetime) -> None:
         self.brief = brief
-        self.tags = sorted(brief.tags)
-        self.models = sorted(brief.models)
-        self.languages = sorted(brief.languages)
-        self.rates = sql.rates_to(brief.currency)
+        self.asked = brief.asked()
+        self.weights = brief.normalised_weights()
+        self.lines = brief.lines()
         self.cutoffs = ref.recency_cutoffs(now)
-        self.weights = ref.weights()
-        # Set when few creators hold any of the brief's tags (`holders_count`): the style bound
-        # then skips the tag tests for everyone else with one hash probe.
-        self.rare_tags = False
-
-    def holders(self) -> Fragment:
-        """PostgreSQL: ids of creators holding any of the brief's tags, found by the GIN indexes."""
-        table = CreatorProfile._meta.db_table
-        tests = join(
-            " OR ",
-            [
-                (f"h.{column} @> %s::jsonb", (json.dumps([tag]),))
-                for tag in self.tags
-                for column in ("tags", "reel_tags")
-            ],
-        )
-        return cat(f"SELECT h.id FROM {table} h WHERE ", tests)
-
-    def holders_count(self, cap: int) -> Fragment:
-        """PostgreSQL: how many creators hold any of the brief's tags, counting up to `cap`."""
-        return cat("(SELECT COUNT(*) FROM (", self.holders(), (" LIMIT %s) s)", (cap,)))
 
     # One factor each, as SQL over the row's columns `c`.
 
+    def mean(self, d: Dialect, parts: list[Fragment]) -> Fragment:
+        return cat("((", join(" + ", parts), ") / ", d.num(float(len(parts))), ")")
+
     def style(self, d: Dialect, c: dict[str, str]) -> Fragment:
-        if not self.tags:
-            return d.num(0.0)
-        hits = [
-            cat("CASE WHEN (", d.has(c["tags"], t), " OR ", d.has(c["reel_tags"], t), ")")
-            for t in self.tags
+        parts = [
+            cat("COALESCE(", d.value(c["tag_evidence"], t), ", ", d.num(0.0), ")")
+            for t in self.brief.tags
         ]
-        matched = join(" + ", [cat(h, " THEN 1 ELSE 0 END") for h in hits])
-        return cat(d.to_float(matched), " / ", d.num(len(self.tags)))
+        return self.mean(d, parts)
+
+    def relevance(self, d: Dialect, c: dict[str, str]) -> Fragment:
+        hits = [
+            cat("CASE WHEN ", d.has_key(c["terms"], t), " THEN ", d.num(idf), " ELSE ",
+                d.num(0.0), " END")
+            for t, idf in self.brief.terms
+        ]  # fmt: skip
+        total = 0.0
+        for _, idf in self.brief.terms:
+            total += idf
+        return cat("((", join(" + ", hits), ") / ", d.num(total), ")")
 
     def tools(self, d: Dialect, c: dict[str, str]) -> Fragment:
-        if not self.models:
-            return d.num(0.0)
-        meta = CreatorSkill._meta
-        used = cat(
-            f"(SELECT COUNT(*) FROM {meta.db_table} sk "
-            f"WHERE sk.{meta.get_field('creator').column} = {c['id']} "
-            f"AND sk.{meta.get_field('reel_count').column} > 0 "
-            f"AND sk.{meta.get_field('model').column} IN ",
-            d.in_list(self.models),
-            ")",
-        )
-        return cat(d.to_float(used), " / ", d.num(len(self.models)))
+        parts = []
+        for m in self.brief.models:
+            parts.append(
+                cat(
+                    "COALESCE(",
+                    d.value(c["model_evidence"], m),
+                    ", ",
+                    d.value(c["provider_evidence"], provider_of(m)),
+                    ", ",
+                    d.num(0.0),
+                    ")",
+                )
+            )
+        return self.mean(d, parts)
+
+    def format(self, d: Dialect, c: dict[str, str]) -> Fragment:
+        parts = []
+        for aspect, need in self.brief.deliverables:
+            rank = d.rank(c["formats"], aspect)
+            parts.append(
+                cat("CASE WHEN ", rank, (" >= %s THEN ", (need,)), d.num(1.0),
+                    " WHEN ", rank, " IS NOT NULL THEN ", d.num(0.5), " ELSE ", d.num(0.0), " END")
+            )  # fmt: skip
+        return self.mean(d, parts)
 
     def budget(self, d: Dialect, c: dict[str, str]) -> Fragment:
-        has_card = cat(
-            f"(({c['min_price_per_project']} IS NOT NULL OR {c['price_per_second']} IS NOT NULL)"
-            f" AND {c['rate_currency']} IN ",
-            d.in_list(self.rates),
-            ")",
-        )
+        if self.lines is None or not self.lines:
+            return d.num(ref.NO_RATE_CARD)
+        currency = c["rate_currency"]
         quote = d.greatest(
             (f"COALESCE({c['min_price_per_project']}, 0)", ()),
             (f"COALESCE({c['price_per_second']}, 0) * %s", (self.brief.total_seconds,)),
         )
-        rate = cat(
-            f"CASE {c['rate_currency']}",
-            *[cat((" WHEN %s THEN ", (code,)), d.num(r)) for code, r in self.rates.items()],
-            " END",
-        )
-        converted = cat(d.to_float(quote), " * (", rate, ")")
+
+        def per_currency(pick: Any) -> Fragment:
+            return cat(
+                f"CASE {currency}",
+                *[
+                    cat((" WHEN %s THEN ", (code,)), pick(line))
+                    for code, line in self.lines.items()
+                ],
+                " END",
+            )
+
+        full = per_currency(lambda line: d.integer(line.full))
+        zero = per_currency(lambda line: d.integer(line.zero))
+        rate = per_currency(lambda line: d.num(line.rate))
+        limit = float(self.brief.budget_max)
         linear = cat(
             "(",
             d.num(float(2 * self.brief.budget_max)),
             " - ",
-            converted,
-            ") / ",
-            d.num(float(self.brief.budget_max)),
+            d.to_float(quote),
+            " * (",
+            rate,
+            ")) / ",
+            d.num(limit),
         )
         clamped = d.least(d.num(1.0), d.greatest(d.num(0.0), linear))
-        return cat(
-            "CASE WHEN ", has_card, " THEN ", clamped, " ELSE ", d.num(ref.NO_RATE_CARD), " END"
+        has_card = cat(
+            f"(({c['min_price_per_project']} IS NOT NULL OR {c['price_per_second']} IS NOT NULL)"
+            f" AND {currency} IN ",
+            d.in_list(self.lines),
+            ")",
         )
+        return cat(
+            "CASE WHEN NOT ", has_card, " THEN ", d.num(ref.NO_RATE_CARD),
+            " WHEN ", quote, " <= (", full, ") THEN ", d.num(1.0),
+            " WHEN ", quote, " >= (", zero, ") THEN ", d.num(0.0),
+            " ELSE ", clamped, " END",
+        )  # fmt: skip
 
     def quality(self, d: Dialect, c: dict[str, str]) -> Fragment:
         return cat(
@@ -197,67 +249,56 @@ class CreatorScorePlan:
         )
 
     def language(self, d: Dialect, c: dict[str, str]) -> Fragment:
-        if not self.languages:
-            return d.num(1.0)
-        speaks = join(" OR ", [d.has(c["languages"], lang) for lang in self.languages])
+        speaks = join(
+            " OR ", [d.has_item(c["languages"], lang) for lang in sorted(self.brief.languages)]
+        )
         return cat("CASE WHEN (", speaks, ") THEN ", d.num(1.0), " ELSE ", d.num(0.0), " END")
 
     def recency(self, d: Dialect, c: dict[str, str]) -> Fragment:
         full, half = self.cutoffs
         last = c["last_active_at"]
         return cat(
-            f"CASE WHEN {last} >= ",
-            d.when(full),
-            " THEN ",
-            d.num(1.0),
-            f" WHEN {last} >= ",
-            d.when(half),
-            " THEN ",
-            d.num(0.5),
-            " ELSE ",
-            d.num(0.0),
-            " END",
-        )
+            f"CASE WHEN {last} >= ", d.when(full), " THEN ", d.num(1.0),
+            f" WHEN {last} >= ", d.when(half), " THEN ", d.num(0.5),
+            " ELSE ", d.num(0.0), " END",
+        )  # fmt: skip
 
     def factor(self, name: str, d: Dialect, c: dict[str, str]) -> Fragment:
         return getattr(self, name)(d, c)
 
-    def weighted(self, names: Iterable[str], d: Dialect, c: dict[str, str]) -> Fragment:
-        """((w₁·f₁ + w₂·f₂) + …) left to right, like the reference."""
+    def weighted(self, names: Iterable[str], d: Dialect, c: dict[str, str]) -> Fragment | None:
+        """((w₁·f₁ + w₂·f₂) + …) left to right over the asked `names`, like the reference."""
         total: Fragment | None = None
         for name in names:
+            if name not in self.weights:
+                continue
             term = cat("(", d.num(self.weights[name]), " * (", self.factor(name, d, c), "))")
             total = term if total is None else cat("(", total, " + ", term, ")")
-        assert total is not None
+        return total
+
+    def room(self, names: Iterable[str]) -> float:
+        """The most the asked factors among `names` can add."""
+        total = 0.0
+        for name in names:
+            total += self.weights.get(name, 0.0)
         return total
 
     def render(self, part: str, d: Dialect, c: dict[str, str], threshold: float | None) -> Fragment:
         if part == "score":
-            return self.weighted(ref.FACTORS, d, c)
+            return self.weighted(ref.FACTORS, d, c) or d.num(0.0)
         if part.startswith("factor:"):
             return cat("(", self.factor(part.removeprefix("factor:"), d, c), ")")
-        # Upper bounds compared with θ: the cheap part plus whatever is not computed yet.
-        w = self.weights
-        tools_room = w["tools"] if self.models else 0.0
-        cheap = self.weighted(CHEAP_FACTORS, d, c)
+        # Upper bounds compared with θ: what is computed so far plus the room of the rest.
         if part == "bound":
-            style_room = w["style"] if self.tags else 0.0
-            bound = cat(cheap, " + ", d.num(style_room + tools_room + PRUNE_SLACK))
+            known = self.weighted(CHEAP_FACTORS, d, c) or d.num(0.0)
+            rest = self.room(("style", "relevance", "tools"))
         elif part == "bound_with_style":
-            style = self.style(d, c)
-            if self.rare_tags and d.pg:
-                # Exactly the style: it is 0 for a creator holding none of the tags.
-                holds = cat(f"{c['id']} IN (", self.holders(), ")")
-                style = cat("CASE WHEN ", holds, " THEN ", style, " ELSE ", d.num(0.0), " END")
-            style = cat("(", d.num(w["style"]), " * (", style, "))")
-            bound = cat("(", cheap, " + ", style, ") + ", d.num(tools_room + PRUNE_SLACK))
+            known = self.weighted((*CHEAP_FACTORS, "style", "tools"), d, c) or d.num(0.0)
+            rest = self.room(("relevance",))
         else:
             raise ValueError(part)
-        return cat("(", bound, ") >= ", d.num(threshold if threshold is not None else -1.0))
-
-
-CHEAP_FACTORS = ("budget", "quality", "reliability", "language", "recency")
-PRUNE_SLACK = 1e-9  # absorbs the rounding of summing a bound in another order than the score
+        bound = cat("(", known, " + ", d.num(rest + PRUNE_SLACK), ")")
+        return cat(bound, " >= ", d.num(threshold if threshold is not None else -1.0))
 
 
 class CreatorSQL(Expression):
@@ -283,3 +324,24 @@ class CreatorSQL(Expression):
             name: compiler.compile(col)[0] for name, col in zip(COLUMNS, self.columns, strict=True)
         }
         return self.plan.render(self.part, Dialect(connection), columns, self.threshold)
+
+
+class SeedCondition(Expression):
+    """The row's evidence object `column` holds every one of `keys` (a seed group for θ)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, keys: Iterable[str]) -> None:
+        super().__init__()
+        self.column = F(column)
+        self.keys = sorted(set(keys))
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        column = compiler.compile(self.column)[0]
+        return Dialect(connection).has_all_keys(column, self.keys)

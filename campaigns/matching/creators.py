@@ -3,17 +3,17 @@
 Three steps, whatever N is:
 
 1. θ (`ranking_threshold`): the N-th best exact score among a few hundred likely winners found
-   through the indexes (creators holding all, or half, of the brief's tags via the GIN indexes;
-   users of its first model via the skill index). Every creator in the true top N scores at
-   least θ.
+   through the GIN indexes on the evidence objects (creators with approved reels carrying all,
+   or half, of the brief's tags; made with all its preferred models; mentioning its rarest
+   terms). Every creator in the true top N scores at least θ.
 2. The ranking query (`creator_ranking_queryset`) scans the candidates once. A row's *cheap
-   part* (budget, quality, reliability, language, recency: arithmetic on the row plus a `?` on
-   its short languages list) plus the full style and tools weights bounds its score; rows whose
-   bound is below θ cannot reach the top N and are dropped before their tags are tested. A
-   second bound with the exact style drops most of the rest before the skill probe. When few
-   creators hold any of the brief's tags, a hashed set of those holders (GIN) replaces the tag
-   tests for everyone else. The survivors are scored exactly and the database keeps the top N.
-3. The breakdown, flags and skills of those N (two small queries), then reasons in Python.
+   part* (format, budget, quality, reliability, language, recency: arithmetic on the row and
+   its small objects) plus the full weights of style, relevance and tools bounds its score;
+   rows whose bound is below θ cannot reach the top N and are dropped before their evidence
+   is read. A second bound with the exact style and tools drops most of the rest before the
+   terms are probed. The survivors are scored exactly and the database keeps the top N.
+3. The breakdown, flags and skills of those N (two small queries), then reasons in Python,
+   relative to the list (`reasons.explain_all`).
 
 Because the bounds only drop rows that cannot make the cut, the result is exactly the full
 ranking's top N; the tests compare it with the reference for many seeds and limits.
@@ -21,24 +21,11 @@ ranking's top N; the tests compare it with the reference for many seeds and limi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -48,15 +35,12 @@ from marketplace.models import User
 from ..models import LIVE_BID_STATUSES, Bid, Brief, Invitation
 from . import reference as ref
 from . import sql
-from .creator_sql import CreatorScorePlan, CreatorSQL
-from .reasons import explain
+from .creator_sql import CreatorScorePlan, CreatorSQL, SeedCondition
+from .reasons import Explained, brief_words, explain_all
 
 EXCLUDE_CHOICES = ("bid", "invited")
 SEED_SIZE = 200  # likely winners scored per seed group to find θ
-# Fewer holders of the brief's tags than this share of the creators (and at least the floor):
-# prune with a hashed set of them.
-HOLDERS_SHARE = 0.10
-HOLDERS_FLOOR = 500
+SEED_TERMS = 2  # how many of the rarest brief terms a term seed must mention
 
 
 def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
@@ -99,37 +83,27 @@ def candidates(
     return qs
 
 
-def _headroom(facts: ref.BriefFacts) -> float:
-    """How much style and tools can add at most."""
-    w = ref.weights()
-    return (w["style"] if facts.tags else 0.0) + (w["tools"] if facts.models else 0.0)
-
-
-def _seed_groups(brief: Brief) -> list[Q]:
-    """Where likely winners are: creators whose tags or reel tags hold all of the brief's tags,
-    or the first half of them (GIN); for a brief without tags, users of its first model."""
-    tags = list(dict.fromkeys(brief.tags or ()))
+def _seed_groups(facts: ref.BriefFacts) -> list[Q]:
+    """Where likely winners are: creators whose evidence holds all (or the first half) of the
+    brief's tags, all its preferred models, or its rarest terms (GIN `?&` on PostgreSQL)."""
+    groups: list[Q] = []
+    tags = list(facts.tags)
     if tags:
-        parts = dict.fromkeys((tuple(tags), tuple(tags[: (len(tags) + 1) // 2])))
-        return [
-            Q(sql.JSONListContains(F("tags"), part)) | Q(sql.JSONListContains(F("reel_tags"), part))
-            for part in parts
-        ]
-    if brief.preferred_models:
-        users = CreatorSkill.objects.order_by().filter(
-            model=brief.preferred_models[0], reel_count__gt=0
-        )
-        return [Q(pk__in=users.values("creator_id")[:SEED_SIZE])]
-    return []
+        for part in dict.fromkeys((tuple(tags), tuple(tags[: (len(tags) + 1) // 2]))):
+            groups.append(Q(SeedCondition("tag_evidence", part)))
+    if facts.models:
+        groups.append(Q(SeedCondition("model_evidence", facts.models)))
+    if facts.terms:
+        rarest = sorted(facts.terms, key=lambda p: (-p[1], p[0]))[:SEED_TERMS]
+        groups.append(Q(SeedCondition("terms", [t for t, _ in rarest])))
+    return groups
 
 
 @dataclass(frozen=True)
 class Pruning:
-    """What the ranking query may skip: rows whose bound is below `theta`; `rare_tags` when few
-    creators (under HOLDERS_SHARE of them) hold any of the brief's tags."""
+    """What the ranking query may skip: rows whose bound is below `theta`."""
 
     theta: float
-    rare_tags: bool = False
 
 
 def ranking_threshold(
@@ -138,18 +112,17 @@ def ranking_threshold(
     now: datetime,
     limit: int,
     exclude: Iterable[str] = (),
-    creators_estimate: float | None = None,
+    facts: ref.BriefFacts | None = None,
 ) -> Pruning | None:
     """θ, a score the `limit`-th best candidate is sure to reach; None when not worth it.
 
     The `limit`-th best exact score within each seed group (at most SEED_SIZE candidates each,
-    found by index), the largest of these. On PostgreSQL the same query counts the holders of
-    the brief's tags up to HOLDERS_SHARE of `creators_estimate` (the planner's row count). One
-    query, reading only seeds and index entries.
+    found by index), the largest of these. One query, reading only seeds and index entries.
     """
-    plan = score_plan(brief, now=now)
-    groups = _seed_groups(brief)
-    if _headroom(plan.brief) == 0 or not groups:
+    facts = facts or ref.BriefFacts.of(brief)
+    plan = CreatorScorePlan(facts, now=now)
+    groups = _seed_groups(facts)
+    if not groups or plan.room(("style", "relevance", "tools")) == 0:
         return None
     base = candidates(brief, exclude=exclude, few=True)
     bests = []
@@ -162,16 +135,12 @@ def ranking_threshold(
             .values("score")[limit - 1 : limit]
         )
         bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
-    values: dict[str, Any] = {"theta": bests[0] if len(bests) == 1 else Greatest(*bests)}
-    cap = max(HOLDERS_FLOOR, int((creators_estimate or 0) * HOLDERS_SHARE))
-    if plan.tags and connection.vendor == "postgresql":
-        values["holders"] = RawSQL(*plan.holders_count(cap), output_field=IntegerField())
-    # One row to select the values from: the brief itself.
-    row = Brief.objects.filter(pk=brief.pk).annotate(**values).values(*values).first()
+    theta = bests[0] if len(bests) == 1 else Greatest(*bests)
+    # One row to select the value from: the brief itself.
+    row = Brief.objects.filter(pk=brief.pk).annotate(theta=theta).values("theta").first()
     if row is None or row["theta"] < 0:
         return None
-    rare = "holders" in row and row["holders"] < cap
-    return Pruning(theta=row["theta"], rare_tags=rare)
+    return Pruning(theta=row["theta"])
 
 
 def creator_ranking_queryset(
@@ -180,20 +149,18 @@ def creator_ranking_queryset(
     now: datetime,
     exclude: Iterable[str] = (),
     pruning: Pruning | None = None,
+    facts: ref.BriefFacts | None = None,
 ) -> QuerySet:
     """`(creator id, score)` of candidates, best first: score, more completed contracts, id.
 
     With `pruning` (from `ranking_threshold`), rows whose upper bound is below θ are skipped
-    before their style and tools are computed; the top N is unchanged.
+    before their evidence is read; the top N is unchanged.
     """
-    plan = score_plan(brief, now=now)
+    plan = CreatorScorePlan(facts or ref.BriefFacts.of(brief), now=now)
     ranked = candidates(brief, exclude=exclude)
     if pruning is not None:
-        plan.rare_tags = pruning.rare_tags
-        if not pruning.rare_tags:
-            ranked = ranked.filter(CreatorSQL(plan, "bound", pruning.theta))
-        if plan.tags:
-            # With rare tags this alone is cheaper: one hash probe instead of the tag tests.
+        ranked = ranked.filter(CreatorSQL(plan, "bound", pruning.theta))
+        if "relevance" in plan.weights:
             ranked = ranked.filter(CreatorSQL(plan, "bound_with_style", pruning.theta))
     return (
         ranked.annotate(score=CreatorSQL(plan, "score"))
@@ -208,8 +175,9 @@ class CreatorMatch:
 
     creator: CreatorProfile
     score: float
-    breakdown: dict[str, float]
+    breakdown: dict[str, float | None]
     reasons: list[str] = field(default_factory=list)
+    reason_details: list[dict[str, str]] = field(default_factory=list)
     invited: bool = False
     has_bid: bool = False
 
@@ -223,27 +191,28 @@ def rank_creators(
 ) -> list[CreatorMatch]:
     """The top `limit` candidates for `brief`, scored and explained.
 
-    At most four queries whatever `limit` is: θ, the ranking (top N in the database), the
-    breakdown and flags of those N creators, and their skills in the brief's preferred models.
+    At most five queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
+    N in the database), the breakdown and flags of those N creators, and their skills in the
+    brief's preferred models.
     """
     if limit < 1:
         return []
     now = now or timezone.now()
     facts = ref.BriefFacts.of(brief)
-    with sql.ranking_transaction(CreatorProfile._meta.db_table) as estimate:
-        pruning = ranking_threshold(
-            brief, now=now, limit=limit, exclude=exclude, creators_estimate=estimate
+    with sql.ranking_transaction():
+        pruning = ranking_threshold(brief, now=now, limit=limit, exclude=exclude, facts=facts)
+        ranked = creator_ranking_queryset(
+            brief, now=now, exclude=exclude, pruning=pruning, facts=facts
         )
-        ranked = creator_ranking_queryset(brief, now=now, exclude=exclude, pruning=pruning)
         top = list(ranked[:limit])
     if not top:
         return []
-    plan = score_plan(facts, now=now)
+    plan = CreatorScorePlan(facts, now=now)
     rows = (
         CreatorProfile.objects.order_by()
         .filter(pk__in=[pk for pk, _ in top])
         .annotate(
-            **{f"factor_{name}": CreatorSQL(plan, f"factor:{name}") for name in ref.FACTORS},
+            **{f"factor_{name}": CreatorSQL(plan, f"factor:{name}") for name in plan.asked},
             invited=Exists(Invitation.objects.filter(brief_id=brief.pk, creator=OuterRef("pk"))),
             has_bid=Exists(
                 Bid.objects.filter(
@@ -255,7 +224,7 @@ def rank_creators(
             Prefetch(
                 "skills",
                 queryset=CreatorSkill.objects.filter(
-                    model__in=sorted(facts.models), reel_count__gt=0
+                    model__in=list(facts.models), reel_count__gt=0
                 ).order_by("-reel_count", "model"),
                 to_attr="matched_skills",
             )
@@ -265,40 +234,36 @@ def rank_creators(
     matches = []
     for pk, score in top:
         creator = by_id[pk]
-        breakdown = {name: getattr(creator, f"factor_{name}") for name in ref.FACTORS}
-        skills = {s.model: s.reel_count for s in creator.matched_skills}
+        breakdown: dict[str, float | None] = {
+            name: getattr(creator, f"factor_{name}") if name in plan.asked else None
+            for name in ref.FACTORS
+        }
         matches.append(
             CreatorMatch(
                 creator=creator,
                 score=score,
                 breakdown=breakdown,
-                reasons=explain(facts, creator_facts(creator, skills), breakdown, skills),
                 invited=creator.invited,
                 has_bid=creator.has_bid,
             )
         )
-    return matches
-
-
-def creator_facts(creator: CreatorProfile, skills: Mapping[str, int]) -> ref.CreatorFacts:
-    """The reference's view of a loaded creator; `skills` maps model → approved reel count (all
-    the creator's models, or just the ones a brief prefers when that is all that matters)."""
-    return ref.CreatorFacts(
-        id=creator.pk,
-        tags=frozenset(creator.tags or ()) | frozenset(creator.reel_tags or ()),
-        models=frozenset(m for m, n in skills.items() if n > 0),
-        languages=frozenset(creator.languages or ()),
-        min_price_per_project=creator.min_price_per_project,
-        price_per_second=creator.price_per_second,
-        rate_currency=creator.rate_currency,
-        rating_sum=creator.rating_sum,
-        review_count=creator.review_count,
-        completed_contracts=creator.completed_contracts,
-        on_time_contracts=creator.on_time_contracts,
-        last_active_at=creator.last_active_at,
-        suspended=creator.suspended,
-        tier_rank=TIER_RANK[creator.tier],
+    words = brief_words(brief)
+    explained = explain_all(
+        [
+            Explained(
+                brief=facts,
+                creator=ref.CreatorFacts.of(m.creator),
+                breakdown=m.breakdown,
+                skills={s.model: s.reel_count for s in m.creator.matched_skills},
+                words=words,
+            )
+            for m in matches
+        ]
     )
+    for match, (reasons, details) in zip(matches, explained, strict=True):
+        match.reasons = reasons
+        match.reason_details = details
+    return matches
 
 
 def brief_for_member(user: User, brief_id: int) -> Brief | None:

@@ -1,58 +1,84 @@
-"""The plain-Python reference scorer for matching (DESIGN §6): the specification, kept simple.
+"""The plain-Python reference scorer for matching (DESIGN §6 v2): the specification, kept simple.
 
-The production ranking (`campaigns.matching`) computes the same numbers in the database and is
-tested against this module: same order, same scores, same breakdown. Both sides do the same
-IEEE-754 double operations in the same order, so they agree to the last bit, not just to 1e-9.
+The production ranking (`campaigns.matching.creators`) computes the same numbers in the
+database and is tested against this module: same order, same scores, same breakdown. Both sides
+do the same IEEE-754 double operations in the same order (sums left to right in the order
+below), so they agree to the last bit, not just to 1e-9.
 
-Rules, each factor in 0..1 and `score = Σ weight × factor` over `FACTORS` in order, with the
-weights of `settings.MATCH_WEIGHTS`:
+Evidence is what approved reels show, stored on the profile by `creators.evidence` (n
+showings → `1 − 0.5ⁿ`). Each factor is in 0..1:
 
-- **style**: distinct brief tags found in the creator's tags or approved reels' tags
-  (`reel_tags`), divided by the number of distinct brief tags. A brief with no tags scores
-  **0** for everyone: there is no evidence of a style fit, and 1 would rank untagged briefs
-  first in a creator's recommendations.
-- **tools**: distinct preferred models of the brief that the creator has a skill for (a
-  `CreatorSkill` row with at least one approved reel), divided by the number of distinct
-  preferred models; **0** when the brief prefers no model, for the same reason.
-- **budget**: the quote is `max(min_price_per_project or 0, price_per_second × total_seconds)`
-  in minor units of the creator's rate currency, an exact integer. It is converted to minor
-  units of the brief's currency as `float(quote) × fx_rate(rate_currency, brief.currency)`,
-  where `fx_rate` is one double per currency pair derived from the decimal `FX_TO_USD` table.
-  Then 1 if the converted quote ≤ budget_max, 0 if ≥ 2 × budget_max, else
-  `(2 × budget_max − quote) / budget_max`. **0.5** when the creator has no rate card: neither
-  price set, or a rate currency missing from `FX_TO_USD` (and not the brief's own currency).
+- **style**: mean over the brief's distinct tags (sorted) of `tag_evidence[tag]` (0 if absent;
+  a tag only claimed on the profile is stored as n = 0.5).
+- **relevance**: the brief's terms (`Brief.terms`, same tokenizer as the reels) that occur in the
+  corpus (`TermStat.df > 0`), at most `MAX_BRIEF_TERMS` of the highest idf, idf(t) =
+  ln(1 + N / (1 + df)): Σ idf over those found in the creator's approved reels' terms / Σ idf.
+- **tools**: mean over the brief's distinct preferred models (sorted) of `model_evidence[m]`,
+  else `provider_evidence[provider_of(m)]`, else 0.
+- **format**: mean over the deliverables of 1 if approved reels show the aspect ratio at the
+  resolution or better, 0.5 if only at a lower resolution, else 0.
+- **budget**: quote = `max(min_price_per_project or 0, price_per_second × total_seconds)` in
+  minor units of the rate currency. Compared with the brief's `budget_max` through the exact
+  rate (Fractions of the decimal `FX_TO_USD` table): quote ≤ T1 = ⌊B / rate⌋ → 1, quote ≥
+  T2 = ⌈2B / rate⌉ → 0, in between `min(1, max(0, (2B − quote × rate) / B))` in doubles with
+  the rate rounded to one double. **0.5** without a rate card, with a rate currency the FX table
+  does not know, or when the brief's currency has no FX rate.
 - **quality**: `(5 × 3.5 + rating_sum) / (5 + review_count) / 5`.
 - **reliability**: `(5 × 0.8 + on_time_contracts) / (5 + completed_contracts)`.
-- **language**: 1 if the brief names no language or shares one with the creator, else 0.
-- **recency**: 1 if `last_active_at ≥ now − 30 days`, 0.5 if `≥ now − 90 days`, else 0 (never
-  active: 0), with one `now` for the whole ranking.
+- **language**: 1 if the creator speaks one of the brief's languages, else 0.
+- **recency**: from `last_active_at` (approved reels, bids, deliveries only): 1 within 30 days,
+  0.5 within 90, else 0.
 
-Eligible creators: not suspended, `tier_rank ≥ brief.min_tier_rank`, user active.
-Creators rank by score, then more completed contracts, then lower id. Briefs (a creator's
-recommendations) rank by score, then earlier bid deadline, then lower id.
+A factor the brief does not ask about (no tags, no relevant terms, no preferred models, no
+deliverables, no languages) is left out (None in the breakdown); the weights of the asked
+factors are renormalised to sum to 1, each `w / Σw` one double, and the score is
+`Σ nw × factor` over the asked factors in `FACTORS` order.
+
+Eligible creators: not suspended, `tier_rank ≥ brief.min_tier_rank`, user active. Creators rank
+by score, then more completed contracts, then lower id. Briefs (a creator's recommendations)
+rank by score, then earlier bid deadline, then lower id.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 
-from creators.models import TIER_RANK, CreatorProfile, CreatorSkill
+from creators.evidence import RESOLUTION_RANK, provider_of
+from creators.models import TIER_RANK, CreatorProfile, TermStat
+from creators.text import tokenize
 
 FACTORS: tuple[str, ...] = (
     "style",
+    "relevance",
     "tools",
+    "format",
     "budget",
     "quality",
     "reliability",
     "language",
     "recency",
 )
+# Asked whatever the brief says.
+ALWAYS_ASKED = ("budget", "quality", "reliability", "recency")
+# Used for a factor missing from settings.MATCH_WEIGHTS (the same tuned values).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "style": 0.20,
+    "relevance": 0.25,
+    "tools": 0.10,
+    "format": 0.05,
+    "budget": 0.13,
+    "quality": 0.11,
+    "reliability": 0.09,
+    "language": 0.05,
+    "recency": 0.02,
+}
 
 PRIOR_COUNT = 5  # pseudo-observations behind the Bayesian priors
 PRIOR_RATING = 3.5  # stars
@@ -61,11 +87,14 @@ MAX_STARS = 5
 QUALITY_PRIOR = PRIOR_COUNT * PRIOR_RATING  # 17.5, exact in binary
 RELIABILITY_PRIOR = PRIOR_COUNT * PRIOR_ON_TIME  # 4.0 in binary
 NO_RATE_CARD = 0.5
+MAX_BRIEF_TERMS = 32
+INT64_MAX = 2**63 - 1
 
 
 def weights() -> dict[str, float]:
-    """The factor weights from settings, as doubles, in `FACTORS` order."""
-    return {name: float(settings.MATCH_WEIGHTS[name]) for name in FACTORS}
+    """The factor weights from settings (defaults for any missing), as doubles, in order."""
+    configured = getattr(settings, "MATCH_WEIGHTS", {})
+    return {name: float(configured.get(name, DEFAULT_WEIGHTS[name])) for name in FACTORS}
 
 
 def recency_cutoffs(now: datetime) -> tuple[datetime, datetime]:
@@ -74,58 +103,148 @@ def recency_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     return now - timedelta(days=full), now - timedelta(days=half)
 
 
-def fx_rate(source: str, target: str) -> float | None:
-    """Minor units of `target` per minor unit of `source`, or None when either is unknown.
-
-    Computed once per currency pair in Decimal from `FX_TO_USD` (USD per major unit) and the
-    currencies' exponents, then rounded to one double that both scorers multiply by.
-    """
-    if source == target:
-        return 1.0
+def exact_rate(source: str, target: str) -> Fraction | None:
+    """Minor units of `target` per minor unit of `source`, exactly; None when either is unknown."""
     fx = settings.FX_TO_USD
     if source not in fx or target not in fx:
         return None
     exponents = settings.CURRENCY_EXPONENTS
     shift = exponents.get(target, 2) - exponents.get(source, 2)
-    return float(Decimal(fx[source]) / Decimal(fx[target]) * Decimal(10) ** shift)
+    return Fraction(fx[source]) / Fraction(fx[target]) * Fraction(10) ** shift
+
+
+def fx_rate(source: str, target: str) -> float | None:
+    """`exact_rate` rounded to one double (used strictly between the budget boundaries)."""
+    rate = exact_rate(source, target)
+    return None if rate is None else float(rate)
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """For one rate currency: quotes ≤ `full` score 1, ≥ `zero` score 0, `rate` in between."""
+
+    full: int
+    zero: int
+    rate: float
+
+
+def budget_lines(budget_max: int, currency: str) -> dict[str, BudgetLine] | None:
+    """Per rate currency the exact integer boundaries for a budget; None: no FX for `currency`."""
+    if currency not in settings.FX_TO_USD:
+        return None
+    lines = {}
+    for source in sorted(settings.FX_TO_USD):
+        rate = exact_rate(source, currency)
+        if rate is None or rate <= 0:
+            continue
+        full = math.floor(Fraction(budget_max) / rate)
+        zero = math.ceil(Fraction(2 * budget_max) / rate)
+        lines[source] = BudgetLine(
+            full=min(full, INT64_MAX), zero=min(zero, INT64_MAX), rate=float(rate)
+        )
+    return lines
+
+
+def term_idf(terms: Iterable[str]) -> dict[str, float]:
+    """idf of each of `terms` found in the corpus statistics (one query)."""
+    terms = set(terms)
+    rows = dict(
+        TermStat.objects.filter(term__in=[*terms, TermStat.CORPUS]).values_list("term", "df")
+    )
+    corpus = rows.pop(TermStat.CORPUS, 0)
+    return {
+        t: math.log(1.0 + float(corpus) / (1.0 + float(df)))
+        for t, df in sorted(rows.items())
+        if df > 0 and t in terms
+    }
+
+
+def brief_terms(brief: Any) -> list[str]:
+    """The brief's stored terms (tokenized from title and description when not stored yet)."""
+    return list(brief.terms or tokenize(brief.title or "", brief.description or ""))
 
 
 @dataclass(frozen=True)
 class BriefFacts:
-    """What the scorer reads from a brief."""
+    """What the scorer reads from a brief; lists are distinct and sorted (the summing order)."""
 
     id: int
-    tags: frozenset[str]
-    models: frozenset[str]
+    tags: tuple[str, ...]
+    models: tuple[str, ...]
     languages: frozenset[str]
+    deliverables: tuple[tuple[str, int], ...]  # (aspect ratio, required resolution rank)
+    terms: tuple[tuple[str, float], ...]  # (term, idf), the scored terms in sorted order
     total_seconds: int
     budget_max: int
     currency: str
     min_tier_rank: int = 0
     bid_deadline: datetime | None = None
+    all_terms: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, brief) -> BriefFacts:  # type: ignore[no-untyped-def]
+    def of(cls, brief: Any, idf: Mapping[str, float] | None = None) -> BriefFacts:
+        """Facts of a Brief row; `idf` of its terms (looked up when not given)."""
+        terms = brief_terms(brief)
+        if idf is None:
+            idf = term_idf(terms)
+        known = sorted(((t, idf[t]) for t in set(terms) if t in idf), key=lambda p: (-p[1], p[0]))
+        scored = tuple(sorted(known[:MAX_BRIEF_TERMS]))
+        deliverables = tuple(
+            (str(d.get("aspect_ratio")), RESOLUTION_RANK.get(str(d.get("resolution")), 0))
+            for d in (brief.deliverables or ())
+            if isinstance(d, dict)
+        )
         return cls(
             id=brief.pk,
-            tags=frozenset(brief.tags or ()),
-            models=frozenset(brief.preferred_models or ()),
+            tags=tuple(sorted(set(brief.tags or ()))),
+            models=tuple(sorted(set(brief.preferred_models or ()))),
             languages=frozenset(brief.languages or ()),
+            deliverables=deliverables,
+            terms=scored,
             total_seconds=brief.total_seconds,
             budget_max=brief.budget_max,
             currency=brief.currency,
             min_tier_rank=TIER_RANK[brief.min_tier],
             bid_deadline=brief.bid_deadline,
+            all_terms=tuple(terms),
         )
+
+    def asked(self) -> tuple[str, ...]:
+        """The factors this brief asks about, in `FACTORS` order."""
+        present = {
+            "style": bool(self.tags),
+            "relevance": bool(self.terms),
+            "tools": bool(self.models),
+            "format": bool(self.deliverables),
+            "language": bool(self.languages),
+        }
+        return tuple(name for name in FACTORS if present.get(name, True))
+
+    def normalised_weights(self) -> dict[str, float]:
+        """`w / Σw` over the asked factors (Σ left to right), one double each."""
+        w = weights()
+        asked = self.asked()
+        total = 0.0
+        for name in asked:
+            total += w[name]
+        if total <= 0.0:
+            return {name: 0.0 for name in asked}
+        return {name: w[name] / total for name in asked}
+
+    def lines(self) -> dict[str, BudgetLine] | None:
+        return budget_lines(self.budget_max, self.currency)
 
 
 @dataclass(frozen=True)
 class CreatorFacts:
-    """What the scorer reads from a creator; `tags` is the union of tags and reel tags."""
+    """What the scorer reads from a creator: stored evidence and the cached track record."""
 
     id: int
-    tags: frozenset[str]
-    models: frozenset[str]
+    tag_evidence: Mapping[str, float]
+    model_evidence: Mapping[str, float]
+    provider_evidence: Mapping[str, float]
+    formats: Mapping[str, int]
+    terms: frozenset[str]
     languages: frozenset[str]
     min_price_per_project: int | None
     price_per_second: int | None
@@ -139,29 +258,84 @@ class CreatorFacts:
     tier_rank: int = 0
     active: bool = True
 
+    @classmethod
+    def of(cls, creator: CreatorProfile, *, active: bool = True) -> CreatorFacts:
+        return cls(
+            id=creator.pk,
+            tag_evidence=creator.tag_evidence or {},
+            model_evidence=creator.model_evidence or {},
+            provider_evidence=creator.provider_evidence or {},
+            formats=creator.formats or {},
+            terms=frozenset(creator.terms or ()),
+            languages=frozenset(creator.languages or ()),
+            min_price_per_project=creator.min_price_per_project,
+            price_per_second=creator.price_per_second,
+            rate_currency=creator.rate_currency,
+            rating_sum=creator.rating_sum,
+            review_count=creator.review_count,
+            completed_contracts=creator.completed_contracts,
+            on_time_contracts=creator.on_time_contracts,
+            last_active_at=creator.last_active_at,
+            suspended=creator.suspended,
+            tier_rank=TIER_RANK[creator.tier],
+            active=active,
+        )
+
 
 @dataclass
 class Scored:
-    """One scored candidate: its id, total score and per-factor breakdown."""
+    """One scored candidate: its id, total score and per-factor breakdown (None: not asked)."""
 
     id: int
     score: float
-    breakdown: dict[str, float] = field(default_factory=dict)
+    breakdown: dict[str, float | None] = field(default_factory=dict)
 
 
 # Factors ---------------------------------------------------------------------------------------
 
 
 def style(brief: BriefFacts, creator: CreatorFacts) -> float:
-    if not brief.tags:
-        return 0.0
-    return len(brief.tags & creator.tags) / len(brief.tags)
+    total = 0.0
+    for tag in brief.tags:
+        total += float(creator.tag_evidence.get(tag, 0.0))
+    return total / float(len(brief.tags))
+
+
+def relevance(brief: BriefFacts, creator: CreatorFacts) -> float:
+    found = 0.0
+    total = 0.0
+    for term, idf in brief.terms:
+        found += idf if term in creator.terms else 0.0
+        total += idf
+    return found / total
+
+
+def tool_evidence(model: str, creator: CreatorFacts) -> float:
+    value = creator.model_evidence.get(model)
+    if value is None:
+        value = creator.provider_evidence.get(provider_of(model), 0.0)
+    return float(value)
 
 
 def tools(brief: BriefFacts, creator: CreatorFacts) -> float:
-    if not brief.models:
+    total = 0.0
+    for model in brief.models:
+        total += tool_evidence(model, creator)
+    return total / float(len(brief.models))
+
+
+def format_fit(aspect: str, need: int, creator: CreatorFacts) -> float:
+    have = creator.formats.get(aspect)
+    if have is None:
         return 0.0
-    return len(brief.models & creator.models) / len(brief.models)
+    return 1.0 if int(have) >= need else 0.5
+
+
+def format_(brief: BriefFacts, creator: CreatorFacts) -> float:
+    total = 0.0
+    for aspect, need in brief.deliverables:
+        total += format_fit(aspect, need, creator)
+    return total / float(len(brief.deliverables))
 
 
 def quote(creator: CreatorFacts, total_seconds: int) -> int | None:
@@ -171,19 +345,21 @@ def quote(creator: CreatorFacts, total_seconds: int) -> int | None:
     return max(creator.min_price_per_project or 0, (creator.price_per_second or 0) * total_seconds)
 
 
-def budget(brief: BriefFacts, creator: CreatorFacts) -> float:
+def budget(
+    brief: BriefFacts, creator: CreatorFacts, lines: Mapping[str, BudgetLine] | None = None
+) -> float:
+    lines = brief.lines() if lines is None else lines
     amount = quote(creator, brief.total_seconds)
-    rate = fx_rate(creator.rate_currency, brief.currency)
-    if amount is None or rate is None:
+    if lines is None or amount is None or creator.rate_currency not in lines:
         return NO_RATE_CARD
-    converted = float(amount) * rate
-    limit = float(brief.budget_max)
-    twice = float(2 * brief.budget_max)
-    if converted <= limit:
+    line = lines[creator.rate_currency]
+    if amount <= line.full:
         return 1.0
-    if converted >= twice:
+    if amount >= line.zero:
         return 0.0
-    return (twice - converted) / limit
+    limit = float(brief.budget_max)
+    linear = (float(2 * brief.budget_max) - float(amount) * line.rate) / limit
+    return min(1.0, max(0.0, linear))
 
 
 def quality(creator: CreatorFacts) -> float:
@@ -201,9 +377,7 @@ def reliability(creator: CreatorFacts) -> float:
 
 
 def language(brief: BriefFacts, creator: CreatorFacts) -> float:
-    if not brief.languages or brief.languages & creator.languages:
-        return 1.0
-    return 0.0
+    return 1.0 if brief.languages & creator.languages else 0.0
 
 
 def recency(creator: CreatorFacts, now: datetime) -> float:
@@ -217,20 +391,49 @@ def recency(creator: CreatorFacts, now: datetime) -> float:
     return 0.0
 
 
-def score(brief: BriefFacts, creator: CreatorFacts, *, now: datetime) -> Scored:
-    """Score one creator for one brief with its breakdown."""
-    breakdown = {
-        "style": style(brief, creator),
-        "tools": tools(brief, creator),
-        "budget": budget(brief, creator),
-        "quality": quality(creator),
-        "reliability": reliability(creator),
-        "language": language(brief, creator),
-        "recency": recency(creator, now),
-    }
+def factor(
+    name: str,
+    brief: BriefFacts,
+    creator: CreatorFacts,
+    now: datetime,
+    lines: Mapping[str, BudgetLine] | None = None,
+) -> float:
+    if name == "style":
+        return style(brief, creator)
+    if name == "relevance":
+        return relevance(brief, creator)
+    if name == "tools":
+        return tools(brief, creator)
+    if name == "format":
+        return format_(brief, creator)
+    if name == "budget":
+        return budget(brief, creator, lines)
+    if name == "quality":
+        return quality(creator)
+    if name == "reliability":
+        return reliability(creator)
+    if name == "language":
+        return language(brief, creator)
+    return recency(creator, now)
+
+
+def score(
+    brief: BriefFacts,
+    creator: CreatorFacts,
+    *,
+    now: datetime,
+    lines: Mapping[str, BudgetLine] | None = None,
+) -> Scored:
+    """Score one creator for one brief with its breakdown (None for factors not asked)."""
+    if lines is None:
+        lines = brief.lines()
+    nw = brief.normalised_weights()
+    breakdown: dict[str, float | None] = dict.fromkeys(FACTORS)
     total = 0.0
-    for name, weight in weights().items():
-        total += weight * breakdown[name]
+    for name in brief.asked():
+        value = factor(name, brief, creator, now, lines)
+        breakdown[name] = value
+        total += nw[name] * value
     return Scored(id=creator.id, score=total, breakdown=breakdown)
 
 
@@ -247,8 +450,11 @@ def rank_creators(
     limit: int | None = None,
 ) -> list[Scored]:
     """Eligible creators best first: score, then completed contracts, then id."""
+    lines = brief.lines()
     rows = [
-        (score(brief, c, now=now), c.completed_contracts) for c in creators if is_eligible(brief, c)
+        (score(brief, c, now=now, lines=lines), c.completed_contracts)
+        for c in creators
+        if is_eligible(brief, c)
     ]
     rows.sort(key=lambda row: (-row[0].score, -row[1], row[0].id))
     ranked = [row[0] for row in rows]
@@ -276,12 +482,14 @@ def rank_briefs(
 
 # Loading facts from the database (tests and the brute-force benchmark) -------------------------
 
-# The creator columns the score reads, in `CreatorFacts` order: the SQL scorer
-# (`creator_sql`) references exactly these, and `load_creator_facts` adds eligibility.
+# The creator columns the score reads: the SQL scorer (`creator_sql`) references exactly these.
 SCORE_COLUMNS: tuple[str, ...] = (
     "id",
-    "tags",
-    "reel_tags",
+    "tag_evidence",
+    "model_evidence",
+    "provider_evidence",
+    "formats",
+    "terms",
     "languages",
     "min_price_per_project",
     "price_per_second",
@@ -292,54 +500,11 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "on_time_contracts",
     "last_active_at",
 )
-ELIGIBILITY_COLUMNS: tuple[str, ...] = ("suspended", "tier", "user__is_active")
-CREATOR_COLUMNS: tuple[str, ...] = (*SCORE_COLUMNS, *ELIGIBILITY_COLUMNS)
 
 
 def load_creator_facts(ids: Iterable[int] | None = None) -> list[CreatorFacts]:
-    """Facts of every creator (or of `ids`), skills included: two queries, everything in memory."""
-    creators = CreatorProfile.objects.order_by()
-    skills = CreatorSkill.objects.filter(reel_count__gt=0).order_by()
+    """Facts of every creator (or of `ids`), eligibility included: one query, all in memory."""
+    creators = CreatorProfile.objects.order_by().select_related("user")
     if ids is not None:
-        ids = list(ids)
-        creators = creators.filter(pk__in=ids)
-        skills = skills.filter(creator_id__in=ids)
-    models: dict[int, set[str]] = defaultdict(set)
-    for creator_id, model in skills.values_list("creator_id", "model").iterator(chunk_size=20_000):
-        models[creator_id].add(model)
-    return [
-        CreatorFacts(
-            id=pk,
-            tags=frozenset(tags or ()) | frozenset(reel_tags or ()),
-            models=frozenset(models.get(pk, ())),
-            languages=frozenset(languages or ()),
-            min_price_per_project=min_price,
-            price_per_second=per_second,
-            rate_currency=currency,
-            rating_sum=rating_sum,
-            review_count=review_count,
-            completed_contracts=completed,
-            on_time_contracts=on_time,
-            last_active_at=last_active,
-            suspended=suspended,
-            tier_rank=TIER_RANK[tier],
-            active=active,
-        )
-        for (
-            pk,
-            tags,
-            reel_tags,
-            languages,
-            min_price,
-            per_second,
-            currency,
-            rating_sum,
-            review_count,
-            completed,
-            on_time,
-            last_active,
-            suspended,
-            tier,
-            active,
-        ) in creators.values_list(*CREATOR_COLUMNS).iterator(chunk_size=20_000)
-    ]
+        creators = creators.filter(pk__in=list(ids))
+    return [CreatorFacts.of(c, active=c.user.is_active) for c in creators.iterator(chunk_size=5000)]

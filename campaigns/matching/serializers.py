@@ -11,10 +11,25 @@ from .creators import EXCLUDE_CHOICES
 MAX_LIMIT = 100
 
 
+# Query parameters DRF itself reads (content negotiation), allowed beside the declared ones.
+FRAMEWORK_PARAMS = frozenset({"format"})
+
+
 class LimitQuerySerializer(serializers.Serializer):
-    """`?limit=` (1..100, default 20)."""
+    """`?limit=` (1..100, default 20); any other parameter is refused by name."""
 
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=20)
+
+    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+        known = set(self.fields) | FRAMEWORK_PARAMS
+        unknown = sorted(set(getattr(self.initial_data, "keys", dict)()) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                {name[:50]: "unknown parameter" for name in unknown[:10]}
+            )
+        if str(self.initial_data.get("limit", "1")).strip() == "":
+            raise serializers.ValidationError({"limit": "a whole number 1..100, not empty"})
+        return attrs
 
 
 class MatchQuerySerializer(LimitQuerySerializer):
@@ -33,11 +48,36 @@ class MatchQuerySerializer(LimitQuerySerializer):
         return items
 
 
+def _factor(help_text: str, *, asked_always: bool = False) -> serializers.FloatField:
+    if asked_always:
+        return serializers.FloatField(help_text=help_text)
+    return serializers.FloatField(
+        allow_null=True, help_text=f"{help_text}; null when the brief does not ask about it"
+    )
+
+
 class BreakdownSerializer(serializers.Serializer):
-    """Each factor of DESIGN §6 in 0..1, before weighting."""
+    """Each factor of DESIGN §6 in 0..1, before weighting; null: not asked (left out of the
+    score, the other weights renormalised)."""
+
+    style = _factor("approved reels carrying the brief's tags (1 − 0.5ⁿ per tag)")
+    relevance = _factor("idf-weighted share of the brief's words found in approved reels")
+    tools = _factor("approved reels made with the preferred models (1 − 0.5ⁿ per model)")
+    format = _factor("approved reels in the deliverables' aspect ratio and resolution")
+    budget = _factor("quote within the budget (1) down to twice it (0)", asked_always=True)
+    quality = _factor("smoothed rating", asked_always=True)
+    reliability = _factor("smoothed on-time rate", asked_always=True)
+    language = _factor("speaks one of the brief's languages")
+    recency = _factor("approved activity in the last 30 (1) or 90 days (0.5)", asked_always=True)
+
+
+class WeightsSerializer(serializers.Serializer):
+    """The configured weight of each factor (renormalised over the factors a brief asks)."""
 
     style = serializers.FloatField()
+    relevance = serializers.FloatField()
     tools = serializers.FloatField()
+    format = serializers.FloatField()
     budget = serializers.FloatField()
     quality = serializers.FloatField()
     reliability = serializers.FloatField()
@@ -45,8 +85,13 @@ class BreakdownSerializer(serializers.Serializer):
     recency = serializers.FloatField()
 
 
-class WeightsSerializer(BreakdownSerializer):
-    """The weight of each factor in the score."""
+class ReasonDetailSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["lift", "hold"],
+        help_text="lift: above the list's average for this factor; hold: what holds it back",
+    )
+    text = serializers.CharField()
 
 
 class CreatorSummarySerializer(serializers.Serializer):
@@ -61,9 +106,16 @@ class CreatorSummarySerializer(serializers.Serializer):
 
 class CreatorMatchSerializer(serializers.Serializer):
     creator = CreatorSummarySerializer()
-    score = serializers.FloatField(help_text="Σ weight × factor, 0..1")
+    score = serializers.FloatField(help_text="Σ weight × factor over the asked factors, 0..1")
     breakdown = BreakdownSerializer()
-    reasons = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=3)
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        min_length=2,
+        max_length=3,
+        help_text="why this place in the list: what lifts it above the list's average, "
+        "then what holds it back",
+    )
+    reason_details = ReasonDetailSerializer(many=True)
     invited = serializers.BooleanField(help_text="already invited to this brief")
     has_bid = serializers.BooleanField(help_text="has a live bid on this brief")
 
@@ -92,9 +144,10 @@ class BriefSummarySerializer(serializers.Serializer):
 
 class BriefMatchSerializer(serializers.Serializer):
     brief = BriefSummarySerializer()
-    score = serializers.FloatField(help_text="Σ weight × factor, 0..1")
+    score = serializers.FloatField(help_text="Σ weight × factor over the asked factors, 0..1")
     breakdown = BreakdownSerializer()
     reasons = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=3)
+    reason_details = ReasonDetailSerializer(many=True)
     invited = serializers.BooleanField(help_text="you were invited to this brief")
 
 

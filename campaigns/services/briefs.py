@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from creators.models import Tier
+from creators.text import tokenize
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, DomainError, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_model_names, normalise_slugs
@@ -111,6 +112,8 @@ def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
     for key in PLAIN_BRIEF_FIELDS:
         if key in data:
             setattr(brief, key, data[key])
+    if {"title", "description"} & data.keys():
+        brief.terms = tokenize(brief.title, brief.description)  # matching relevance
     for key in ("tags", "languages"):
         if key in data:
             setattr(brief, key, normalise_slugs(data[key] or []))

@@ -211,6 +211,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 CELERY_BEAT_SCHEDULE = {
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
+    "refresh-matching-idf": {"task": "campaigns.tasks.refresh_matching_idf", "schedule": 3600.0},
     "auto-approve-deliveries": {
         "task": "payments.tasks.auto_approve_deliveries",
         "schedule": 300.0,
@@ -274,14 +275,19 @@ DEFAULT_USAGE_TERM_MONTHS = int(env("DEFAULT_USAGE_TERM_MONTHS", "12"))
 AUTO_APPROVE_AFTER = timedelta(days=int(env("AUTO_APPROVE_DAYS", "7")))
 # Static FX table: units of USD per one unit of the currency (major units), for matching only.
 FX_TO_USD = {"USD": "1", "EUR": "1.08", "GBP": "1.27", "JPY": "0.0067", "CNY": "0.14"}
+# Matching v2 factor weights (DESIGN §6); a brief's unasked factors are left out and these
+# renormalised. Tuned on bench/match_quality.py and then pulled back towards the DESIGN
+# defaults (tools kept at 0.10: brands naming a model mean it), see docs/BENCHMARKS.md.
 MATCH_WEIGHTS = {
-    "style": 0.30,
-    "tools": 0.15,
-    "budget": 0.15,
-    "quality": 0.15,
-    "reliability": 0.10,
-    "language": 0.10,
-    "recency": 0.05,
+    "style": 0.20,
+    "relevance": 0.25,
+    "tools": 0.10,
+    "format": 0.05,
+    "budget": 0.13,
+    "quality": 0.11,
+    "reliability": 0.09,
+    "language": 0.05,
+    "recency": 0.02,
 }
 
 # Logs: JSON lines (LOG_FORMAT=json, the production default) or text, each with the request id

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from campaigns.matching.refresh import matching_refresh_idf
 from campaigns.models import Brand, BrandMembership, MemberRole
 from campaigns.services import brand_create
+from creators.evidence import reel_terms
 from creators.models import (
     CreatorProfile,
-    CreatorSkill,
     GeneratedVideo,
     ModelLicence,
     Moderation,
@@ -25,7 +26,11 @@ from creators.models import (
     Reel,
     Tier,
 )
-from creators.services import creator_refresh_showcase, videos_apply_licences
+from creators.services import (
+    creator_refresh_showcase,
+    creators_evidence_refresh,
+    videos_apply_licences,
+)
 from demo.seed import seed_campaigns
 from marketplace.models import User
 
@@ -68,24 +73,45 @@ LANGUAGES = {
     "NG": "en",
 }
 BRANDS = ["Neon Noodle Co", "Aurora Games", "Kite & Kettle"]
+# What a reel of each style shows, for prompts and titles that matching's relevance can read.
+SUBJECTS = {
+    "anime": "anime girl on a rooftop at dusk, cel shading",
+    "product": "wireless earbuds rotating on a pedestal, studio light",
+    "fashion": "model walking in a denim jacket, runway lights",
+    "fantasy": "dragon over a misty castle, glowing runes",
+    "sci-fi": "spaceship docking at a neon station, holograms",
+    "food": "ramen bowl with rising steam, macro close-up",
+    "travel": "drone shot over a turquoise beach resort",
+    "music-video": "singer in a rain of neon lights, slow motion",
+    "explainer": "animated app screens explaining a banking feature",
+    "cinematic": "lone rider crossing a desert at golden hour, anamorphic",
+    "retro": "vhs style arcade street at night, film grain",
+    "kids": "friendly cartoon robot teaching letters to children",
+}
+# (width, height) the demo videos come in: vertical, landscape and square at several sizes.
+DIMENSIONS = [(1080, 1920), (1920, 1080), (1080, 1080), (2160, 3840), (720, 1280)]
 
 
 # The plans demo videos were "made on": most commercial, some free, some not stated.
 PLANS = ("pro", "standard", "pro", "free", "")
 
 
-def _video(rng: random.Random, n: int, licences: list[ModelLicence]) -> GeneratedVideo:
+def _video(
+    rng: random.Random, n: int, licences: list[ModelLicence], tags: list[str] | None = None
+) -> GeneratedVideo:
     provider, model = MODELS[n % len(MODELS)]
+    width, height = rng.choice(DIMENSIONS)
+    shown = [SUBJECTS[t] for t in tags or () if t in SUBJECTS]
     video = GeneratedVideo(
         provider=provider,
         model=model,
         video_url=f"https://videos.reelmatch.example/{model}/{n}.mp4",
         thumbnail_url=f"https://videos.reelmatch.example/{model}/{n}.jpg",
-        prompt=f"demo prompt {n}",
+        prompt=", ".join(shown) or f"demo prompt {n}",
         mode=rng.choice(["text_to_video", "image_to_video"]),
         duration_s=rng.choice([5, 8, 10, 15]),
-        width=1080,
-        height=1920,
+        width=width,
+        height=height,
         fps=24,
         seed=n,
         plan=PLANS[n % len(PLANS)],
@@ -110,6 +136,8 @@ class Command(BaseCommand):
         seed_campaigns(brands=brands, creators=demo_creators, staff=staff)
         if creators:
             self._bulk(creators, reels_per_creator, batch)
+        # Corpus statistics for matching's relevance (the hourly job keeps them current).
+        matching_refresh_idf()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
         )
@@ -167,19 +195,24 @@ class Command(BaseCommand):
                     min_price_per_project=rng.choice([20_000, 50_000, 90_000, 150_000]),
                     price_per_second=rng.choice([1_000, 2_500, 5_000]),
                     rate_currency="USD",
-                    last_active_at=timezone.now() - timedelta(days=rng.randint(0, 120)),
                 )
                 portfolio = Portfolio.objects.create(creator=profile, name="Showreel")
+                # Activity comes from the approved reels (and later bids): consistent dates.
+                newest = rng.randint(0, 120)
                 for n in range(4):
-                    video = _video(rng, i * 10 + n, licences)
+                    tags = rng.sample(TAGS, 2)
+                    video = _video(rng, i * 10 + n, licences, tags)
                     video.save()
                     Reel.objects.create(
                         creator=profile,
                         portfolio=portfolio,
                         video=video,
-                        title=f"{handle} reel {n + 1}",
-                        tags=rng.sample(TAGS, 2),
+                        title=f"{tags[0].replace('-', ' ').title()} reel {n + 1}",
+                        description=SUBJECTS[tags[1]],
+                        tags=tags,
+                        terms=reel_terms(f"{tags[0]} reel", SUBJECTS[tags[1]], video.prompt),
                         moderation=Moderation.APPROVED if n < 3 else Moderation.PENDING,
+                        created_at=timezone.now() - timedelta(days=newest + 20 * (3 - n)),
                     )
                 creator_refresh_showcase(creator_id=profile.pk)
             out.append(profile)
@@ -216,31 +249,20 @@ class Command(BaseCommand):
                             price_per_second=rng.choice([None, 1_000, 3_000]),
                             rate_currency="USD",
                             rating_sum=0,
-                            last_active_at=timezone.now() - timedelta(days=rng.randint(0, 200)),
                         )
                         for user, n in zip(users, numbers, strict=True)
                     ]
                 )
-                videos, reels, skills, reel_tags = [], [], [], {}
+                videos, reels = [], []
+                now = timezone.now()
                 for profile in profiles:
-                    per_model: dict[str, CreatorSkill] = {}
-                    tags: set[str] = set()
+                    newest = rng.randint(0, 200)
                     for r in range(reels_per_creator):
-                        video = _video(rng, profile.pk * 1000 + r, licences)
-                        videos.append(video)
                         reel_tag_list = rng.sample(TAGS, 2)
-                        tags.update(reel_tag_list)
-                        reels.append((profile, video, reel_tag_list))
-                        skill = per_model.setdefault(
-                            video.model,
-                            CreatorSkill(
-                                creator=profile, model=video.model, provider=video.provider
-                            ),
-                        )
-                        skill.reel_count += 1
-                        skill.total_seconds += video.duration_s
-                    skills.extend(per_model.values())
-                    reel_tags[profile.pk] = sorted(tags)
+                        video = _video(rng, profile.pk * 1000 + r, licences, reel_tag_list)
+                        videos.append(video)
+                        when = now - timedelta(days=newest + 7 * r)
+                        reels.append((profile, video, reel_tag_list, when))
                 GeneratedVideo.objects.bulk_create(videos, batch_size=5000)
                 Reel.objects.bulk_create(
                     [
@@ -249,16 +271,16 @@ class Command(BaseCommand):
                             video=v,
                             title=f"{p.handle} reel",
                             tags=t,
+                            terms=reel_terms(f"{p.handle} reel", "", v.prompt),
                             moderation=Moderation.APPROVED,
+                            created_at=when,
                         )
-                        for p, v, t in reels
+                        for p, v, t, when in reels
                     ],
                     batch_size=5000,
                 )
-                CreatorSkill.objects.bulk_create(skills, batch_size=5000)
-                for profile in profiles:
-                    profile.reel_tags = reel_tags[profile.pk]
-                CreatorProfile.objects.bulk_update(profiles, ["reel_tags"], batch_size=2000)
+                # Skills, reel tags, evidence and activity from the approved reels.
+                creators_evidence_refresh(creator_ids=[p.pk for p in profiles])
             done += size
             bar.update(size)
         bar.close()
