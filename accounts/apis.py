@@ -13,7 +13,12 @@ from marketplace.permissions import AuthThrottle
 from marketplace.schema import OWN_ERROR_RESPONSES
 
 from .errors import AccountError
-from .serializers import RegisterResponseSerializer, RegisterSerializer, UserSerializer
+from .serializers import (
+    RefreshSerializer,
+    RegisterResponseSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
 from .services import user_register
 
 
@@ -57,6 +62,7 @@ class TokenView(TokenObtainPairView):
 class RefreshView(TokenRefreshView):
     """Exchange a refresh token for a new access token."""
 
+    serializer_class = RefreshSerializer
     throttle_classes = [AuthThrottle]
 
 

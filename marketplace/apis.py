@@ -1,6 +1,7 @@
-"""Cross-cutting endpoints: notifications, health, the JSON 404 and 500 answers."""
+"""Cross-cutting endpoints: notifications, health, the JSON 400, 404 and 500 answers."""
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .celery import app as celery_app
+from .exceptions import request_limit_error
 from .models import Notification
 
 
@@ -110,3 +112,12 @@ def server_error(request) -> JsonResponse:  # type: ignore[no-untyped-def]
 def not_found(request, exception=None) -> JsonResponse:  # type: ignore[no-untyped-def]
     """The 404 answer outside DRF views: JSON like every other error."""
     return JsonResponse({"error": {"code": "not_found", "message": "not found"}}, status=404)
+
+
+def bad_request(request, exception=None) -> JsonResponse:  # type: ignore[no-untyped-def]
+    """The 400 answer outside DRF views (a body too big, too many fields): JSON with a code."""
+    if isinstance(exception, SuspiciousOperation):
+        body, status = request_limit_error(exception)
+    else:
+        body, status = {"error": {"code": "bad_request", "message": "bad request"}}, 400
+    return JsonResponse(body, status=status)

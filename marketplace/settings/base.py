@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "marketplace",
     "creators",
     "campaigns",
@@ -59,6 +60,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes must come last: it turns a locked-out admin login into a 429.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed admin logins and refuses a locked-out address or account (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -107,6 +116,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
+# Cache: throttle counters and the admin lockout live here, so every web process must share it.
+# REDIS_URL (or CACHE_URL, redis:// or rediss://) selects Redis; otherwise the database's
+# cache table (created by the marketplace migrations, or `manage.py createcachetable`).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "reelmatch")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+    }
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "reelmatch_cache",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": {"MAX_ENTRIES": 50000},
+    }
+}
+
+# Client addresses. NUM_PROXIES is how many proxies we run in front of the app (a load balancer
+# is 1): the address is taken that many hops from the right of X-Forwarded-For. 0 (the default)
+# ignores the header and uses the socket's address: a client can write any X-Forwarded-For.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
+# The admin login lockout (django-axes): failures counted per address and per account in the
+# shared cache; either one over the limit is refused with a 429 until the cool-off ends.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "marketplace.net.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Request limits (Django's own settings), answered as JSON 413/400 with a code.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+# JSON bodies nested deeper than this are refused (400 `json_too_deep`) before parsing recurses.
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
+# `search=`: at most this many terms and characters (400 `search_too_long`).
+SEARCH_MAX_TERMS = int(os.environ.get("SEARCH_MAX_TERMS", "8"))
+SEARCH_MAX_LENGTH = int(os.environ.get("SEARCH_MAX_LENGTH", "200"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "marketplace.User"
 
@@ -141,12 +197,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "marketplace.filters.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "auth": os.environ.get("THROTTLE_AUTH", "20/min"),
         "writes": os.environ.get("THROTTLE_WRITES", "120/min"),
