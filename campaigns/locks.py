@@ -7,7 +7,16 @@ transaction. The order between tables is fixed: a brand's memberships, a brief, 
 
 from marketplace.locks import lock_one, lock_rows
 
-from .models import Bid, BidStatus, Brand, BrandMembership, Brief, Invitation, IPAsset
+from .models import (
+    Bid,
+    BidStatus,
+    Brand,
+    BrandMembership,
+    Brief,
+    Invitation,
+    IPAsset,
+    MemberInvitation,
+)
 
 
 def lock_brand(pk: int) -> Brand:
@@ -18,6 +27,11 @@ def lock_brand(pk: int) -> Brand:
 def lock_memberships(brand_id: int) -> list[BrandMembership]:
     """Every membership of the brand, locked in primary-key order."""
     return lock_rows(BrandMembership.objects.filter(brand_id=brand_id))
+
+
+def lock_member_invitation(pk: int) -> MemberInvitation:
+    """A brand membership invitation, locked (after its brand's memberships)."""
+    return lock_one(MemberInvitation.objects.select_related("brand"), pk)
 
 
 def lock_ip(pk: int) -> IPAsset:

@@ -22,6 +22,7 @@ from .models import (
     Invitation,
     InvitationStatus,
     IPAsset,
+    MemberInvitation,
     Visibility,
 )
 
@@ -77,6 +78,20 @@ def is_brand_member(user: User | None, brand_id: int) -> bool:
 def brand_members(brand: Brand) -> QuerySet[BrandMembership]:
     """The brand's memberships with their users, oldest first."""
     return BrandMembership.objects.filter(brand=brand).select_related("user").order_by("id")
+
+
+def member_invitations_of_brand(brand: Brand) -> QuerySet[MemberInvitation]:
+    """The brand's membership invitations, newest first, with who sent them."""
+    return MemberInvitation.objects.filter(brand=brand).select_related("brand", "invited_by")
+
+
+def member_invitations_for(user: User) -> QuerySet[MemberInvitation]:
+    """The membership invitations addressed to the user's e-mail, newest first."""
+    if not _is_user(user):
+        return MemberInvitation.objects.none()
+    return MemberInvitation.objects.filter(email=user.email.strip().lower()).select_related(
+        "brand", "invited_by"
+    )
 
 
 def ips_visible_to(user: User) -> QuerySet[IPAsset]:

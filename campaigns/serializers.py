@@ -27,6 +27,8 @@ from .models import (
     Contract,
     Invitation,
     IPAsset,
+    MemberInvitation,
+    MemberInvitationStatus,
     MemberRole,
     VideoResolution,
     Visibility,
@@ -96,6 +98,37 @@ class MemberAddSerializer(serializers.Serializer):
     role = NamedChoiceField(
         enum_name="MemberRoleEnum", choices=MemberRole.choices, default=MemberRole.MANAGER
     )
+
+
+class MemberInvitationSerializer(serializers.ModelSerializer):
+    """A membership invitation as its brand sees it: the address the owner typed, no account."""
+
+    role = NamedChoiceField(enum_name="MemberRoleEnum", choices=MemberRole.choices, read_only=True)
+    status = NamedChoiceField(
+        enum_name="MemberInvitationStatusEnum",
+        choices=MemberInvitationStatus.choices,
+        read_only=True,
+    )
+
+    class Meta:
+        model = MemberInvitation
+        fields = ["id", "brand", "email", "role", "status", "created_at", "responded_at"]
+        read_only_fields = fields
+
+
+class ReceivedMemberInvitationSerializer(MemberInvitationSerializer):
+    """A membership invitation as its invitee sees it: which brand, which role, from whom."""
+
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    invited_by_name = serializers.SerializerMethodField()
+
+    class Meta(MemberInvitationSerializer.Meta):
+        fields = [*MemberInvitationSerializer.Meta.fields, "brand_name", "invited_by_name"]
+        read_only_fields = fields
+
+    def get_invited_by_name(self, invitation: MemberInvitation) -> str:
+        inviter = invitation.invited_by
+        return (inviter.full_name or inviter.email) if inviter else ""
 
 
 class LicenceTermsSerializer(serializers.Serializer):
