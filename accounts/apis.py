@@ -34,7 +34,11 @@ class RegisterView(APIView):
         request=RegisterSerializer,
         responses={
             201: RegisterResponseSerializer,
-            400: OpenApiResponse(description="invalid input, a taken email or handle"),
+            400: OpenApiResponse(
+                description="invalid input or a taken handle; an address that has an account "
+                "is refused as `registration_refused` without naming the field (with that "
+                "account's password the call answers 201 with it, so a retry is safe)"
+            ),
             415: OpenApiResponse(description="a body that is not JSON, form or multipart data"),
             429: OpenApiResponse(description="too many attempts from this address"),
         },

@@ -278,7 +278,7 @@ class BriefViewSet(
 
     @extend_schema(request=BriefWriteSerializer, responses={201: BriefSerializer})
     def create(self, request: Request) -> Response:
-        data = BriefWriteSerializer(data=request.data)
+        data = BriefWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         brand = fields.pop("brand", None)
@@ -293,7 +293,9 @@ class BriefViewSet(
     @extend_schema(request=BriefUpdateSerializer, responses=BriefSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         brief = self.get_object()
-        data = BriefUpdateSerializer(data=request.data, partial=True)
+        data = BriefUpdateSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         data.is_valid(raise_exception=True)
         brief = services.brief_update(actor=request.user, brief=brief, data=data.validated_data)
         return self._answer(brief)

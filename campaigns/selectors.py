@@ -47,6 +47,16 @@ def member_brand_ids(user: User) -> QuerySet[BrandMembership]:
     return BrandMembership.objects.filter(user=user).values("brand_id")
 
 
+def brands_of_member(user: User | None) -> QuerySet[Brand]:
+    """The brands the user may act for (a member of; staff too): what a `brand` input may name."""
+    return Brand.objects.filter(pk__in=member_brand_ids(user))
+
+
+def ips_of_member(user: User | None) -> QuerySet[IPAsset]:
+    """The IP assets of the user's brands: what an `ip` input may name."""
+    return IPAsset.objects.filter(brand_id__in=member_brand_ids(user))
+
+
 def brands_visible_to(user: User) -> QuerySet[Brand]:
     """The brands the user is a member of (staff: every brand), with the user's own role."""
     my_role = BrandMembership.objects.filter(brand=OuterRef("pk"), user_id=user.pk).values("role")[

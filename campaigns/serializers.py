@@ -11,9 +11,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators.models import Reel, Tier
-from marketplace.serializers import HttpsURLField, ModelNameListField, SlugListField
+from marketplace.serializers import (
+    HttpsURLField,
+    ModelNameListField,
+    ScopedPrimaryKeyRelatedField,
+    SlugListField,
+)
 
-from . import pricing
+from . import pricing, selectors
 from .generation_cost import below_cost_warnings, estimate_generation_cost
 from .models import (
     DELIVERABLE_COUNT_RANGE,
@@ -145,7 +150,8 @@ class LicenceTermsSerializer(serializers.Serializer):
 class IPAssetSerializer(serializers.ModelSerializer):
     """An IP asset with its default licence terms; `brand` is set on create only."""
 
-    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all())
+    # One answer for a brand that does not exist and one you are not a member of.
+    brand = ScopedPrimaryKeyRelatedField(scope=selectors.brands_of_member)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
     territories = TerritoryListField()
     channels = SlugListField(max_length=20)
@@ -193,9 +199,10 @@ class DeliverableSerializer(serializers.Serializer):
 class BriefWriteSerializer(serializers.Serializer):
     """A new brief. `brand` may be left out by a user who belongs to exactly one brand."""
 
-    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all(), required=False)
-    ip = serializers.PrimaryKeyRelatedField(
-        queryset=IPAsset.objects.all(), required=False, allow_null=True
+    # Ids of other tenants' brands and IPs answer like ids that do not exist.
+    brand = ScopedPrimaryKeyRelatedField(scope=selectors.brands_of_member, required=False)
+    ip = ScopedPrimaryKeyRelatedField(
+        scope=selectors.ips_of_member, required=False, allow_null=True
     )
     title = serializers.CharField(max_length=150)
     description = serializers.CharField(max_length=10000)
