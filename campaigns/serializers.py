@@ -215,8 +215,12 @@ class BriefWriteSerializer(serializers.Serializer):
     budget_min = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     budget_max = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     currency = serializers.CharField(max_length=3)
-    bid_deadline = serializers.DateTimeField()
-    delivery_deadline = serializers.DateTimeField()
+    bid_deadline = serializers.DateTimeField(
+        help_text="in the future, at most DEADLINE_HORIZON_DAYS (730) days ahead"
+    )
+    delivery_deadline = serializers.DateTimeField(
+        help_text="after the bid deadline, at most DEADLINE_HORIZON_DAYS (730) days ahead"
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     min_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, required=False)
     slots = serializers.IntegerField(min_value=1, max_value=100, required=False)

@@ -281,6 +281,8 @@ FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:8000")
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
 PLATFORM_FEE_BPS = {"standard": 1500, "partner": 1000, "elite": 800}
+# A brief's bid and delivery deadlines lie at most this many days ahead (400 `deadline_invalid`).
+DEADLINE_HORIZON_DAYS = int(os.environ.get("DEADLINE_HORIZON_DAYS", "730"))
 MAX_REVISIONS = int(os.environ.get("MAX_REVISIONS", "2"))
 AUTO_APPROVE_AFTER = timedelta(days=int(os.environ.get("AUTO_APPROVE_DAYS", "7")))
 # Static FX table: units of USD per one unit of the currency (major units), for matching only.
