@@ -102,9 +102,11 @@ def run_service_action(
         done += 1
         modeladmin.log_change(request, obj, f"{verb.capitalize()}" + (f": {note}" if note else ""))
     if done:
-        modeladmin.message_user(request, f"{verb}: {done} done.", messages.SUCCESS)
+        modeladmin.message_user(request, f"{verb.capitalize()}: {done} done.", messages.SUCCESS)
     for failure in failed:
-        modeladmin.message_user(request, f"{verb} refused for {failure}", messages.WARNING)
+        modeladmin.message_user(
+            request, f"{verb.capitalize()} refused for {failure}", messages.WARNING
+        )
 
 
 def _money_display(field: str, currency: str, label: str) -> Callable[[Any, Any], str]:

@@ -67,7 +67,7 @@ def test_suspending_needs_a_reason_and_lands_in_history(staff_client):
     assert not creator.suspended
     body["reason"] = "stolen reels"
     response = staff_client.post(url, body, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["suspend: 1 done."]
+    assert [str(m) for m in response.context["messages"]] == ["Suspend: 1 done."]
     creator.refresh_from_db()
     assert (creator.suspended, creator.suspended_reason) == (True, "stolen reels")
     entry = LogEntry.objects.get(object_id=str(creator.pk))
