@@ -145,7 +145,7 @@ NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 # shared cache; either one over the limit is refused with a 429 until the cool-off ends.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_ONLY_ADMIN_SITE = True
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "marketplace.admin_lockout.AdminLoginHandler"
 AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOGIN_COOLOFF_MINUTES", "15")))

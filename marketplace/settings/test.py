@@ -24,4 +24,3 @@ STRIPE_TEST_MODE = True
 # multi-process tests start their servers with the production choice: Redis or the database).
 if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS = ["axes.W001"]

@@ -88,19 +88,21 @@ def test_money_is_shown_in_major_units_with_the_currency(staff_client):
 
 
 def test_journal_entries_have_an_amount_and_accounts_a_balance(staff_client):
-    for n in range(2):
+    entries = [
         post_entry(
             key=f"fund-{n}",
             kind="fund",
             currency="USD",
             lines=[("platform_cash", 90_000), ("escrow:1", -90_000)],
         )
-    entries = staff_client.get("/admin/payments/journalentry/").content.decode()
-    assert _cells(entries, "amount") == ["900.00 USD", "900.00 USD"]
+        for n in range(2)
+    ]
+    listing = staff_client.get("/admin/payments/journalentry/").content.decode()
+    assert _cells(listing, "amount") == ["900.00 USD", "900.00 USD"]
     accounts = staff_client.get("/admin/payments/ledgeraccount/?o=1").content.decode()
     assert sorted(_cells(accounts, "balance")) == ["-1,800.00 USD", "1,800.00 USD"]
     entry_page = staff_client.get(
-        reverse("admin:payments_journalentry_change", args=[1])
+        reverse("admin:payments_journalentry_change", args=[entries[0].pk])
     ).content.decode()
     assert "-900.00 USD" in entry_page
 

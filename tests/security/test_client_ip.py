@@ -84,3 +84,15 @@ def test_admin_login_succeeds_below_the_limit_and_resets_the_count(client):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert _admin_login(client, staff.email, "wrong", "").status_code == 200
     assert _admin_login(client, staff.email, PASSWORD, "").status_code == 302
+
+
+def test_api_login_failures_do_not_lock_the_admin(client, api, monkeypatch):
+    """API logins have their own throttle; they do not count toward the admin lockout."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"auth": "100/min"})
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff.set_password(PASSWORD)
+    staff.save()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        response = api.post("/api/v1/auth/token/", {"email": staff.email, "password": "wrong"})
+        assert response.status_code == 401
+    assert _admin_login(client, staff.email, PASSWORD, "").status_code == 302
