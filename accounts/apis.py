@@ -13,7 +13,12 @@ from marketplace.permissions import AuthThrottle
 from marketplace.schema import OWN_ERROR_RESPONSES
 
 from .errors import AccountError
-from .serializers import RegisterResponseSerializer, RegisterSerializer, UserSerializer
+from .serializers import (
+    RefreshSerializer,
+    RegisterResponseSerializer,
+    RegisterSerializer,
+    UserSerializer,
+)
 from .services import user_register
 
 
@@ -29,7 +34,11 @@ class RegisterView(APIView):
         request=RegisterSerializer,
         responses={
             201: RegisterResponseSerializer,
-            400: OpenApiResponse(description="invalid input, a taken email or handle"),
+            400: OpenApiResponse(
+                description="invalid input or a taken handle; an address that has an account "
+                "is refused as `registration_refused` without naming the field (with that "
+                "account's password the call answers 201 with it, so a retry is safe)"
+            ),
             415: OpenApiResponse(description="a body that is not JSON, form or multipart data"),
             429: OpenApiResponse(description="too many attempts from this address"),
         },
@@ -57,6 +66,7 @@ class TokenView(TokenObtainPairView):
 class RefreshView(TokenRefreshView):
     """Exchange a refresh token for a new access token."""
 
+    serializer_class = RefreshSerializer
     throttle_classes = [AuthThrottle]
 
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class AccountError(StrEnum):
-    EMAIL_TAKEN = "email_taken"
+    REGISTRATION_REFUSED = "registration_refused"
     WEAK_PASSWORD = "weak_password"
     HANDLE_REQUIRED = "handle_required"
     BRAND_NAME_REQUIRED = "brand_name_required"

@@ -1,7 +1,11 @@
 """Input and output shapes of registration and `/me/`."""
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from campaigns.conversations.selectors import unread_total
 from marketplace.models import User
@@ -73,3 +77,15 @@ class RegisterResponseSerializer(serializers.Serializer):
     user = UserSerializer()
     access = serializers.CharField()
     refresh = serializers.CharField()
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """simplejwt's refresh, where a token of a deleted account is a 401, not a 500."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        try:
+            return super().validate(attrs)
+        except User.DoesNotExist as exc:
+            raise AuthenticationFailed(
+                self.error_messages["no_active_account"], "no_active_account"
+            ) from exc

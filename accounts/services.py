@@ -24,12 +24,20 @@ def user_register(
 ) -> User:
     """Create a user as a creator (with a profile under `handle`) or a brand owner.
 
-    The email must be free and the password pass Django's validators.
+    The password must pass Django's validators. An address that already has an account is
+    never named as taken: with that account's password the call is a retry and answers the
+    account unchanged (a registration whose answer was lost can be sent again); with another
+    password it is refused with a message that names no field (docs/SECURITY.md).
     """
     email = email.strip().lower()
-    if User.objects.filter(email=email).exists():
+    existing = User.objects.filter(email=email).first()
+    if existing is not None:
+        if existing.is_active and existing.check_password(password):
+            return existing
         raise InvalidInput(
-            "a user with this email already exists", code=AccountError.EMAIL_TAKEN, field="email"
+            "we could not register an account with these details; if you already have one, "
+            "sign in instead",
+            code=AccountError.REGISTRATION_REFUSED,
         )
     candidate = User(email=email, full_name=full_name)
     try:

@@ -9,7 +9,13 @@ from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 
 from marketplace.admin import ReadOnlyAdmin
-from marketplace.admin_tools import ReasonActionForm, run_service_action
+from marketplace.admin_tools import (
+    MoneyAdminMixin,
+    action_form,
+    action_reason,
+    run_service_action,
+)
+from marketplace.money import format_money_range
 
 from . import services
 from .conversations import admin as conversations_admin  # noqa: F401 - the flagged-message queue
@@ -23,6 +29,7 @@ from .models import (
     Invitation,
     IPAsset,
     LicenceFlag,
+    MemberInvitation,
     RightsNotice,
 )
 
@@ -73,8 +80,16 @@ class IPAssetAdmin(admin.ModelAdmin):
     autocomplete_fields = ["brand"]
 
 
+@admin.register(MemberInvitation)
+class MemberInvitationAdmin(ReadOnlyAdmin):
+    list_display = ["email", "brand", "role", "status", "invited_by", "created_at", "responded_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["email", "brand__name"]
+    list_select_related = ["brand", "invited_by"]
+
+
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
+class BriefAdmin(MoneyAdminMixin, admin.ModelAdmin):
     """The moderation queue: briefs in review first, oldest submission first."""
 
     list_display = [
@@ -92,7 +107,8 @@ class BriefAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "brand__name"]
     list_select_related = ["brand"]
     date_hierarchy = "created_at"
-    action_form = ReasonActionForm
+    money_fields = {"budget_min": "currency", "budget_max": "currency"}
+    action_form = action_form(reason_required=["reject"])
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
@@ -100,7 +116,8 @@ class BriefAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
         # A brief changes only through its services (the brand edits, staff moderate).
-        return [field.name for field in Brief._meta.fields]
+        shown = super().get_readonly_fields(request, obj)
+        return list(dict.fromkeys([*shown, *(field.name for field in Brief._meta.fields)]))
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         in_review_first = Case(
@@ -110,9 +127,9 @@ class BriefAdmin(admin.ModelAdmin):
         )
         return [in_review_first.asc(), "submitted_at", "created_at"]
 
-    @admin.display(description="budget")
+    @admin.display(description="budget", ordering="budget_max")
     def budget(self, brief: Brief) -> str:
-        return f"{brief.budget_min}–{brief.budget_max} {brief.currency}"
+        return format_money_range(brief.budget_min, brief.budget_max, brief.currency)
 
     @admin.action(description="Approve selected briefs (open them for bids)")
     def approve(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -124,15 +141,18 @@ class BriefAdmin(admin.ModelAdmin):
             "approve",
         )
 
-    @admin.action(description="Reject selected briefs (reason from the field)")
+    @admin.action(description="Reject selected briefs (reason required)")
     def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = request.POST.get("reason", "")
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
         run_service_action(
             self,
             request,
             queryset,
             lambda b: services.brief_reject(actor=request.user, brief=b, reason=reason),
             "reject",
+            note=reason,
         )
 
 
@@ -145,8 +165,9 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Bid)
-class BidAdmin(ReadOnlyAdmin):
-    list_display = ["id", "brief", "creator", "amount", "currency", "status", "created_at"]
+class BidAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    money_fields = {"amount": "currency"}
+    list_display = ["id", "brief", "creator", "amount", "status", "created_at"]
     list_filter = ["status", "currency"]
     search_fields = ["brief__title", "creator__handle", "pitch"]
     list_select_related = ["brief", "creator"]
@@ -162,7 +183,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["licence_flag"]
     search_fields = ["contract__brief__title", "contract__creator__handle", "licence_note"]
     list_select_related = ["contract"]
-    action_form = ReasonActionForm
+    action_form = action_form(reason=["clear_licence_flag"])
     actions = ["clear_licence_flag"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]

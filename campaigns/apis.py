@@ -23,7 +23,7 @@ from marketplace.permissions import IsStaff
 from . import pricing, selectors, services
 from .errors import BidRule, CampaignError
 from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
-from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset
+from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset, MemberInvitation
 from .serializers import (
     BidAcceptSerializer,
     BidCreateSerializer,
@@ -40,8 +40,10 @@ from .serializers import (
     IPAssetSerializer,
     IPAssetUpdateSerializer,
     MemberAddSerializer,
+    MemberInvitationSerializer,
     MemberSerializer,
     OptionalReasonSerializer,
+    ReceivedMemberInvitationSerializer,
     RejectionSerializer,
 )
 
@@ -93,7 +95,11 @@ class BrandViewSet(
 
 @extend_schema(parameters=[BRAND_ID])
 class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A brand's members: every member reads the list; owners add (by email) and remove."""
+    """A brand's members: every member reads the list; owners invite (by e-mail) and remove.
+
+    `POST` invites an address: it answers 201 with a pending invitation, the same whether or
+    not an account has that address; the invitee accepts at `/brand-invitations/{id}/accept/`.
+    """
 
     error_codes = (CampaignError,)
     serializer_class = MemberSerializer
@@ -114,15 +120,15 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return BrandMembership.objects.none()
         return selectors.brand_members(self._brand())
 
-    @extend_schema(request=MemberAddSerializer, responses={201: MemberSerializer})
+    @extend_schema(request=MemberAddSerializer, responses={201: MemberInvitationSerializer})
     def create(self, request: Request, brand_id: str) -> Response:
         brand = self._brand()
         data = MemberAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        membership = services.brand_member_add(
+        invitation = services.member_invitation_create(
             actor=request.user, brand=brand, **data.validated_data
         )
-        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+        return Response(MemberInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[USER_ID], responses={204: None})
     def destroy(self, request: Request, brand_id: str, user_id: str) -> Response:
@@ -132,6 +138,74 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         membership = get_object_or_404(selectors.brand_members(brand), user__pk=user_id)
         services.brand_member_remove(actor=request.user, brand=brand, user=membership.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[BRAND_ID])
+class BrandMemberInvitationViewSet(
+    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """A brand's membership invitations: members read them; owners revoke a pending one."""
+
+    error_codes = (CampaignError,)
+    serializer_class = MemberInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["status"]
+    search_fields = ["email"]
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def _brand(self) -> Brand:
+        return get_object_or_404(
+            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
+        )
+
+    def get_queryset(self) -> QuerySet[MemberInvitation]:
+        if _fake(self):
+            return MemberInvitation.objects.none()
+        return selectors.member_invitations_of_brand(self._brand())
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, brand_id: str, pk: str) -> Response:
+        services.member_invitation_revoke(actor=request.user, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberInvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Invitations to join a brand addressed to your e-mail; accept or decline them."""
+
+    error_codes = (CampaignError,)
+    serializer_class = ReceivedMemberInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[MemberInvitation]:
+        if _fake(self):
+            return MemberInvitation.objects.none()
+        return selectors.member_invitations_for(self.request.user)
+
+    def _answer(self, invitation: MemberInvitation) -> Response:
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(ReceivedMemberInvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        services.member_invitation_accept(actor=request.user, invitation=invitation)
+        return self._answer(invitation)
+
+    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        services.member_invitation_decline(actor=request.user, invitation=invitation)
+        return self._answer(invitation)
 
 
 # IP assets --------------------------------------------------------------------------------
@@ -207,7 +281,7 @@ class BriefViewSet(
 
     @extend_schema(request=BriefWriteSerializer, responses={201: BriefSerializer})
     def create(self, request: Request) -> Response:
-        data = BriefWriteSerializer(data=request.data)
+        data = BriefWriteSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         brand = fields.pop("brand", None)
@@ -226,7 +300,9 @@ class BriefViewSet(
     @extend_schema(request=BriefUpdateSerializer, responses=BriefSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         brief = self.get_object()
-        data = BriefUpdateSerializer(data=request.data, partial=True)
+        data = BriefUpdateSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         data.is_valid(raise_exception=True)
         brief = services.brief_update(actor=request.user, brief=brief, data=data.validated_data)
         return self._answer(brief)
@@ -470,6 +546,12 @@ class BidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 router = SimpleRouter()
 router.register("brands", BrandViewSet, basename="brand")
 router.register(r"brands/(?P<brand_id>\d+)/members", BrandMemberViewSet, basename="brand-member")
+router.register(
+    r"brands/(?P<brand_id>\d+)/member-invitations",
+    BrandMemberInvitationViewSet,
+    basename="brand-member-invitation",
+)
+router.register("brand-invitations", MemberInvitationViewSet, basename="member-invitation")
 router.register("ips", IPAssetViewSet, basename="ip")
 router.register("briefs", BriefViewSet, basename="brief")
 router.register(

@@ -17,10 +17,11 @@ class CampaignError(StrEnum):
     BRAND_NAME_REQUIRED = "brand_name_required"
     BRAND_REQUIRED = "brand_required"
     MEMBER_ROLE_INVALID = "member_role_invalid"
-    MEMBER_EMAIL_UNKNOWN = "member_email_unknown"
     ALREADY_MEMBER = "already_member"
     MEMBER_NOT_FOUND = "member_not_found"
     LAST_OWNER = "last_owner"
+    MEMBER_INVITATION_PENDING = "member_invitation_pending"
+    NOT_MEMBER_INVITEE = "not_member_invitee"
     # IP assets
     IP_BRAND_FIXED = "ip_brand_fixed"
     IP_IN_USE = "ip_in_use"

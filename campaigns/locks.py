@@ -17,6 +17,7 @@ from .models import (
     Delivery,
     Invitation,
     IPAsset,
+    MemberInvitation,
 )
 
 
@@ -28,6 +29,11 @@ def lock_brand(pk: int) -> Brand:
 def lock_memberships(brand_id: int) -> list[BrandMembership]:
     """Every membership of the brand, locked in primary-key order."""
     return lock_rows(BrandMembership.objects.filter(brand_id=brand_id))
+
+
+def lock_member_invitation(pk: int) -> MemberInvitation:
+    """A brand membership invitation, locked (after its brand's memberships)."""
+    return lock_one(MemberInvitation.objects.select_related("brand"), pk)
 
 
 def lock_ip(pk: int) -> IPAsset:

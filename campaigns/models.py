@@ -79,6 +79,55 @@ MAX_TERM_MONTHS = 120
 class IPHolding(models.TextChoices):
     OWNED = "owned", "Owned"
     LICENSED = "licensed", "Licensed"
+class MemberInvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+
+
+class MemberInvitation(models.Model):
+    """An owner's invitation of an e-mail address to join a brand; the invitee accepts it.
+
+    No account is looked up when it is made: the brand learns nothing about the address until
+    the invitee, signed in with that e-mail, accepts (then a `BrandMembership` exists).
+    """
+
+    ALLOWED = {
+        MemberInvitationStatus.PENDING: {
+            MemberInvitationStatus.ACCEPTED,
+            MemberInvitationStatus.DECLINED,
+            MemberInvitationStatus.REVOKED,
+        }
+    }
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="member_invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.MANAGER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=MemberInvitationStatus.choices,
+        default=MemberInvitationStatus.PENDING,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "email"],
+                condition=models.Q(status="pending"),
+                name="member_invitation_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["email", "status"], name="member_invitation_email")]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.brand_id} ({self.role})"
 
 
 class IPAsset(models.Model):

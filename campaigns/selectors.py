@@ -22,6 +22,7 @@ from .models import (
     Invitation,
     InvitationStatus,
     IPAsset,
+    MemberInvitation,
     Visibility,
 )
 
@@ -44,6 +45,16 @@ def member_brand_ids(user: User) -> QuerySet[BrandMembership]:
     if not _is_user(user):
         return BrandMembership.objects.none().values("brand_id")
     return BrandMembership.objects.filter(user=user).values("brand_id")
+
+
+def brands_of_member(user: User | None) -> QuerySet[Brand]:
+    """The brands the user may act for (a member of; staff too): what a `brand` input may name."""
+    return Brand.objects.filter(pk__in=member_brand_ids(user))
+
+
+def ips_of_member(user: User | None) -> QuerySet[IPAsset]:
+    """The IP assets of the user's brands: what an `ip` input may name."""
+    return IPAsset.objects.filter(brand_id__in=member_brand_ids(user))
 
 
 def brands_visible_to(user: User) -> QuerySet[Brand]:
@@ -77,6 +88,20 @@ def is_brand_member(user: User | None, brand_id: int) -> bool:
 def brand_members(brand: Brand) -> QuerySet[BrandMembership]:
     """The brand's memberships with their users, oldest first."""
     return BrandMembership.objects.filter(brand=brand).select_related("user").order_by("id")
+
+
+def member_invitations_of_brand(brand: Brand) -> QuerySet[MemberInvitation]:
+    """The brand's membership invitations, newest first, with who sent them."""
+    return MemberInvitation.objects.filter(brand=brand).select_related("brand", "invited_by")
+
+
+def member_invitations_for(user: User) -> QuerySet[MemberInvitation]:
+    """The membership invitations addressed to the user's e-mail, newest first."""
+    if not _is_user(user):
+        return MemberInvitation.objects.none()
+    return MemberInvitation.objects.filter(email=user.email.strip().lower()).select_related(
+        "brand", "invited_by"
+    )
 
 
 def ips_visible_to(user: User) -> QuerySet[IPAsset]:

@@ -13,9 +13,14 @@ from rest_framework import serializers
 
 from creators.models import Reel, Tier
 from marketplace.countries import is_territory
-from marketplace.serializers import HttpsURLField, ModelNameListField, SlugListField
+from marketplace.serializers import (
+    HttpsURLField,
+    ModelNameListField,
+    ScopedPrimaryKeyRelatedField,
+    SlugListField,
+)
 
-from . import pricing
+from . import pricing, selectors
 from .generation_cost import below_cost_warnings, estimate_generation_cost
 from .models import (
     DELIVERABLE_COUNT_RANGE,
@@ -32,6 +37,8 @@ from .models import (
     Invitation,
     IPAsset,
     IPHolding,
+    MemberInvitation,
+    MemberInvitationStatus,
     MemberRole,
     RightsState,
     VideoResolution,
@@ -135,6 +142,37 @@ class MemberAddSerializer(serializers.Serializer):
     )
 
 
+class MemberInvitationSerializer(serializers.ModelSerializer):
+    """A membership invitation as its brand sees it: the address the owner typed, no account."""
+
+    role = NamedChoiceField(enum_name="MemberRoleEnum", choices=MemberRole.choices, read_only=True)
+    status = NamedChoiceField(
+        enum_name="MemberInvitationStatusEnum",
+        choices=MemberInvitationStatus.choices,
+        read_only=True,
+    )
+
+    class Meta:
+        model = MemberInvitation
+        fields = ["id", "brand", "email", "role", "status", "created_at", "responded_at"]
+        read_only_fields = fields
+
+
+class ReceivedMemberInvitationSerializer(MemberInvitationSerializer):
+    """A membership invitation as its invitee sees it: which brand, which role, from whom."""
+
+    brand_name = serializers.CharField(source="brand.name", read_only=True)
+    invited_by_name = serializers.SerializerMethodField()
+
+    class Meta(MemberInvitationSerializer.Meta):
+        fields = [*MemberInvitationSerializer.Meta.fields, "brand_name", "invited_by_name"]
+        read_only_fields = fields
+
+    def get_invited_by_name(self, invitation: MemberInvitation) -> str:
+        inviter = invitation.invited_by
+        return (inviter.full_name or inviter.email) if inviter else ""
+
+
 class LicenceTermsSerializer(serializers.Serializer):
     """Usage rights: exclusivity, territories, a term of 1–120 months or an explicit
     `perpetual`, channels."""
@@ -151,7 +189,8 @@ class LicenceTermsSerializer(serializers.Serializer):
 class IPAssetSerializer(serializers.ModelSerializer):
     """An IP asset with its default licence terms; `brand` is set on create only."""
 
-    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all())
+    # One answer for a brand that does not exist and one you are not a member of.
+    brand = ScopedPrimaryKeyRelatedField(scope=selectors.brands_of_member)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
     territories = TerritoryListField(help_text="ISO 3166-1 alpha-2 codes or WW; empty: no bound")
     channels = ChannelListField()
@@ -215,9 +254,10 @@ class DeliverableSerializer(serializers.Serializer):
 class BriefWriteSerializer(serializers.Serializer):
     """A new brief. `brand` may be left out by a user who belongs to exactly one brand."""
 
-    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all(), required=False)
-    ip = serializers.PrimaryKeyRelatedField(
-        queryset=IPAsset.objects.all(), required=False, allow_null=True
+    # Ids of other tenants' brands and IPs answer like ids that do not exist.
+    brand = ScopedPrimaryKeyRelatedField(scope=selectors.brands_of_member, required=False)
+    ip = ScopedPrimaryKeyRelatedField(
+        scope=selectors.ips_of_member, required=False, allow_null=True
     )
     title = serializers.CharField(max_length=150)
     description = serializers.CharField(max_length=10000)
@@ -230,8 +270,12 @@ class BriefWriteSerializer(serializers.Serializer):
     budget_min = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     budget_max = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     currency = serializers.CharField(max_length=3)
-    bid_deadline = serializers.DateTimeField()
-    delivery_deadline = serializers.DateTimeField()
+    bid_deadline = serializers.DateTimeField(
+        help_text="in the future, at most DEADLINE_HORIZON_DAYS (730) days ahead"
+    )
+    delivery_deadline = serializers.DateTimeField(
+        help_text="after the bid deadline, at most DEADLINE_HORIZON_DAYS (730) days ahead"
+    )
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
     min_tier = NamedChoiceField(enum_name="TierEnum", choices=Tier.choices, required=False)
     slots = serializers.IntegerField(min_value=1, max_value=100, required=False)

@@ -2,10 +2,17 @@
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Case, IntegerField, Value, When
-from django.utils.html import format_html
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.template.defaultfilters import truncatechars
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from marketplace.admin_tools import ReasonActionForm, run_service_action
+from marketplace.admin_tools import (
+    MoneyAdminMixin,
+    action_form,
+    action_reason,
+    run_service_action,
+)
 
 from . import services
 from .models import (
@@ -30,7 +37,8 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(CreatorProfile)
-class CreatorProfileAdmin(admin.ModelAdmin):
+class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = {"min_price_per_project": "rate_currency", "price_per_second": "rate_currency"}
     list_display = [
         "handle",
         "display_name",
@@ -38,6 +46,7 @@ class CreatorProfileAdmin(admin.ModelAdmin):
         "verified",
         "suspended",
         "country",
+        "min_price_per_project",
         "completed_contracts",
         "review_count",
         "last_active_at",
@@ -61,7 +70,7 @@ class CreatorProfileAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [SkillInline]
-    action_form = ReasonActionForm
+    action_form = action_form(reason_required=["suspend"], tier=["set_tier"])
     actions = ["verify", "suspend", "unsuspend", "set_tier"]
 
     @admin.action(description="Verify selected creators")
@@ -74,15 +83,18 @@ class CreatorProfileAdmin(admin.ModelAdmin):
             "verify",
         )
 
-    @admin.action(description="Suspend selected creators (reason from the field)")
+    @admin.action(description="Suspend selected creators (reason required)")
     def suspend(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = request.POST.get("reason", "")
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
         run_service_action(
             self,
             request,
             queryset,
             lambda p: services.creator_suspend(actor=request.user, profile=p, reason=reason),
             "suspend",
+            note=reason,
         )
 
     @admin.action(description="Unsuspend selected creators")
@@ -104,6 +116,7 @@ class CreatorProfileAdmin(admin.ModelAdmin):
             queryset,
             lambda p: services.creator_set_tier(actor=request.user, profile=p, tier=tier),
             "set tier",
+            note=tier,
         )
 
 
@@ -123,7 +136,7 @@ class ReelAdmin(admin.ModelAdmin):
         "title",
         "creator",
         "moderation",
-        "model",
+        "video_model",
         "video_link",
         "created_at",
     ]
@@ -152,7 +165,7 @@ class ReelAdmin(admin.ModelAdmin):
         "moderated_at",
         "created_at",
     ]
-    action_form = ReasonActionForm
+    action_form = action_form(reason_required=["reject"])
     actions = ["approve", "reject"]
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
@@ -164,8 +177,9 @@ class ReelAdmin(admin.ModelAdmin):
         )
         return [pending_first.asc(), "created_at"]
 
-    @admin.display(description="model")
-    def model(self, reel: Reel) -> str:
+    # Not `model`: that name is ModelAdmin.model (the Reel class), so the column came out empty.
+    @admin.display(description="model", ordering="video__model")
+    def video_model(self, reel: Reel) -> str:
         return reel.video.model
 
     @admin.display(description="video")
@@ -194,37 +208,82 @@ class ReelAdmin(admin.ModelAdmin):
             "approve",
         )
 
-    @admin.action(description="Reject selected reels (reason from the field)")
+    @admin.action(description="Reject selected reels (reason required)")
     def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = request.POST.get("reason", "")
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
         run_service_action(
             self,
             request,
             queryset,
             lambda r: services.reel_reject(actor=request.user, reel=r, reason=reason),
             "reject",
+            note=reason,
         )
 
 
 @admin.register(PartnerApplication)
 class PartnerApplicationAdmin(admin.ModelAdmin):
-    list_display = ["id", "creator", "status", "created_at", "reviewer", "decided_at"]
-    list_filter = ["status"]
+    """Pending applications first; the statement, links, reel count and tier on each row."""
+
+    list_display = [
+        "id",
+        "creator",
+        "creator_tier",
+        "reel_count",
+        "statement_excerpt",
+        "link_list",
+        "status",
+        "created_at",
+        "reviewer",
+        "decided_at",
+    ]
+    list_filter = ["status", "creator__tier", "creator__verified"]
     search_fields = ["creator__handle", "statement"]
     list_select_related = ["creator", "reviewer"]
     readonly_fields = [
         "creator",
+        "creator_tier",
+        "reel_count",
         "statement",
-        "links",
+        "link_list",
         "status",
         "reviewer",
         "reason",
         "created_at",
         "decided_at",
     ]
+    fields = readonly_fields
     ordering = ["status", "created_at"]
-    action_form = ReasonActionForm
+    action_form = action_form(reason_required=["reject"])
     actions = ["approve", "reject"]
+
+    def get_queryset(self, request) -> QuerySet[PartnerApplication]:  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).annotate(reels=Count("creator__reels"))
+
+    @admin.display(description="tier", ordering="creator__tier")
+    def creator_tier(self, application: PartnerApplication) -> str:
+        return application.creator.get_tier_display()
+
+    @admin.display(description="reels", ordering="reels")
+    def reel_count(self, application: PartnerApplication) -> int:
+        return application.reels  # type: ignore[attr-defined]
+
+    @admin.display(description="statement")
+    def statement_excerpt(self, application: PartnerApplication) -> str:
+        return truncatechars(application.statement, 120)
+
+    @admin.display(description="links")
+    def link_list(self, application: PartnerApplication) -> str:
+        links = [str(link) for link in application.links or []]
+        if not links:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            ((link, truncatechars(link, 60)) for link in links),
+        )
 
     @admin.action(description="Approve (grants the partner tier)")
     def approve(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -236,9 +295,11 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
             "approve",
         )
 
-    @admin.action(description="Reject (reason from the field)")
+    @admin.action(description="Reject (reason required)")
     def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = request.POST.get("reason", "")
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
         run_service_action(
             self,
             request,
@@ -247,6 +308,7 @@ class PartnerApplicationAdmin(admin.ModelAdmin):
                 actor=request.user, application=a, reason=reason
             ),
             "reject",
+            note=reason,
         )
 
 

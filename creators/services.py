@@ -96,8 +96,12 @@ def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
 
 @transaction.atomic
 def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -> CreatorProfile:
-    """Staff suspend a creator: hidden from the public, cannot bid or be matched."""
+    """Staff suspend a creator with a reason: hidden from the public, cannot bid or be matched."""
     require_staff(actor, what="suspend creators")
+    if not reason.strip():
+        raise InvalidInput(
+            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
+        )
     profile = lock_profile(profile.pk)
     if profile.suspended:
         raise Conflict(

@@ -1,6 +1,7 @@
-"""Cross-cutting endpoints: notifications, health, the JSON 404 and 500 answers."""
+"""Cross-cutting endpoints: notifications, health, the JSON 400, 404 and 500 answers."""
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -16,6 +17,7 @@ from rest_framework.views import APIView
 from . import health
 from .celery import app as celery_app
 from .emails import email_preference_set, frequency_of
+from .exceptions import request_limit_error
 from .models import EmailFrequency, Notification
 
 
@@ -214,3 +216,12 @@ class ApiRootView(APIView):
                 "health": reverse("healthz", request=request),
             }
         )
+
+
+def bad_request(request, exception=None) -> JsonResponse:  # type: ignore[no-untyped-def]
+    """The 400 answer outside DRF views (a body too big, too many fields): JSON with a code."""
+    if isinstance(exception, SuspiciousOperation):
+        body, status = request_limit_error(exception)
+    else:
+        body, status = {"error": {"code": "bad_request", "message": "bad request"}}, 400
+    return JsonResponse(body, status=status)

@@ -20,6 +20,11 @@ class CommonError(StrEnum):
     INVALID_STATE = "invalid_state"
     PAYMENT_FAILED = "payment_failed"
     SERVICE_UNAVAILABLE = "service_unavailable"
+    SEARCH_TOO_LONG = "search_too_long"
+    JSON_TOO_DEEP = "json_too_deep"
+    BODY_TOO_LARGE = "body_too_large"
+    TOO_MANY_FIELDS = "too_many_fields"
+    BAD_REQUEST = "bad_request"
 
 
 class DomainError(Exception):

@@ -3,7 +3,13 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -11,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import CommonError, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +31,23 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def request_limit_error(exc: SuspiciousOperation) -> tuple[dict[str, Any], int]:
+    """The JSON body and status for a request Django refused as too big or malformed."""
+    if isinstance(exc, RequestDataTooBig):
+        message = f"the body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"
+        return {"error": {"code": CommonError.BODY_TOO_LARGE, "message": message}}, 413
+    if isinstance(exc, TooManyFieldsSent):
+        message = f"the body has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields"
+        return {"error": {"code": CommonError.TOO_MANY_FIELDS, "message": message}}, 400
+    return {"error": {"code": CommonError.BAD_REQUEST, "message": "bad request"}}, 400
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Translate domain, validation and framework errors into the shared JSON error body."""
+    if isinstance(exc, SuspiciousOperation):
+        logger.warning("request refused: %s: %s", type(exc).__name__, exc)
+        body, status_code = request_limit_error(exc)
+        return Response(body, status=status_code)
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"code": str(exc.code), "message": exc.message}
         if exc.field:

@@ -1,7 +1,9 @@
 """Shared input fields."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from .fields import normalise_model_name, normalise_slugs
@@ -59,3 +61,21 @@ class ModelNameListField(serializers.ListField):
 
     def to_internal_value(self, data: Any) -> list[str]:
         return list(dict.fromkeys(super().to_internal_value(data)))
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key looked up only among the objects the requesting user may use.
+
+    An id that does not exist and one that belongs to another tenant get the same error
+    (`does_not_exist`), so the answer tells nobody which ids exist. `scope(user)` returns the
+    queryset; the serializer needs the request in its context.
+    """
+
+    def __init__(self, *, scope: Callable[[Any], QuerySet], **kwargs: Any) -> None:
+        self.scope = scope
+        kwargs.setdefault("queryset", scope(None))  # the model, for the schema
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.scope(getattr(request, "user", None))

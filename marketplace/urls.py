@@ -30,3 +30,4 @@ admin.site.site_title = "Reelmatch admin"
 
 handler500 = "marketplace.apis.server_error"
 handler404 = "marketplace.apis.not_found"
+handler400 = "marketplace.apis.bad_request"

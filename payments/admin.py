@@ -4,8 +4,11 @@ webhook log) and the actions staff take (refund, resolve, retry), each through a
 The contract and dispute rows are campaigns' models (their admin URLs stay under
 /admin/campaigns/); what staff do to them moves money, so their admin lives here."""
 
+import json
+
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -13,7 +16,13 @@ from campaigns.conversations.selectors import thread_messages
 from campaigns.models import Contract, Dispute, Resolution, RightsState, Thread
 from campaigns.rights import EXPIRING_WITHIN, rights_state
 from marketplace.admin import ReadOnlyAdmin
-from marketplace.admin_tools import MoneyActionForm, ReasonActionForm, run_service_action
+from marketplace.admin_tools import (
+    MoneyAdminMixin,
+    action_form,
+    action_reason,
+    run_service_action,
+)
+from marketplace.money import format_money, parse_major
 
 from .models import (
     JournalEntry,
@@ -61,7 +70,8 @@ class RightsStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(ReadOnlyAdmin):
+class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    money_fields = {"amount": "currency", "fee": "currency"}
     list_display = [
         "id",
         "brief",
@@ -69,7 +79,6 @@ class ContractAdmin(ReadOnlyAdmin):
         "creator",
         "amount",
         "fee",
-        "currency",
         "status",
         "rights",
         "rights_end",
@@ -79,22 +88,25 @@ class ContractAdmin(ReadOnlyAdmin):
     search_fields = ["brief__title", "brand__name", "creator__handle"]
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
-    action_form = ReasonActionForm
+    action_form = action_form(reason_required=["staff_refund"])
     actions = ["staff_refund"]
 
     @admin.display(description="usage rights")
     def rights(self, contract: Contract) -> str:
         return rights_state(contract, now=timezone.now())
 
-    @admin.action(description="Refund to the brand (funded or paid; reason from the field)")
+    @admin.action(description="Refund to the brand (funded or paid; reason required)")
     def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = request.POST.get("reason", "") or "staff decision"
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
         run_service_action(
             self,
             request,
             queryset,
             lambda c: contract_refund_by_staff(actor=request.user, contract_id=c.pk, reason=reason),
             "refund",
+            note=reason,
         )
 
 
@@ -114,11 +126,11 @@ class PayoutAccountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    money_fields = {"amount": "currency"}
     list_display = [
         "contract",
         "amount",
-        "currency",
         "status",
         "stripe_payment_intent_id",
         "succeeded_at",
@@ -128,12 +140,12 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
+class TransferAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    money_fields = {"amount": "currency", "amount_reversed": "currency"}
     list_display = [
         "contract",
         "creator",
         "amount",
-        "currency",
         "status",
         "attempts",
         "stripe_transfer_id",
@@ -157,11 +169,11 @@ class TransferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    money_fields = {"amount": "currency"}
     list_display = [
         "contract",
         "amount",
-        "currency",
         "reason",
         "status",
         "stripe_refund_id",
@@ -179,10 +191,20 @@ class RefundAdmin(ReadOnlyAdmin):
 
 
 class JournalLineInline(admin.TabularInline):
+    """An entry's lines: debits positive, credits negative, in major units."""
+
     model = JournalLine
     extra = 0
     can_delete = False
-    readonly_fields = ["account", "amount"]
+    fields = ["account", "line_amount"]
+    readonly_fields = ["account", "line_amount"]
+
+    def get_queryset(self, request) -> QuerySet[JournalLine]:  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("account", "entry")
+
+    @admin.display(description="amount")
+    def line_amount(self, line: JournalLine) -> str:
+        return format_money(line.amount, line.entry.currency)
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
@@ -193,18 +215,39 @@ class JournalLineInline(admin.TabularInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "idempotency_key", "currency", "contract", "memo"]
+    """Journal entries with their amount (the sum of the debit lines) in major units."""
+
+    list_display = ["created_at", "kind", "amount", "idempotency_key", "contract", "memo"]
     list_filter = ["kind", "currency"]
     search_fields = ["idempotency_key", "memo"]
     inlines = [JournalLineInline]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request) -> QuerySet[JournalEntry]:  # type: ignore[no-untyped-def]
+        debits = Sum("lines__amount", filter=Q(lines__amount__gt=0))
+        return super().get_queryset(request).annotate(debits=debits)
+
+    @admin.display(description="amount", ordering="debits")
+    def amount(self, entry: JournalEntry) -> str:
+        return format_money(entry.debits, entry.currency)  # type: ignore[attr-defined]
+
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ["code", "currency", "created_at"]
+    """Ledger accounts with their balance (debits minus credits) in major units."""
+
+    list_display = ["code", "currency", "balance", "created_at"]
     list_filter = ["currency"]
     search_fields = ["code"]
+    readonly_fields = ["code", "currency", "balance", "created_at"]
+    fields = readonly_fields
+
+    def get_queryset(self, request) -> QuerySet[LedgerAccount]:  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).annotate(total=Sum("lines__amount", default=0))
+
+    @admin.display(description="balance", ordering="total")
+    def balance(self, account: LedgerAccount) -> str:
+        return format_money(account.total, account.currency)  # type: ignore[attr-defined]
 
 
 @admin.register(StripeEvent)
@@ -218,7 +261,7 @@ class StripeEventAdmin(ReadOnlyAdmin):
         "account",
         "livemode",
         "created",
-        "payload",
+        "pretty_payload",
         "status",
         "result",
         "attempts",
@@ -226,6 +269,13 @@ class StripeEventAdmin(ReadOnlyAdmin):
         "processed_at",
     ]
     actions = ["reprocess"]
+
+    @admin.display(description="payload")
+    def pretty_payload(self, event: StripeEvent) -> str:
+        text = json.dumps(event.payload, indent=2, sort_keys=True, ensure_ascii=False)
+        return format_html(
+            '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', text
+        )
 
     @admin.action(description="Reprocess selected events")
     def reprocess(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -235,24 +285,31 @@ class StripeEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     """Open disputes first; staff resolve them by release, refund or split (an amount)."""
 
+    money_fields = {"creator_amount": "contract__currency"}
     list_display = [
         "id",
         "contract",
         "status",
+        "reason_excerpt",
+        "contract_amount",
         "opened_by",
         "created_at",
         "resolution",
         "creator_amount",
         "resolved_by",
     ]
-    list_filter = ["status", "resolution"]
+    list_filter = ["status", "resolution", "contract__currency", "created_at"]
     search_fields = ["contract__id", "reason", "contract__creator__handle"]
     list_select_related = ["contract", "opened_by", "resolved_by"]
     ordering = ["-status", "created_at"]
-    action_form = MoneyActionForm
+    action_form = action_form(
+        reason=["release", "refund", "split"],
+        amount=["split"],
+        amount_label="Creator's share (e.g. 450.00)",
+    )
     actions = ["release", "refund", "split"]
     readonly_fields = ["evidence_thread", "evidence_deliveries"]
 
@@ -332,27 +389,45 @@ class DisputeAdmin(ReadOnlyAdmin):
             body,
         )
 
+    @admin.display(description="reason")
+    def reason_excerpt(self, dispute: Dispute) -> str:
+        return truncatechars(dispute.reason, 120)
+
+    @admin.display(description="contract amount", ordering="contract__amount")
+    def contract_amount(self, dispute: Dispute) -> str:
+        return format_money(dispute.contract.amount, dispute.contract.currency)
+
     def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
         raw = (request.POST.get("amount") or "").strip()
-        if raw and not raw.isdigit():
-            self.message_user(
-                request, "The amount must be a whole number of minor units.", messages.ERROR
-            )
-            return
-        amount = int(raw) if raw else None
-        note = request.POST.get("reason", "")
+        note = action_reason(self, request, required=False) or ""
+        disputes = list(queryset.select_related("contract"))
+        amounts: dict[int, int | None] = {}
+        for dispute in disputes:
+            try:
+                amounts[dispute.pk] = parse_major(raw, dispute.contract.currency) if raw else None
+            except ValueError as exc:
+                self.message_user(request, f"The creator's share: {exc}.", messages.ERROR)
+                return
         run_service_action(
             self,
             request,
-            queryset,
+            disputes,
             lambda d: dispute_resolve(
                 actor=request.user,
                 contract_id=d.contract_id,
                 resolution=resolution,
-                creator_amount=amount,
+                creator_amount=amounts[d.pk],
                 note=note,
             ),
             f"resolve ({resolution})",
+            note=" ".join(
+                part
+                for part in (
+                    f"creator's share {raw}" if raw and resolution == Resolution.SPLIT else "",
+                    note,
+                )
+                if part
+            ),
         )
 
     @admin.action(description="Resolve: release everything to the creator")
@@ -363,6 +438,6 @@ class DisputeAdmin(ReadOnlyAdmin):
     def refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         self._resolve(request, queryset, Resolution.REFUND)
 
-    @admin.action(description="Resolve: split (creator's share from the amount field)")
+    @admin.action(description="Resolve: split (the creator's share in major units)")
     def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         self._resolve(request, queryset, Resolution.SPLIT)

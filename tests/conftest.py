@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from rest_framework import throttling
 from rest_framework.test import APIClient
@@ -24,6 +25,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with empty throttle counts and no admin lockout (the cache is shared
+    by the tests of one process)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from .briefs import recommend_briefs
 from .creators import brief_for_member, rank_creators
 from .reference import FACTORS, weights
 from .serializers import (
+    MAX_LIMIT,
     LimitQuerySerializer,
     MatchesSerializer,
     MatchQuerySerializer,
@@ -24,7 +25,9 @@ from .serializers import (
 )
 
 LIMIT_PARAM = OpenApiParameter(
-    "limit", OpenApiTypes.INT, description="how many results, 1..100 (default 20)"
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+    description=f"how many results, 1..{MAX_LIMIT} (default 20)",
 )
 EXCLUDE_PARAM = OpenApiParameter(
     "exclude",

@@ -20,12 +20,15 @@ from .bids import (
 )
 from .brands import (
     brand_create,
-    brand_member_add,
     brand_member_remove,
     brand_update,
     ip_create,
     ip_delete,
     ip_update,
+    member_invitation_accept,
+    member_invitation_create,
+    member_invitation_decline,
+    member_invitation_revoke,
 )
 from .briefs import (
     PLAIN_BRIEF_FIELDS,
@@ -64,7 +67,6 @@ __all__ = [
     "bid_withdraw",
     "bids_reject_live",
     "brand_create",
-    "brand_member_add",
     "brand_member_remove",
     "brand_update",
     "brief_approve",
@@ -94,4 +96,8 @@ __all__ = [
     "ip_update",
     "rights_notice_send",
     "rights_notices_send",
+    "member_invitation_accept",
+    "member_invitation_create",
+    "member_invitation_decline",
+    "member_invitation_revoke",
 ]

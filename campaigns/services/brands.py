@@ -5,15 +5,25 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from marketplace.audit import audit_record, notify
+from marketplace.audit import audit_record, notify, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.models import User
 
 from ..errors import CampaignError
-from ..locks import lock_brand, lock_ip, lock_memberships
-from ..models import Brand, BrandMembership, BriefStatus, IPAsset, IPHolding, MemberRole
+from ..locks import lock_brand, lock_ip, lock_member_invitation, lock_memberships
+from ..models import (
+    Brand,
+    BrandMembership,
+    BriefStatus,
+    IPAsset,
+    IPHolding,
+    MemberInvitation,
+    MemberInvitationStatus,
+    MemberRole,
+)
 from .common import (
     channels_normalise,
     require_member,
@@ -70,44 +80,136 @@ def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
     return brand
 
 
-@transaction.atomic
-def brand_member_add(
-    *, actor: User, brand: Brand, email: str, role: str = MemberRole.MANAGER
-) -> BrandMembership:
-    """An owner adds an existing user, found by email, as an owner or a manager.
-
-    A user already in the brand is a conflict. The added user is notified.
-    """
-    require_owner(actor, brand.pk, what="add members")
+def _member_role(role: str) -> str:
     if role not in MemberRole.values:
         raise InvalidInput(
             f"role must be one of {', '.join(MemberRole.values)}",
             code=CampaignError.MEMBER_ROLE_INVALID,
             field="role",
         )
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if user is None:
-        raise InvalidInput(
-            "no user has this email address",
-            code=CampaignError.MEMBER_EMAIL_UNKNOWN,
-            field="email",
+    return role
+
+
+@transaction.atomic
+def member_invitation_create(
+    *, actor: User, brand: Brand, email: str, role: str = MemberRole.MANAGER
+) -> MemberInvitation:
+    """An owner invites an e-mail address to join the brand as an owner or a manager.
+
+    Nobody joins until the invitee accepts. The answer is the same whether or not an account
+    has the address (no account is looked up, nothing about one is shown); a signed-in holder
+    of the address is notified. An address already in the brand, or already invited, is a
+    conflict (the owner sees members and invitations anyway).
+    """
+    require_owner(actor, brand.pk, what="invite members")
+    role = _member_role(role)
+    email = email.strip().lower()
+    lock_memberships(brand.pk)
+    if BrandMembership.objects.filter(brand=brand, user__email=email).exists():
+        raise Conflict(
+            f"{email} is already a member of this brand", code=CampaignError.ALREADY_MEMBER
         )
-    duplicate = f"{user.email} is already a member of this brand"
-    if BrandMembership.objects.filter(brand=brand, user=user).exists():
-        raise Conflict(duplicate, code=CampaignError.ALREADY_MEMBER)
+    pending = f"{email} already has a pending invitation to this brand"
+    if MemberInvitation.objects.filter(
+        brand=brand, email=email, status=MemberInvitationStatus.PENDING
+    ).exists():
+        raise Conflict(pending, code=CampaignError.MEMBER_INVITATION_PENDING)
     try:
         with transaction.atomic():
-            membership = BrandMembership.objects.create(brand=brand, user=user, role=role)
+            invitation = MemberInvitation.objects.create(
+                brand=brand, email=email, role=role, invited_by=actor
+            )
     except IntegrityError as exc:
-        raise Conflict(duplicate, code=CampaignError.ALREADY_MEMBER) from exc
-    audit_record(actor=actor, verb="add_member", obj=brand, after=role, data={"user": user.pk})
+        raise Conflict(pending, code=CampaignError.MEMBER_INVITATION_PENDING) from exc
+    audit_record(
+        actor=actor, verb="invite_member", obj=invitation, after=MemberInvitationStatus.PENDING
+    )
+    invitee = User.objects.filter(email=email, is_active=True)
     notify(
-        [user],
-        kind="brand_member_added",
-        message=f"You were added to {brand.name} as {role}.",
-        obj=brand,
+        invitee,
+        kind="brand_member_invited",
+        message=f"You are invited to join {brand.name} as {role}.",
+        obj=invitation,
+    )
+    return invitation
+
+
+def _own_invitation(actor: User, invitation_id: int) -> MemberInvitation:
+    invitation = lock_member_invitation(invitation_id)
+    if invitation.email != actor.email.strip().lower():
+        raise Forbidden(
+            "this invitation is not addressed to you", code=CampaignError.NOT_MEMBER_INVITEE
+        )
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_accept(*, actor: User, invitation: MemberInvitation) -> BrandMembership:
+    """The invitee (signed in with the invited e-mail) joins the brand in the invited role."""
+    lock_memberships(invitation.brand_id)
+    invitation = _own_invitation(actor, invitation.pk)
+    invitation.responded_at = timezone.now()
+    transition(
+        invitation,
+        to=MemberInvitationStatus.ACCEPTED,
+        allowed=MemberInvitation.ALLOWED,
+        actor=actor,
+        verb="accept",
+        extra_fields=["responded_at"],
+    )
+    membership, created = BrandMembership.objects.get_or_create(
+        brand_id=invitation.brand_id, user=actor, defaults={"role": invitation.role}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            verb="add_member",
+            obj=invitation.brand,
+            after=invitation.role,
+            data={"user": actor.pk, "invitation": invitation.pk},
+        )
+    owners = User.objects.filter(
+        brand_memberships__brand_id=invitation.brand_id,
+        brand_memberships__role=MemberRole.OWNER,
+    )
+    notify(
+        owners,
+        kind="brand_member_joined",
+        message=f"{actor.email} accepted the invitation to {invitation.brand.name}.",
+        obj=invitation.brand,
     )
     return membership
+
+
+@transaction.atomic
+def member_invitation_decline(*, actor: User, invitation: MemberInvitation) -> MemberInvitation:
+    """The invitee declines; nothing about their account reaches the brand."""
+    invitation = _own_invitation(actor, invitation.pk)
+    invitation.responded_at = timezone.now()
+    return transition(
+        invitation,
+        to=MemberInvitationStatus.DECLINED,
+        allowed=MemberInvitation.ALLOWED,
+        actor=actor,
+        verb="decline",
+        extra_fields=["responded_at"],
+    )
+
+
+@transaction.atomic
+def member_invitation_revoke(*, actor: User, invitation: MemberInvitation) -> MemberInvitation:
+    """An owner withdraws a pending invitation of their brand."""
+    require_owner(actor, invitation.brand_id, what="revoke invitations")
+    invitation = lock_member_invitation(invitation.pk)
+    invitation.responded_at = timezone.now()
+    return transition(
+        invitation,
+        to=MemberInvitationStatus.REVOKED,
+        allowed=MemberInvitation.ALLOWED,
+        actor=actor,
+        verb="revoke",
+        extra_fields=["responded_at"],
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ an audit row.
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -85,6 +85,14 @@ def _check_brief(
         raise InvalidInput(
             "must be after the bid deadline", code=E.DEADLINE_INVALID, field="delivery_deadline"
         )
+    horizon = now + timedelta(days=settings.DEADLINE_HORIZON_DAYS)
+    for name in ("bid_deadline", "delivery_deadline"):
+        if getattr(brief, name) > horizon:
+            raise InvalidInput(
+                f"must be within {settings.DEADLINE_HORIZON_DAYS} days from now",
+                code=E.DEADLINE_INVALID,
+                field=name,
+            )
     if brief.slots < 1:
         raise InvalidInput("must be at least 1", code=E.SLOTS_INVALID, field="slots")
     if brief.ip_id is not None and brief.ip.brand_id != brief.brand_id:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "marketplace",
     "creators",
     "campaigns",
@@ -67,6 +68,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes must come last: it turns a locked-out admin login into a 429.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed admin logins and refuses a locked-out address or account (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -115,6 +124,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": int(env("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
+# Cache: throttle counters and the admin lockout live here, so every web process must share it.
+# REDIS_URL (or CACHE_URL, redis:// or rediss://) selects Redis; otherwise the database's
+# cache table (created by the marketplace migrations, or `manage.py createcachetable`).
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "reelmatch")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+    }
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "reelmatch_cache",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": {"MAX_ENTRIES": 50000},
+    }
+}
+
+# Client addresses. NUM_PROXIES is how many proxies we run in front of the app (a load balancer
+# is 1): the address is taken that many hops from the right of X-Forwarded-For. 0 (the default)
+# ignores the header and uses the socket's address: a client can write any X-Forwarded-For.
+NUM_PROXIES = int(env("NUM_PROXIES", "0"))
+
+# The admin login lockout (django-axes): failures counted per address and per account in the
+# shared cache; either one over the limit is refused with a 429 until the cool-off ends.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "marketplace.admin_lockout.AdminLoginHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = int(env("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("ADMIN_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "marketplace.net.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Request limits (Django's own settings), answered as JSON 413/400 with a code.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(env("DATA_UPLOAD_MAX_NUMBER_FIELDS", "1000"))
+# JSON bodies nested deeper than this are refused (400 `json_too_deep`) before parsing recurses.
+JSON_MAX_DEPTH = int(env("JSON_MAX_DEPTH", "32"))
+# `search=`: at most this many terms and characters (400 `search_too_long`).
+SEARCH_MAX_TERMS = int(env("SEARCH_MAX_TERMS", "8"))
+SEARCH_MAX_LENGTH = int(env("SEARCH_MAX_LENGTH", "200"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "marketplace.User"
 
@@ -149,12 +205,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "marketplace.filters.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", "20/min"),
         "writes": env("THROTTLE_WRITES", "120/min"),
@@ -269,6 +331,8 @@ FRONTEND_URL = env("FRONTEND_URL", f"http://127.0.0.1:{PORT}")
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
 PLATFORM_FEE_BPS = {"standard": 1500, "partner": 1000, "elite": 800}
+# A brief's bid and delivery deadlines lie at most this many days ahead (400 `deadline_invalid`).
+DEADLINE_HORIZON_DAYS = int(env("DEADLINE_HORIZON_DAYS", "730"))
 MAX_REVISIONS = int(env("MAX_REVISIONS", "2"))
 # The usage term a brief gets when it states neither term_months nor perpetual.
 DEFAULT_USAGE_TERM_MONTHS = int(env("DEFAULT_USAGE_TERM_MONTHS", "12"))

@@ -20,3 +20,7 @@ STRIPE_API_BASE = "http://127.0.0.1:9"  # tests that talk to Stripe start the sa
 STRIPE_WEBHOOK_SECRET = "whsec_test_platform"
 STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_test_connect"
 STRIPE_TEST_MODE = True
+# Each test process keeps its own cache unless CACHE_URL/REDIS_URL names a shared one (the
+# multi-process tests start their servers with the production choice: Redis or the database).
+if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

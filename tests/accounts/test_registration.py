@@ -74,11 +74,23 @@ def test_me_requires_auth(api):
     assert api.get("/api/v1/me/").status_code == 401
 
 
-def test_taken_email_is_400_naming_email(api):
+def test_taken_email_is_refused_without_naming_the_email(api):
     register(api)
-    response = register(api, handle="other")
+    response = register(api, handle="other", password="A-different-pass-77")
     assert response.status_code == 400
-    assert "email" in response.json()["error"]["fields"]
+    error = response.json()["error"]
+    assert error["code"] == "registration_refused"
+    assert "fields" not in error
+    assert "email" not in error["message"] and "exists" not in error["message"]
+
+
+def test_registration_sent_again_with_the_same_password_answers_the_same_account(api):
+    first = register(api)
+    again = register(api, handle="other")
+    assert again.status_code == 201
+    assert again.json()["user"]["id"] == first.json()["user"]["id"]
+    assert again.json()["user"]["creator_handle"] == "ana"
+    assert CreatorProfile.objects.count() == 1
 
 
 def test_taken_handle_is_400_naming_handle(api):

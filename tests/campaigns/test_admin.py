@@ -44,7 +44,7 @@ def test_approve_and_reject_actions_call_the_services(admin_client, brief_factor
     )
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
-    assert any("approve: 1 done" in m for m in messages)
+    assert any("Approve: 1 done" in m for m in messages)
     assert any("refused" in m and "open" in m for m in messages)
     assert Brief.objects.get(pk=approve_me.pk).status == BriefStatus.OPEN
 

@@ -3,7 +3,7 @@
 import pytest
 
 from campaigns.models import BrandMembership, IPAsset
-from marketplace.models import Notification
+from marketplace.models import Notification, User
 
 pytestmark = pytest.mark.django_db
 
@@ -56,26 +56,99 @@ def test_only_owners_edit_the_brand(
     assert (brand.description == "Noodles") == (expected == 200)
 
 
-def test_owner_adds_and_removes_members(client_for, brand, owner_user, user_factory):
+def test_owner_invites_the_invitee_accepts_then_the_owner_removes(
+    client_for, brand, owner_user, user_factory
+):
     owner = client_for(owner_user)
     newcomer = user_factory(email="new@neon.test")
     url = f"/api/v1/brands/{brand.pk}/members/"
 
-    added = owner.post(url, {"email": "NEW@neon.test"})
-    assert added.status_code == 201, added.json()
-    assert added.json()["role"] == "manager"
-    assert added.json()["email"] == "new@neon.test"
-    assert Notification.objects.filter(user=newcomer, kind="brand_member_added").exists()
-
+    invited = owner.post(url, {"email": "NEW@neon.test"})
+    assert invited.status_code == 201, invited.json()
+    assert invited.json()["status"] == "pending"
+    assert invited.json()["role"] == "manager"
+    assert invited.json()["email"] == "new@neon.test"
+    assert "user_id" not in invited.json() and "full_name" not in invited.json()
+    assert not BrandMembership.objects.filter(user=newcomer).exists()
+    assert Notification.objects.filter(user=newcomer, kind="brand_member_invited").exists()
     assert owner.post(url, {"email": "new@neon.test"}).status_code == 409
+    assert client_for(newcomer).get(url).status_code == 404  # not a member yet
+
+    mine = client_for(newcomer).get("/api/v1/brand-invitations/")
+    assert [(i["brand_name"], i["status"]) for i in mine.json()["results"]] == [("Neon", "pending")]
+    invitation_id = mine.json()["results"][0]["id"]
+    accepted = client_for(newcomer).post(f"/api/v1/brand-invitations/{invitation_id}/accept/")
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["status"] == "accepted"
+    assert BrandMembership.objects.get(user=newcomer, brand=brand).role == "manager"
+    again = client_for(newcomer).post(f"/api/v1/brand-invitations/{invitation_id}/accept/")
+    assert again.status_code == 409
+
     members = client_for(newcomer).get(url)
     assert members.status_code == 200
     assert {m["email"] for m in members.json()["results"]} == {owner_user.email, newcomer.email}
+    assert owner.post(url, {"email": "new@neon.test"}).status_code == 409  # already a member
 
     removed = owner.delete(f"{url}{newcomer.pk}/")
     assert removed.status_code == 204
     assert not BrandMembership.objects.filter(user=newcomer).exists()
     assert client_for(newcomer).get(url).status_code == 404
+
+
+def test_inviting_answers_the_same_whether_or_not_an_account_exists(
+    client_for, brand, owner_user, user_factory
+):
+    user_factory(email="known@neon.test")
+    owner = client_for(owner_user)
+    url = f"/api/v1/brands/{brand.pk}/members/"
+    known = owner.post(url, {"email": "known@neon.test"}).json()
+    unknown = owner.post(url, {"email": "unknown@neon.test"}).json()
+    strip = {"id", "email", "created_at"}
+    assert {k: v for k, v in known.items() if k not in strip} == {
+        k: v for k, v in unknown.items() if k not in strip
+    }
+    assert set(known) == set(unknown)
+    listed = owner.get(f"/api/v1/brands/{brand.pk}/member-invitations/").json()["results"]
+    assert {i["email"] for i in listed} == {"known@neon.test", "unknown@neon.test"}
+
+
+def test_an_invitation_for_a_future_account_is_accepted_after_registering(
+    client_for, brand, owner_user, api
+):
+    client_for(owner_user).post(f"/api/v1/brands/{brand.pk}/members/", {"email": "later@neon.test"})
+    registered = api.post(
+        "/api/v1/auth/register/",
+        {
+            "email": "later@neon.test",
+            "password": "An0ther-str0ng-pass",
+            "role": "creator",
+            "handle": "later",
+        },
+    )
+    assert registered.status_code == 201
+    later = client_for(User.objects.get(email="later@neon.test"))
+    invitation = later.get("/api/v1/brand-invitations/").json()["results"][0]
+    assert later.post(f"/api/v1/brand-invitations/{invitation['id']}/decline/").status_code == 200
+    assert not BrandMembership.objects.filter(user__email="later@neon.test").exists()
+
+
+def test_invitations_of_others_are_404_and_owners_revoke(
+    client_for, brand, owner_user, manager_user, user_factory
+):
+    invitee = user_factory(email="in@neon.test")
+    stranger = user_factory()
+    created = client_for(owner_user).post(
+        f"/api/v1/brands/{brand.pk}/members/", {"email": "in@neon.test", "role": "owner"}
+    )
+    pk = created.json()["id"]
+    assert client_for(stranger).post(f"/api/v1/brand-invitations/{pk}/accept/").status_code == 404
+    assert client_for(owner_user).post(f"/api/v1/brand-invitations/{pk}/accept/").status_code == 404
+    url = f"/api/v1/brands/{brand.pk}/member-invitations/{pk}/"
+    assert client_for(manager_user).delete(url).status_code == 403
+    assert client_for(owner_user).delete(url).status_code == 204
+    accept = client_for(invitee).post(f"/api/v1/brand-invitations/{pk}/accept/")
+    assert accept.status_code == 409
+    assert not BrandMembership.objects.filter(user=invitee).exists()
 
 
 def test_managers_cannot_add_or_remove_others_but_may_leave(

@@ -446,7 +446,7 @@ def test_staff_resolve_a_dispute_in_the_admin_by_split(
         {
             "action": "split",
             "_selected_action": [dispute.pk],
-            "amount": "50000",
+            "amount": "500.00",
             "reason": "half done",
         },
     )

@@ -15,6 +15,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from campaigns.models import (
     BriefStatus,
     ContractStatus,
+    MemberInvitation,
     MemberRole,
     Message,
     Thread,
@@ -85,6 +86,9 @@ def build_world() -> SimpleNamespace:
         brand=brand_x, visibility=Visibility.INVITE_ONLY, title="Invite-only brief"
     )
     invitation = InvitationFactory(brief=brief_invite, creator=a)
+    member_invitation = MemberInvitation.objects.create(
+        brand=brand_x, email=b.user.email, invited_by=users["x_owner"]
+    )
     bid = BidFactory(brief=brief_open, creator=a)
     contracts = {
         status: contract_in(status, brand=brand_x, creator=a)
@@ -135,6 +139,7 @@ def build_world() -> SimpleNamespace:
             "brief_review": brief_review.pk,
             "brief_invite": brief_invite.pk,
             "invitation_a": invitation.pk,
+            "member_invitation_b": member_invitation.pk,
             "bid_a": bid.pk,
             "contract_awaiting": contracts[ContractStatus.AWAITING_FUNDING].pk,
             "contract_funded": contracts[ContractStatus.FUNDED].pk,

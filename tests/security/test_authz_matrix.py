@@ -166,10 +166,23 @@ MATRIX: list[Row] = [
     Row("brand-member-list", "GET", (401, 404, 404, 200, 200, 404, 200),
         kwargs={"brand_id": "brand_x"}),
     Row("brand-member-list", "POST", (401, 404, 404, 201, 403, 404, 403),
-        kwargs={"brand_id": "brand_x"}, body={"email": "bo@example.com", "role": "manager"}),
+        kwargs={"brand_id": "brand_x"}, body={"email": "cy@example.com", "role": "manager"}),
     # An owner removes the manager; the manager may leave on their own.
     Row("brand-member-detail", "DELETE", (401, 404, 404, 204, 204, 404, 403),
         kwargs={"brand_id": "brand_x", "user_id": "x_manager_user"}),
+    # Membership invitations: the brand's members read them, its owners revoke; the invitee
+    # (B, by e-mail) alone sees, accepts or declines the one addressed to them.
+    Row("brand-member-invitation-list", "GET", (401, 404, 404, 200, 200, 404, 200),
+        kwargs={"brand_id": "brand_x"}),
+    Row("brand-member-invitation-detail", "DELETE", (401, 404, 404, 204, 403, 404, 403),
+        kwargs={"brand_id": "brand_x", PK: "member_invitation_b"}),
+    Row("member-invitation-list", "GET", (401, 200, 200, 200, 200, 200, 200)),
+    Row("member-invitation-detail", "GET", (401, 404, 200, 404, 404, 404, 404),
+        kwargs={PK: "member_invitation_b"}),
+    Row("member-invitation-accept", "POST", (401, 404, 200, 404, 404, 404, 404),
+        kwargs={PK: "member_invitation_b"}),
+    Row("member-invitation-decline", "POST", (401, 404, 200, 404, 404, 404, 404),
+        kwargs={PK: "member_invitation_b"}),
     # --- IP ----------------------------------------------------------------------------------
     Row("ip-list", "GET",           (401, 200, 200, 200, 200, 200, 200)),
     # The brand is a body field: naming a brand you are not in is a 400 on that field.

@@ -92,6 +92,7 @@ CHECKS = [
 # The world object a path parameter should name, by the path's first segment after /api/v1/.
 REAL_IDS = {
     ("bids", "id"): "bid_a",
+    ("brand-invitations", "id"): "member_invitation_b",
     ("brands", "id"): "brand_x",
     ("brands", "brand_id"): "brand_x",
     ("brands", "user_id"): "x_manager_user",
@@ -121,6 +122,7 @@ REAL_IDS_BY_PATH = {
     "/api/v1/briefs/{id}/submit/": "brief_draft",
     "/api/v1/briefs/{id}/approve/": "brief_review",
     "/api/v1/briefs/{id}/reject/": "brief_review",
+    "/api/v1/brands/{brand_id}/member-invitations/{id}/": "member_invitation_b",
 }
 
 
