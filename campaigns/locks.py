@@ -2,12 +2,26 @@
 
 Services take objects but re-read the rows they change through these helpers inside their
 transaction. The order between tables is fixed: a brand's memberships, a brief, then its bids
-(in primary-key order); an invitation or an IP on its own.
+(in primary-key order); an invitation or an IP on its own; a contract, then its milestones (in
+primary-key order), then its change orders (payments.locks follows the same order).
 """
 
+from marketplace.errors import NotFound
 from marketplace.locks import lock_one, lock_rows
 
-from .models import Bid, BidStatus, Brand, BrandMembership, Brief, Invitation, IPAsset
+from .errors import CampaignError
+from .models import (
+    Bid,
+    BidStatus,
+    Brand,
+    BrandMembership,
+    Brief,
+    ChangeOrder,
+    Contract,
+    Invitation,
+    IPAsset,
+    Milestone,
+)
 
 
 def lock_brand(pk: int) -> Brand:
@@ -47,3 +61,24 @@ def lock_live_bids(brief_id: int) -> list[Bid]:
             brief_id=brief_id, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED]
         ).select_related("creator__user")
     )
+
+
+def lock_contract_row(pk: int) -> Contract:
+    """The contract row, locked; NotFound if it is gone."""
+    try:
+        return lock_one(Contract.objects.select_related("creator__user"), pk)
+    except Contract.DoesNotExist as exc:
+        raise NotFound("no such contract", code=CampaignError.CONTRACT_NOT_FOUND) from exc
+
+
+def lock_contract_milestones(contract_id: int) -> list[Milestone]:
+    """Every milestone of a (locked) contract, locked in primary-key order."""
+    return lock_rows(Milestone.objects.filter(contract_id=contract_id))
+
+
+def lock_change_order(pk: int) -> ChangeOrder:
+    """A change order row, locked (after its contract)."""
+    try:
+        return lock_one(ChangeOrder.objects.all(), pk)
+    except ChangeOrder.DoesNotExist as exc:
+        raise NotFound("no such change order", code=CampaignError.CHANGE_ORDER_NOT_FOUND) from exc

@@ -16,3 +16,15 @@ def platform_fee(amount: int, tier: str) -> int:
 def creator_net(amount: int, tier: str) -> int:
     """What the creator receives of `amount`: the amount less the platform fee."""
     return amount - platform_fee(amount, tier)
+
+
+def split_fee(amounts: list[int], bps: int) -> list[int]:
+    """The fee of each of several amounts at `bps`, summing to the fee of their total: each
+    share is the rounded fee of the running total less the one before it (never negative)."""
+    fees, running, before = [], 0, 0
+    for amount in amounts:
+        running += amount
+        upto = (running * bps + 5000) // 10000
+        fees.append(upto - before)
+        before = upto
+    return fees
