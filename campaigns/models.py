@@ -464,9 +464,7 @@ class ChangeOrder(models.Model):
     S = ChangeOrderStatus
     ALLOWED = {S.PROPOSED: {S.ACCEPTED, S.DECLINED, S.WITHDRAWN}}
 
-    contract = models.ForeignKey(
-        Contract, on_delete=models.CASCADE, related_name="change_orders"
-    )
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="change_orders")
     kind = models.CharField(max_length=20, choices=ChangeOrderKind.choices)
     amount = models.PositiveBigIntegerField()
     due_date = models.DateTimeField()
@@ -502,9 +500,7 @@ class Delivery(models.Model):
     """One submission of a milestone's work; a revision request asks for another."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliveries")
-    milestone = models.ForeignKey(
-        Milestone, on_delete=models.CASCADE, related_name="deliveries"
-    )
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliveries")
     number = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True, max_length=5000)
     videos = models.ManyToManyField(GeneratedVideo, related_name="+")

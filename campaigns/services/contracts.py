@@ -145,7 +145,7 @@ def milestone_append(
     """Add an `awaiting_funding` milestone to a locked contract (an accepted change order) at
     the contract's fee rate; the contract's totals and deadline grow with it."""
     fee = pricing.split_fee([amount], contract.fee_bps)[0]
-    position = (contract.milestones.order_by("-position").values_list("position", flat=True)[:1])
+    position = contract.milestones.order_by("-position").values_list("position", flat=True)[:1]
     milestone = Milestone.objects.create(
         contract=contract,
         position=(position[0] if position else 0) + 1,

@@ -69,9 +69,7 @@ def test_shot_offer(
         raise InvalidTransition("brief", brief.status, "offer a test shot on")
     bid = (
         Bid.objects.select_related("creator__user")
-        .filter(
-            pk=bid_id, brief=brief, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED]
-        )
+        .filter(pk=bid_id, brief=brief, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED])
         .first()
     )
     if bid is None:
