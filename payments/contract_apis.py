@@ -12,20 +12,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from campaigns import services as campaign_services
+from campaigns.errors import CampaignError
 from campaigns.filters import ContractFilter
 from campaigns.models import Contract
-from campaigns.serializers import ContractSerializer
+from campaigns.serializers import (
+    ChangeOrderCreateSerializer,
+    ChangeOrderSerializer,
+    ContractSerializer,
+    MilestoneSerializer,
+)
 from marketplace.errors import CommonError
 from marketplace.permissions import IsStaff
 
 from . import selectors
 from .errors import PaymentError
 from .serializers import (
+    ContractFundSerializer,
     DeliveryCreateSerializer,
     DeliverySerializer,
     DisputeSerializer,
     FundResponseSerializer,
-    FundSerializer,
     NoteSerializer,
     PaymentSerializer,
     ResolveSerializer,
@@ -40,7 +47,11 @@ STRIPE_UNAVAILABLE = OpenApiResponse(
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
-    """Contracts you are a party to: as their creator or a member of their brand (staff: all)."""
+    """Contracts you are a party to: as their creator or a member of their brand (staff: all).
+
+    The actions on the contract itself (fund, deliveries, approve, ...) act on a one-milestone
+    contract's milestone; a contract of several answers 409 `use_milestone_endpoints` and is
+    acted on through /milestones/{id}/... (or funded with `milestones` here)."""
 
     serializer_class = ContractSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -49,7 +60,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["brief__title", "creator__handle", "brand__name"]
     ordering_fields = ["created_at", "amount", "delivery_deadline"]
     ordering = ["-id"]
-    error_codes = (PaymentError, CommonError)
+    error_codes = (PaymentError, CampaignError, CommonError)
 
     def get_queryset(self) -> QuerySet[Contract]:
         return campaign_selectors.contracts_visible_to(self.request.user)
@@ -59,7 +70,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(contract).data)
 
     @extend_schema(
-        request=FundSerializer,
+        request=ContractFundSerializer,
         responses={
             200: FundResponseSerializer,
             402: OpenApiResponse(description="the card was declined; the contract still waits"),
@@ -68,13 +79,15 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def fund(self, request: Request, pk: str | None = None) -> Response:
+        """Fund the contract (its one milestone), or the `milestones` named with one charge."""
         contract = self.get_object()
-        data = FundSerializer(data=request.data)
+        data = ContractFundSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payment = funding.contract_fund(
             actor=request.user,
             contract_id=contract.pk,
             payment_method=data.validated_data.get("payment_method", ""),
+            milestone_ids=data.validated_data.get("milestones"),
         )
         contract.refresh_from_db(fields=["status"])
         return Response(
@@ -176,6 +189,46 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
         )
         return self._contract_response(contract.pk)
+
+    @extend_schema(responses={200: MilestoneSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def milestones(self, request: Request, pk: str | None = None) -> Response:
+        """The contract's milestones in order, each with its money and status."""
+        contract = self.get_object()
+        return Response(MilestoneSerializer(contract.milestones.all(), many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: ChangeOrderSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=ChangeOrderCreateSerializer,
+        responses={201: ChangeOrderSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="change-orders",
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def change_orders(self, request: Request, pk: str | None = None) -> Response:
+        """Change orders of the contract; either party proposes one (POST)."""
+        contract = self.get_object()
+        if request.method == "POST":
+            data = ChangeOrderCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            order = campaign_services.change_order_propose(
+                actor=request.user, contract_id=contract.pk, **data.validated_data
+            )
+            return Response(ChangeOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        orders = contract.change_orders.order_by("-id")
+        return Response(ChangeOrderSerializer(orders, many=True).data)
 
     @extend_schema(methods=["GET"], responses={200: ReviewSerializer(many=True)})
     @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})
