@@ -6,6 +6,7 @@ the ledger balanced and reconcile clean."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from campaigns.models import Contract, Milestone
@@ -392,4 +393,43 @@ def test_a_funded_rights_extension_is_released_without_delivery(sandbox, webhook
     assert funded.json()["milestone_status"] == "paid"
     assert Contract.objects.get(pk=contract["id"]).usage_rights["term_months"] == 18
     assert Transfer.objects.get(milestone_id=milestone_id).amount == 20_000 - 3_000
+    clean()
+
+
+def test_admin_shows_milestones_with_money_and_acts_through_the_services(
+    sandbox, webhooks, client_for, staff
+):
+    w = World(client_for)
+    w.onboard(sandbox, webhooks)
+    contract = w.contract(40_000, 60_000)
+    m1, m2 = (m["id"] for m in contract["milestones"])
+    w.fund(contract["id"], [m1, m2], **PM)
+    w.maker.post(f"/api/v1/milestones/{m2}/dispute/", {"reason": "Off brief."}, format="json")
+    admin = Client()
+    admin.force_login(staff)
+    page = admin.get(f"/admin/campaigns/contract/{contract['id']}/change/")
+    assert page.status_code == 200
+    assert b"charged" in page.content and b"60000" in page.content
+    assert admin.get("/admin/campaigns/milestone/").status_code == 200
+    assert admin.get("/admin/payments/journalentry/").status_code == 200
+    assert admin.get("/admin/campaigns/changeorder/").status_code == 200
+    split = admin.post(
+        "/admin/campaigns/milestone/",
+        {"action": "split", "_selected_action": [m2], "amount": "20000", "reason": "half"},
+    )
+    assert split.status_code == 302
+    assert Milestone.objects.get(pk=m2).status == "resolved"
+    assert Refund.objects.get(milestone_id=m2).amount == 40_000
+    refund = admin.post(
+        "/admin/campaigns/milestone/",
+        {"action": "staff_refund", "_selected_action": [m1], "reason": "fraud"},
+    )
+    assert refund.status_code == 302
+    assert Milestone.objects.get(pk=m1).status == "refunded"
+    # The contract-level admin refund names the milestone page for a contract of several.
+    admin.post(
+        "/admin/campaigns/contract/",
+        {"action": "staff_refund", "_selected_action": [contract["id"]], "reason": "x"},
+    )
+    assert Refund.objects.count() == 2
     clean()
