@@ -18,6 +18,7 @@ from marketplace.models import User
 
 from ..errors import PaymentError
 from ..locks import lock_milestone
+from ..models import PaymentItem, PaymentStatus
 from .common import (
     party_users,
     require_brand_member,
@@ -135,9 +136,25 @@ def contract_request_revision(*, actor: User, contract_id: int, note: str) -> Co
 @transaction.atomic
 def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
     """Either party cancels a milestone that was never funded (money that still arrives for
-    it is refunded)."""
+    it is refunded). A milestone whose pending funding also covers other milestones is not
+    cancelled (409 `funding_in_progress`): those would be left unfundable."""
     contract, milestone = lock_milestone(milestone_id)
     require_party(actor, contract)
+    pending = PaymentItem.objects.filter(milestone=milestone).exclude(
+        payment__status=PaymentStatus.SUCCEEDED
+    )
+    shared = (
+        PaymentItem.objects.filter(payment_id__in=pending.values("payment_id"))
+        .exclude(milestone=milestone)
+        .values_list("milestone_id", flat=True)
+    )
+    if milestone.status == MilestoneStatus.AWAITING_FUNDING and shared.exists():
+        raise Conflict(
+            "a funding of this milestone with others is under way; complete it first",
+            code=PaymentError.FUNDING_IN_PROGRESS,
+            current_state=milestone.status,
+            pending_milestones=sorted([milestone.pk, *shared]),
+        )
     transition(
         milestone,
         to=MilestoneStatus.CANCELLED,

@@ -265,6 +265,9 @@ def test_overlapping_funding_never_charges_a_milestone_twice(sandbox, client_for
     assert overlap.json()["error"]["pending_milestones"] == [m1, m2]
     single = w.brand.post(f"/api/v1/milestones/{m2}/fund/", PM, format="json")
     assert single.status_code == 409
+    # Cancelling one of a pending set would leave the other unfundable: refused.
+    cancel = w.maker.post(f"/api/v1/milestones/{m1}/cancel/")
+    assert cancel.status_code == 409 and cancel.json()["error"]["code"] == "funding_in_progress"
     again = w.fund(contract["id"], [m2, m1], **PM)  # the same set: the same intent
     assert again.status_code == 200
     assert again.json()["payment"]["id"] == pending.json()["payment"]["id"]
