@@ -45,6 +45,7 @@ from .serializers import (
     OptionalReasonSerializer,
     ReceivedMemberInvitationSerializer,
     RejectionSerializer,
+    TestShotCreateSerializer,
 )
 
 BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -383,6 +384,39 @@ class BriefViewSet(
             brief=brief, amount=query.validated_data["amount"], tier=creator.tier
         )
         return Response(FeePreviewSerializer(preview).data)
+    @extend_schema(methods=["GET"], responses={200: ContractSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=TestShotCreateSerializer, responses={201: ContractSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="test-shots",
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def test_shots(self, request: Request, pk: str) -> Response:
+        """Paid test shots on the brief: a brand member offers one to a bidder (POST); the
+        brand sees them all, a creator their own."""
+        brief = self.get_object()
+        if request.method == "POST":
+            data = TestShotCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            fields = dict(data.validated_data)
+            contract = services.test_shot_offer(
+                actor=request.user,
+                brief=brief,
+                bid_id=fields["bid"],
+                fee=fields["fee"],
+                deliverable=dict(fields["deliverable"]),
+                due_date=fields["due_date"],
+                note=fields.get("note", ""),
+            )
+            contract = selectors.contracts_visible_to(request.user).get(pk=contract.pk)
+            return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
+        shots = selectors.brief_test_shots(request.user, brief).order_by("-id")
+        return Response(ContractSerializer(shots, many=True).data)
 
 
 class _BriefChildMixin:

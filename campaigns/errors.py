@@ -69,6 +69,24 @@ class CampaignError(StrEnum):
     LIVE_BID_EXISTS = "live_bid_exists"
     NOT_BIDDER = "not_bidder"
     SLOTS_FILLED = "slots_filled"
+    # Milestones a bid proposes
+    MILESTONES_INVALID = "milestones_invalid"
+    MILESTONES_SUM_MISMATCH = "milestones_sum_mismatch"
+    TOO_MANY_MILESTONES = "too_many_milestones"
+    MILESTONE_DUE_DATE_INVALID = "milestone_due_date_invalid"
+    # Contracts, change orders and paid test shots
+    CONTRACT_NOT_FOUND = "contract_not_found"
+    NOT_CONTRACT_PARTY = "not_contract_party"
+    CHANGE_ORDER_NOT_FOUND = "change_order_not_found"
+    CHANGE_ORDER_OWN = "change_order_own"
+    CHANGE_ORDER_NOT_PROPOSER = "change_order_not_proposer"
+    CHANGE_ORDER_KIND_INVALID = "change_order_kind_invalid"
+    EXTENSION_MONTHS_INVALID = "extension_months_invalid"
+    DUE_DATE_INVALID = "due_date_invalid"
+    CONTRACT_ENDED = "contract_ended"
+    NOT_A_BIDDER = "not_a_bidder"
+    TEST_SHOT_BELOW_COST = "test_shot_below_cost"
+    TEST_SHOT_EXISTS = "test_shot_exists"
 
 
 class BidRule(StrEnum):

@@ -2,22 +2,27 @@
 
 Services take objects but re-read the rows they change through these helpers inside their
 transaction. The order between tables is fixed: a brand's memberships, a brief, then its bids
-(in primary-key order); an invitation or an IP on its own.
+(in primary-key order); an invitation or an IP on its own; a contract, then its milestones (in
+primary-key order), then its change orders (payments.locks follows the same order).
 """
 
+from marketplace.errors import NotFound
 from marketplace.locks import lock_one, lock_rows
 
+from .errors import CampaignError
 from .models import (
     Bid,
     BidStatus,
     Brand,
     BrandMembership,
     Brief,
+    ChangeOrder,
     Contract,
     Delivery,
     Invitation,
     IPAsset,
     MemberInvitation,
+    Milestone,
 )
 
 
@@ -66,8 +71,24 @@ def lock_live_bids(brief_id: int) -> list[Bid]:
 
 
 def lock_contract_row(pk: int) -> Contract:
-    """The contract row, locked (for the rights services); DoesNotExist if it is gone."""
-    return lock_one(Contract.objects.select_related("creator__user"), pk)
+    """The contract row, locked; NotFound if it is gone."""
+    try:
+        return lock_one(Contract.objects.select_related("creator__user"), pk)
+    except Contract.DoesNotExist as exc:
+        raise NotFound("no such contract", code=CampaignError.CONTRACT_NOT_FOUND) from exc
+
+
+def lock_contract_milestones(contract_id: int) -> list[Milestone]:
+    """Every milestone of a (locked) contract, locked in primary-key order."""
+    return lock_rows(Milestone.objects.filter(contract_id=contract_id))
+
+
+def lock_change_order(pk: int) -> ChangeOrder:
+    """A change order row, locked (after its contract)."""
+    try:
+        return lock_one(ChangeOrder.objects.all(), pk)
+    except ChangeOrder.DoesNotExist as exc:
+        raise NotFound("no such change order", code=CampaignError.CHANGE_ORDER_NOT_FOUND) from exc
 
 
 def lock_delivery(pk: int) -> Delivery:

@@ -18,11 +18,14 @@ from .models import (
     BrandMembership,
     Brief,
     BriefStatus,
+    ChangeOrder,
     Contract,
+    ContractKind,
     Invitation,
     InvitationStatus,
     IPAsset,
     MemberInvitation,
+    Milestone,
     Visibility,
 )
 
@@ -181,13 +184,34 @@ def bids_visible_to(user: User) -> QuerySet[Bid]:
 
 
 def contracts_visible_to(user: User) -> QuerySet[Contract]:
-    """A contract is visible to its creator, the members of its brand and staff only."""
-    qs = Contract.objects.select_related("brief", "brand", "creator")
+    """A contract is visible to its creator, the members of its brand and staff only (with
+    its milestones, for the whole page)."""
+    qs = Contract.objects.select_related("brief", "brand", "creator").prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("position"))
+    )
     if _is_user(user) and user.is_staff:
         return qs
     if not _is_user(user):
         return qs.none()
     return qs.filter(Q(creator__user=user) | Q(brand_id__in=member_brand_ids(user)))
+
+
+def milestones_visible_to(user: User) -> QuerySet[Milestone]:
+    """The milestones of the contracts the user may see."""
+    visible = contracts_visible_to(user).values("pk")
+    return Milestone.objects.filter(contract_id__in=visible).order_by("contract_id", "position")
+
+
+def change_orders_visible_to(user: User) -> QuerySet[ChangeOrder]:
+    """The change orders of the contracts the user may see."""
+    visible = contracts_visible_to(user).values("pk")
+    return ChangeOrder.objects.filter(contract_id__in=visible)
+
+
+def brief_test_shots(user: User, brief: Brief) -> QuerySet[Contract]:
+    """The paid test shots of a brief the user may see (its brand's members: all; a creator:
+    their own)."""
+    return contracts_visible_to(user).filter(brief=brief, kind=ContractKind.TEST_SHOT)
 
 
 def brand_member_users(brand_id: int) -> QuerySet[User]:

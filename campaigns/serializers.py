@@ -33,13 +33,18 @@ from .models import (
     Brand,
     BrandMembership,
     Brief,
+    ChangeOrder,
+    ChangeOrderKind,
     Contract,
+    ContractKind,
     Invitation,
     IPAsset,
     IPHolding,
     MemberInvitation,
     MemberInvitationStatus,
     MemberRole,
+    Milestone,
+    MilestoneStatus,
     RightsState,
     VideoResolution,
     Visibility,
@@ -394,8 +399,17 @@ class InvitationSerializer(serializers.ModelSerializer):
 # Bids -------------------------------------------------------------------------------------
 
 
+class BidMilestoneSerializer(serializers.Serializer):
+    """One proposed stage of a bid: due by the brief's delivery deadline."""
+
+    title = serializers.CharField(max_length=150)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    due_date = serializers.DateTimeField()
+
+
 class BidCreateSerializer(serializers.Serializer):
-    """A bid: the amount in minor units of the brief's currency, and the creator's own reels."""
+    """A bid: the amount in minor units of the brief's currency, and the creator's own reels;
+    optionally up to 20 milestones whose amounts sum to it (else one milestone holds it all)."""
 
     amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
     currency = serializers.CharField(
@@ -410,6 +424,12 @@ class BidCreateSerializer(serializers.Serializer):
         max_length=10,
         required=False,
         help_text="ids of your own approved reels",
+    )
+    milestones = BidMilestoneSerializer(
+        many=True,
+        required=False,
+        help_text="stages of the work: titles, amounts summing to the bid, due dates by the "
+        "brief's delivery deadline; at most 20",
     )
 
 
@@ -470,6 +490,7 @@ class BidSerializer(serializers.ModelSerializer):
             "creator_net",
             "pitch",
             "delivery_days",
+            "milestones",
             "sample_reels",
             "status",
             "contract",
@@ -535,8 +556,44 @@ class IPChainSerializer(serializers.Serializer):
     likeness_consent_expires = serializers.DateField(required=False, allow_null=True)
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    """One stage of a contract with its own money (minor units of the contract's currency)."""
+
+    status = NamedChoiceField(
+        enum_name="MilestoneStatusEnum", choices=MilestoneStatus.choices, read_only=True
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "contract",
+            "position",
+            "title",
+            "description",
+            "amount",
+            "currency",
+            "fee",
+            "creator_net",
+            "due_date",
+            "requires_delivery",
+            "status",
+            "max_revisions",
+            "revisions_used",
+            "refund_requested_by_brand",
+            "refund_requested_by_creator",
+            "funded_at",
+            "delivered_at",
+            "approved_at",
+            "paid_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
 class ContractSerializer(serializers.ModelSerializer):
-    """A contract and its snapshot of the agreed terms, the rights chain and usage window."""
+    """A contract, its snapshot of the agreed terms, the rights chain and usage window, and its
+    milestones (the selector prefetches them for the page)."""
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
@@ -548,11 +605,16 @@ class ContractSerializer(serializers.ModelSerializer):
     ip_chain = serializers.SerializerMethodField(
         help_text="the IP's rights chain at acceptance; {} when the brief named no IP"
     )
+    kind = NamedChoiceField(
+        enum_name="ContractKindEnum", choices=ContractKind.choices, read_only=True
+    )
+    milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Contract
         fields = [
             "id",
+            "kind",
             "bid",
             "brief",
             "brief_title",
@@ -577,6 +639,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "delivered_at",
             "approved_at",
             "paid_at",
+            "milestones",
             "created_at",
             "updated_at",
         ]
@@ -612,6 +675,52 @@ class ContractRightsSerializer(serializers.ModelSerializer):
     @extend_schema_field(RightsWindowSerializer)
     def get_window(self, contract: Contract) -> dict:
         return RightsWindowSerializer(rights_window(contract, now=timezone.now())).data
+
+
+class ChangeOrderCreateSerializer(serializers.Serializer):
+    """A proposed extra milestone; a rights extension names the months it adds."""
+
+    kind = NamedChoiceField(enum_name="ChangeOrderKindEnum", choices=ChangeOrderKind.choices)
+    amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
+    due_date = serializers.DateTimeField()
+    description = serializers.CharField(max_length=5000)
+    extension_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=600
+    )
+
+
+class ChangeOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChangeOrder
+        fields = [
+            "id",
+            "contract",
+            "kind",
+            "amount",
+            "due_date",
+            "description",
+            "extension_months",
+            "proposer_side",
+            "status",
+            "milestone",
+            "decided_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class TestShotCreateSerializer(serializers.Serializer):
+    """A paid test offered to the creator of a live bid on the brief."""
+
+    bid = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    fee = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_AMOUNT,
+        help_text="minor units of the brief's currency; at least the generation-cost estimate",
+    )
+    deliverable = DeliverableSerializer()
+    due_date = serializers.DateTimeField()
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class BidAcceptSerializer(serializers.Serializer):

@@ -7,13 +7,22 @@ The contract and dispute rows are campaigns' models (their admin URLs stay under
 import json
 
 from django.contrib import admin, messages
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from campaigns.conversations.selectors import thread_messages
-from campaigns.models import Contract, Dispute, Resolution, RightsState, Thread
+from campaigns.models import (
+    ChangeOrder,
+    Contract,
+    Dispute,
+    Milestone,
+    Resolution,
+    RightsState,
+    Thread,
+)
 from campaigns.rights import EXPIRING_WITHIN, rights_state
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
@@ -29,14 +38,22 @@ from .models import (
     JournalLine,
     LedgerAccount,
     Payment,
+    PaymentItem,
+    PaymentStatus,
     PayoutAccount,
     Refund,
+    RefundStatus,
     StripeEvent,
     Transfer,
 )
 from .selectors import contract_deliveries
 from .services.payouts import payout_release
-from .services.refunds import contract_refund_by_staff, dispute_resolve, refund_execute
+from .services.refunds import (
+    contract_refund_by_staff,
+    milestone_dispute_resolve,
+    milestone_refund_by_staff,
+    refund_execute,
+)
 from .webhooks import event_process
 
 # The index shows the staff's work queues (payments/staff_queues.py) above the app list.
@@ -69,11 +86,187 @@ class RightsStateFilter(admin.SimpleListFilter):
         return queryset.filter(condition) if condition is not None else queryset
 
 
+def milestones_with_money(qs: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    """Milestones with what was charged and refunded for each, and their transfer, in the
+    same query."""
+    charged = (
+        PaymentItem.objects.filter(
+            milestone=OuterRef("pk"), payment__status=PaymentStatus.SUCCEEDED
+        )
+        .values("milestone")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    refunded = (
+        Refund.objects.filter(milestone=OuterRef("pk"))
+        .exclude(status=RefundStatus.FAILED)
+        .values("milestone")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return qs.select_related("transfer").annotate(
+        charged=Coalesce(Subquery(charged, output_field=IntegerField()), 0),
+        refunded=Coalesce(Subquery(refunded, output_field=IntegerField()), 0),
+    )
+
+
+class MoneyColumns:
+    """The money columns of a milestone row (annotated by milestones_with_money)."""
+
+    @admin.display(description="amount")
+    def amount_money(self, obj: Milestone) -> str:
+        return format_money(obj.amount, obj.currency)
+
+    @admin.display(description="fee")
+    def fee_money(self, obj: Milestone) -> str:
+        return format_money(obj.fee, obj.currency)
+
+    @admin.display(description="creator net")
+    def creator_net_money(self, obj: Milestone) -> str:
+        return format_money(obj.creator_net, obj.currency)
+
+    @admin.display(description="charged")
+    def charged_amount(self, obj: Milestone) -> str:
+        return format_money(getattr(obj, "charged", 0), obj.currency)
+
+    @admin.display(description="refunded")
+    def refunded_amount(self, obj: Milestone) -> str:
+        return format_money(getattr(obj, "refunded", 0), obj.currency)
+
+    @admin.display(description="transfer")
+    def transfer_state(self, obj: Milestone) -> str:
+        transfer = getattr(obj, "transfer", None)
+        if transfer is None:
+            return "-"
+        amount = format_money(transfer.amount, transfer.currency)
+        return f"{amount} {transfer.status} {transfer.stripe_transfer_id or ''}".strip()
+
+
+MILESTONE_MONEY = [
+    "position",
+    "title",
+    "status",
+    "amount_money",
+    "fee_money",
+    "creator_net_money",
+    "charged_amount",
+    "refunded_amount",
+    "transfer_state",
+    "due_date",
+    "funded_at",
+    "paid_at",
+]
+
+
+class MilestoneInline(MoneyColumns, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = MILESTONE_MONEY
+    readonly_fields = MILESTONE_MONEY
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return milestones_with_money(super().get_queryset(request))
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+def _split_amounts(
+    modeladmin: admin.ModelAdmin, request, objects: list, currency_of  # type: ignore[no-untyped-def]
+) -> dict[int, int | None] | None:
+    """The creator's share typed in the action bar, in major units of each object's currency,
+    as minor units per object; None (with an error shown) when it does not parse."""
+    raw = (request.POST.get("amount") or "").strip()
+    amounts: dict[int, int | None] = {}
+    for obj in objects:
+        try:
+            amounts[obj.pk] = parse_major(raw, currency_of(obj)) if raw else None
+        except ValueError as exc:
+            modeladmin.message_user(request, f"The creator's share: {exc}.", messages.ERROR)
+            return None
+    return amounts
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(MoneyColumns, ReadOnlyAdmin):
+    """Each milestone with its money; staff refund it or resolve its dispute through the same
+    services as the API."""
+
+    list_display = ["id", "contract", *MILESTONE_MONEY]
+    list_filter = ["status", "currency", "requires_delivery"]
+    search_fields = ["contract__id", "title", "contract__creator__handle"]
+    list_select_related = ["contract"]
+    action_form = action_form(
+        reason=["release", "refund", "split"],
+        reason_required=["staff_refund"],
+        amount=["split"],
+        amount_label="Creator's share",
+    )
+    actions = ["staff_refund", "release", "refund", "split"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return milestones_with_money(super().get_queryset(request))
+
+    @admin.action(description="Refund to the brand (funded or paid; reason required)")
+    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda m: milestone_refund_by_staff(
+                actor=request.user, milestone_id=m.pk, reason=reason
+            ),
+            "refund",
+        )
+
+    def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
+        note = action_reason(self, request, required=False) or ""
+        milestones = list(queryset)
+        amounts = _split_amounts(self, request, milestones, lambda m: m.currency)
+        if amounts is None:
+            return
+        run_service_action(
+            self,
+            request,
+            milestones,
+            lambda m: milestone_dispute_resolve(
+                actor=request.user,
+                milestone_id=m.pk,
+                resolution=resolution,
+                creator_amount=amounts[m.pk],
+                note=note,
+            ),
+            f"resolve ({resolution})",
+            note=note,
+        )
+
+    @admin.action(description="Resolve its dispute: release everything to the creator")
+    def release(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.RELEASE)
+
+    @admin.action(description="Resolve its dispute: refund everything to the brand")
+    def refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.REFUND)
+
+    @admin.action(description="Resolve its dispute: split (the creator's share in major units)")
+    def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._resolve(request, queryset, Resolution.SPLIT)
+
+
 @admin.register(Contract)
 class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     money_fields = {"amount": "currency", "fee": "currency"}
     list_display = [
         "id",
+        "kind",
         "brief",
         "brand",
         "creator",
@@ -84,7 +277,8 @@ class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
         "rights_end",
         "created_at",
     ]
-    list_filter = ["status", RightsStateFilter, "currency", "creator_tier"]
+    list_filter = ["status", "kind", RightsStateFilter, "currency", "creator_tier"]
+    inlines = [MilestoneInline]
     search_fields = ["brief__title", "brand__name", "creator__handle"]
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
@@ -95,7 +289,10 @@ class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     def rights(self, contract: Contract) -> str:
         return rights_state(contract, now=timezone.now())
 
-    @admin.action(description="Refund to the brand (funded or paid; reason required)")
+    @admin.action(
+        description="Refund to the brand (one-milestone contracts, funded or paid; reason "
+        "required; refund milestones of others on the milestone page)"
+    )
     def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         reason = action_reason(self, request, required=True)
         if reason is None:
@@ -144,6 +341,7 @@ class TransferAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     money_fields = {"amount": "currency", "amount_reversed": "currency"}
     list_display = [
         "contract",
+        "milestone",
         "creator",
         "amount",
         "status",
@@ -154,7 +352,7 @@ class TransferAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     ]
     list_filter = ["status", "currency"]
     search_fields = ["stripe_transfer_id", "creator__handle"]
-    list_select_related = ["creator"]
+    list_select_related = ["contract", "milestone", "creator"]
     actions = ["retry"]
 
     @admin.action(description="Retry the payout now")
@@ -173,6 +371,7 @@ class RefundAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     money_fields = {"amount": "currency"}
     list_display = [
         "contract",
+        "milestone",
         "amount",
         "reason",
         "status",
@@ -181,6 +380,7 @@ class RefundAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     ]
     list_filter = ["status", "reason", "currency"]
     search_fields = ["stripe_refund_id", "contract__id"]
+    list_select_related = ["contract", "milestone"]
     actions = ["retry"]
 
     @admin.action(description="Retry the refund now")
@@ -217,7 +417,16 @@ class JournalLineInline(admin.TabularInline):
 class JournalEntryAdmin(ReadOnlyAdmin):
     """Journal entries with their amount (the sum of the debit lines) in major units."""
 
-    list_display = ["created_at", "kind", "amount", "idempotency_key", "contract", "memo"]
+    list_display = [
+        "created_at",
+        "kind",
+        "amount",
+        "idempotency_key",
+        "contract",
+        "milestone",
+        "memo",
+    ]
+    list_select_related = ["contract", "milestone"]
     list_filter = ["kind", "currency"]
     search_fields = ["idempotency_key", "memo"]
     inlines = [JournalLineInline]
@@ -292,6 +501,7 @@ class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "contract",
+        "milestone",
         "status",
         "reason_excerpt",
         "contract_amount",
@@ -303,7 +513,7 @@ class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     ]
     list_filter = ["status", "resolution", "contract__currency", "created_at"]
     search_fields = ["contract__id", "reason", "contract__creator__handle"]
-    list_select_related = ["contract", "opened_by", "resolved_by"]
+    list_select_related = ["contract", "milestone", "opened_by", "resolved_by"]
     ordering = ["-status", "created_at"]
     action_form = action_form(
         reason=["release", "refund", "split"],
@@ -401,20 +611,16 @@ class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
         raw = (request.POST.get("amount") or "").strip()
         note = action_reason(self, request, required=False) or ""
         disputes = list(queryset.select_related("contract"))
-        amounts: dict[int, int | None] = {}
-        for dispute in disputes:
-            try:
-                amounts[dispute.pk] = parse_major(raw, dispute.contract.currency) if raw else None
-            except ValueError as exc:
-                self.message_user(request, f"The creator's share: {exc}.", messages.ERROR)
-                return
+        amounts = _split_amounts(self, request, disputes, lambda d: d.contract.currency)
+        if amounts is None:
+            return
         run_service_action(
             self,
             request,
             disputes,
-            lambda d: dispute_resolve(
+            lambda d: milestone_dispute_resolve(
                 actor=request.user,
-                contract_id=d.contract_id,
+                milestone_id=d.milestone_id,
                 resolution=resolution,
                 creator_amount=amounts[d.pk],
                 note=note,
@@ -441,3 +647,25 @@ class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     @admin.action(description="Resolve: split (the creator's share in major units)")
     def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
         self._resolve(request, queryset, Resolution.SPLIT)
+
+
+@admin.register(ChangeOrder)
+class ChangeOrderAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+    """Change orders are the parties' business; staff read them (and the milestone each added)."""
+
+    money_fields = {"amount": "contract__currency"}
+
+    list_display = [
+        "id",
+        "contract",
+        "kind",
+        "amount",
+        "due_date",
+        "proposer_side",
+        "status",
+        "milestone",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["contract__id", "description"]
+    list_select_related = ["contract", "milestone"]

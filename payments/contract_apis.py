@@ -13,22 +13,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
+from campaigns import services as campaign_services
 from campaigns.disclosure import DESTINATIONS, disclosure_pack
 from campaigns.errors import CampaignError
 from campaigns.filters import ContractFilter
 from campaigns.models import Contract
-from campaigns.serializers import ContractRightsSerializer, ContractSerializer
+from campaigns.serializers import (
+    ChangeOrderCreateSerializer,
+    ChangeOrderSerializer,
+    ContractRightsSerializer,
+    ContractSerializer,
+    MilestoneSerializer,
+)
 from marketplace.errors import CommonError, Conflict, InvalidInput
 from marketplace.permissions import IsStaff
 
 from . import selectors
 from .errors import PaymentError
 from .serializers import (
+    ContractFundSerializer,
     DeliveryCreateSerializer,
     DeliverySerializer,
     DisputeSerializer,
     FundResponseSerializer,
-    FundSerializer,
     PaymentSerializer,
     ResolveSerializer,
     ReviewSerializer,
@@ -43,7 +50,11 @@ STRIPE_UNAVAILABLE = OpenApiResponse(
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
-    """Contracts you are a party to: as their creator or a member of their brand (staff: all)."""
+    """Contracts you are a party to: as their creator or a member of their brand (staff: all).
+
+    The actions on the contract itself (fund, deliveries, approve, ...) act on a one-milestone
+    contract's milestone; a contract of several answers 409 `use_milestone_endpoints` and is
+    acted on through /milestones/{id}/... (or funded with `milestones` here)."""
 
     serializer_class = ContractSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -62,7 +73,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(contract).data)
 
     @extend_schema(
-        request=FundSerializer,
+        request=ContractFundSerializer,
         responses={
             200: FundResponseSerializer,
             402: OpenApiResponse(description="the card was declined; the contract still waits"),
@@ -71,13 +82,15 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def fund(self, request: Request, pk: str | None = None) -> Response:
+        """Fund the contract (its one milestone), or the `milestones` named with one charge."""
         contract = self.get_object()
-        data = FundSerializer(data=request.data)
+        data = ContractFundSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payment = funding.contract_fund(
             actor=request.user,
             contract_id=contract.pk,
             payment_method=data.validated_data.get("payment_method", ""),
+            milestone_ids=data.validated_data.get("milestones"),
         )
         contract.refresh_from_db(fields=["status"])
         return Response(
@@ -182,6 +195,46 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
         )
         return self._contract_response(contract.pk)
+
+    @extend_schema(responses={200: MilestoneSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def milestones(self, request: Request, pk: str | None = None) -> Response:
+        """The contract's milestones in order, each with its money and status."""
+        contract = self.get_object()
+        return Response(MilestoneSerializer(contract.milestones.all(), many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: ChangeOrderSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=ChangeOrderCreateSerializer,
+        responses={201: ChangeOrderSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="change-orders",
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def change_orders(self, request: Request, pk: str | None = None) -> Response:
+        """Change orders of the contract; either party proposes one (POST)."""
+        contract = self.get_object()
+        if request.method == "POST":
+            data = ChangeOrderCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            order = campaign_services.change_order_propose(
+                actor=request.user, contract_id=contract.pk, **data.validated_data
+            )
+            return Response(ChangeOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+        orders = contract.change_orders.order_by("-id")
+        return Response(ChangeOrderSerializer(orders, many=True).data)
 
     @extend_schema(methods=["GET"], responses={200: ReviewSerializer(many=True)})
     @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})

@@ -14,6 +14,7 @@ class PaymentError(StrEnum):
     NOT_A_CREATOR = "not_a_creator"
     # What is missing.
     CONTRACT_NOT_FOUND = "contract_not_found"
+    MILESTONE_NOT_FOUND = "milestone_not_found"
     NO_CREATOR_PROFILE = "no_creator_profile"
     NO_PAYOUT_ACCOUNT = "no_payout_account"
     # The contract's state refuses the action (the shared generic value).
@@ -24,8 +25,14 @@ class PaymentError(StrEnum):
     ALREADY_REVIEWED = "already_reviewed"
     NO_OPEN_DISPUTE = "no_open_dispute"
     AMOUNT_MISMATCH = "amount_mismatch"
+    # A contract of several milestones is acted on through its milestones.
+    USE_MILESTONE_ENDPOINTS = "use_milestone_endpoints"
+    # A milestone already belongs to a funding (another set) that has not succeeded yet.
+    FUNDING_IN_PROGRESS = "funding_in_progress"
+    NO_DELIVERY_NEEDED = "no_delivery_needed"
     # Input.
     TEST_MODE_ONLY = "test_mode_only"
+    MILESTONES_INVALID = "milestones_invalid"
     VIDEOS_REQUIRED = "videos_required"
     NOTE_REQUIRED = "note_required"
     REASON_REQUIRED = "reason_required"

@@ -154,33 +154,47 @@ def create_account_link(*, account_id: str, creator_id: int, nonce: str) -> stri
 
 
 def create_payment_intent(
-    *, contract_id: int, amount: int, currency: str, brand_id: int
+    *,
+    contract_id: int,
+    amount: int,
+    currency: str,
+    brand_id: int,
+    key: str,
+    payment_id: int,
+    milestone_ids: list[int],
 ) -> stripe.PaymentIntent:
+    """One PaymentIntent per funding (`key` is the payment's own: `pi-contract-<id>` or
+    `pi-milestones-<sorted ids>`); the metadata names the milestones it funds."""
     params = {
         "amount": amount,
         "currency": currency.lower(),
         "transfer_group": f"contract-{contract_id}",
-        "metadata": {"contract_id": str(contract_id), "brand_id": str(brand_id)},
+        "metadata": {
+            "contract_id": str(contract_id),
+            "brand_id": str(brand_id),
+            "payment_id": str(payment_id),
+            "milestone_ids": ",".join(str(pk) for pk in milestone_ids),
+        },
         "description": f"Reelmatch contract {contract_id}",
     }
     return _call(
         "payment_intents.create",
-        lambda: client().v1.payment_intents.create(
-            params=params, options=_opts(f"pi-contract-{contract_id}")
-        ),
+        lambda: client().v1.payment_intents.create(params=params, options=_opts(key)),
     )
 
 
 def confirm_payment_intent(
-    *, intent_id: str, payment_method: str, contract_id: int, attempt: int
+    *, intent_id: str, payment_method: str, key: str, attempt: int
 ) -> stripe.PaymentIntent:
+    # `pi-contract-7` confirms as `confirm-contract-7-<attempt>-<method>`, as before milestones.
+    base = key.removeprefix("pi-")
     return _call(
         "payment_intents.confirm",
         lambda: client().v1.payment_intents.confirm(
             intent_id,
             params={"payment_method": payment_method},
             # The method is part of the key: a retry with another card is another request.
-            options=_opts(f"confirm-contract-{contract_id}-{attempt}-{payment_method}"),
+            options=_opts(f"confirm-{base}-{attempt}-{payment_method}"),
         ),
     )
 
@@ -193,25 +207,30 @@ def retrieve_payment_intent(intent_id: str) -> stripe.PaymentIntent:
 
 def create_transfer(
     *,
+    key: str,
     contract_id: int,
+    milestone_id: int,
     amount: int,
     currency: str,
     destination: str,
     source_charge: str,
     attempt: int,
 ) -> stripe.Transfer:
-    key = f"transfer-contract-{contract_id}" + (f"-{attempt}" if attempt else "")
+    """The payout of one milestone; `key` is the transfer's own (`transfer-milestone-<id>`, or
+    `transfer-contract-<id>` for a contract paid before milestones)."""
     params: dict[str, Any] = {
         "amount": amount,
         "currency": currency.lower(),
         "destination": destination,
         "transfer_group": f"contract-{contract_id}",
-        "metadata": {"contract_id": str(contract_id)},
+        "metadata": {"contract_id": str(contract_id), "milestone_id": str(milestone_id)},
     }
     if source_charge:
         params["source_transaction"] = source_charge
+    full_key = key + (f"-{attempt}" if attempt else "")
     return _call(
-        "transfers.create", lambda: client().v1.transfers.create(params=params, options=_opts(key))
+        "transfers.create",
+        lambda: client().v1.transfers.create(params=params, options=_opts(full_key)),
     )
 
 
@@ -220,7 +239,7 @@ def transfers_for_contract(contract_id: int) -> list[stripe.Transfer]:
     result = _call(
         "transfers.list",
         lambda: client().v1.transfers.list(
-            params={"transfer_group": f"contract-{contract_id}", "limit": 10}
+            params={"transfer_group": f"contract-{contract_id}", "limit": 100}
         ),
     )
     return list(result.data)
@@ -238,13 +257,16 @@ def transfers_since(created_gte: int) -> list[stripe.Transfer]:
         params = {**params, "starting_after": page.data[-1].id}
 
 
-def reverse_transfer(*, transfer_id: str, amount: int, contract_id: int) -> stripe.TransferReversal:
+def reverse_transfer(
+    *, transfer_id: str, amount: int, contract_id: int, key: str
+) -> stripe.TransferReversal:
+    # `transfer-milestone-3` reverses as `reverse-transfer-milestone-3`.
     return _call(
         "transfers.reversals.create",
         lambda: client().v1.transfers.reversals.create(
             transfer_id,
             params={"amount": amount, "metadata": {"contract_id": str(contract_id)}},
-            options=_opts(f"reverse-transfer-contract-{contract_id}"),
+            options=_opts(f"reverse-{key}"),
         ),
     )
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from campaigns.models import Contract
+from campaigns.models import Contract, Milestone
 
 from .models import JournalEntry, JournalLine, LedgerAccount
 
@@ -42,11 +42,13 @@ def post_entry(
     currency: str,
     lines: Sequence[tuple[str, int]],
     contract: Contract | None = None,
+    milestone: Milestone | None = None,
     memo: str = "",
 ) -> JournalEntry:
     """Write one balanced entry; a second call with the same key returns the first entry.
 
-    Must run inside the transaction of the state change that moves the money.
+    Must run inside the transaction of the state change that moves the money. An entry of a
+    milestone's money names it (the escrow account stays the contract's: `escrow:<contract>`).
     """
     if sum(amount for _, amount in lines) != 0:
         raise UnbalancedEntry(f"entry {key} does not balance: {lines}")
@@ -58,7 +60,12 @@ def post_entry(
     try:
         with transaction.atomic():
             entry = JournalEntry.objects.create(
-                idempotency_key=key, kind=kind, currency=currency, contract=contract, memo=memo
+                idempotency_key=key,
+                kind=kind,
+                currency=currency,
+                contract=contract,
+                milestone=milestone,
+                memo=memo,
             )
             JournalLine.objects.bulk_create(
                 JournalLine(entry=entry, account=_account(code, currency), amount=amount)

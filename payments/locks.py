@@ -1,9 +1,12 @@
 """Row locks of the money paths, built on marketplace.locks (primary-key order, of=self).
 
-Every service locks the contract first, then its payment, transfer or refund, so two services
-that touch the same contract always take their locks in the same order."""
+Every service locks the contract first, then its milestones (in primary-key order), then its
+payment, transfer or refund, so two services that touch the same contract always take their
+locks in the same order."""
 
-from campaigns.models import Contract, Dispute, DisputeStatus
+from collections.abc import Iterable
+
+from campaigns.models import Contract, Dispute, DisputeStatus, Milestone
 from marketplace.errors import NotFound
 from marketplace.locks import lock_one, lock_rows
 
@@ -19,14 +22,26 @@ def lock_contract(pk: int) -> Contract:
         raise NotFound("no such contract", code=PaymentError.CONTRACT_NOT_FOUND) from exc
 
 
+def lock_milestone(milestone_id: int) -> tuple[Contract, Milestone]:
+    """A milestone and its contract, both locked (the contract first); NotFound if gone."""
+    contract_id = (
+        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+    )
+    if contract_id is None:
+        raise NotFound("no such milestone", code=PaymentError.MILESTONE_NOT_FOUND)
+    contract = lock_contract(contract_id)
+    return contract, lock_one(Milestone.objects.all(), milestone_id)
+
+
+def lock_milestones(contract: Contract, ids: Iterable[int]) -> list[Milestone]:
+    """The named milestones of a locked contract, locked in primary-key order (only those that
+    belong to it)."""
+    return lock_rows(Milestone.objects.filter(contract=contract, pk__in=list(ids)))
+
+
 def lock_payment(pk: int) -> Payment:
     """A payment row, locked (after its contract)."""
     return lock_one(Payment.objects.all(), pk)
-
-
-def lock_contract_payment(contract: Contract) -> Payment:
-    """The payment of a locked contract, locked too."""
-    return Payment.objects.select_for_update(of=("self",)).get(contract=contract)
 
 
 def lock_payment_by_intent(intent_id: str) -> Payment | None:
@@ -54,9 +69,9 @@ def lock_refund(pk: int) -> Refund:
     return lock_one(Refund.objects.all(), pk)
 
 
-def lock_open_dispute(contract: Contract) -> Dispute | None:
-    """The open dispute of a locked contract, locked, or None."""
-    rows = lock_rows(Dispute.objects.filter(contract=contract, status=DisputeStatus.OPEN))
+def lock_open_dispute(milestone: Milestone) -> Dispute | None:
+    """The open dispute of a locked milestone, locked, or None."""
+    rows = lock_rows(Dispute.objects.filter(milestone=milestone, status=DisputeStatus.OPEN))
     return rows[0] if rows else None
 
 

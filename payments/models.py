@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.models import Contract
+from campaigns.models import Contract, Milestone
 from creators.models import CreatorProfile
 
 
@@ -39,7 +39,8 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(models.Model):
-    """A contract's funding PaymentIntent."""
+    """One funding of a contract: a PaymentIntent for one or several of its milestones (the
+    `items` say which and how much of the charge is each one's)."""
 
     S = PaymentStatus
     # A webhook can overtake our own record of the intent (still `creating`), and a failed
@@ -50,7 +51,13 @@ class Payment(models.Model):
         S.PROCESSING: {S.REQUIRES_PAYMENT_METHOD, S.SUCCEEDED},
     }
 
-    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="payment")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    milestones = models.ManyToManyField(
+        Milestone, through="PaymentItem", related_name="payments", blank=True
+    )
+    # Stripe's idempotency key of the PaymentIntent: `pi-contract-<id>` for the first funding
+    # of a one-milestone contract (as before milestones), else `pi-milestones-<sorted ids>`.
+    idempotency_key = models.CharField(max_length=200, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
     client_secret = models.CharField(max_length=200, blank=True)
     stripe_charge_id = models.CharField(max_length=64, blank=True)
@@ -69,7 +76,25 @@ class Payment(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"payment for contract {self.contract_id} ({self.status})"
+        return f"payment {self.pk} for contract {self.contract_id} ({self.status})"
+
+
+class PaymentItem(models.Model):
+    """The share of a payment that funds one milestone (its whole amount)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="items")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="payment_items")
+    amount = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["payment", "milestone"]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "milestone"], name="payment_item_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_item_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} of payment {self.payment_id} for milestone {self.milestone_id}"
 
 
 class TransferStatus(models.TextChoices):
@@ -80,7 +105,7 @@ class TransferStatus(models.TextChoices):
 
 
 class Transfer(models.Model):
-    """The payout of a contract's creator share; at most one per contract."""
+    """The payout of a milestone's creator share; exactly one per paid milestone."""
 
     S = TransferStatus
     # Staff may retry a failed transfer (it can wait for the account again); paid is final.
@@ -90,7 +115,10 @@ class Transfer(models.Model):
         S.FAILED: {S.WAITING_FOR_ACCOUNT, S.PAID},
     }
 
-    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="transfer")
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="transfers")
+    milestone = models.OneToOneField(Milestone, on_delete=models.PROTECT, related_name="transfer")
+    # `transfer-milestone-<id>`; transfers made before milestones keep `transfer-contract-<id>`.
+    idempotency_key = models.CharField(max_length=120, unique=True)
     creator = models.ForeignKey(CreatorProfile, on_delete=models.PROTECT, related_name="transfers")
     amount = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3)
@@ -117,7 +145,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"transfer for contract {self.contract_id} ({self.status})"
+        return f"transfer for milestone {self.milestone_id} ({self.status})"
 
 
 class RefundStatus(models.TextChoices):
@@ -137,6 +165,7 @@ class Refund(models.Model):
     }
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="refunds")
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.PositiveBigIntegerField()
     currency = models.CharField(max_length=3)
@@ -189,6 +218,9 @@ class JournalEntry(models.Model):
     currency = models.CharField(max_length=3)
     contract = models.ForeignKey(
         Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
     )
     memo = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, F, Sum
 
-from campaigns.models import Contract, ContractStatus
+from campaigns.models import Milestone, MilestoneStatus
 
 from . import gateway, ledger
 from .models import (
     JournalEntry,
     JournalLine,
-    Payment,
+    PaymentItem,
     PaymentStatus,
     Refund,
     RefundStatus,
@@ -64,19 +64,7 @@ def reconcile(*, check_stripe: bool = True, now: float | None = None) -> Report:
         if total > 0:
             report.violations.append(f"{code} [{currency}] is below zero: {-total}")
         report.held_in_escrow[currency] = report.held_in_escrow.get(currency, 0) - total
-    paid = Contract.objects.filter(status=ContractStatus.PAID)
-    for contract_id in paid.exclude(transfer__status=TransferStatus.PAID).values_list(
-        "pk", flat=True
-    ):
-        report.violations.append(f"contract {contract_id} is paid without a paid transfer")
-    for transfer in Transfer.objects.filter(status=TransferStatus.PAID).exclude(
-        contract__journal_entries__kind="payout"
-    ):
-        report.violations.append(f"transfer {transfer.pk} is paid without a payout entry")
-    for payment in Payment.objects.filter(status=PaymentStatus.SUCCEEDED).exclude(
-        contract__journal_entries__kind="funding"
-    ):
-        report.violations.append(f"payment {payment.pk} succeeded without a funding entry")
+    _milestone_violations(report)
     for refund_id, contract_id in Refund.objects.filter(status=RefundStatus.FAILED).values_list(
         "pk", "contract_id"
     ):
@@ -124,3 +112,57 @@ def _unrecorded_transfers(report: Report, now: float) -> dict[str, int]:
         else:
             report.violations.append(f"{label} after the {grace} s grace period: lost")
     return amounts
+def _milestone_violations(report: Report) -> None:
+    """Per milestone: every paid milestone has its one transfer paid, every paid transfer its
+    payout entry, every milestone a succeeded payment covers its funding entry; no milestone's
+    escrow goes below zero; refunds never exceed what was charged for the milestone."""
+    unpaid = Milestone.objects.filter(status=MilestoneStatus.PAID).exclude(
+        transfer__status=TransferStatus.PAID
+    )
+    for milestone_id, contract_id in unpaid.values_list("pk", "contract_id"):
+        report.violations.append(
+            f"milestone {milestone_id} of contract {contract_id} is paid without a paid transfer"
+        )
+    for transfer_id in (
+        Transfer.objects.filter(status=TransferStatus.PAID)
+        .exclude(milestone__journal_entries__kind="payout")
+        .values_list("pk", flat=True)
+    ):
+        report.violations.append(f"transfer {transfer_id} is paid without a payout entry")
+    for payment_id, milestone_id in (
+        PaymentItem.objects.filter(payment__status=PaymentStatus.SUCCEEDED)
+        .exclude(milestone__journal_entries__kind="funding")
+        .values_list("payment_id", "milestone_id")
+    ):
+        report.violations.append(
+            f"payment {payment_id} succeeded without a funding entry for milestone {milestone_id}"
+        )
+    held = (
+        JournalLine.objects.filter(
+            account__code__startswith="escrow:", entry__milestone__isnull=False
+        )
+        .values("entry__milestone_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
+    )
+    for row in held:
+        report.violations.append(
+            f"escrow of milestone {row['entry__milestone_id']} is below zero: {-row['total']}"
+        )
+    charged: dict[int, int] = {
+        row["milestone_id"]: row["total"]
+        for row in PaymentItem.objects.filter(payment__status=PaymentStatus.SUCCEEDED)
+        .values("milestone_id")
+        .annotate(total=Sum("amount"))
+    }
+    refunded = (
+        Refund.objects.exclude(status=RefundStatus.FAILED)
+        .values("milestone_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in refunded:
+        if row["total"] > charged.get(row["milestone_id"], 0):
+            report.violations.append(
+                f"milestone {row['milestone_id']} refunds {row['total']} but was charged "
+                f"{charged.get(row['milestone_id'], 0)}"
+            )

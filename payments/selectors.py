@@ -4,27 +4,27 @@ from collections import defaultdict
 
 from django.db.models import F, Prefetch, QuerySet, Sum
 
-from campaigns.models import Contract, ContractStatus, Delivery
+from campaigns.models import Contract, Delivery, Milestone, MilestoneStatus
 from creators.models import CreatorProfile, GeneratedVideo, Review
 
 from .models import Refund, RefundStatus, Transfer, TransferStatus
 
 PENDING_STATUSES = (
-    ContractStatus.FUNDED,
-    ContractStatus.DELIVERED,
-    ContractStatus.REVISION_REQUESTED,
-    ContractStatus.DISPUTED,
+    MilestoneStatus.FUNDED,
+    MilestoneStatus.DELIVERED,
+    MilestoneStatus.REVISION_REQUESTED,
+    MilestoneStatus.DISPUTED,
 )
 
 
 def creator_earnings(creator: CreatorProfile) -> list[dict]:
-    """Per currency: `pending` (net of funded, not yet approved contracts), `available`
+    """Per currency: `pending` (net of funded, not yet approved milestones), `available`
     (released to the creator, not yet transferred) and `paid` (transferred, less reversals)."""
     totals: dict[str, dict[str, int]] = defaultdict(
         lambda: {"pending": 0, "available": 0, "paid": 0}
     )
     pending = (
-        Contract.objects.filter(creator=creator, status__in=PENDING_STATUSES)
+        Milestone.objects.filter(contract__creator=creator, status__in=PENDING_STATUSES)
         .values("currency")
         .annotate(total=Sum("creator_net"))
     )
@@ -69,6 +69,11 @@ def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
 def contract_latest_delivery(contract: Contract) -> Delivery | None:
     """The contract's latest delivery with its videos (the work the disclosure pack covers)."""
     return contract_deliveries(contract).order_by("-number").first()
+def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
+    """A milestone's deliveries, oldest first, with their videos (two queries in all)."""
+    return Delivery.objects.filter(milestone=milestone).prefetch_related(
+        Prefetch("videos", queryset=GeneratedVideo.objects.order_by("id"))
+    )
 
 
 def contract_reviews(contract: Contract) -> QuerySet[Review]:

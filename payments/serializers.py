@@ -36,10 +36,25 @@ class FundSerializer(serializers.Serializer):
     )
 
 
+class ContractFundSerializer(FundSerializer):
+    milestones = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=100,
+        help_text="ids of the contract's milestones to fund with one charge (required when the "
+        "contract has several)",
+    )
+
+
 class PaymentSerializer(serializers.ModelSerializer):
+    milestones = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
     class Meta:
         model = Payment
         fields = [
+            "id",
+            "milestones",
             "stripe_payment_intent_id",
             "client_secret",
             "amount",
@@ -53,6 +68,12 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class FundResponseSerializer(serializers.Serializer):
     contract_status = serializers.CharField()
+    payment = PaymentSerializer()
+
+
+class MilestoneFundResponseSerializer(serializers.Serializer):
+    contract_status = serializers.CharField()
+    milestone_status = serializers.CharField()
     payment = PaymentSerializer()
 
 
@@ -125,12 +146,14 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
+    milestone = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Transfer
         fields = [
             "id",
             "contract",
+            "milestone",
             "amount",
             "currency",
             "status",

@@ -1,10 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import apis, contract_apis
+from . import apis, contract_apis, milestone_apis
 
 router = SimpleRouter()
 router.register("contracts", contract_apis.ContractViewSet, basename="contract")
+router.register("milestones", milestone_apis.MilestoneViewSet, basename="milestone")
+router.register("change-orders", milestone_apis.ChangeOrderViewSet, basename="change-order")
 
 urlpatterns = [
     path("payments/onboarding/", apis.OnboardingView.as_view(), name="payments-onboarding"),

@@ -59,6 +59,7 @@ def _payment_intent_succeeded(event: StripeEvent, obj: dict[str, Any]) -> str:
         charge_id=charge_id,
         amount=int(obj["amount"]),
         currency=obj["currency"],
+        payment_id=_metadata_id(obj, "payment_id"),
     )
     return "funded" if payment is not None else "no matching payment"
 

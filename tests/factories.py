@@ -18,10 +18,11 @@ from campaigns.models import (
     Delivery,
     Dispute,
     MemberRole,
+    Milestone,
 )
 from creators.models import CreatorProfile, GeneratedVideo, Moderation, Portfolio, Reel
 from marketplace.models import User
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentItem, PaymentStatus
 from tests.constants import PASSWORD
 
 
@@ -157,10 +158,12 @@ class BidFactory(factory.django.DjangoModelFactory):
 
 class ContractFactory(factory.django.DjangoModelFactory):
     """A contract awaiting funding, as bid acceptance makes it: an accepted bid on an awarded
-    brief of `brand`, the creator's tier and the fee of `campaigns.pricing` fixed at creation."""
+    brief of `brand`, the creator's tier and the fee of `campaigns.pricing` fixed at creation,
+    and its one milestone holding the whole price in the contract's status."""
 
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     brand = factory.SubFactory(BrandFactory)
     creator = factory.SubFactory(CreatorFactory)
@@ -190,20 +193,50 @@ class ContractFactory(factory.django.DjangoModelFactory):
     max_revisions = factory.LazyFunction(lambda: settings.MAX_REVISIONS)
     status = ContractStatus.AWAITING_FUNDING
 
+    @factory.post_generation
+    def milestone(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and not obj.milestones.exists():
+            Milestone.objects.create(
+                contract=obj,
+                position=1,
+                title="Whole contract",
+                amount=obj.amount,
+                currency=obj.currency,
+                fee=obj.fee,
+                creator_net=obj.creator_net,
+                due_date=obj.delivery_deadline,
+                status=obj.status,
+                max_revisions=obj.max_revisions,
+                funded_at=obj.funded_at,
+                delivered_at=obj.delivered_at,
+                approved_at=obj.approved_at,
+                paid_at=obj.paid_at,
+            )
+
 
 class PaymentFactory(factory.django.DjangoModelFactory):
-    """The succeeded payment of a funded contract."""
+    """The succeeded payment of a funded contract, covering its milestone."""
 
     class Meta:
         model = Payment
+        skip_postgeneration_save = True
 
     contract = factory.SubFactory(ContractFactory, status=ContractStatus.FUNDED)
     amount = factory.SelfAttribute("contract.amount")
     currency = factory.SelfAttribute("contract.currency")
     status = PaymentStatus.SUCCEEDED
+    idempotency_key = factory.LazyAttribute(lambda o: f"pi-contract-{o.contract.pk}")
     stripe_payment_intent_id = factory.Sequence(lambda n: f"pi_test_{n}")
     stripe_charge_id = factory.Sequence(lambda n: f"ch_test_{n}")
     succeeded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def items(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            for milestone in obj.contract.milestones.all():
+                PaymentItem.objects.create(
+                    payment=obj, milestone=milestone, amount=milestone.amount
+                )
 
 
 FUNDED_OR_LATER = frozenset(
@@ -236,11 +269,18 @@ def contract_in(status: str, **kwargs) -> Contract:  # type: ignore[no-untyped-d
     )
     if funded:
         PaymentFactory(contract=contract)
+    milestone = contract.milestones.get()
     if delivered:
-        delivery = Delivery.objects.create(contract=contract, number=1, note="first cut")
+        delivery = Delivery.objects.create(
+            contract=contract, milestone=milestone, number=1, note="first cut"
+        )
         delivery.videos.add(VideoFactory())
     if status == ContractStatus.DISPUTED:
-        Dispute.objects.create(contract=contract, opened_by=contract.brand.memberships.first().user)
+        Dispute.objects.create(
+            contract=contract,
+            milestone=milestone,
+            opened_by=contract.brand.memberships.first().user,
+        )
     return contract
 
 

@@ -43,7 +43,21 @@ from .briefs import (
     brief_update,
     briefs_close_expired,
 )
+from .change_orders import (
+    change_order_accept,
+    change_order_decline,
+    change_order_propose,
+    change_order_withdraw,
+)
 from .common import brief_usage_rights, deliverables_normalise, deliverables_total_seconds
+from .contracts import (
+    contract_party_side,
+    contract_status_of,
+    contract_sync_status,
+    milestone_append,
+    milestones_check,
+    milestones_snapshot,
+)
 from .invitations import invitation_create, invitation_decline
 from .rights import (
     brief_close_ip_ended,
@@ -56,6 +70,7 @@ from .rights import (
     rights_notice_send,
     rights_notices_send,
 )
+from .shots import grant_test_shot_rights, test_shot_minimum_fee, test_shot_offer
 
 __all__ = [
     "PLAIN_BRIEF_FIELDS",
@@ -84,6 +99,19 @@ __all__ = [
     "briefs_close_ip_ended",
     "contract_rights_extend",
     "contract_rights_start",
+    "change_order_accept",
+    "change_order_decline",
+    "change_order_propose",
+    "change_order_withdraw",
+    "contract_party_side",
+    "contract_status_of",
+    "contract_sync_status",
+    "grant_test_shot_rights",
+    "milestone_append",
+    "milestones_check",
+    "milestones_snapshot",
+    "test_shot_minimum_fee",
+    "test_shot_offer",
     "deliverables_normalise",
     "deliverables_total_seconds",
     "delivery_licence_check",

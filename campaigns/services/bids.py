@@ -33,6 +33,8 @@ from ..models import (
 from ..rights import contract_window_terms, ip_chain_snapshot
 from ..selectors import brand_member_users, invitation_pending, is_brand_member
 from .common import brief_usage_rights, ensure_allowed, require_member
+from .contracts import milestones_check, milestones_snapshot
+from .shots import grant_test_shot_rights
 
 
 def _sample_reels(creator: CreatorProfile, reel_ids: Iterable[int]) -> list[Reel]:
@@ -115,8 +117,11 @@ def bid_create(
     pitch: str = "",
     delivery_days: int | None = None,
     sample_reels: Iterable[int] = (),
+    milestones: Iterable[dict[str, Any]] = (),
 ) -> Bid:
-    """A creator bids on an open brief before its deadline, in the brief's currency.
+    """A creator bids on an open brief before its deadline, in the brief's currency, optionally
+    proposing milestones (titles, positive amounts summing to the bid, due dates by the brief's
+    delivery deadline; at most 20).
 
     Refused (403, naming the rule) for a non-creator, a suspended creator, one below the minimum
     tier, one not holding a pending invitation to an invite-only brief, or a member of the
@@ -134,6 +139,7 @@ def bid_create(
     _check_bidding_open(brief)
     _check_bid_currency(brief, currency)
     _check_amount(amount)
+    stages = milestones_check(list(milestones), amount=amount, deadline=brief.delivery_deadline)
     reels = _sample_reels(creator, sample_reels)
     existing = Bid.objects.filter(
         brief=brief, creator=creator, status__in=LIVE_BID_STATUSES
@@ -149,6 +155,7 @@ def bid_create(
                 currency=brief.currency,
                 pitch=pitch,
                 delivery_days=delivery_days,
+                milestones=stages,
             )
     except IntegrityError as exc:
         # The partial unique index caught a concurrent duplicate the check above missed.
@@ -184,6 +191,12 @@ def bid_update(*, actor: User, bid: Bid, data: dict[str, Any]) -> Bid:
     if "amount" in data:
         _check_amount(data["amount"])
         bid.amount = data["amount"]
+    if "amount" in data or "milestones" in data:
+        bid.milestones = milestones_check(
+            data.get("milestones", bid.milestones),
+            amount=bid.amount,
+            deadline=bid.brief.delivery_deadline,
+        )
     for key in ("pitch", "delivery_days"):
         if key in data:
             setattr(bid, key, data[key])
@@ -274,12 +287,13 @@ def bids_reject_live(*, brief: Brief, actor: User | None, why: str) -> int:
 
 def _contract_from_bid(bid: Bid, brief: Brief) -> Contract:
     """The contract of an accepted bid: price, tier, fee, deliverables, terms and the IP's
-    rights chain snapshotted; the usage window waits for the work's approval."""
+    rights chain snapshotted, and its milestones (the bid's proposals, or one holding the whole
+    price); the usage window waits for the work's approval."""
     tier = bid.creator.tier
     fee = pricing.platform_fee(bid.amount, tier)
     usage_rights = brief_usage_rights(brief)
     chain = ip_chain_snapshot(brief.ip if brief.ip_id is not None else None)
-    return Contract.objects.create(
+    contract = Contract.objects.create(
         bid=bid,
         brief=brief,
         brand_id=brief.brand_id,
@@ -298,6 +312,8 @@ def _contract_from_bid(bid: Bid, brief: Brief) -> Contract:
         max_revisions=settings.MAX_REVISIONS,
         status=ContractStatus.AWAITING_FUNDING,
     )
+    milestones_snapshot(contract=contract, proposals=bid.milestones)
+    return contract
 
 
 @transaction.atomic
@@ -337,11 +353,18 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
         after=contract.status,
         data={"bid": bid.pk, "amount": bid.amount, "fee": contract.fee},
     )
+    grant_test_shot_rights(brief=brief, creator_id=bid.creator_id, actor=actor)
     notify(
         [bid.creator.user],
         kind="bid_accepted",
         message=f"Your bid on “{brief.title}” was accepted; the contract awaits funding.",
         obj=bid,
+    )
+    notify(
+        brand_member_users(brief.brand_id),
+        kind="contract_awaiting_funding",
+        message=f"Contract #{contract.pk} with @{bid.creator.handle} awaits your funding.",
+        obj=contract,
     )
     if accepted + 1 >= brief.slots:
         transition(brief, to=BriefStatus.AWARDED, allowed=Brief.ALLOWED, actor=actor, verb="award")

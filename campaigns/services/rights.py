@@ -80,6 +80,41 @@ def contract_rights_start(contract: Contract, *, at: datetime | None = None) -> 
     return contract
 
 
+def rights_extension_check(
+    contract: Contract, months: int, *, field: str = "months"
+) -> tuple[int, datetime | None]:
+    """The term and end a rights extension of `months` would give `contract`, or the refusal:
+    months outside 1–120 (400, `months`), a perpetual grant (409), an end past the licence of
+    the IP the contract rests on (409 naming `months` and the bound). Checked when a rights
+    extension is proposed and again when it is released."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        raise InvalidInput(
+            f"must be a whole number of months from 1 to {MAX_EXTENSION_MONTHS}",
+            code=CampaignError.EXTENSION_INVALID,
+            field=field,
+        )
+    if contract.rights_perpetual:
+        raise Conflict(
+            "the usage rights are perpetual; there is no end to move",
+            code=CampaignError.RIGHTS_PERPETUAL,
+            field=field,
+            current_state="perpetual",
+        )
+    term = (contract.rights_term_months or default_term_months()) + months
+    new_end = add_months(contract.rights_start, term) if contract.rights_start else None
+    bound = chain_licence_end(contract.ip_chain)
+    if new_end is not None and bound is not None and new_end > bound:
+        raise Conflict(
+            f"the rights would run to {new_end.date().isoformat()}, past the IP licence's end "
+            f"{bound.date().isoformat()}",
+            code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+            field=field,
+            bound=bound.date().isoformat(),
+            current_state=contract.status,
+        )
+    return term, new_end
+
+
 @transaction.atomic
 def contract_rights_extend(contract: Contract | int, months: int, actor: User | None) -> Contract:
     """Move the end of a contract's usage window `months` later (a funded rights-extension
@@ -91,33 +126,9 @@ def contract_rights_extend(contract: Contract | int, months: int, actor: User | 
     both parties are notified.
     """
     contract_id = contract if isinstance(contract, int) else contract.pk
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
-        raise InvalidInput(
-            f"must be a whole number of months from 1 to {MAX_EXTENSION_MONTHS}",
-            code=CampaignError.EXTENSION_INVALID,
-            field="months",
-        )
     contract = lock_contract_row(contract_id)
-    if contract.rights_perpetual:
-        raise Conflict(
-            "the usage rights are perpetual; there is no end to move",
-            code=CampaignError.RIGHTS_PERPETUAL,
-            field="months",
-            current_state="perpetual",
-        )
+    term, new_end = rights_extension_check(contract, months)
     before = contract.rights_end
-    term = (contract.rights_term_months or default_term_months()) + months
-    new_end = add_months(contract.rights_start, term) if contract.rights_start else None
-    bound = chain_licence_end(contract.ip_chain)
-    if new_end is not None and bound is not None and new_end > bound:
-        raise Conflict(
-            f"the rights would run to {new_end.date().isoformat()}, past the IP licence's end "
-            f"{bound.date().isoformat()}",
-            code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
-            field="months",
-            bound=bound.date().isoformat(),
-            current_state=contract.status,
-        )
     contract.rights_term_months = term
     contract.rights_end = new_end
     contract.save(update_fields=["rights_term_months", "rights_end", "updated_at"])

@@ -1,4 +1,5 @@
-"""The work itself: deliveries, revision requests, cancellation before funding, auto-approval."""
+"""The work itself, per milestone: deliveries, revision requests, cancellation before funding,
+auto-approval. The contract-level services act on a one-milestone contract's milestone."""
 
 from datetime import datetime
 from typing import Any
@@ -8,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.conversations.services import contract_feedback_post
-from campaigns.models import Contract, ContractStatus, Delivery
+from campaigns.models import Contract, Delivery, Milestone, MilestoneStatus
 from campaigns.selectors import brand_member_users
 from campaigns.services import delivery_licence_check, delivery_licence_flag
 from creators.models import GeneratedVideo
@@ -18,124 +19,200 @@ from marketplace.errors import Conflict, InvalidInput
 from marketplace.models import User
 
 from ..errors import PaymentError
-from ..locks import lock_contract
+from ..locks import lock_milestone
+from ..models import PaymentItem, PaymentStatus
 from .common import (
-    after_contract_end,
     party_users,
     require_brand_member,
     require_creator,
     require_party,
+    single_milestone_id,
+    sync_contract,
 )
-from .payouts import contract_approve
+from .payouts import milestone_approve
 
 
 @transaction.atomic
-def delivery_submit(
-    *, actor: User, contract_id: int, videos: list[dict[str, Any]], note: str = ""
+def milestone_deliver(
+    *, actor: User, milestone_id: int, videos: list[dict[str, Any]], note: str = ""
 ) -> Delivery:
-    """The creator delivers the work (generated-video links) on a funded contract, or again
-    after a revision request. A video whose generator plan forbids commercial use is refused
-    (`licence_not_commercial`); a conditional or unknown licence flags the delivery."""
-    contract = lock_contract(contract_id)
+    """The creator delivers a funded milestone's work (generated-video links), or again after
+    a revision request; the brand is asked to review it. A video whose generator plan forbids
+    commercial use is refused (`licence_not_commercial`); a conditional or unknown licence
+    flags the delivery."""
+    contract, milestone = lock_milestone(milestone_id)
     require_creator(actor, contract)
     if not videos:
         raise InvalidInput(
             "deliver at least one video", code=PaymentError.VIDEOS_REQUIRED, field="videos"
         )
+    if not milestone.requires_delivery:
+        raise Conflict(
+            "this milestone needs no delivery",
+            code=PaymentError.NO_DELIVERY_NEEDED,
+            current_state=milestone.status,
+        )
     built = videos_build(videos)
     delivery_licence_check(contract=contract, videos=built)
     number = contract.deliveries.count() + 1
-    contract.delivered_at = timezone.now()
+    milestone.delivered_at = timezone.now()
     transition(
-        contract,
-        to=ContractStatus.DELIVERED,
-        allowed=Contract.ALLOWED,
+        milestone,
+        to=MilestoneStatus.DELIVERED,
+        allowed=Milestone.ALLOWED,
         actor=actor,
         verb="deliver",
         extra_fields=["delivered_at"],
     )
-    delivery = Delivery.objects.create(contract=contract, number=number, note=note)
+    delivery = Delivery.objects.create(
+        contract=contract, milestone=milestone, number=number, note=note
+    )
     delivery.videos.set(GeneratedVideo.objects.bulk_create(built))
     delivery_licence_flag(delivery=delivery, videos=built)
+    sync_contract(contract, actor=actor)
     creator_touch(profile_id=contract.creator_id)
     notify(
         brand_member_users(contract.brand_id),
         kind="contract_delivered",
-        message=f"Contract #{contract.pk}: delivery {number} is ready for review.",
+        message=f"Contract #{contract.pk}: delivery {number} (milestone {milestone.position}) "
+        "is ready for review.",
         obj=contract,
     )
     return delivery
 
 
+def delivery_submit(
+    *, actor: User, contract_id: int, videos: list[dict[str, Any]], note: str = ""
+) -> Delivery:
+    """Deliver a one-milestone contract; 409 for a contract of several."""
+    return milestone_deliver(
+        actor=actor, milestone_id=single_milestone_id(contract_id), videos=videos, note=note
+    )
+
+
 @transaction.atomic
-def contract_request_revision(
-    *, actor: User, contract_id: int, note: str, feedback: list[dict[str, Any]] | None = None
-) -> Contract:
-    """A brand member asks for changes to the latest delivery (at most `max_revisions`);
-    timestamped `feedback` items (text, video, at_s) go to the contract's thread with it."""
-    contract = lock_contract(contract_id)
+def milestone_request_revision(
+    *,
+    actor: User,
+    milestone_id: int,
+    note: str,
+    feedback: list[dict[str, Any]] | None = None,
+) -> Milestone:
+    """A brand member asks for changes to a milestone's latest delivery (at most its
+    `max_revisions`; a change order buys more); timestamped `feedback` items (text, video,
+    at_s) go to the contract's thread with it."""
+    contract, milestone = lock_milestone(milestone_id)
     require_brand_member(actor, contract)
     if not note.strip():
         raise InvalidInput("say what should change", code=PaymentError.NOTE_REQUIRED, field="note")
     if (
-        contract.status == ContractStatus.DELIVERED
-        and contract.revisions_used >= contract.max_revisions
+        milestone.status == MilestoneStatus.DELIVERED
+        and milestone.revisions_used >= milestone.max_revisions
     ):
         raise Conflict(
-            f"all {contract.max_revisions} revisions are used; approve or open a dispute",
+            f"all {milestone.max_revisions} revisions are used; approve, open a dispute or "
+            "propose an extra-revision change order",
             code=PaymentError.REVISIONS_EXHAUSTED,
-            current_state=contract.status,
+            current_state=milestone.status,
         )
-    contract.revisions_used += 1
+    milestone.revisions_used += 1
     transition(
-        contract,
-        to=ContractStatus.REVISION_REQUESTED,
-        allowed=Contract.ALLOWED,
+        milestone,
+        to=MilestoneStatus.REVISION_REQUESTED,
+        allowed=Milestone.ALLOWED,
         actor=actor,
         verb="request_revision",
         extra_fields=["revisions_used"],
     )
-    latest = contract.deliveries.order_by("-number").first()
+    latest = milestone.deliveries.order_by("-number").first()
     if latest is not None:
         latest.revision_note = note
         latest.save(update_fields=["revision_note"])
+    sync_contract(contract, actor=actor)
     contract_feedback_post(actor=actor, contract=contract, items=list(feedback or []))
     notify(
         [contract.creator.user],
         kind="revision_requested",
-        message=f"Contract #{contract.pk}: a revision was requested.",
+        message=f"Contract #{contract.pk}: a revision of milestone {milestone.position} was "
+        "requested.",
         obj=contract,
     )
-    return contract
+    return milestone
+
+
+def contract_request_revision(
+    *, actor: User, contract_id: int, note: str, feedback: list[dict[str, Any]] | None = None
+) -> Contract:
+    """Ask for a revision of a one-milestone contract; 409 for a contract of several."""
+    milestone_request_revision(
+        actor=actor,
+        milestone_id=single_milestone_id(contract_id),
+        note=note,
+        feedback=feedback,
+    )
+    return Contract.objects.get(pk=contract_id)
 
 
 @transaction.atomic
-def contract_cancel(*, actor: User, contract_id: int) -> Contract:
-    """Either party cancels a contract that was never funded."""
-    contract = lock_contract(contract_id)
+def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
+    """Either party cancels a milestone that was never funded (money that still arrives for
+    it is refunded). A milestone whose pending funding also covers other milestones is not
+    cancelled (409 `funding_in_progress`): those would be left unfundable."""
+    contract, milestone = lock_milestone(milestone_id)
     require_party(actor, contract)
-    transition(
-        contract, to=ContractStatus.CANCELLED, allowed=Contract.ALLOWED, actor=actor, verb="cancel"
+    pending = PaymentItem.objects.filter(milestone=milestone).exclude(
+        payment__status=PaymentStatus.SUCCEEDED
     )
-    after_contract_end(contract)
+    shared = (
+        PaymentItem.objects.filter(payment_id__in=pending.values("payment_id"))
+        .exclude(milestone=milestone)
+        .values_list("milestone_id", flat=True)
+    )
+    if milestone.status == MilestoneStatus.AWAITING_FUNDING and shared.exists():
+        raise Conflict(
+            "a funding of this milestone with others is under way; complete it first",
+            code=PaymentError.FUNDING_IN_PROGRESS,
+            current_state=milestone.status,
+            pending_milestones=sorted([milestone.pk, *shared]),
+        )
+    transition(
+        milestone,
+        to=MilestoneStatus.CANCELLED,
+        allowed=Milestone.ALLOWED,
+        actor=actor,
+        verb="cancel",
+    )
+    sync_contract(contract, actor=actor)
     notify(
         party_users(contract),
         kind="contract_cancelled",
-        message=f"Contract #{contract.pk} was cancelled before funding.",
+        message=f"Contract #{contract.pk}: milestone {milestone.position} was cancelled before "
+        "funding.",
         obj=contract,
     )
-    return contract
+    return milestone
 
 
-def contracts_auto_approve(*, now: datetime | None = None) -> int:
-    """Approve every contract delivered longer ago than AUTO_APPROVE_AFTER; safe to run twice."""
+def contract_cancel(*, actor: User, contract_id: int) -> Contract:
+    """Cancel a one-milestone contract before funding; 409 for a contract of several."""
+    milestone_cancel(actor=actor, milestone_id=single_milestone_id(contract_id))
+    return Contract.objects.get(pk=contract_id)
+
+
+def milestones_auto_approve(*, now: datetime | None = None) -> int:
+    """Approve every milestone delivered longer ago than AUTO_APPROVE_AFTER; safe to run
+    twice."""
     cutoff = (now or timezone.now()) - settings.AUTO_APPROVE_AFTER
-    due = Contract.objects.filter(status=ContractStatus.DELIVERED, delivered_at__lte=cutoff)
+    due = Milestone.objects.filter(status=MilestoneStatus.DELIVERED, delivered_at__lte=cutoff)
     approved = 0
-    for contract_id in due.values_list("pk", flat=True):
+    for milestone_id in due.order_by("pk").values_list("pk", flat=True):
         try:
-            contract_approve(actor=None, contract_id=contract_id, delivered_before=cutoff)
+            milestone_approve(actor=None, milestone_id=milestone_id, delivered_before=cutoff)
             approved += 1
         except Conflict:
             continue  # approved, revised or disputed meanwhile
     return approved
+
+
+# The beat task's name for it (payments.tasks).
+contracts_auto_approve = milestones_auto_approve

@@ -1,50 +1,122 @@
-"""Funding a contract: a PaymentIntent per contract; the contract is funded when Stripe says the
-payment succeeded, whichever of the confirm answer or the webhook reports it first."""
+"""Funding milestones: one PaymentIntent per funding call, for one milestone or several of one
+contract; each milestone is funded when Stripe says the payment succeeded, whichever of the
+confirm answer or the webhook reports it first.
 
+A milestone belongs to at most one funding that has not succeeded: a second call for the same
+set reuses it (same PaymentIntent, same idempotency key), a call for an overlapping set is
+refused (409 `funding_in_progress`), so no milestone is ever charged twice."""
+
+import hashlib
 import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Contract, ContractStatus
+from campaigns.models import Contract, Milestone, MilestoneStatus
 from marketplace.audit import notify, transition
 from marketplace.errors import Conflict, InvalidInput, PaymentFailed
 from marketplace.models import User
 
 from .. import gateway, ledger
 from ..errors import PaymentError
-from ..locks import lock_contract, lock_payment, lock_payment_by_intent
-from ..models import Payment, PaymentStatus
-from .common import move, party_users, require_brand_member
+from ..locks import lock_contract, lock_milestones, lock_payment, lock_payment_by_intent
+from ..models import Payment, PaymentItem, PaymentStatus
+from .common import (
+    move,
+    party_users,
+    require_brand_member,
+    single_milestone_id,
+    sync_contract,
+)
+from .payouts import milestone_release_without_delivery
 from .refunds import refund_start
 
 logger = logging.getLogger(__name__)
+MAX_KEY = 190
 
 
-def _reserve_payment(actor: User, contract_id: int) -> tuple[Contract, Payment]:
+def _payment_key(contract: Contract, milestone_ids: list[int], *, only_one: bool) -> str:
+    """`pi-contract-<id>` for a one-milestone contract (the key it had before milestones),
+    else `pi-milestones-<sorted ids>` (hashed when long): one key per set of milestones."""
+    if only_one:
+        return f"pi-contract-{contract.pk}"
+    key = "pi-milestones-" + "-".join(str(pk) for pk in sorted(milestone_ids))
+    if len(key) > MAX_KEY:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+        key = f"pi-milestones-{contract.pk}-{digest}"
+    return key
+
+
+def _reserve_payment(actor: User, contract_id: int, milestone_ids: list[int]) -> Payment:
+    """Find or create the funding of exactly these milestones, with the contract and the
+    milestones locked (so concurrent calls serialise here)."""
     with transaction.atomic():
         contract = lock_contract(contract_id)
         require_brand_member(actor, contract)
-        if contract.status != ContractStatus.AWAITING_FUNDING:
-            raise Conflict(
-                f"cannot fund a contract that is {contract.status}",
-                code=PaymentError.INVALID_STATE,
-                current_state=contract.status,
+        milestones = lock_milestones(contract, milestone_ids)
+        if len(milestones) != len(set(milestone_ids)):
+            raise InvalidInput(
+                "name milestones of this contract",
+                code=PaymentError.MILESTONES_INVALID,
+                field="milestones",
             )
-        payment, _ = Payment.objects.get_or_create(
-            contract=contract, defaults={"amount": contract.amount, "currency": contract.currency}
+        for milestone in milestones:
+            if milestone.status != MilestoneStatus.AWAITING_FUNDING:
+                raise Conflict(
+                    f"cannot fund milestone {milestone.pk}: it is {milestone.status}",
+                    code=PaymentError.INVALID_STATE,
+                    current_state=milestone.status,
+                    milestone=milestone.pk,
+                )
+        wanted = {m.pk for m in milestones}
+        pending = set(
+            PaymentItem.objects.filter(milestone_id__in=wanted)
+            .exclude(payment__status=PaymentStatus.SUCCEEDED)
+            .values_list("payment_id", flat=True)
         )
-        return contract, lock_payment(payment.pk)
+        if pending:
+            payment_id = next(iter(pending))
+            covers = set(
+                PaymentItem.objects.filter(payment_id=payment_id).values_list(
+                    "milestone_id", flat=True
+                )
+            )
+            if len(pending) == 1 and covers == wanted:
+                return lock_payment(payment_id)
+            raise Conflict(
+                "a funding of other milestones including these is under way; complete it "
+                "(fund the same milestones again) first",
+                code=PaymentError.FUNDING_IN_PROGRESS,
+                current_state=contract.status,
+                pending_milestones=sorted(
+                    PaymentItem.objects.filter(payment_id__in=pending).values_list(
+                        "milestone_id", flat=True
+                    )
+                ),
+            )
+        only_one = Milestone.objects.filter(contract=contract).count() == 1
+        payment = Payment.objects.create(
+            contract=contract,
+            amount=sum(m.amount for m in milestones),
+            currency=contract.currency,
+            idempotency_key=_payment_key(contract, sorted(wanted), only_one=only_one),
+        )
+        PaymentItem.objects.bulk_create(
+            PaymentItem(payment=payment, milestone=m, amount=m.amount) for m in milestones
+        )
+        return lock_payment(payment.pk)
 
 
-def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") -> Payment:
-    """A brand member funds an accepted contract.
+def milestones_fund(
+    *, actor: User, contract_id: int, milestone_ids: list[int], payment_method: str = ""
+) -> Payment:
+    """A brand member funds one or several milestones of a contract with one PaymentIntent.
 
-    Creates (once, idempotently) the PaymentIntent for the contract amount with the contract's
-    transfer group, and returns the payment with its client secret. In test mode a
+    Creates (once, idempotently) the PaymentIntent for their total with the contract's
+    transfer group and returns the payment with its client secret. In test mode a
     `payment_method` such as `pm_card_visa` confirms at once; a decline raises PaymentFailed
-    (402) and leaves the contract awaiting funding. Stripe is called outside any transaction.
+    (402) and leaves the milestones awaiting funding. Stripe is called outside any transaction.
     """
     if payment_method and not settings.STRIPE_TEST_MODE:
         raise InvalidInput(
@@ -52,13 +124,21 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
             code=PaymentError.TEST_MODE_ONLY,
             field="payment_method",
         )
-    contract, payment = _reserve_payment(actor, contract_id)
+    if not milestone_ids:
+        raise InvalidInput(
+            "name at least one milestone", code=PaymentError.MILESTONES_INVALID, field="milestones"
+        )
+    payment = _reserve_payment(actor, contract_id, milestone_ids)
+    contract = payment.contract
     if not payment.stripe_payment_intent_id:
         intent = gateway.create_payment_intent(
             contract_id=contract.pk,
-            amount=contract.amount,
-            currency=contract.currency,
+            amount=payment.amount,
+            currency=payment.currency,
             brand_id=contract.brand_id,
+            key=payment.idempotency_key,
+            payment_id=payment.pk,
+            milestone_ids=sorted(set(milestone_ids)),
         )
         with transaction.atomic():
             payment = lock_payment(payment.pk)
@@ -83,7 +163,7 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
             intent = gateway.confirm_payment_intent(
                 intent_id=payment.stripe_payment_intent_id,
                 payment_method=payment_method,
-                contract_id=contract.pk,
+                key=payment.idempotency_key,
                 attempt=attempt,
             )
         except PaymentFailed as exc:
@@ -102,9 +182,47 @@ def contract_fund(*, actor: User, contract_id: int, payment_method: str = "") ->
                 charge_id=_charge_id(intent),
                 amount=intent.amount,
                 currency=intent.currency,
+                payment_id=payment.pk,
             )
     payment.refresh_from_db()
     return payment
+
+
+def contract_fund(
+    *,
+    actor: User,
+    contract_id: int,
+    payment_method: str = "",
+    milestone_ids: list[int] | None = None,
+) -> Payment:
+    """Fund a contract: its one milestone, or the milestones named (several share one charge).
+    A contract of several milestones without `milestone_ids` answers 409 naming the
+    milestone endpoints."""
+    if milestone_ids is None:
+        milestone_ids = [single_milestone_id(contract_id)]
+    return milestones_fund(
+        actor=actor,
+        contract_id=contract_id,
+        milestone_ids=milestone_ids,
+        payment_method=payment_method,
+    )
+
+
+def milestone_fund(*, actor: User, milestone_id: int, payment_method: str = "") -> Payment:
+    """Fund one milestone (its own PaymentIntent)."""
+    contract_id = (
+        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
+    )
+    if contract_id is None:
+        raise InvalidInput(
+            "no such milestone", code=PaymentError.MILESTONE_NOT_FOUND, field="milestone"
+        )
+    return milestones_fund(
+        actor=actor,
+        contract_id=contract_id,
+        milestone_ids=[milestone_id],
+        payment_method=payment_method,
+    )
 
 
 def _charge_id(intent: object) -> str:
@@ -114,29 +232,50 @@ def _charge_id(intent: object) -> str:
     return charge if isinstance(charge, str) else getattr(charge, "id", "")
 
 
+def _find_payment(
+    intent_id: str, payment_id: int | None, contract_id: int | None
+) -> Payment | None:
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
+    if payment is None and payment_id is not None:
+        payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None and contract_id is not None:
+        # Our record of the intent id may not be saved yet: a contract's only payment is it.
+        candidates = list(Payment.objects.filter(contract_id=contract_id)[:2])
+        payment = candidates[0] if len(candidates) == 1 else None
+    return payment
+
+
 @transaction.atomic
 def payment_succeeded(
-    *, intent_id: str, contract_id: int | None, charge_id: str, amount: int, currency: str
+    *,
+    intent_id: str,
+    contract_id: int | None,
+    charge_id: str,
+    amount: int,
+    currency: str,
+    payment_id: int | None = None,
 ) -> Payment | None:
-    """Stripe confirmed a contract's payment: mark it, fund the contract, post the ledger entry.
+    """Stripe confirmed a payment: mark it, post one funding entry per milestone it covers
+    and fund each milestone still awaiting funding (a rights extension is released at once).
+    Money for a milestone that no longer takes it (cancelled meanwhile) is refunded.
 
     Safe to call any number of times and in any order with the webhook: the second call finds
     the payment succeeded and changes nothing.
     """
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
-    if payment is None and contract_id is not None:
-        payment = Payment.objects.filter(contract_id=contract_id).first()
+    payment = _find_payment(intent_id, payment_id, contract_id)
     if payment is None:
-        logger.warning("payment intent %s matches no contract", intent_id)
+        logger.warning("payment intent %s matches no payment", intent_id)
         return None
     contract = lock_contract(payment.contract_id)
+    items = list(PaymentItem.objects.filter(payment_id=payment.pk))
+    milestones = {m.pk: m for m in lock_milestones(contract, [i.milestone_id for i in items])}
     payment = lock_payment(payment.pk)
     if payment.status == PaymentStatus.SUCCEEDED:
         return payment
-    if amount != contract.amount or currency.upper() != contract.currency:
+    if amount != payment.amount or currency.upper() != payment.currency:
         raise Conflict(
-            f"payment {intent_id} is {amount} {currency}, contract {contract.pk} is "
-            f"{contract.amount} {contract.currency}",
+            f"payment {intent_id} is {amount} {currency}, payment {payment.pk} is "
+            f"{payment.amount} {payment.currency}",
             code=PaymentError.AMOUNT_MISMATCH,
         )
     payment.stripe_payment_intent_id = intent_id
@@ -151,45 +290,65 @@ def payment_succeeded(
         verb="payment_succeeded",
         extra_fields=["stripe_payment_intent_id", "stripe_charge_id", "succeeded_at", "last_error"],
     )
-    ledger.post_entry(
-        key=f"fund-contract-{contract.pk}",
-        kind="funding",
-        currency=contract.currency,
-        contract=contract,
-        lines=[
-            (ledger.PLATFORM_CASH, contract.amount),
-            (ledger.escrow(contract.pk), -contract.amount),
-        ],
-        memo=f"payment {intent_id}",
-    )
-    if contract.status == ContractStatus.AWAITING_FUNDING:
-        contract.funded_at = timezone.now()
-        transition(
-            contract,
-            to=ContractStatus.FUNDED,
-            allowed=Contract.ALLOWED,
-            actor=None,
-            verb="fund",
-            extra_fields=["funded_at"],
+    funded = []
+    for item in items:
+        milestone = milestones[item.milestone_id]
+        ledger.post_entry(
+            key=f"fund-payment-{payment.pk}-milestone-{milestone.pk}",
+            kind="funding",
+            currency=payment.currency,
+            contract=contract,
+            milestone=milestone,
+            lines=[
+                (ledger.PLATFORM_CASH, item.amount),
+                (ledger.escrow(contract.pk), -item.amount),
+            ],
+            memo=f"payment {intent_id}: milestone {milestone.position}",
         )
+        if milestone.status == MilestoneStatus.AWAITING_FUNDING:
+            milestone.funded_at = timezone.now()
+            transition(
+                milestone,
+                to=MilestoneStatus.FUNDED,
+                allowed=Milestone.ALLOWED,
+                actor=None,
+                verb="fund",
+                extra_fields=["funded_at"],
+            )
+            funded.append(milestone)
+            if not milestone.requires_delivery:
+                milestone_release_without_delivery(contract=contract, milestone=milestone)
+        else:
+            # Money arrived for a milestone that no longer takes it: return its share.
+            logger.warning(
+                "payment %s for milestone %s in state %s: refunding",
+                payment.pk,
+                milestone.pk,
+                milestone.status,
+            )
+            refund_start(
+                contract=contract,
+                milestone=milestone,
+                amount=item.amount,
+                reason="late_payment",
+                actor=None,
+                payment=payment,
+            )
+    sync_contract(contract)
+    if funded:
+        names = ", ".join(str(m.position) for m in funded)
         notify(
             party_users(contract),
             kind="contract_funded",
-            message=f"Contract #{contract.pk} is funded: work can start.",
+            message=f"Contract #{contract.pk}: milestone {names} is funded; work can start.",
             obj=contract,
         )
-    else:
-        # Money arrived for a contract that no longer takes it (cancelled meanwhile): return it.
-        logger.warning(
-            "payment for contract %s in state %s: refunding", contract.pk, contract.status
-        )
-        refund_start(contract=contract, amount=contract.amount, reason="late_payment", actor=None)
     return payment
 
 
 @transaction.atomic
 def payment_failed(*, intent_id: str, message: str) -> Payment | None:
-    """Record a failed payment attempt (the contract stays awaiting funding)."""
+    """Record a failed payment attempt (its milestones stay awaiting funding)."""
     payment = lock_payment_by_intent(intent_id)
     if payment is None or payment.status == PaymentStatus.SUCCEEDED:
         return payment

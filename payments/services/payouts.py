@@ -1,4 +1,5 @@
-"""Releasing escrow to the creator and paying it out with a Stripe transfer, exactly once."""
+"""Releasing a milestone's escrow to the creator and paying it out with one Stripe transfer per
+milestone, exactly once."""
 
 import logging
 from datetime import datetime
@@ -6,8 +7,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Contract, ContractStatus
-from campaigns.services import contract_rights_start
+from campaigns.models import (
+    Contract,
+    ContractKind,
+    Milestone,
+    MilestoneStatus,
+)
+from campaigns.services import contract_rights_extend, contract_rights_start
 from creators.models import CreatorProfile
 from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
@@ -17,19 +23,35 @@ from marketplace.models import User
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
 from ..gateway import GatewayRejected
-from ..locks import lock_contract, lock_transfer
-from ..models import PayoutAccount, Transfer, TransferStatus
-from .common import after_contract_end, move, party_users, require_brand_member
+from ..locks import lock_contract, lock_milestone, lock_transfer
+from ..models import PaymentItem, PaymentStatus, PayoutAccount, Transfer, TransferStatus
+from .common import (
+    move,
+    party_users,
+    require_brand_member,
+    single_milestone_id,
+    sync_contract,
+)
 
 logger = logging.getLogger(__name__)
 MAX_TRANSFER_ATTEMPTS = 5
+OPEN_WORK = (
+    MilestoneStatus.AWAITING_FUNDING,
+    MilestoneStatus.FUNDED,
+    MilestoneStatus.DELIVERED,
+    MilestoneStatus.REVISION_REQUESTED,
+    MilestoneStatus.DISPUTED,
+)
 
 
-def release_to_creator(*, contract: Contract, gross: int, key: str) -> Transfer:
-    """Move `gross` out of escrow: the creator's net to their payable, the fee to revenue, and
-    create the transfer that will pay them. Runs inside the caller's transaction."""
-    if gross == contract.amount:
-        fee, net = contract.fee, contract.creator_net
+def release_to_creator(
+    *, contract: Contract, milestone: Milestone, gross: int, key: str
+) -> Transfer:
+    """Move `gross` of a milestone out of escrow: the creator's net to their payable, the fee
+    to revenue, and create the milestone's transfer that will pay them. Runs inside the
+    caller's transaction."""
+    if gross == milestone.amount:
+        fee, net = milestone.fee, milestone.creator_net
     else:
         # The fee rate agreed at acceptance, not today's setting.
         fee = (gross * contract.fee_bps + 5000) // 10000
@@ -41,80 +63,180 @@ def release_to_creator(*, contract: Contract, gross: int, key: str) -> Transfer:
     if fee:
         lines.append((ledger.PLATFORM_REVENUE, -fee))
     ledger.post_entry(
-        key=key, kind="release", currency=contract.currency, contract=contract, lines=lines
+        key=key,
+        kind="release",
+        currency=contract.currency,
+        contract=contract,
+        milestone=milestone,
+        lines=lines,
+        memo=f"milestone {milestone.position}",
     )
     transfer, _ = Transfer.objects.get_or_create(
-        contract=contract,
-        defaults={"creator_id": contract.creator_id, "amount": net, "currency": contract.currency},
+        milestone=milestone,
+        defaults={
+            "contract": contract,
+            "creator_id": contract.creator_id,
+            "amount": net,
+            "currency": contract.currency,
+            "idempotency_key": f"transfer-milestone-{milestone.pk}",
+        },
     )
     queue.enqueue(queue.RELEASE_PAYOUT, transfer.pk)
     return transfer
 
 
 def _record_completion(contract: Contract) -> None:
-    on_time = (
-        contract.delivered_at is not None and contract.delivered_at <= contract.delivery_deadline
-    )
+    """Count the contract in the creator's completed (and on-time) contracts once, when no
+    deliverable milestone is left open."""
+    if contract.completion_recorded:
+        return
+    if Milestone.objects.filter(
+        contract=contract, requires_delivery=True, status__in=OPEN_WORK
+    ).exists():
+        return
+    delivered = [
+        d
+        for d in Milestone.objects.filter(contract=contract).values_list("delivered_at", flat=True)
+        if d is not None
+    ]
+    on_time = bool(delivered) and max(delivered) <= contract.delivery_deadline
     profile = lock_one(CreatorProfile.objects.all(), contract.creator_id)
     profile.completed_contracts += 1
     profile.on_time_contracts += 1 if on_time else 0
     profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
+    contract.completion_recorded = True
+    contract.save(update_fields=["completion_recorded", "updated_at"])
 
 
 @transaction.atomic
-def contract_approve(
-    *, actor: User | None, contract_id: int, delivered_before: datetime | None = None
-) -> Contract:
-    """A brand member approves the delivered work (or the system does, `actor=None`, for a
-    delivery made before `delivered_before`): escrow is released, the usage window starts and
-    the payout starts after commit."""
-    contract = lock_contract(contract_id)
+def milestone_approve(
+    *, actor: User | None, milestone_id: int, delivered_before: datetime | None = None
+) -> Milestone:
+    """A brand member approves a milestone's delivered work (or the system does, `actor=None`,
+    for a delivery made before `delivered_before`): its escrow is released and its payout
+    starts after commit."""
+    contract, milestone = lock_milestone(milestone_id)
     if actor is not None:
         require_brand_member(actor, contract)
     elif delivered_before is not None and (
-        contract.delivered_at is None or contract.delivered_at > delivered_before
+        milestone.delivered_at is None or milestone.delivered_at > delivered_before
     ):
         # Redelivered since the job picked it: the brand gets its full review period again.
         raise Conflict(
             "the latest delivery is still in its review period",
             code=PaymentError.REVIEW_PERIOD_RUNNING,
-            current_state=contract.status,
+            current_state=milestone.status,
         )
-    contract.approved_at = timezone.now()
+    milestone.approved_at = timezone.now()
     transition(
-        contract,
-        to=ContractStatus.APPROVED,
-        allowed=Contract.ALLOWED,
+        milestone,
+        to=MilestoneStatus.APPROVED,
+        allowed=Milestone.ALLOWED,
         actor=actor,
         verb="approve" if actor else "auto_approve",
         extra_fields=["approved_at"],
     )
-    contract_rights_start(contract, at=contract.approved_at)
     release_to_creator(
-        contract=contract, gross=contract.amount, key=f"approve-contract-{contract.pk}"
+        contract=contract,
+        milestone=milestone,
+        gross=milestone.amount,
+        key=f"approve-milestone-{milestone.pk}",
     )
+    sync_contract(contract, actor=actor)
+    if _deliverables_approved(contract):
+        contract_rights_start(contract, at=milestone.approved_at)
     _record_completion(contract)
     notify(
         party_users(contract),
         kind="contract_approved",
-        message=f"Contract #{contract.pk} was approved; the payout is on its way.",
+        message=f"Contract #{contract.pk}: milestone {milestone.position} was approved; the "
+        "payout is on its way.",
         obj=contract,
     )
-    return contract
+    return milestone
+
+
+def contract_approve(
+    *, actor: User | None, contract_id: int, delivered_before: datetime | None = None
+) -> Contract:
+    """Approve a one-milestone contract (its milestone); 409 for a contract of several."""
+    milestone_approve(
+        actor=actor,
+        milestone_id=single_milestone_id(contract_id),
+        delivered_before=delivered_before,
+    )
+    return Contract.objects.get(pk=contract_id)
+
+
+def milestone_release_without_delivery(*, contract: Contract, milestone: Milestone) -> None:
+    """A funded milestone that needs no delivery (a rights extension) is approved and released
+    at once, inside the funding's transaction; the usage term grows by the change order's
+    months."""
+    milestone.approved_at = timezone.now()
+    transition(
+        milestone,
+        to=MilestoneStatus.APPROVED,
+        allowed=Milestone.RELEASE_WITHOUT_DELIVERY,
+        actor=None,
+        verb="release_without_delivery",
+        extra_fields=["approved_at"],
+    )
+    release_to_creator(
+        contract=contract,
+        milestone=milestone,
+        gross=milestone.amount,
+        key=f"approve-milestone-{milestone.pk}",
+    )
+    order = getattr(milestone, "change_order", None)
+    months = getattr(order, "extension_months", None)
+    if months:
+        # Checked when proposed; the window's end (or, before it starts, its term) moves.
+        contract_rights_extend(contract, months, None)
+        contract.refresh_from_db()
+
+
+def _deliverables_approved(contract: Contract) -> bool:
+    """Whether the last milestone with work to deliver is approved: the usage window starts
+    then (DESIGN §9). A paid test shot grants no usage rights."""
+    if contract.kind == ContractKind.TEST_SHOT:
+        return False
+    open_work = Milestone.objects.filter(contract=contract, requires_delivery=True).exclude(
+        status__in=(
+            MilestoneStatus.APPROVED,
+            MilestoneStatus.PAID,
+            MilestoneStatus.CANCELLED,
+            MilestoneStatus.REFUNDED,
+            MilestoneStatus.RESOLVED,
+        )
+    )
+    return not open_work.exists()
+
+
+def _charge_of(milestone_id: int) -> str:
+    """The charge that funded the milestone (the transfer's source transaction)."""
+    item = (
+        PaymentItem.objects.filter(
+            milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
+        )
+        .select_related("payment")
+        .order_by("payment_id")
+        .first()
+    )
+    return item.payment.stripe_charge_id if item is not None else ""
 
 
 def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
     """Pay a pending transfer through Stripe, once, whatever is retried or raced.
 
     Waits (status waiting_for_account) while the creator's account cannot receive payouts.
-    Before creating a transfer it looks for one Stripe already made for the contract (an
+    Before creating a transfer it looks for one Stripe already made for the milestone (an
     earlier try whose answer was lost, even past Stripe's 24-hour key window); the idempotency
-    key `transfer-contract-<id>` covers the window in between. A transient failure leaves it
+    key `transfer-milestone-<id>` covers the window in between. A transient failure leaves it
     pending for the next run; after MAX_TRANSFER_ATTEMPTS rejections only staff (`force`)
     retry it.
     """
     with transaction.atomic():
-        transfer = Transfer.objects.select_related("contract").get(pk=transfer_id)
+        transfer = Transfer.objects.get(pk=transfer_id)
         contract = lock_contract(transfer.contract_id)
         transfer = lock_transfer(transfer_id)
         if transfer.status == TransferStatus.PAID:
@@ -139,14 +261,16 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                 )
             return transfer
         destination = account.stripe_account_id
-        charge = getattr(getattr(contract, "payment", None), "stripe_charge_id", "")
+        charge = _charge_of(transfer.milestone_id)
         attempt = transfer.attempts
     try:
         made = [t for t in gateway.transfers_for_contract(contract.pk) if _is_ours(t, transfer)]
         if made:
             return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=made[0].id)
         stripe_transfer = gateway.create_transfer(
+            key=transfer.idempotency_key,
             contract_id=contract.pk,
+            milestone_id=transfer.milestone_id,
             amount=transfer.amount,
             currency=transfer.currency,
             destination=destination,
@@ -184,11 +308,22 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
 
 
 def _is_ours(stripe_transfer: object, transfer: Transfer) -> bool:
-    """A Stripe transfer of this contract's group that pays this transfer."""
+    """A Stripe transfer of the contract's group that pays this transfer: it names this
+    milestone (one made before milestones names none and matches by amount), and no other
+    transfer of ours recorded it."""
+    metadata = getattr(stripe_transfer, "metadata", None) or {}
+    named = metadata.get("milestone_id") if hasattr(metadata, "get") else None
+    if named is not None and str(named) != str(transfer.milestone_id):
+        return False
+    if named is None and not transfer.idempotency_key.startswith("transfer-contract-"):
+        return False
     return (
         getattr(stripe_transfer, "amount", None) == transfer.amount
         and str(getattr(stripe_transfer, "currency", "")).upper() == transfer.currency
         and not getattr(stripe_transfer, "reversed", False)
+        and not Transfer.objects.filter(stripe_transfer_id=getattr(stripe_transfer, "id", ""))
+        .exclude(pk=transfer.pk)
+        .exists()
     )
 
 
@@ -199,11 +334,17 @@ def _safe_list(contract_id: int) -> list:
         return []
 
 
+def _entry_key(transfer: Transfer, prefix: str) -> str:
+    """`payout-milestone-<id>` (or `payout-contract-<id>` for a transfer made before
+    milestones): the ledger key follows the transfer's own key."""
+    return f"{prefix}-{transfer.idempotency_key.removeprefix('transfer-')}"
+
+
 @transaction.atomic
 def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
-    """Record a transfer Stripe made: ledger payable → cash, contract approved → paid."""
+    """Record a transfer Stripe made: ledger payable → cash, milestone approved → paid."""
     transfer = Transfer.objects.get(pk=transfer_id)
-    contract = lock_contract(transfer.contract_id)
+    contract, milestone = lock_milestone(transfer.milestone_id)
     transfer = lock_transfer(transfer_id)
     if transfer.status == TransferStatus.PAID:
         return transfer
@@ -219,31 +360,33 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
         extra_fields=["stripe_transfer_id", "paid_at", "last_error"],
     )
     ledger.post_entry(
-        key=f"payout-contract-{contract.pk}",
+        key=_entry_key(transfer, "payout"),
         kind="payout",
         currency=transfer.currency,
         contract=contract,
+        milestone=milestone,
         lines=[
             (ledger.creator_payable(transfer.creator_id), transfer.amount),
             (ledger.PLATFORM_CASH, -transfer.amount),
         ],
         memo=stripe_transfer_id,
     )
-    if contract.status == ContractStatus.APPROVED:
-        contract.paid_at = transfer.paid_at
+    if milestone.status == MilestoneStatus.APPROVED:
+        milestone.paid_at = transfer.paid_at
         transition(
-            contract,
-            to=ContractStatus.PAID,
-            allowed=Contract.ALLOWED,
+            milestone,
+            to=MilestoneStatus.PAID,
+            allowed=Milestone.ALLOWED,
             actor=None,
             verb="pay",
             extra_fields=["paid_at"],
         )
-        after_contract_end(contract)
+        sync_contract(contract)
     notify(
         [contract.creator.user],
         kind="contract_paid",
-        message=f"You were paid {transfer.amount} {transfer.currency} for contract #{contract.pk}.",
+        message=f"You were paid {transfer.amount} {transfer.currency} for contract "
+        f"#{contract.pk} (milestone {milestone.position}).",
         obj=contract,
     )
     return transfer

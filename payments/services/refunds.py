@@ -1,15 +1,25 @@
-"""Returning money to the brand: mutual or staff refunds, and dispute resolutions.
+"""Returning a milestone's money to the brand: mutual or staff refunds, and dispute resolutions.
 
 The state change and the Refund row are written together; Stripe is called after commit and
 the refund's ledger entry is posted when Stripe has made it. A refund after the creator was
-paid first reverses the transfer."""
+paid first reverses the milestone's transfer. A refund never exceeds what was charged for its
+milestone: several milestones funded by one charge are refunded separately, each up to its own
+share of that charge (a partial refund of the PaymentIntent)."""
 
 import logging
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from campaigns.models import Contract, ContractStatus, Dispute, DisputeStatus, Resolution
+from campaigns.models import (
+    Contract,
+    Dispute,
+    DisputeStatus,
+    Milestone,
+    MilestoneStatus,
+    Resolution,
+)
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
@@ -18,52 +28,81 @@ from marketplace.models import User
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
 from ..gateway import GatewayRejected
-from ..locks import (
-    lock_contract,
-    lock_contract_payment,
-    lock_open_dispute,
-    lock_refund,
-    lock_transfer,
-)
+from ..locks import lock_contract, lock_milestone, lock_open_dispute, lock_refund, lock_transfer
 from ..models import (
+    Payment,
+    PaymentItem,
     PaymentStatus,
     Refund,
     RefundStatus,
     Transfer,
     TransferStatus,
 )
-from .common import after_contract_end, party_users, require_party
+from .common import party_users, require_party, single_milestone_id, sync_contract
 from .payouts import release_to_creator
 
 logger = logging.getLogger(__name__)
 
 
+def milestone_charged(milestone_id: int) -> int:
+    """What was charged for a milestone: its share of every succeeded payment."""
+    total = PaymentItem.objects.filter(
+        milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0
+
+
+def _refunded(**lookup: object) -> int:
+    total = (
+        Refund.objects.filter(**lookup)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or 0
+
+
 def refund_start(
     *,
     contract: Contract,
+    milestone: Milestone,
     amount: int,
     reason: str,
     actor: User | None,
     reverses_payout: bool = False,
+    payment: Payment | None = None,
 ) -> Refund:
-    """Create a pending refund of `amount` for a locked contract; executed after commit.
-    `reverses_payout` takes the creator's transfer back first (a refund after payout)."""
-    payment = lock_contract_payment(contract)
-    if payment.status != PaymentStatus.SUCCEEDED:
-        raise Conflict(
-            "the contract was never paid",
-            code=PaymentError.CONTRACT_NOT_PAID,
-            current_state=contract.status,
+    """Create a pending refund of `amount` of a locked milestone; executed after commit.
+    It comes out of `payment` (by default the one that funded the milestone) and never makes
+    the milestone's refunds exceed what was charged for it, nor the payment's its amount.
+    `reverses_payout` takes the milestone's transfer back first (a refund after payout)."""
+    if payment is None:
+        item = (
+            PaymentItem.objects.filter(milestone=milestone, payment__status=PaymentStatus.SUCCEEDED)
+            .select_related("payment")
+            .order_by("payment_id")
+            .first()
         )
-    already = sum(r.amount for r in payment.refunds.exclude(status=RefundStatus.FAILED))
-    if amount <= 0 or already + amount > payment.amount:
+        payment = item.payment if item is not None else None
+    if payment is None or payment.status != PaymentStatus.SUCCEEDED:
+        raise Conflict(
+            "the milestone was never paid for",
+            code=PaymentError.CONTRACT_NOT_PAID,
+            current_state=milestone.status,
+        )
+    charged = milestone_charged(milestone.pk)
+    if (
+        amount <= 0
+        or _refunded(milestone=milestone) + amount > charged
+        or _refunded(payment=payment) + amount > payment.amount
+    ):
         raise InvalidInput(
-            "the refund exceeds what was paid",
+            "the refund exceeds what was paid for the milestone",
             code=PaymentError.REFUND_EXCEEDS_PAYMENT,
             field="amount",
         )
     refund = Refund.objects.create(
         contract=contract,
+        milestone=milestone,
         payment=payment,
         amount=amount,
         currency=contract.currency,
@@ -71,7 +110,13 @@ def refund_start(
         requested_by=actor,
         reverses_payout=reverses_payout,
     )
-    audit_record(actor=actor, verb="refund_requested", obj=refund, after=RefundStatus.PENDING)
+    audit_record(
+        actor=actor,
+        verb="refund_requested",
+        obj=refund,
+        after=RefundStatus.PENDING,
+        data={"milestone": milestone.pk},
+    )
     refund_enqueue(refund_id=refund.pk)
     return refund
 
@@ -81,33 +126,39 @@ def refund_enqueue(*, refund_id: int) -> None:
     queue.enqueue(queue.EXECUTE_REFUND, refund_id)
 
 
-def _reverse_payout_if_needed(contract_id: int) -> None:
-    """Before refunding a paid contract, take the creator's transfer back (once)."""
-    transfer = Transfer.objects.filter(contract_id=contract_id, status=TransferStatus.PAID).first()
+def _reverse_payout_if_needed(milestone_id: int) -> None:
+    """Before refunding a paid milestone, take the creator's transfer back (once)."""
+    transfer = Transfer.objects.filter(
+        milestone_id=milestone_id, status=TransferStatus.PAID
+    ).first()
     if transfer is None or transfer.amount_reversed >= transfer.amount:
         return
     gateway.reverse_transfer(
-        transfer_id=transfer.stripe_transfer_id, amount=transfer.amount, contract_id=contract_id
+        transfer_id=transfer.stripe_transfer_id,
+        amount=transfer.amount,
+        contract_id=transfer.contract_id,
+        key=transfer.idempotency_key,
     )
     with transaction.atomic():
-        contract = lock_contract(contract_id)
+        contract, milestone = lock_milestone(milestone_id)
         transfer = lock_transfer(transfer.pk)
         if transfer.amount_reversed >= transfer.amount:
             return
         transfer.amount_reversed = transfer.amount
         transfer.save(update_fields=["amount_reversed", "updated_at"])
-        # Only fully approved (paid) contracts are refunded after payout: the whole release
-        # (net to the creator, fee to revenue) goes back to escrow.
-        fee, gross = contract.fee, contract.amount
+        # Only approved (paid) milestones are refunded after payout: the whole release (net to
+        # the creator, fee to revenue) goes back to escrow.
+        fee, gross = milestone.fee, milestone.amount
         lines = [(ledger.PLATFORM_CASH, transfer.amount), (ledger.escrow(contract.pk), -gross)]
         if fee:
             lines.append((ledger.PLATFORM_REVENUE, fee))
         # The transfer comes back and the release is undone: the money is in escrow again.
         ledger.post_entry(
-            key=f"reverse-payout-contract-{contract.pk}",
+            key=f"reverse-payout-{transfer.idempotency_key.removeprefix('transfer-')}",
             kind="reversal",
             currency=contract.currency,
             contract=contract,
+            milestone=milestone,
             lines=lines,
         )
         audit_record(
@@ -124,7 +175,7 @@ def refund_execute(*, refund_id: int) -> Refund:
         return refund
     try:
         if refund.reverses_payout:
-            _reverse_payout_if_needed(refund.contract_id)
+            _reverse_payout_if_needed(refund.milestone_id)
         stripe_refund = gateway.create_refund(
             refund_id=refund.pk,
             payment_intent=refund.payment.stripe_payment_intent_id,
@@ -185,6 +236,7 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
         kind="refund",
         currency=refund.currency,
         contract=contract,
+        milestone=refund.milestone,
         lines=[(ledger.escrow(contract.pk), refund.amount), (ledger.PLATFORM_CASH, -refund.amount)],
         memo=stripe_refund_id,
     )
@@ -198,102 +250,129 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
 
 
 @transaction.atomic
-def contract_refund_request(*, actor: User, contract_id: int) -> Contract:
-    """One party agrees to a refund of a funded contract before delivery; when both have
-    agreed the contract is refunded in full."""
-    contract = lock_contract(contract_id)
+def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
+    """One party agrees to a refund of a funded milestone before delivery; when both have
+    agreed the milestone is refunded in full."""
+    contract, milestone = lock_milestone(milestone_id)
     side = require_party(actor, contract)
-    if contract.status != ContractStatus.FUNDED:
+    if milestone.status != MilestoneStatus.FUNDED:
         raise Conflict(
-            f"cannot refund a contract that is {contract.status}",
+            f"cannot refund a milestone that is {milestone.status}",
             code=PaymentError.INVALID_STATE,
-            current_state=contract.status,
+            current_state=milestone.status,
         )
     field = f"refund_requested_by_{side}"
-    if not getattr(contract, field):
-        setattr(contract, field, True)
-        contract.save(update_fields=[field, "updated_at"])
+    if not getattr(milestone, field):
+        setattr(milestone, field, True)
+        milestone.save(update_fields=[field, "updated_at"])
         audit_record(
             actor=actor,
             verb="agree_refund",
-            obj=contract,
-            before=contract.status,
-            after=contract.status,
+            obj=milestone,
+            before=milestone.status,
+            after=milestone.status,
             data={"side": side},
         )
-    if contract.refund_requested_by_brand and contract.refund_requested_by_creator:
+    if milestone.refund_requested_by_brand and milestone.refund_requested_by_creator:
         transition(
-            contract,
-            to=ContractStatus.REFUNDED,
-            allowed=Contract.ALLOWED,
+            milestone,
+            to=MilestoneStatus.REFUNDED,
+            allowed=Milestone.ALLOWED,
             actor=actor,
             verb="refund",
         )
-        after_contract_end(contract)
-        refund_start(contract=contract, amount=contract.amount, reason="mutual", actor=actor)
+        refund_start(
+            contract=contract,
+            milestone=milestone,
+            amount=milestone.amount,
+            reason="mutual",
+            actor=actor,
+        )
     else:
-        other = party_users(contract)
         notify(
-            other,
+            party_users(contract),
             kind="refund_requested",
-            message=f"A refund of contract #{contract.pk} was requested by the {side}.",
+            message=f"A refund of contract #{contract.pk}, milestone {milestone.position}, was "
+            f"requested by the {side}; the other party must agree.",
             obj=contract,
         )
-    return contract
+    sync_contract(contract, actor=actor)
+    return milestone
 
 
-STAFF_REFUNDABLE = {ContractStatus.FUNDED, ContractStatus.PAID}
+def contract_refund_request(*, actor: User, contract_id: int) -> Contract:
+    """Agree to refund a one-milestone contract; 409 for a contract of several."""
+    milestone_refund_request(actor=actor, milestone_id=single_milestone_id(contract_id))
+    return Contract.objects.get(pk=contract_id)
 
 
 @transaction.atomic
-def contract_refund_by_staff(*, actor: User, contract_id: int, reason: str) -> Contract:
-    """Staff refund a funded or paid contract in full (a paid one has its transfer reversed)."""
-    require_staff(actor, what="refund a contract")
-    contract = lock_contract(contract_id)
-    if contract.status not in STAFF_REFUNDABLE:
+def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) -> Milestone:
+    """Staff refund a funded or paid milestone in full (a paid one's transfer is reversed)."""
+    require_staff(actor, what="refund a milestone")
+    contract, milestone = lock_milestone(milestone_id)
+    if milestone.status not in Milestone.STAFF_REFUND:
         raise Conflict(
-            f"cannot refund a contract that is {contract.status}",
+            f"cannot refund a milestone that is {milestone.status}",
             code=PaymentError.INVALID_STATE,
-            current_state=contract.status,
+            current_state=milestone.status,
         )
-    allowed = {s: {ContractStatus.REFUNDED} for s in STAFF_REFUNDABLE}
-    was_paid = contract.status == ContractStatus.PAID
+    was_paid = milestone.status == MilestoneStatus.PAID
     transition(
-        contract,
-        to=ContractStatus.REFUNDED,
-        allowed=allowed,
+        milestone,
+        to=MilestoneStatus.REFUNDED,
+        allowed=Milestone.STAFF_REFUND,
         actor=actor,
         verb="staff_refund",
         data={"reason": reason},
     )
-    after_contract_end(contract)
     refund_start(
         contract=contract,
-        amount=contract.amount,
+        milestone=milestone,
+        amount=milestone.amount,
         reason="staff",
         actor=actor,
         reverses_payout=was_paid,
     )
-    return contract
+    sync_contract(contract, actor=actor)
+    return milestone
+
+
+def contract_refund_by_staff(*, actor: User, contract_id: int, reason: str) -> Contract:
+    """Staff refund a one-milestone contract; 409 for a contract of several."""
+    require_staff(actor, what="refund a contract")
+    milestone_refund_by_staff(
+        actor=actor, milestone_id=single_milestone_id(contract_id), reason=reason
+    )
+    return Contract.objects.get(pk=contract_id)
 
 
 @transaction.atomic
-def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
-    """Either party disputes a funded, delivered or revision-requested contract."""
-    contract = lock_contract(contract_id)
+def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Dispute:
+    """Either party disputes a funded, delivered or revision-requested milestone; staff are
+    told to resolve it."""
+    contract, milestone = lock_milestone(milestone_id)
     require_party(actor, contract)
     if not reason.strip():
         raise InvalidInput(
             "say what the dispute is about", code=PaymentError.REASON_REQUIRED, field="reason"
         )
     transition(
-        contract, to=ContractStatus.DISPUTED, allowed=Contract.ALLOWED, actor=actor, verb="dispute"
+        milestone,
+        to=MilestoneStatus.DISPUTED,
+        allowed=Milestone.ALLOWED,
+        actor=actor,
+        verb="dispute",
     )
-    dispute = Dispute.objects.create(contract=contract, opened_by=actor, reason=reason)
+    dispute = Dispute.objects.create(
+        contract=contract, milestone=milestone, opened_by=actor, reason=reason
+    )
+    sync_contract(contract, actor=actor)
     notify(
-        party_users(contract),
+        [*party_users(contract), *User.objects.filter(is_staff=True, is_active=True)],
         kind="contract_disputed",
-        message=f"Contract #{contract.pk} is disputed; staff will resolve it.",
+        message=f"Contract #{contract.pk}, milestone {milestone.position}, is disputed; staff "
+        "will resolve it.",
         obj=contract,
     )
     notify_staff(
@@ -304,35 +383,42 @@ def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
     return dispute
 
 
+def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
+    """Dispute a one-milestone contract; 409 for a contract of several."""
+    return milestone_dispute_open(
+        actor=actor, milestone_id=single_milestone_id(contract_id), reason=reason
+    )
+
+
 @transaction.atomic
-def dispute_resolve(
+def milestone_dispute_resolve(
     *,
     actor: User,
-    contract_id: int,
+    milestone_id: int,
     resolution: str,
     creator_amount: int | None = None,
     note: str = "",
 ) -> Dispute:
-    """Staff resolve a dispute: release all to the creator, refund all to the brand, or split
-    (the creator's gross share `creator_amount`, the rest refunded). Fees apply to what the
-    creator receives."""
+    """Staff resolve a milestone's dispute: release all of it to the creator, refund all of it
+    to the brand, or split (the creator's gross share `creator_amount`, the rest refunded).
+    Fees apply to what the creator receives."""
     require_staff(actor, what="resolve disputes")
-    contract = lock_contract(contract_id)
-    dispute = lock_open_dispute(contract)
-    if dispute is None or contract.status != ContractStatus.DISPUTED:
+    contract, milestone = lock_milestone(milestone_id)
+    dispute = lock_open_dispute(milestone)
+    if dispute is None or milestone.status != MilestoneStatus.DISPUTED:
         raise Conflict(
-            "the contract has no open dispute",
+            "the milestone has no open dispute",
             code=PaymentError.NO_OPEN_DISPUTE,
-            current_state=contract.status,
+            current_state=milestone.status,
         )
     if resolution == Resolution.RELEASE:
-        creator_share = contract.amount
+        creator_share = milestone.amount
     elif resolution == Resolution.REFUND:
         creator_share = 0
     elif resolution == Resolution.SPLIT:
-        if creator_amount is None or not 0 < creator_amount < contract.amount:
+        if creator_amount is None or not 0 < creator_amount < milestone.amount:
             raise InvalidInput(
-                f"a split needs 0 < creator_amount < {contract.amount}",
+                f"a split needs 0 < creator_amount < {milestone.amount}",
                 code=PaymentError.SPLIT_AMOUNT_INVALID,
                 field="creator_amount",
             )
@@ -344,22 +430,25 @@ def dispute_resolve(
             field="resolution",
         )
     transition(
-        contract,
-        to=ContractStatus.RESOLVED,
-        allowed=Contract.ALLOWED,
+        milestone,
+        to=MilestoneStatus.RESOLVED,
+        allowed=Milestone.ALLOWED,
         actor=actor,
         verb="resolve",
         data={"resolution": resolution, "creator_amount": creator_share},
     )
-    after_contract_end(contract)
     if creator_share:
         release_to_creator(
-            contract=contract, gross=creator_share, key=f"resolve-release-contract-{contract.pk}"
+            contract=contract,
+            milestone=milestone,
+            gross=creator_share,
+            key=f"resolve-release-milestone-{milestone.pk}",
         )
-    if creator_share < contract.amount:
+    if creator_share < milestone.amount:
         refund_start(
             contract=contract,
-            amount=contract.amount - creator_share,
+            milestone=milestone,
+            amount=milestone.amount - creator_share,
             reason=f"dispute_{resolution}",
             actor=actor,
         )
@@ -377,10 +466,31 @@ def dispute_resolve(
         extra_fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
         data={"resolution": resolution, "creator_amount": creator_share},
     )
+    sync_contract(contract, actor=actor)
     notify(
         party_users(contract),
         kind="dispute_resolved",
-        message=f"The dispute on contract #{contract.pk} was resolved: {resolution}.",
+        message=f"The dispute on contract #{contract.pk}, milestone {milestone.position}, was "
+        f"resolved: {resolution}.",
         obj=contract,
     )
     return dispute
+
+
+def dispute_resolve(
+    *,
+    actor: User,
+    contract_id: int,
+    resolution: str,
+    creator_amount: int | None = None,
+    note: str = "",
+) -> Dispute:
+    """Resolve the dispute of a one-milestone contract; 409 for a contract of several."""
+    require_staff(actor, what="resolve disputes")
+    return milestone_dispute_resolve(
+        actor=actor,
+        milestone_id=single_milestone_id(contract_id),
+        resolution=resolution,
+        creator_amount=creator_amount,
+        note=note,
+    )

@@ -12,7 +12,12 @@ from ..errors import PaymentError
 from ..locks import lock_contract
 from .common import require_party
 
-REVIEWABLE = {ContractStatus.APPROVED, ContractStatus.PAID, ContractStatus.RESOLVED}
+REVIEWABLE = {
+    ContractStatus.APPROVED,
+    ContractStatus.PAID,
+    ContractStatus.RESOLVED,
+    ContractStatus.COMPLETED,
+}
 
 
 @transaction.atomic

@@ -5,15 +5,18 @@ brand Y · staff. Brand X owns every brand object here and creator A is its coun
 and Y are the "other tenants" and must see 404 for anything private.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from campaigns.models import (
     BriefStatus,
+    ChangeOrder,
     ContractStatus,
     MemberInvitation,
     MemberRole,
@@ -100,6 +103,16 @@ def build_world() -> SimpleNamespace:
             ContractStatus.PAID,
         )
     }
+    change_order = ChangeOrder.objects.create(
+        contract=contracts[ContractStatus.FUNDED],
+        kind="extra_deliverable",
+        amount=10_000,
+        due_date=timezone.now() + timedelta(days=10),
+        description="One more cut.",
+        proposed_by=users["x_owner"],
+        proposer_side="brand",
+    )
+    milestones = {status: c.milestones.get().pk for status, c in contracts.items()}
     PayoutAccount.objects.create(creator=a, stripe_account_id="acct_world_ana")
     # A's question on the open brief, and the disputed contract's thread (staff may read it).
     thread_brief = Thread.objects.create(
@@ -146,6 +159,11 @@ def build_world() -> SimpleNamespace:
             "contract_delivered": contracts[ContractStatus.DELIVERED].pk,
             "contract_disputed": contracts[ContractStatus.DISPUTED].pk,
             "contract_paid": contracts[ContractStatus.PAID].pk,
+            "milestone_awaiting": milestones[ContractStatus.AWAITING_FUNDING],
+            "milestone_funded": milestones[ContractStatus.FUNDED],
+            "milestone_delivered": milestones[ContractStatus.DELIVERED],
+            "milestone_disputed": milestones[ContractStatus.DISPUTED],
+            "change_order_x": change_order.pk,
             "notification_a": notification.pk,
             "thread_brief": thread_brief.pk,
             "thread_disputed": thread_disputed.pk,

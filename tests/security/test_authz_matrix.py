@@ -72,6 +72,25 @@ def brief_body(world: SimpleNamespace) -> dict[str, Any]:
     }
 
 
+def change_order_body(world: SimpleNamespace) -> dict[str, Any]:
+    due = timezone.now() + timedelta(days=10)
+    return {
+        "kind": "extra_deliverable",
+        "amount": 10_000,
+        "due_date": due.isoformat(),
+        "description": "A 6-second cut-down.",
+    }
+
+
+def shot_offer_body(world: SimpleNamespace) -> dict[str, Any]:
+    return {
+        "bid": world.ids["bid_a"],
+        "fee": 50_000,
+        "deliverable": {"count": 1, "duration_s": 5, "aspect_ratio": "9:16", "resolution": "720p"},
+        "due_date": (timezone.now() + timedelta(days=1)).isoformat(),
+    }
+
+
 REGISTER = {
     "email": "newcomer@example.com",
     "password": "An0ther-str0ng-pass",
@@ -232,6 +251,10 @@ MATRIX: list[Row] = [
     Row("brief-matches", "GET",     (404, 404, 404, 200, 200, 404, 404),
         kwargs={PK: "brief_draft"}, label="draft"),
     # --- invitations -------------------------------------------------------------------------
+    Row("brief-test-shots", "GET",  (401, 200, 200, 200, 200, 200, 200),
+        kwargs={PK: "brief_open"}),
+    Row("brief-test-shots", "POST", (401, 403, 403, 201, 201, 403, 403),
+        kwargs={PK: "brief_open"}, body=shot_offer_body),
     Row("brief-invitation-list", "GET", (401, 200, 200, 200, 200, 200, 200),
         kwargs={"brief_id": "brief_open"}),
     Row("brief-invitation-list", "GET", (401, 200, 404, 200, 200, 404, 200),
@@ -305,6 +328,49 @@ MATRIX: list[Row] = [
         kwargs={PK: "contract_delivered"}),
     Row("contract-disclosure", "GET", (401, 409, 404, 409, 409, 404, 409),
         kwargs={PK: "contract_awaiting"}, label="nothing delivered"),
+    Row("contract-milestones", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "contract_awaiting"}),
+    Row("contract-change-orders", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "contract_funded"}),
+    # Either party proposes a change order; staff are no party.
+    Row("contract-change-orders", "POST", (401, 201, 404, 201, 201, 404, 403),
+        kwargs={PK: "contract_funded"}, body=change_order_body),
+    # --- milestones and change orders (the same rules as the contract-level actions) ---------
+    Row("milestone-list", "GET",    (401, 200, 200, 200, 200, 200, 200)),
+    Row("milestone-detail", "GET",  (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "milestone_awaiting"}),
+    Row("milestone-fund", "POST",   (401, 403, 404, S, S, 404, 403),
+        kwargs={PK: "milestone_awaiting"}),
+    Row("milestone-fund", "POST",   (401, 403, 404, 409, 409, 404, 403),
+        kwargs={PK: "milestone_funded"}, label="funded"),
+    Row("milestone-cancel", "POST", (401, 200, 404, 200, 200, 404, 403),
+        kwargs={PK: "milestone_awaiting"}),
+    Row("milestone-deliveries", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "milestone_delivered"}),
+    Row("milestone-deliveries", "POST", (401, 201, 404, 403, 403, 404, 403),
+        kwargs={PK: "milestone_funded"}, body={"videos": [VIDEO], "note": "Final cut."}),
+    Row("milestone-request-revision", "POST", (401, 403, 404, 200, 200, 404, 403),
+        kwargs={PK: "milestone_delivered"}, body={"note": "Brighter, please."}),
+    Row("milestone-approve", "POST", (401, 403, 404, 200, 200, 404, 403),
+        kwargs={PK: "milestone_delivered"}),
+    Row("milestone-dispute", "POST", (401, 200, 404, 200, 200, 404, 403),
+        kwargs={PK: "milestone_funded"}, body={"reason": "No word for a week."}),
+    Row("milestone-refund", "POST", (401, 200, 404, 200, 200, 404, 403),
+        kwargs={PK: "milestone_funded"}),
+    Row("milestone-resolve", "POST", (401, 403, 403, 403, 403, 403, 200),
+        kwargs={PK: "milestone_disputed"}, body={"resolution": "release"}),
+    Row("milestone-staff-refund", "POST", (401, 403, 403, 403, 403, 403, 200),
+        kwargs={PK: "milestone_funded"}, body={"reason": "Fraud."}),
+    Row("change-order-list", "GET", (401, 200, 200, 200, 200, 200, 200)),
+    Row("change-order-detail", "GET", (401, 200, 404, 200, 200, 404, 200),
+        kwargs={PK: "change_order_x"}),
+    # The brand proposed it: the creator answers it, the brand may only withdraw it.
+    Row("change-order-accept", "POST", (401, 200, 404, 403, 403, 404, 403),
+        kwargs={PK: "change_order_x"}),
+    Row("change-order-decline", "POST", (401, 200, 404, 403, 403, 404, 403),
+        kwargs={PK: "change_order_x"}),
+    Row("change-order-withdraw", "POST", (401, 403, 404, 200, 200, 404, 403),
+        kwargs={PK: "change_order_x"}),
     Row("contract-reviews", "GET",  (401, 200, 404, 200, 200, 404, 200),
         kwargs={PK: "contract_paid"}),
     Row("contract-reviews", "POST", (401, 201, 404, 201, 201, 404, 403),

@@ -67,6 +67,7 @@ schema = schema.exclude(path_regex=r"^/api/v1/payments/webhooks/")
 # Operations that call Stripe before answering: with Stripe unreachable they answer 503.
 STRIPE_OPERATIONS = {
     "POST /api/v1/contracts/{id}/fund/",
+    "POST /api/v1/milestones/{id}/fund/",
     "POST /api/v1/payments/onboarding/",
 }
 
@@ -94,6 +95,7 @@ REAL_IDS = {
     ("bids", "id"): "bid_a",
     ("brand-invitations", "id"): "member_invitation_b",
     ("brands", "id"): "brand_x",
+    ("change-orders", "id"): "change_order_x",
     ("brands", "brand_id"): "brand_x",
     ("brands", "user_id"): "x_manager_user",
     ("briefs", "id"): "brief_open",
@@ -104,6 +106,7 @@ REAL_IDS = {
     ("invitations", "id"): "invitation_a",
     ("ips", "id"): "ip_x",
     ("model-licences", "id"): "model_licence",
+    ("milestones", "id"): "milestone_funded",
     ("notifications", "id"): "notification_a",
     ("portfolios", "id"): "portfolio_a",
     ("program", "id"): "application_a",
@@ -119,6 +122,11 @@ REAL_IDS_BY_PATH = {
     "/api/v1/contracts/{id}/request-revision/": "contract_delivered",
     "/api/v1/contracts/{id}/resolve/": "contract_disputed",
     "/api/v1/contracts/{id}/reviews/": "contract_paid",
+    "/api/v1/milestones/{id}/fund/": "milestone_awaiting",
+    "/api/v1/milestones/{id}/cancel/": "milestone_awaiting",
+    "/api/v1/milestones/{id}/approve/": "milestone_delivered",
+    "/api/v1/milestones/{id}/request-revision/": "milestone_delivered",
+    "/api/v1/milestones/{id}/resolve/": "milestone_disputed",
     "/api/v1/briefs/{id}/submit/": "brief_draft",
     "/api/v1/briefs/{id}/approve/": "brief_review",
     "/api/v1/briefs/{id}/reject/": "brief_review",

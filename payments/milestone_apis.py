@@ -1,0 +1,216 @@
+"""Milestone and change-order endpoints: every action on one milestone of a contract, and the
+answers to a change order.
+
+Objects come from the contracts the caller may see (another tenant's answers 404); each
+action's service then checks who may act. The contract-level actions of
+`payments.contract_apis` call the same services for a one-milestone contract."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from campaigns import selectors as campaign_selectors
+from campaigns import services as campaign_services
+from campaigns.errors import CampaignError
+from campaigns.models import ChangeOrder, Milestone
+from campaigns.serializers import ChangeOrderSerializer, MilestoneSerializer
+from marketplace.errors import CommonError
+from marketplace.permissions import IsStaff
+
+from . import selectors
+from .errors import PaymentError
+from .serializers import (
+    DeliveryCreateSerializer,
+    DeliverySerializer,
+    DisputeSerializer,
+    FundSerializer,
+    MilestoneFundResponseSerializer,
+    NoteSerializer,
+    PaymentSerializer,
+    ResolveSerializer,
+    StaffRefundSerializer,
+)
+from .services import deliveries, funding, payouts, refunds
+
+STRIPE_UNAVAILABLE = OpenApiResponse(
+    description="Stripe is unreachable or failing; nothing was changed, retry later"
+)
+
+
+class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
+    """Milestones of the contracts you are a party to: fund, deliver, review and pay each on
+    its own."""
+
+    serializer_class = MilestoneSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["contract", "status"]
+    ordering_fields = ["due_date", "amount", "position"]
+    error_codes = (PaymentError, CommonError)
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return campaign_selectors.milestones_visible_to(self.request.user)
+
+    def _answer(self, milestone_id: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=milestone_id)).data)
+
+    @extend_schema(
+        request=FundSerializer,
+        responses={
+            200: MilestoneFundResponseSerializer,
+            402: OpenApiResponse(description="the card was declined; the milestone still waits"),
+            503: STRIPE_UNAVAILABLE,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def fund(self, request: Request, pk: str | None = None) -> Response:
+        """Fund this milestone with its own charge."""
+        milestone = self.get_object()
+        data = FundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment = funding.milestones_fund(
+            actor=request.user,
+            contract_id=milestone.contract_id,
+            milestone_ids=[milestone.pk],
+            payment_method=data.validated_data.get("payment_method", ""),
+        )
+        milestone.refresh_from_db(fields=["status"])
+        milestone.contract.refresh_from_db(fields=["status"])
+        return Response(
+            {
+                "contract_status": milestone.contract.status,
+                "milestone_status": milestone.status,
+                "payment": PaymentSerializer(payment).data,
+            }
+        )
+
+    @extend_schema(methods=["GET"], responses={200: DeliverySerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=DeliveryCreateSerializer, responses={201: DeliverySerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        if request.method == "POST":
+            data = DeliveryCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            delivery = deliveries.milestone_deliver(
+                actor=request.user,
+                milestone_id=milestone.pk,
+                videos=data.validated_data["videos"],
+                note=data.validated_data.get("note", ""),
+            )
+            return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+        items = selectors.milestone_deliveries(milestone)
+        return Response(DeliverySerializer(items, many=True).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        payouts.milestone_approve(actor=request.user, milestone_id=milestone.pk)
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=NoteSerializer)
+    @action(detail=True, methods=["post"], url_path="request-revision")
+    def request_revision(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deliveries.milestone_request_revision(
+            actor=request.user, milestone_id=milestone.pk, note=data.validated_data["note"]
+        )
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=DisputeSerializer)
+    @action(detail=True, methods=["post"])
+    def dispute(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        data = DisputeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.milestone_dispute_open(
+            actor=request.user, milestone_id=milestone.pk, reason=data.validated_data["reason"]
+        )
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=ResolveSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        data = ResolveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.milestone_dispute_resolve(
+            actor=request.user, milestone_id=milestone.pk, **data.validated_data
+        )
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        milestone = self.get_object()
+        deliveries.milestone_cancel(actor=request.user, milestone_id=milestone.pk)
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def refund(self, request: Request, pk: str | None = None) -> Response:
+        """Agree to refund this funded milestone before delivery; it happens when both parties
+        have agreed."""
+        milestone = self.get_object()
+        refunds.milestone_refund_request(actor=request.user, milestone_id=milestone.pk)
+        return self._answer(milestone.pk)
+
+    @extend_schema(request=StaffRefundSerializer)
+    @action(detail=True, methods=["post"], url_path="staff-refund", permission_classes=[IsStaff])
+    def staff_refund(self, request: Request, pk: str | None = None) -> Response:
+        """Staff refund a funded or paid milestone (a paid one's transfer is reversed first)."""
+        milestone = self.get_object()
+        data = StaffRefundSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refunds.milestone_refund_by_staff(
+            actor=request.user, milestone_id=milestone.pk, reason=data.validated_data["reason"]
+        )
+        return self._answer(milestone.pk)
+
+
+class ChangeOrderViewSet(viewsets.ReadOnlyModelViewSet):
+    """Change orders of the contracts you are a party to; the other party accepts or declines,
+    the proposer withdraws. Propose one at /contracts/{id}/change-orders/."""
+
+    serializer_class = ChangeOrderSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["contract", "status", "kind"]
+    ordering = ["-id"]
+    error_codes = (CampaignError, CommonError)
+
+    def get_queryset(self) -> QuerySet[ChangeOrder]:
+        return campaign_selectors.change_orders_visible_to(self.request.user).order_by("-id")
+
+    def _answer(self, order_id: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=order_id)).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """Accept: an `awaiting_funding` milestone is added to the contract."""
+        order = self.get_object()
+        campaign_services.change_order_accept(actor=request.user, change_order_id=order.pk)
+        return self._answer(order.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        campaign_services.change_order_decline(actor=request.user, change_order_id=order.pk)
+        return self._answer(order.pk)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        campaign_services.change_order_withdraw(actor=request.user, change_order_id=order.pk)
+        return self._answer(order.pk)
