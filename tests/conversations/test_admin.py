@@ -41,7 +41,12 @@ def test_the_dispute_page_shows_the_thread_and_deliveries_escaped(cast, client_f
     )
     gone = post(client_for(cast.creator.user), thread["id"], "I never agreed to that")
     client_for(cast.creator.user).delete(f"/api/v1/threads/{thread['id']}/messages/{gone['id']}/")
-    dispute = Dispute.objects.create(contract=cast.contract, opened_by=cast.member, reason="logo")
+    dispute = Dispute.objects.create(
+        contract=cast.contract,
+        milestone=cast.contract.milestones.first(),
+        opened_by=cast.member,
+        reason="logo",
+    )
 
     page = admin_client.get(f"/admin/campaigns/dispute/{dispute.pk}/change/")
     assert page.status_code == 200
@@ -88,7 +93,12 @@ def test_the_index_shows_each_queue_with_its_oldest_item(admin_client, cast, cli
     now = timezone.now()
     BriefFactory(status=BriefStatus.IN_REVIEW, submitted_at=now - timedelta(days=3))
     BriefFactory(status=BriefStatus.IN_REVIEW, submitted_at=now - timedelta(hours=2))
-    Dispute.objects.create(contract=cast.contract, opened_by=cast.member, reason="late")
+    Dispute.objects.create(
+        contract=cast.contract,
+        milestone=cast.contract.milestones.first(),
+        opened_by=cast.member,
+        reason="late",
+    )
     page = admin_client.get("/admin/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -76,7 +76,12 @@ def test_staff_read_a_thread_through_a_dispute_but_cannot_write(cast, client_for
         f"/api/v1/threads/{thread['id']}/messages/", {"text": "The logo is off."}, format="json"
     )
     assert client_for(staff).get(url).status_code == 404
-    Dispute.objects.create(contract=cast.contract, opened_by=cast.member, reason="logo")
+    Dispute.objects.create(
+        contract=cast.contract,
+        milestone=cast.contract.milestones.first(),
+        opened_by=cast.member,
+        reason="logo",
+    )
     assert client_for(staff).get(url).status_code == 200
     listed = client_for(staff).get(f"/api/v1/threads/{thread['id']}/messages/")
     assert [m["text"] for m in listed.json()["results"]] == ["The logo is off."]
@@ -273,9 +278,7 @@ def test_a_revision_request_carries_timestamped_feedback(cast, client_for):
     assert ok.json()["status"] == "revision_requested"
     thread = client_for(cast.creator.user).get(f"/api/v1/contracts/{cast.contract.pk}/thread/")
     assert thread.json()["unread"] == 2
-    messages = client_for(cast.creator.user).get(
-        f"/api/v1/threads/{thread.json()['id']}/messages/"
-    )
+    messages = client_for(cast.creator.user).get(f"/api/v1/threads/{thread.json()['id']}/messages/")
     assert [(m["text"], m["at_s"]) for m in messages.json()["results"]] == [
         ("At 0:07 the logo is mirrored", "7.000"),
         ("Colour is off here", "9.250"),

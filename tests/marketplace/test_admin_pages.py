@@ -134,8 +134,11 @@ def test_partner_applications_show_statement_links_reels_and_tier(staff_client):
 
 def test_disputes_show_reason_and_amount(staff_client):
     contract = ContractFactory(amount=250_000, currency="EUR")
-    Dispute.objects.create(contract=contract, reason="The cat has six legs.")
-    Dispute.objects.create(contract=ContractFactory(currency="USD"), reason="Late.")
+    Dispute.objects.create(
+        contract=contract, milestone=contract.milestones.first(), reason="The cat has six legs."
+    )
+    other = ContractFactory(currency="USD")
+    Dispute.objects.create(contract=other, milestone=other.milestones.first(), reason="Late.")
     html = staff_client.get("/admin/campaigns/dispute/").content.decode()
     assert _cells(html, "reason_excerpt") == ["The cat has six legs.", "Late."]
     assert _cells(html, "contract_amount") == ["2,500.00 EUR", "1,000.00 USD"]
