@@ -86,7 +86,10 @@ def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
 
 @transaction.atomic
 def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -> CreatorProfile:
-    """Staff suspend a creator: hidden from the public, cannot bid or be matched."""
+    """Staff suspend a creator: hidden from the public, cannot bid or be matched.
+
+    Their reels' `creator_suspended` flag follows, so the public feed hides them too.
+    """
     require_staff(actor, what="suspend creators")
     profile = lock_profile(profile.pk)
     if profile.suspended:
@@ -98,6 +101,7 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
     profile.suspended = True
     profile.suspended_reason = reason[:300]
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
+    Reel.objects.filter(creator=profile).update(creator_suspended=True)
     audit_record(
         actor=actor,
         verb="suspend",
@@ -111,7 +115,7 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
 
 @transaction.atomic
 def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
-    """Staff lift a suspension."""
+    """Staff lift a suspension; their reels' `creator_suspended` flag follows."""
     require_staff(actor, what="lift suspensions")
     profile = lock_profile(profile.pk)
     if not profile.suspended:
@@ -121,6 +125,7 @@ def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile
     profile.suspended = False
     profile.suspended_reason = ""
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
+    Reel.objects.filter(creator=profile).update(creator_suspended=False)
     audit_record(actor=actor, verb="unsuspend", obj=profile, before="suspended", after="active")
     return profile
 
@@ -253,6 +258,7 @@ def reel_create(
         title=title,
         description=description,
         tags=normalise_slugs(tags or []),
+        creator_suspended=profile.suspended,
     )
     audit_record(actor=actor, verb="create", obj=reel, after=Moderation.PENDING)
     creator_touch(profile_id=profile.pk)

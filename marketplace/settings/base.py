@@ -131,6 +131,19 @@ STORAGES = {
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 
+# Cache: Redis when CACHE_URL (or REDIS_URL) is set, shared by every process; otherwise memory
+# per process (fine for one process; several processes then invalidate only their own pages).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Public lists (marketplace/pagination.py, marketplace/listcache.py): counts stop at the cap;
+# anonymous pages are cached this many seconds (0: off) and invalidated by the services.
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
+LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",

@@ -20,3 +20,6 @@ STRIPE_API_BASE = "http://127.0.0.1:9"  # tests that talk to Stripe start the sa
 STRIPE_WEBHOOK_SECRET = "whsec_test_platform"
 STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_test_connect"
 STRIPE_TEST_MODE = True
+# Tests change rows with factories, behind the services' backs: pages are not cached unless a
+# test turns it on (tests/marketplace/test_list_cache.py).
+LIST_CACHE_SECONDS = 0
