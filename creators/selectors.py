@@ -8,7 +8,6 @@ from marketplace.models import User
 
 from .models import CreatorProfile, CreatorSkill, Moderation, PartnerApplication, Portfolio, Reel
 
-
 SKILL_ORDER = ("-reel_count", "model")
 
 

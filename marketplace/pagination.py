@@ -140,7 +140,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             "count_capped": {
                 "type": "boolean",
                 "example": False,
-                "description": f"true when more than `count` rows match (counting stops at {cap:,})",
+                "description": f"true when more than `count` rows match (counts stop at {cap:,})",
             },
             **{k: v for k, v in answer["properties"].items() if k != "count"},
         }

@@ -1,4 +1,4 @@
-"""The public creators and reels lists: same shape as the serializers, fixed queries, no full count."""
+"""Public creators and reels lists: the serializers' shape, fixed queries, no full count."""
 
 import re
 from datetime import timedelta
