@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from marketplace.errors import InvalidInput
+from marketplace.listcache import cached_public_list
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
@@ -197,6 +198,10 @@ class BriefViewSet(
 
     def get_queryset(self) -> QuerySet[Brief]:
         return selectors.briefs_visible_to(self.request.user)
+
+    @cached_public_list("briefs")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def _answer(self, brief: Brief, code: int = status.HTTP_200_OK) -> Response:
         brief = selectors.briefs_visible_to(self.request.user).get(pk=brief.pk)

@@ -14,6 +14,7 @@ from marketplace.audit import audit_record, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from .errors import CreatorError
@@ -69,6 +70,7 @@ def creator_profile_update(
             value = value.upper()
         setattr(profile, key, value)
     profile.save()
+    lists_changed("creators")
     return profile
 
 
@@ -80,6 +82,7 @@ def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
     before = "verified" if profile.verified else "unverified"
     profile.verified = True
     profile.save(update_fields=["verified", "updated_at"])
+    lists_changed("creators")
     audit_record(actor=actor, verb="verify", obj=profile, before=before, after="verified")
     return profile
 
@@ -102,6 +105,7 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
     profile.suspended_reason = reason[:300]
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
     Reel.objects.filter(creator=profile).update(creator_suspended=True)
+    lists_changed("creators", "reels")
     audit_record(
         actor=actor,
         verb="suspend",
@@ -126,6 +130,7 @@ def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile
     profile.suspended_reason = ""
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
     Reel.objects.filter(creator=profile).update(creator_suspended=False)
+    lists_changed("creators", "reels")
     audit_record(actor=actor, verb="unsuspend", obj=profile, before="suspended", after="active")
     return profile
 
@@ -141,6 +146,7 @@ def creator_set_tier(*, actor: User, profile: CreatorProfile, tier: str) -> Crea
     profile.tier = tier
     profile.save(update_fields=["tier", "updated_at"])
     profile.refresh_from_db(fields=["tier_rank"])
+    lists_changed("creators")
     audit_record(actor=actor, verb="set_tier", obj=profile, before=before, after=tier)
     return profile
 
@@ -148,6 +154,7 @@ def creator_set_tier(*, actor: User, profile: CreatorProfile, tier: str) -> Crea
 def creator_touch(*, profile_id: int) -> None:
     """Record that the creator was active now (a reel, a bid or a delivery)."""
     CreatorProfile.objects.filter(pk=profile_id).update(last_active_at=timezone.now())
+    lists_changed("creators")
 
 
 def creator_refresh_showcase(*, creator_id: int) -> None:
@@ -170,6 +177,7 @@ def creator_refresh_showcase(*, creator_id: int) -> None:
     CreatorSkill.objects.filter(creator_id=creator_id).delete()
     CreatorSkill.objects.bulk_create(skills.values())
     CreatorProfile.objects.filter(pk=creator_id).update(reel_tags=sorted(tags))
+    lists_changed("creators", "reels")
 
 
 # Portfolios -------------------------------------------------------------------------------
@@ -223,6 +231,7 @@ def portfolio_delete(*, actor: User, portfolio: Portfolio) -> None:
     """The owner deletes a portfolio; its reels stay, outside any portfolio."""
     _require_owner(actor, portfolio.creator_id)
     portfolio.delete()
+    lists_changed("reels")  # its reels now show no portfolio
 
 
 # Reels ------------------------------------------------------------------------------------
@@ -283,6 +292,7 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
             setattr(reel.video, key, value)
         reel.video.save()
     reel.save()
+    lists_changed("reels")
     content_changed = bool({"title", "description", "tags", "video"} & data.keys())
     if content_changed and reel.moderation != Moderation.PENDING:
         was_approved = reel.moderation == Moderation.APPROVED
@@ -309,6 +319,7 @@ def reel_delete(*, actor: User, reel: Reel) -> None:
     audit_record(actor=actor, verb="delete", obj=reel, before=reel.moderation, after="deleted")
     reel.delete()
     video.delete()
+    lists_changed("reels")
     if was_approved:
         creator_refresh_showcase(creator_id=reel.creator_id)
 
@@ -357,6 +368,7 @@ def reel_reject(*, actor: User, reel: Reel, reason: str) -> Reel:
         extra_fields=["moderated_by", "moderated_at", "rejection_reason"],
         data={"reason": reason},
     )
+    lists_changed("reels")
     if was_approved:
         creator_refresh_showcase(creator_id=reel.creator_id)
     return reel

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from marketplace.audit import audit_record, notify
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from ..errors import CampaignError
@@ -66,6 +67,7 @@ def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
         if key in data:
             setattr(brand, key, data[key])
     brand.save(update_fields=["name", "website", "description"])
+    lists_changed("briefs")  # briefs show the brand's name
     return brand
 
 
@@ -197,6 +199,7 @@ def ip_update(*, actor: User, ip: IPAsset, data: dict[str, Any]) -> IPAsset:
     if "reference_links" in data:
         ip.reference_links = list(data["reference_links"])
     ip.save()
+    lists_changed("briefs")  # briefs show the IP's name
     return ip
 
 

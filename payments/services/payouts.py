@@ -10,6 +10,7 @@ from campaigns.models import Contract, ContractStatus
 from creators.models import CreatorProfile
 from marketplace.audit import notify, transition
 from marketplace.errors import Conflict, ServiceUnavailable
+from marketplace.listcache import lists_changed
 from marketplace.locks import lock_one
 from marketplace.models import User
 
@@ -58,6 +59,7 @@ def _record_completion(contract: Contract) -> None:
     profile.completed_contracts += 1
     profile.on_time_contracts += 1 if on_time else 0
     profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
+    lists_changed("creators")
 
 
 @transaction.atomic
