@@ -41,6 +41,7 @@ from .serializers import (
     MemberSerializer,
     OptionalReasonSerializer,
     RejectionSerializer,
+    brief_list_item,
 )
 
 BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -201,7 +202,13 @@ class BriefViewSet(
 
     @cached_public_list("briefs")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        """The page read as values with brand and IP names (`selectors.brief_rows`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([brief_list_item(row) for row in page])
+
+    def page_rows(self, queryset: QuerySet[Brief]) -> QuerySet:
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.brief_rows(queryset) if self.action == "list" else queryset
 
     def _answer(self, brief: Brief, code: int = status.HTTP_200_OK) -> Response:
         brief = selectors.briefs_visible_to(self.request.user).get(pk=brief.pk)

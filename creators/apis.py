@@ -63,10 +63,12 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     @cached_public_list("creators")
     def list(self, request: Request) -> Response:
         """The page read as values with skills aggregated in SQL (`selectors.creator_rows`)."""
-        page = self.paginate_queryset(
-            selectors.creator_rows(self.filter_queryset(self.get_queryset()))
-        )
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([creator_list_item(row) for row in page])
+
+    def page_rows(self, queryset):  # type: ignore[no-untyped-def]
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.creator_rows(queryset) if self.action == "list" else queryset
 
     @extend_schema(responses=CreatorMeSerializer, request=CreatorMeSerializer)
     @action(
@@ -140,10 +142,12 @@ class ReelViewSet(viewsets.ModelViewSet):
     @cached_public_list("reels")
     def list(self, request: Request) -> Response:
         """The page read as values, the video and creator joined in (`selectors.reel_rows`)."""
-        page = self.paginate_queryset(
-            selectors.reel_rows(self.filter_queryset(self.get_queryset()))
-        )
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([reel_list_item(row) for row in page])
+
+    def page_rows(self, queryset):  # type: ignore[no-untyped-def]
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.reel_rows(queryset) if self.action == "list" else queryset
 
     def perform_create(self, serializer: ReelSerializer) -> None:
         serializer.instance = services.reel_create(

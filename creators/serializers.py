@@ -1,6 +1,7 @@
 """Input and output shapes for creators, portfolios, reels and the partner programme."""
 
 from django.conf import settings
+from django.utils import timezone
 from rest_framework import serializers
 
 from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField
@@ -55,11 +56,12 @@ class CreatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-_datetime = serializers.DateTimeField()
-
-
 def _when(value):  # type: ignore[no-untyped-def]
-    return None if value is None else _datetime.to_representation(value)
+    """A datetime as DRF's DateTimeField writes it: the current time zone, UTC as `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _ratio(part: int, whole: int, digits: int) -> float | None:

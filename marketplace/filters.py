@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
 from drf_spectacular.utils import extend_schema_field
 
@@ -57,3 +58,21 @@ class IsoDateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
     """`<name>_after` / `<name>_before` in ISO 8601, compared in UTC."""
 
     field_class = UtcIsoDateTimeRangeField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipping the FilterSet (its deep copies and form) when the
+    request names none of its filters: with no filter given, the queryset is unchanged anyway.
+    """
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        asked = any(
+            param == name or param.startswith(f"{name}_")
+            for param in request.query_params
+            for name in names
+        )
+        return super().filter_queryset(request, queryset, view) if asked else queryset

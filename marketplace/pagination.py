@@ -2,9 +2,9 @@
 
 `page` and `page_size` (at most 100) as before, answering `count`, `count_capped`, `next`,
 `previous` and `results`. Counting every matching row on each request costs time that grows
-with the table, so the count reads at most `LIST_COUNT_CAP` rows (10,000 by default; further
+with the table, so the count reads at most `LIST_COUNT_CAP` rows (1,000 by default; further
 when the requested page lies deeper): below the cap `count` is exact and `count_capped` false;
-at the cap `count` is the cap, `count_capped` true ("10,000+") and `next` still leads on. When
+at the cap `count` is the cap, `count_capped` true ("1,000+") and `next` still leads on. When
 the page itself shows where the list ends (fewer rows than a page), no count query runs at all.
 """
 
@@ -70,7 +70,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     _queryset: QuerySet | None = None
 
     def count_cap(self) -> int:
-        return int(getattr(settings, "LIST_COUNT_CAP", 10_000))
+        return int(getattr(settings, "LIST_COUNT_CAP", 1_000))
 
     def get_page_number(self, request: Request, paginator: Any = None) -> int:
         """The requested page number (1-based); `last` is the last page within the count."""
@@ -97,7 +97,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self._queryset = queryset
         number = self.get_page_number(request)
         offset = (number - 1) * page_size
-        rows = list(queryset[offset : offset + page_size])
+        # A view may read its page as plain rows (`page_rows(queryset)`: values, JSON aggregates)
+        # while the count stays on the bare queryset, without the rows' joins and columns.
+        page_rows = getattr(view, "page_rows", None)
+        source = page_rows(queryset) if page_rows is not None else queryset
+        rows = list(source[offset : offset + page_size])
         if not rows and number > 1:
             raise NotFound(
                 self.invalid_page_message.format(page_number=number, message="no results")

@@ -141,7 +141,7 @@ CACHES = {
 }
 # Public lists (marketplace/pagination.py, marketplace/listcache.py): counts stop at the cap;
 # anonymous pages are cached this many seconds (0: off) and invalidated by the services.
-LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
 LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))
 
 REST_FRAMEWORK = {
@@ -153,7 +153,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "marketplace.filters.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

@@ -1,0 +1,42 @@
+"""The brief list reads values: the same items as BriefSerializer, no full count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaigns.models import Brief, BriefStatus
+from campaigns.serializers import BriefSerializer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_brief_list_items_equal_the_serializer(api, brief_factory, ip_factory, settings):
+    settings.LIST_COUNT_CAP = 5
+    ip = ip_factory(name="Koi Kingdom")
+    brief_factory(
+        ip=ip,
+        brand=ip.brand,
+        preferred_models=["kling-2.1-pro", "veo-3", "kling-2.1"],
+        total_seconds=30,
+        usage_territories=["us", "gb"],
+        usage_term_months=12,
+    )
+    for _ in range(7):
+        brief_factory()
+    brief_factory(status=BriefStatus.DRAFT)
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get("/api/v1/briefs/", {"page_size": 3}).json()
+    expected = BriefSerializer(
+        Brief.objects.filter(status=BriefStatus.OPEN).select_related("brand", "ip")[:3], many=True
+    ).data
+    assert body["results"] == [dict(item) for item in expected]
+    assert (body["count"], body["count_capped"]) == (5, True)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(sql) == 2
+    assert all("LIMIT" in q for q in sql if "COUNT(" in q.upper())
+    last = api.get("/api/v1/briefs/", {"page_size": 3, "page": 3}).json()
+    assert last["results"][-1]["ip_name"] == "Koi Kingdom"
+    assert (
+        last["results"][-1]["generation_cost"]
+        == BriefSerializer(Brief.objects.get(ip=ip)).data["generation_cost"]
+    )
