@@ -261,11 +261,12 @@ class BriefSerializer(serializers.ModelSerializer):
         return list(estimate_generation_cost(brief))
 
 
-def _when(value):  # type: ignore[no-untyped-def]
-    """A datetime as DRF's DateTimeField writes it: the current time zone, UTC as `Z`."""
+def _when(value, tz):  # type: ignore[no-untyped-def]
+    """A datetime as DRF's DateTimeField writes it: in time zone `tz` (the current one),
+    UTC as `Z`."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -275,6 +276,7 @@ DELIVERABLE_KEYS = ("count", "duration_s", "aspect_ratio", "resolution")
 def brief_list_item(row: dict) -> dict:
     """One row of `selectors.brief_rows` in `BriefSerializer`'s shape (same keys, order and
     formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
     return {
         "id": row["id"],
         "brand": row["brand_id"],
@@ -294,8 +296,8 @@ def brief_list_item(row: dict) -> dict:
         "budget_min": row["budget_min"],
         "budget_max": row["budget_max"],
         "currency": row["currency"],
-        "bid_deadline": _when(row["bid_deadline"]),
-        "delivery_deadline": _when(row["delivery_deadline"]),
+        "bid_deadline": _when(row["bid_deadline"], tz),
+        "delivery_deadline": _when(row["delivery_deadline"], tz),
         "visibility": row["visibility"],
         "min_tier": row["min_tier"],
         "slots": row["slots"],
@@ -307,10 +309,10 @@ def brief_list_item(row: dict) -> dict:
         },
         "status": row["status"],
         "rejection_reason": row["rejection_reason"],
-        "submitted_at": _when(row["submitted_at"]),
-        "approved_at": _when(row["approved_at"]),
-        "created_at": _when(row["created_at"]),
-        "updated_at": _when(row["updated_at"]),
+        "submitted_at": _when(row["submitted_at"], tz),
+        "approved_at": _when(row["approved_at"], tz),
+        "created_at": _when(row["created_at"], tz),
+        "updated_at": _when(row["updated_at"], tz),
     }
 
 

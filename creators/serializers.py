@@ -56,11 +56,12 @@ class CreatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _when(value):  # type: ignore[no-untyped-def]
-    """A datetime as DRF's DateTimeField writes it: the current time zone, UTC as `Z`."""
+def _when(value, tz):  # type: ignore[no-untyped-def]
+    """A datetime as DRF's DateTimeField writes it: in time zone `tz` (the current one),
+    UTC as `Z`."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(tz).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -71,6 +72,7 @@ def _ratio(part: int, whole: int, digits: int) -> float | None:
 def creator_list_item(row: dict) -> dict:
     """One row of `selectors.creator_rows` in `CreatorSerializer`'s shape (same keys, order
     and formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
     return {
         "handle": row["handle"],
         "display_name": row["display_name"],
@@ -87,9 +89,9 @@ def creator_list_item(row: dict) -> dict:
         "review_count": row["review_count"],
         "completed_contracts": row["completed_contracts"],
         "on_time_rate": _ratio(row["on_time_contracts"], row["completed_contracts"], 3),
-        "last_active_at": _when(row["last_active_at"]),
+        "last_active_at": _when(row["last_active_at"], tz),
         "skills": row["skills_json"],
-        "created_at": _when(row["created_at"]),
+        "created_at": _when(row["created_at"], tz),
     }
 
 
@@ -220,6 +222,7 @@ class ReelSerializer(serializers.ModelSerializer):
 def reel_list_item(row: dict) -> dict:
     """One row of `selectors.reel_rows` in `ReelSerializer`'s shape (same keys, order and
     formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
     return {
         "id": row["id"],
         "creator": row["creator__handle"],
@@ -240,12 +243,12 @@ def reel_list_item(row: dict) -> dict:
             "fps": row["video__fps"],
             "seed": row["video__seed"],
             "provider_task_id": row["video__provider_task_id"],
-            "generated_at": _when(row["video__generated_at"]),
+            "generated_at": _when(row["video__generated_at"], tz),
         },
         "moderation": row["moderation"],
         "rejection_reason": row["rejection_reason"],
-        "created_at": _when(row["created_at"]),
-        "updated_at": _when(row["updated_at"]),
+        "created_at": _when(row["created_at"], tz),
+        "updated_at": _when(row["updated_at"], tz),
     }
 
 
