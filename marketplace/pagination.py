@@ -5,18 +5,37 @@
 with the table, so the count reads at most `LIST_COUNT_CAP` rows (1,000 by default; further
 when the requested page lies deeper): below the cap `count` is exact and `count_capped` false;
 at the cap `count` is the cap, `count_capped` true ("1,000+") and `next` still leads on. When
-the page itself shows where the list ends (fewer rows than a page), no count query runs at all.
+the page itself shows where the list ends (fewer rows than a page), that is the count. Views
+that read their page as rows (`page_rows`) get the count in the page query itself.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Expression, IntegerField, QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+
+COUNT_KEY = "_capped_count"
+
+
+class CappedCount(Expression):
+    """`(SELECT COUNT(*) FROM (SELECT pk … LIMIT limit+1))` over `queryset`, as an expression
+    a page query can carry: the database counts once per statement and stops at limit+1."""
+
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet, limit: int) -> None:
+        super().__init__()
+        self.inner = queryset.order_by().values("pk")[: limit + 1].query
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        sql, params = self.inner.get_compiler(connection=connection).as_sql()
+        return f"(SELECT COUNT(*) FROM ({sql}) AS _capped)", tuple(params)
 
 
 def capped_count(queryset: QuerySet, limit: int) -> int:
@@ -97,21 +116,30 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self._queryset = queryset
         number = self.get_page_number(request)
         offset = (number - 1) * page_size
-        # A view may read its page as plain rows (`page_rows(queryset)`: values, JSON aggregates)
-        # while the count stays on the bare queryset, without the rows' joins and columns.
+        window = max(self.count_cap(), offset + page_size)
         page_rows = getattr(view, "page_rows", None)
-        source = page_rows(queryset) if page_rows is not None else queryset
-        rows = list(source[offset : offset + page_size])
+        if page_rows is not None:
+            # The view reads its page as plain rows (`page_rows(queryset)`, a values()
+            # queryset); the capped count rides along as a scalar sub-query over the bare
+            # queryset (without the rows' joins and columns): one query per page.
+            source = page_rows(queryset).annotate(**{COUNT_KEY: CappedCount(queryset, window)})
+            rows = list(source[offset : offset + page_size])
+            counted = rows[0][COUNT_KEY] if rows else offset
+            for row in rows:
+                del row[COUNT_KEY]
+        else:
+            rows = list(queryset[offset : offset + page_size])
+            counted = None
         if not rows and number > 1:
             raise NotFound(
                 self.invalid_page_message.format(page_number=number, message="no results")
             )
         if len(rows) < page_size:
-            # The page shows where the list ends: the count needs no query.
+            # The page shows where the list ends: that is the count.
             count, capped = offset + len(rows), False
         else:
-            window = max(self.count_cap(), offset + page_size)
-            counted = capped_count(queryset, window)
+            if counted is None:
+                counted = capped_count(queryset, window)
             count, capped = min(counted, window), counted > window
         self.page = CappedPage(rows, number=number, per_page=page_size, count=count, capped=capped)
         return rows

@@ -17,7 +17,7 @@ from tests.factories import CreatorFactory, PortfolioFactory, ReelFactory, Video
 pytestmark = pytest.mark.django_db
 
 COUNT = re.compile(r"\bCOUNT\(", re.IGNORECASE)
-LIMIT = re.compile(r"\bLIMIT\b", re.IGNORECASE)
+CAPPED = re.compile(r"COUNT\(\*\) FROM \(", re.IGNORECASE)
 
 
 def get_with_sql(client, url: str, params: dict | None = None):  # type: ignore[no-untyped-def]
@@ -27,9 +27,31 @@ def get_with_sql(client, url: str, params: dict | None = None):  # type: ignore[
     return response.json(), [q["sql"] for q in ctx.captured_queries]
 
 
+def capped_limits(sql: str) -> list[int]:
+    """The LIMIT of each `COUNT(*) FROM (sub-query)` in `sql`; fails on any other COUNT.
+
+    A count is bounded only when it counts a sub-query that ends in its own LIMIT.
+    """
+    limits = []
+    for found in CAPPED.finditer(sql):
+        depth, start = 1, found.end()
+        end = start
+        while depth:
+            depth += {"(": 1, ")": -1}.get(sql[end], 0)
+            end += 1
+        inner = sql[start : end - 1]
+        limit = re.search(r"\bLIMIT (\d+)\s*$", inner)
+        assert limit, f"count over a sub-query without a LIMIT: {inner}"
+        limits.append(int(limit.group(1)))
+    assert len(limits) == len(COUNT.findall(sql)), f"a COUNT over the whole table: {sql}"
+    return limits
+
+
 def full_counts(sql: list[str]) -> list[str]:
-    """Queries that count without a LIMIT: a count over every matching row."""
-    return [q for q in sql if COUNT.search(q) and not LIMIT.search(q)]
+    """Queries that count without a LIMIT of their own (capped_limits raises on them)."""
+    for query in sql:
+        capped_limits(query)
+    return []
 
 
 @pytest.fixture
@@ -99,13 +121,12 @@ def test_lists_run_two_queries_and_never_count_the_whole_table(api, crowd, path,
         body, sql = get_with_sql(api, path, {"page_size": size})
         assert len(body["results"]) == size
         assert (body["count"], body["count_capped"]) == (total, False)
-        # the page (skills or video and creator joined in) and the capped count
-        assert len(sql) == 2, sql
-        assert full_counts(sql) == []
-    # The last page shows where the list ends: no count query at all.
+        # one query: the page (skills or video and creator joined in) with the capped count
+        assert len(sql) == 1, sql
+        assert capped_limits(sql[0]) == [1001]
     body, sql = get_with_sql(api, path, {"page_size": 100, "page": 2})
     assert (len(body["results"]), body["count"], body["next"]) == (total - 100, total, None)
-    assert len(sql) == 1 and not COUNT.search(sql[0])
+    assert len(sql) == 1
 
 
 def test_filtered_creator_list_counts_under_a_limit(api, crowd):
@@ -113,7 +134,7 @@ def test_filtered_creator_list_counts_under_a_limit(api, crowd):
         api, "/api/v1/creators/", {"tags": "product", "models": "kling-2.1-pro", "page_size": 5}
     )
     assert body["count"] == 12  # every tenth creator has the tag and the model
-    assert len(sql) == 2 and full_counts(sql) == []
+    assert len(sql) == 1 and full_counts(sql) == []
 
 
 def test_count_stops_at_the_cap_and_next_still_leads_on(api, crowd, settings):
@@ -121,7 +142,7 @@ def test_count_stops_at_the_cap_and_next_still_leads_on(api, crowd, settings):
     body, sql = get_with_sql(api, "/api/v1/creators/", {"page_size": 20})
     assert (body["count"], body["count_capped"]) == (50, True)
     assert body["next"].endswith("page=2&page_size=20") or "page=2" in body["next"]
-    assert full_counts(sql) == [] and any("LIMIT 51" in q for q in sql)
+    assert len(sql) == 1 and capped_limits(sql[0]) == [51]
     # Deeper than the cap: the count reaches the end of the page asked for, and a bit further.
     body, _ = get_with_sql(api, "/api/v1/creators/", {"page_size": 20, "page": 3})
     assert (body["count"], body["count_capped"], len(body["results"])) == (60, True, 20)
@@ -142,7 +163,9 @@ def test_suspension_hides_and_restores_reels_through_the_flag(client, api, staff
     assert Reel.objects.get(pk=reel.pk).creator_suspended is True
     body, sql = get_with_sql(api, "/api/v1/reels/")
     assert body["results"] == []
-    assert "creators_creatorprofile" not in sql[0].split("WHERE", 1)[1]  # no join to filter
+    # The count filters on the reel's own flag: no join to the creators.
+    counted = sql[0].split("COUNT(*) FROM (", 1)[1].split(") AS _capped", 1)[0]
+    assert "creator_suspended" in counted and "creators_creatorprofile" not in counted
     client.post(url, {"action": "unsuspend", "_selected_action": [creator.pk]})
     assert [r["id"] for r in api.get("/api/v1/reels/").json()["results"]] == [reel.pk]
 
