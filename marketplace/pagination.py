@@ -19,7 +19,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-
 COUNT_KEY = "_capped_count"
 
 
