@@ -5,7 +5,7 @@ version is the time (ms) of its last change, kept in the cache (Redis when confi
 services that change what a list shows call `lists_changed("creators", …)`, which sets the
 versions when their transaction commits. A page is cached under its URL and the versions of its
 scopes, so a change makes every older page unreachable at once; `LIST_CACHE_SECONDS` (30 by
-default, 0 to switch the page cache off) bounds how stale a page can be if a change bypasses
+default with a shared cache, else 0: off) bounds how stale a page can be if a change bypasses
 the services (a raw SQL fix, the admin's plain edit form).
 
 Only anonymous JSON GETs are cached: signed-in users see their own drafts, bids and reels.

@@ -140,9 +140,10 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 # Public lists (marketplace/pagination.py, marketplace/listcache.py): counts stop at the cap;
-# anonymous pages are cached this many seconds (0: off) and invalidated by the services.
+# anonymous pages are cached this many seconds (0: off) and invalidated by the services. Off
+# by default without a shared cache: one process could not tell the others of a change.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "1000"))
-LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30"))
+LIST_CACHE_SECONDS = int(os.environ.get("LIST_CACHE_SECONDS", "30" if CACHE_URL else "0"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

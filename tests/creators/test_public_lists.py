@@ -151,6 +151,9 @@ def test_count_stops_at_the_cap_and_next_still_leads_on(api, crowd, settings):
     assert (body["count"], body["count_capped"], body["next"]) == (120, False, None)
     assert api.get("/api/v1/creators/", {"page_size": 20, "page": 7}).status_code == 404
     assert api.get("/api/v1/creators/", {"page": "zero"}).status_code == 404
+    # `last` is the last page within the counted rows.
+    last = api.get("/api/v1/creators/", {"page_size": 20, "page": "last"}).json()
+    assert (len(last["results"]), last["previous"] is not None) == (20, True)
 
 
 def test_suspension_hides_and_restores_reels_through_the_flag(client, api, staff):
