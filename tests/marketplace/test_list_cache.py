@@ -33,9 +33,9 @@ def test_second_anonymous_request_is_served_from_the_cache(api):
         second = api.get("/api/v1/creators/?page_size=5")
     assert len(ctx.captured_queries) == 0
     assert second.content == first.content and second["ETag"] == first["ETag"]
-    # Another URL is another page.
-    assert api.get("/api/v1/creators/?page_size=6")["ETag"] == first["ETag"]  # same rows
-    assert api.get("/api/v1/creators/?handle=zzz&search=zzz").json()["results"] == []
+    # Another URL is cached apart; the ETag hashes the body, so the same rows give the same tag.
+    assert api.get("/api/v1/creators/?page_size=6")["ETag"] == first["ETag"]
+    assert api.get("/api/v1/creators/?search=zzz").json()["results"] == []
 
 
 def test_conditional_get_answers_304_until_a_service_changes_the_list(
