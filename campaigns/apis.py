@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from marketplace.errors import Forbidden, InvalidInput
+from marketplace.listcache import cached_public_list
 from marketplace.permissions import IsStaff
 
 from . import pricing, selectors, services
@@ -46,6 +47,7 @@ from .serializers import (
     ReceivedMemberInvitationSerializer,
     RejectionSerializer,
     TestShotCreateSerializer,
+    brief_list_item,
 )
 
 BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -275,6 +277,16 @@ class BriefViewSet(
 
     def get_queryset(self) -> QuerySet[Brief]:
         return selectors.briefs_visible_to(self.request.user)
+
+    @cached_public_list("briefs")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page read as values with brand and IP names (`selectors.brief_rows`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([brief_list_item(row) for row in page])
+
+    def page_rows(self, queryset: QuerySet[Brief]) -> QuerySet:
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.brief_rows(queryset) if self.action == "list" else queryset
 
     def _answer(self, brief: Brief, code: int = status.HTTP_200_OK) -> Response:
         brief = selectors.briefs_visible_to(self.request.user).get(pk=brief.pk)

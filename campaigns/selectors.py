@@ -7,7 +7,7 @@ views answer as 404.
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from creators.models import CreatorProfile, Reel
 from marketplace.models import User
@@ -135,6 +135,44 @@ def briefs_visible_to(user: User) -> QuerySet[Brief]:
         condition |= Q(brand_id__in=member_brand_ids(user))
         condition |= Q(status__in=PAST_REVIEW) & (Exists(invited) | Exists(has_bid))
     return qs.filter(condition)
+
+
+# What a brief list shows, read as plain values (see brief_rows).
+BRIEF_ROW_FIELDS = (
+    "id",
+    "brand_id",
+    "ip_id",
+    "title",
+    "description",
+    "tags",
+    "preferred_models",
+    "languages",
+    "deliverables",
+    "total_seconds",
+    "budget_min",
+    "budget_max",
+    "currency",
+    "bid_deadline",
+    "delivery_deadline",
+    "visibility",
+    "min_tier",
+    "slots",
+    "usage_exclusive",
+    "usage_territories",
+    "usage_term_months",
+    "usage_channels",
+    "status",
+    "rejection_reason",
+    "submitted_at",
+    "approved_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def brief_rows(briefs: QuerySet[Brief]) -> QuerySet:
+    """A brief list as dicts with the brand's and the IP's names joined in, one query."""
+    return briefs.values(*BRIEF_ROW_FIELDS, brand_name=F("brand__name"), ip_name=F("ip__name"))
 
 
 def briefs_expired(*, now: datetime) -> QuerySet[Brief]:

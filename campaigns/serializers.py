@@ -4,6 +4,7 @@ Input serializers check the shape of each field; the services check the rules th
 or rows. Output serializers read only what the selectors loaded for the page.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -368,6 +369,61 @@ class BriefSerializer(serializers.ModelSerializer):
     @extend_schema_field(GenerationCostSerializer(many=True))
     def get_generation_cost(self, brief: Brief) -> list[dict]:
         return list(estimate_generation_cost(brief))
+
+
+def _when(value, tz):  # type: ignore[no-untyped-def]
+    """A datetime as DRF's DateTimeField writes it: in time zone `tz` (the current one),
+    UTC as `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+DELIVERABLE_KEYS = ("count", "duration_s", "aspect_ratio", "resolution")
+
+
+def brief_list_item(row: dict) -> dict:
+    """One row of `selectors.brief_rows` in `BriefSerializer`'s shape (same keys, order and
+    formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
+    return {
+        "id": row["id"],
+        "brand": row["brand_id"],
+        "brand_name": row["brand_name"],
+        "ip": row["ip_id"],
+        "ip_name": row["ip_name"],
+        "title": row["title"],
+        "description": row["description"],
+        "tags": row["tags"],
+        "preferred_models": row["preferred_models"],
+        "languages": row["languages"],
+        "deliverables": [
+            {key: item.get(key) for key in DELIVERABLE_KEYS} for item in row["deliverables"]
+        ],
+        "total_seconds": row["total_seconds"],
+        "generation_cost": estimate_generation_cost(SimpleNamespace(**row)),
+        "budget_min": row["budget_min"],
+        "budget_max": row["budget_max"],
+        "currency": row["currency"],
+        "bid_deadline": _when(row["bid_deadline"], tz),
+        "delivery_deadline": _when(row["delivery_deadline"], tz),
+        "visibility": row["visibility"],
+        "min_tier": row["min_tier"],
+        "slots": row["slots"],
+        "usage_rights": {
+            "exclusive": row["usage_exclusive"],
+            "territories": row["usage_territories"],
+            "term_months": row["usage_term_months"],
+            "channels": row["usage_channels"],
+        },
+        "status": row["status"],
+        "rejection_reason": row["rejection_reason"],
+        "submitted_at": _when(row["submitted_at"], tz),
+        "approved_at": _when(row["approved_at"], tz),
+        "created_at": _when(row["created_at"], tz),
+        "updated_at": _when(row["updated_at"], tz),
+    }
 
 
 class RejectionSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.errors import NotFound
+from marketplace.listcache import cached_public_list
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
@@ -23,6 +24,8 @@ from .serializers import (
     ReasonSerializer,
     ReelSerializer,
     ReelUpdateSerializer,
+    creator_list_item,
+    reel_list_item,
 )
 
 
@@ -54,7 +57,19 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["id"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
+        if self.action == "list":
+            return selectors.creators_public_base()
         return selectors.creators_public()
+
+    @cached_public_list("creators")
+    def list(self, request: Request) -> Response:
+        """The page read as values with skills aggregated in SQL (`selectors.creator_rows`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([creator_list_item(row) for row in page])
+
+    def page_rows(self, queryset):  # type: ignore[no-untyped-def]
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.creator_rows(queryset) if self.action == "list" else queryset
 
     @extend_schema(responses=CreatorMeSerializer, request=CreatorMeSerializer)
     @action(
@@ -124,6 +139,16 @@ class ReelViewSet(viewsets.ModelViewSet):
         if self.request.method in permissions.SAFE_METHODS:
             return selectors.reels_visible_to(self.request.user)
         return selectors.reels_owned_by(self.request.user)
+
+    @cached_public_list("reels")
+    def list(self, request: Request) -> Response:
+        """The page read as values, the video and creator joined in (`selectors.reel_rows`)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([reel_list_item(row) for row in page])
+
+    def page_rows(self, queryset):  # type: ignore[no-untyped-def]
+        """How the pagination reads the list's page (it counts on the bare queryset)."""
+        return selectors.reel_rows(queryset) if self.action == "list" else queryset
 
     def perform_create(self, serializer: ReelSerializer) -> None:
         serializer.instance = services.reel_create(

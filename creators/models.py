@@ -259,6 +259,9 @@ class Reel(models.Model):
         max_length=10, choices=Moderation.choices, default=Moderation.PENDING
     )
     rejection_reason = models.CharField(max_length=300, blank=True)
+    # Mirrors creator.suspended so the public feed filters without joining every reel to its
+    # creator; kept current by creator_suspend / creator_unsuspend and set by reel_create.
+    creator_suspended = models.BooleanField(default=False, db_default=False, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -271,6 +274,12 @@ class Reel(models.Model):
         indexes = [
             models.Index(fields=["moderation", "id"]),
             models.Index(fields=["creator", "moderation"]),
+            # The public feed: approved reels of active creators, newest first.
+            models.Index(
+                fields=["-id"],
+                name="reel_public_feed",
+                condition=Q(moderation="approved", creator_suspended=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Input and output shapes for creators, portfolios, reels and the partner programme."""
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -57,6 +58,45 @@ class CreatorSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+def _when(value, tz):  # type: ignore[no-untyped-def]
+    """A datetime as DRF's DateTimeField writes it: in time zone `tz` (the current one),
+    UTC as `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _ratio(part: int, whole: int, digits: int) -> float | None:
+    return round(part / whole, digits) if whole else None
+
+
+def creator_list_item(row: dict) -> dict:
+    """One row of `selectors.creator_rows` in `CreatorSerializer`'s shape (same keys, order
+    and formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
+    return {
+        "handle": row["handle"],
+        "display_name": row["display_name"],
+        "bio": row["bio"],
+        "country": row["country"],
+        "languages": row["languages"],
+        "tags": row["tags"],
+        "min_price_per_project": row["min_price_per_project"],
+        "price_per_second": row["price_per_second"],
+        "rate_currency": row["rate_currency"],
+        "tier": row["tier"],
+        "verified": row["verified"],
+        "rating": _ratio(row["rating_sum"], row["review_count"], 2),
+        "review_count": row["review_count"],
+        "completed_contracts": row["completed_contracts"],
+        "on_time_rate": _ratio(row["on_time_contracts"], row["completed_contracts"], 3),
+        "last_active_at": _when(row["last_active_at"], tz),
+        "skills": row["skills_json"],
+        "created_at": _when(row["created_at"], tz),
+    }
 
 
 class CreatorMeSerializer(CreatorSerializer):
@@ -203,6 +243,39 @@ class ReelSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+
+
+def reel_list_item(row: dict) -> dict:
+    """One row of `selectors.reel_rows` in `ReelSerializer`'s shape (same keys, order and
+    formats; tests hold the two equal), without building model objects per row."""
+    tz = timezone.get_current_timezone()
+    return {
+        "id": row["id"],
+        "creator": row["creator__handle"],
+        "portfolio": row["portfolio_id"],
+        "title": row["title"],
+        "description": row["description"],
+        "tags": row["tags"],
+        "video": {
+            "provider": row["video__provider"],
+            "model": row["video__model"],
+            "video_url": row["video__video_url"],
+            "thumbnail_url": row["video__thumbnail_url"],
+            "prompt": row["video__prompt"],
+            "mode": row["video__mode"],
+            "duration_s": row["video__duration_s"],
+            "width": row["video__width"],
+            "height": row["video__height"],
+            "fps": row["video__fps"],
+            "seed": row["video__seed"],
+            "provider_task_id": row["video__provider_task_id"],
+            "generated_at": _when(row["video__generated_at"], tz),
+        },
+        "moderation": row["moderation"],
+        "rejection_reason": row["rejection_reason"],
+        "created_at": _when(row["created_at"], tz),
+        "updated_at": _when(row["updated_at"], tz),
+    }
 
 
 class ReelUpdateSerializer(ReelSerializer):

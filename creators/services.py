@@ -16,6 +16,7 @@ from marketplace.audit import audit_record, notify_staff, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from . import evidence
@@ -79,6 +80,7 @@ def creator_profile_update(
         # A claimed tag is (weak) evidence for matching.
         creator_evidence_refresh(creator_id=profile.pk)
         profile.refresh_from_db()
+    lists_changed("creators")
     return profile
 
 
@@ -90,13 +92,17 @@ def creator_verify(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
     before = "verified" if profile.verified else "unverified"
     profile.verified = True
     profile.save(update_fields=["verified", "updated_at"])
+    lists_changed("creators")
     audit_record(actor=actor, verb="verify", obj=profile, before=before, after="verified")
     return profile
 
 
 @transaction.atomic
 def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -> CreatorProfile:
-    """Staff suspend a creator with a reason: hidden from the public, cannot bid or be matched."""
+    """Staff suspend a creator with a reason: hidden from the public, cannot bid or be matched.
+
+    Their reels' `creator_suspended` flag follows, so the public feed hides them too.
+    """
     require_staff(actor, what="suspend creators")
     if not reason.strip():
         raise InvalidInput(
@@ -112,6 +118,8 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
     profile.suspended = True
     profile.suspended_reason = reason[:300]
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
+    Reel.objects.filter(creator=profile).update(creator_suspended=True)
+    lists_changed("creators", "reels")
     audit_record(
         actor=actor,
         verb="suspend",
@@ -125,7 +133,7 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
 
 @transaction.atomic
 def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile:
-    """Staff lift a suspension."""
+    """Staff lift a suspension; their reels' `creator_suspended` flag follows."""
     require_staff(actor, what="lift suspensions")
     profile = lock_profile(profile.pk)
     if not profile.suspended:
@@ -135,6 +143,8 @@ def creator_unsuspend(*, actor: User, profile: CreatorProfile) -> CreatorProfile
     profile.suspended = False
     profile.suspended_reason = ""
     profile.save(update_fields=["suspended", "suspended_reason", "updated_at"])
+    Reel.objects.filter(creator=profile).update(creator_suspended=False)
+    lists_changed("creators", "reels")
     audit_record(actor=actor, verb="unsuspend", obj=profile, before="suspended", after="active")
     return profile
 
@@ -150,6 +160,7 @@ def creator_set_tier(*, actor: User, profile: CreatorProfile, tier: str) -> Crea
     profile.tier = tier
     profile.save(update_fields=["tier", "updated_at"])
     profile.refresh_from_db(fields=["tier_rank"])
+    lists_changed("creators")
     audit_record(actor=actor, verb="set_tier", obj=profile, before=before, after=tier)
     return profile
 
@@ -161,6 +172,7 @@ def creator_touch(*, profile_id: int) -> None:
     CreatorProfile.objects.filter(pk=profile_id).filter(
         Q(last_active_at__isnull=True) | Q(last_active_at__lt=now)
     ).update(last_active_at=now)
+    lists_changed("creators")
 
 
 def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
@@ -241,6 +253,7 @@ def creators_evidence_refresh(*, creator_ids: list[int]) -> None:
     CreatorSkill.objects.filter(creator_id__in=creator_ids).delete()
     CreatorSkill.objects.bulk_create(skills)
     CreatorProfile.objects.bulk_update(changed, EVIDENCE_FIELDS)
+    lists_changed("creators", "reels")
 
 
 TERM_DF_SQL = {
@@ -351,6 +364,7 @@ def portfolio_delete(*, actor: User, portfolio: Portfolio) -> None:
     """The owner deletes a portfolio; its reels stay, outside any portfolio."""
     _require_owner(actor, portfolio.creator_id)
     portfolio.delete()
+    lists_changed("reels")  # its reels now show no portfolio
 
 
 # Reels ------------------------------------------------------------------------------------
@@ -388,6 +402,7 @@ def reel_create(
         description=description,
         tags=normalise_slugs(tags or []),
         terms=evidence.reel_terms(title, description, generated.prompt),
+        creator_suspended=profile.suspended,
     )
     audit_record(actor=actor, verb="create", obj=reel, after=Moderation.PENDING)
     # A pending reel is not activity for matching: it counts once approved.
@@ -419,6 +434,7 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
         reel.video.save()
     reel.terms = evidence.reel_terms(reel.title, reel.description, reel.video.prompt)
     reel.save()
+    lists_changed("reels")
     content_changed = bool({"title", "description", "tags", "video"} & data.keys())
     if content_changed and reel.moderation != Moderation.PENDING:
         was_approved = reel.moderation == Moderation.APPROVED
@@ -450,6 +466,7 @@ def reel_delete(*, actor: User, reel: Reel) -> None:
     audit_record(actor=actor, verb="delete", obj=reel, before=reel.moderation, after="deleted")
     reel.delete()
     video.delete()
+    lists_changed("reels")
     if was_approved:
         creator_refresh_showcase(creator_id=reel.creator_id)
 
@@ -498,6 +515,7 @@ def reel_reject(*, actor: User, reel: Reel, reason: str) -> Reel:
         extra_fields=["moderated_by", "moderated_at", "rejection_reason"],
         data={"reason": reason},
     )
+    lists_changed("reels")
     if was_approved:
         creator_refresh_showcase(creator_id=reel.creator_id)
     return reel

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import JSONField, Q, Subquery
 from django.utils.text import slugify
 
 
@@ -73,3 +73,24 @@ def gin_index_operation(table: str, column: str, *, keys: bool = False) -> tuple
             schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
     return forwards, backwards
+
+
+class JSONArraySubquery(Subquery):
+    """The rows of a one-column subquery (a `JSONObject` named `item`) as one JSON array.
+
+    Lets a list fetch a nested collection (a creator's skills) in the page query itself, in
+    the subquery's order: `to_jsonb(ARRAY(…))` on PostgreSQL, `json_group_array` on SQLite;
+    `[]` when there are no rows.
+    """
+
+    output_field = JSONField()
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):  # type: ignore[no-untyped-def]
+        if connection.vendor == "postgresql":
+            template = "to_jsonb(ARRAY(%(subquery)s))"
+        else:
+            template = (
+                "COALESCE((SELECT json_group_array(json(_rows.item)) "
+                "FROM (%(subquery)s) AS _rows), '[]')"
+            )
+        return super().as_sql(compiler, connection, template=template, **extra_context)

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
@@ -97,3 +98,21 @@ class BoundedSearchFilter(SearchFilter):
                 f"terms and {settings.SEARCH_MAX_LENGTH} characters."
             ).strip()
         return parameters
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipping the FilterSet (its deep copies and form) when the
+    request names none of its filters: with no filter given, the queryset is unchanged anyway.
+    """
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        names = tuple(filterset_class.base_filters)
+        asked = any(
+            param == name or param.startswith(f"{name}_")
+            for param in request.query_params
+            for name in names
+        )
+        return super().filter_queryset(request, queryset, view) if asked else queryset

@@ -1,9 +1,178 @@
+"""Page-number pagination whose count stops at a cap instead of counting the whole table.
+
+`page` and `page_size` (at most 100) as before, answering `count`, `count_capped`, `next`,
+`previous` and `results`. Counting every matching row on each request costs time that grows
+with the table, so the count reads at most `LIST_COUNT_CAP` rows (1,000 by default; further
+when the requested page lies deeper): below the cap `count` is exact and `count_capped` false;
+at the cap `count` is the cap, `count_capped` true ("1,000+") and `next` still leads on. When
+the page itself shows where the list ends (fewer rows than a page), that is the count. Views
+that read their page as rows (`page_rows`) get the count in the page query itself.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Expression, IntegerField, QuerySet
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+COUNT_KEY = "_capped_count"
+
+
+class CappedCount(Expression):
+    """`(SELECT COUNT(*) FROM (SELECT pk … LIMIT limit+1))` over `queryset`, as an expression
+    a page query can carry: the database counts once per statement and stops at limit+1."""
+
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet, limit: int) -> None:
+        super().__init__()
+        self.inner = queryset.order_by().values("pk")[: limit + 1].query
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        sql, params = self.inner.get_compiler(connection=connection).as_sql()
+        return f"(SELECT COUNT(*) FROM ({sql}) AS _capped)", tuple(params)
+
+
+def capped_count(queryset: QuerySet, limit: int) -> int:
+    """How many rows `queryset` has, reading at most `limit` + 1 of them.
+
+    `SELECT COUNT(*) FROM (SELECT … LIMIT limit+1)`: the database stops after limit+1 rows.
+    """
+    return queryset.order_by()[: limit + 1].count()
+
+
+class CappedPage(Sequence):
+    """One page of rows with what the links and the count need (Django's Page, cap-aware)."""
+
+    def __init__(self, rows: list, *, number: int, per_page: int, count: int, capped: bool):
+        self.object_list = rows
+        self.number = number
+        self.per_page = per_page
+        self.count = count
+        self.capped = capped
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.object_list[index]
+
+    def has_next(self) -> bool:
+        return self.capped or self.number * self.per_page < self.count
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`page` and `page_size` (at most 100), answering count/next/previous/results."""
+    """`page` and `page_size` (at most 100), answering count/count_capped/next/previous/results.
+
+    The count is capped (see the module docstring): exact up to `LIST_COUNT_CAP` rows, then
+    the cap with `count_capped: true`.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    template = None
+    _queryset: QuerySet | None = None
+
+    def count_cap(self) -> int:
+        return int(getattr(settings, "LIST_COUNT_CAP", 1_000))
+
+    def get_page_number(self, request: Request, paginator: Any = None) -> int:
+        """The requested page number (1-based); `last` is the last page within the count."""
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if raw in self.last_page_strings and self._queryset is not None:
+            page_size = self.get_page_size(request)
+            counted = capped_count(self._queryset, self.count_cap())
+            return max(1, -(-min(counted, self.count_cap()) // page_size))
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise NotFound(self.invalid_page_message.format(page_number=raw, message="not a page"))
+        return number
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list | None:
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        self._queryset = queryset
+        number = self.get_page_number(request)
+        offset = (number - 1) * page_size
+        window = max(self.count_cap(), offset + page_size)
+        page_rows = getattr(view, "page_rows", None)
+        if page_rows is not None:
+            # The view reads its page as plain rows (`page_rows(queryset)`, a values()
+            # queryset); the capped count rides along as a scalar sub-query over the bare
+            # queryset (without the rows' joins and columns): one query per page.
+            source = page_rows(queryset).annotate(**{COUNT_KEY: CappedCount(queryset, window)})
+            rows = list(source[offset : offset + page_size])
+            counted = rows[0][COUNT_KEY] if rows else offset
+            for row in rows:
+                del row[COUNT_KEY]
+        else:
+            rows = list(queryset[offset : offset + page_size])
+            counted = None
+        if not rows and number > 1:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=number, message="no results")
+            )
+        if len(rows) < page_size:
+            # The page shows where the list ends: that is the count.
+            count, capped = offset + len(rows), False
+        else:
+            if counted is None:
+                counted = capped_count(queryset, window)
+            count, capped = min(counted, window), counted > window
+        self.page = CappedPage(rows, number=number, per_page=page_size, count=count, capped=capped)
+        return rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.page.count,
+                "count_capped": self.page.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        answer = super().get_paginated_response_schema(schema)
+        cap = self.count_cap()
+        answer["required"] = ["count", "count_capped", "results"]
+        answer["properties"]["count"] = {
+            "type": "integer",
+            "example": 123,
+            "description": (
+                f"matching rows, exact up to {cap:,}; at the cap (count_capped true) it is a "
+                f"lower bound: show it as “{cap:,}+”"
+            ),
+        }
+        answer["properties"] = {
+            "count": answer["properties"]["count"],
+            "count_capped": {
+                "type": "boolean",
+                "example": False,
+                "description": f"true when more than `count` rows match (counts stop at {cap:,})",
+            },
+            **{k: v for k, v in answer["properties"].items() if k != "count"},
+        }
+        return answer

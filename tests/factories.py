@@ -84,6 +84,7 @@ class ReelFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Reel {n}")
     tags = factory.LazyFunction(list)
     moderation = Moderation.APPROVED
+    creator_suspended = factory.SelfAttribute("creator.suspended")
 
 
 class BrandFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,7 @@ from creators.models import TIER_RANK, CreatorProfile, Moderation, Reel
 from creators.services import creator_touch
 from marketplace.audit import audit_record, notify, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from .. import pricing
@@ -368,5 +369,6 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
     )
     if accepted + 1 >= brief.slots:
         transition(brief, to=BriefStatus.AWARDED, allowed=Brief.ALLOWED, actor=actor, verb="award")
+        lists_changed("briefs")
         bids_reject_live(brief=brief, actor=actor, why="the brief was awarded")
     return contract

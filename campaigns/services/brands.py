@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from marketplace.audit import audit_record, notify, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from ..errors import CampaignError
@@ -77,6 +78,7 @@ def brand_update(*, actor: User, brand: Brand, data: dict[str, Any]) -> Brand:
         if key in data:
             setattr(brand, key, data[key])
     brand.save(update_fields=["name", "website", "description"])
+    lists_changed("briefs")  # briefs show the brand's name
     return brand
 
 
@@ -356,6 +358,7 @@ def ip_update(*, actor: User, ip: IPAsset, data: dict[str, Any]) -> IPAsset:
     _check_ip(ip)
     ip.save()
     audit_record(actor=actor, verb="update", obj=ip, data={"fields": sorted(data)})
+    lists_changed("briefs")  # briefs show the IP's name
     return ip
 
 

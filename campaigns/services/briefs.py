@@ -19,6 +19,7 @@ from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, DomainError, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_model_names, normalise_slugs
 from marketplace.guards import require_staff
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from ..errors import CampaignError
@@ -246,6 +247,7 @@ def brief_update(*, actor: User, brief: Brief, data: dict[str, Any]) -> Brief:
     _set_brief_fields(brief, data)
     _check_brief(brief, now=timezone.now())
     brief.save()
+    lists_changed("briefs")
     return brief
 
 
@@ -306,6 +308,7 @@ def brief_approve(*, actor: User, brief: Brief) -> Brief:
         verb="approve",
         extra_fields=["approved_at"],
     )
+    lists_changed("briefs")
     notify(
         brand_member_users(brief.brand_id),
         kind="brief_approved",
@@ -348,6 +351,7 @@ def brief_close(*, actor: User, brief: Brief) -> Brief:
     """A brand member stops taking bids early; the bids already made can still be accepted."""
     require_member(actor, brief.brand_id, what="close its briefs")
     brief = lock_brief(brief.pk)
+    lists_changed("briefs")
     return transition(
         brief, to=BriefStatus.CLOSED, allowed=Brief.ALLOWED, actor=actor, verb="close"
     )
@@ -374,6 +378,7 @@ def brief_expire(*, brief_id: int, now: datetime | None = None) -> bool:
         verb="close",
         data={"reason": "bid deadline passed"},
     )
+    lists_changed("briefs")
     notify(
         brand_member_users(brief.brand_id),
         kind="brief_closed",
@@ -410,6 +415,7 @@ def brief_cancel(*, actor: User, brief: Brief) -> Brief:
             current_state=brief.status,
         )
     transition(brief, to=BriefStatus.CANCELLED, allowed=Brief.ALLOWED, actor=actor, verb="cancel")
+    lists_changed("briefs")
     bids_reject_live(brief=brief, actor=actor, why="the brief was cancelled")
     return brief
 
@@ -429,4 +435,5 @@ def brief_complete_if_finished(*, brief_id: int) -> bool:
     if brief.contracts.exclude(status__in=ENDED_CONTRACT_STATUSES).exists():
         return False
     transition(brief, to=BriefStatus.COMPLETED, allowed=Brief.ALLOWED, actor=None, verb="complete")
+    lists_changed("briefs")
     return True

@@ -195,6 +195,12 @@ STORAGES = {
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 
+# Public lists (marketplace/pagination.py, marketplace/listcache.py): counts stop at the cap;
+# anonymous pages are cached this many seconds (0: off) and invalidated by the services. On by
+# default only with Redis (CACHE_URL above): the database cache would cost what it saves.
+LIST_COUNT_CAP = int(env("LIST_COUNT_CAP", "1000"))
+LIST_CACHE_SECONDS = int(env("LIST_CACHE_SECONDS", "30" if CACHE_URL else "0"))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -204,7 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "marketplace.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "marketplace.filters.FilterBackend",
         "marketplace.filters.BoundedSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],

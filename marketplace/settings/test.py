@@ -24,3 +24,6 @@ STRIPE_TEST_MODE = True
 # multi-process tests start their servers with the production choice: Redis or the database).
 if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests change rows with factories, behind the services' backs: pages are not cached unless a
+# test turns it on (tests/marketplace/test_list_cache.py).
+LIST_CACHE_SECONDS = 0

@@ -17,6 +17,7 @@ from campaigns.services import contract_rights_extend, contract_rights_start
 from creators.models import CreatorProfile
 from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
+from marketplace.listcache import lists_changed
 from marketplace.locks import lock_one
 from marketplace.models import User
 
@@ -106,6 +107,7 @@ def _record_completion(contract: Contract) -> None:
     profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
     contract.completion_recorded = True
     contract.save(update_fields=["completion_recorded", "updated_at"])
+    lists_changed("creators")
 
 
 @transaction.atomic

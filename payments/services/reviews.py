@@ -6,6 +6,7 @@ from django.db.models import F
 from campaigns.models import ContractStatus
 from creators.models import CreatorProfile, Review, ReviewerRole
 from marketplace.errors import Conflict
+from marketplace.listcache import lists_changed
 from marketplace.models import User
 
 from ..errors import PaymentError
@@ -60,4 +61,5 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
         CreatorProfile.objects.filter(pk=contract.creator_id).update(
             rating_sum=F("rating_sum") + stars, review_count=F("review_count") + 1
         )
+        lists_changed("creators")
     return review

@@ -60,7 +60,7 @@ def test_briefs_list_queries_do_not_grow_with_the_page(
     client = client_for(user)
     small = count_queries(client, "/api/v1/briefs/", 10)
     large = count_queries(client, "/api/v1/briefs/", 100)
-    assert small == large
+    assert large <= small  # a page that shows the end of the list needs no count
     # user (when signed in), count, page
     with django_assert_max_num_queries(3):
         client.get("/api/v1/briefs/", {"page_size": 100})
@@ -77,7 +77,7 @@ def test_bids_list_queries_do_not_grow_with_the_page(
     for url in ("/api/v1/bids/", f"/api/v1/briefs/{target.pk}/bids/"):
         small = count_queries(client, url, 10)
         large = count_queries(client, url, 100)
-        assert small == large
+        assert large <= small
     # user, count, page (with brief, creator, contract), sample reels with their videos;
     # the nested list also loads its brief.
     with django_assert_max_num_queries(4):
@@ -91,6 +91,6 @@ def test_contracts_list_queries_do_not_grow_with_the_page(client_for, crowded):
     client = client_for(member)
     for bid in target.bids.order_by("pk")[:12]:
         assert client.post(f"/api/v1/bids/{bid.pk}/accept/").status_code == 200
-    assert count_queries(client, "/api/v1/contracts/", 5) == count_queries(
+    assert count_queries(client, "/api/v1/contracts/", 5) >= count_queries(
         client, "/api/v1/contracts/", 12
     )
