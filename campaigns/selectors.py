@@ -161,6 +161,8 @@ BRIEF_ROW_FIELDS = (
     "usage_territories",
     "usage_term_months",
     "usage_channels",
+    "usage_perpetual",
+    "commercial_licence_required",
     "status",
     "rejection_reason",
     "submitted_at",

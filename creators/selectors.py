@@ -130,6 +130,9 @@ REEL_ROW_FIELDS = (
     "video__seed",
     "video__provider_task_id",
     "video__generated_at",
+    "video__plan",
+    "video__licence_verdict",
+    "video__licence__conditions",
 )
 
 
