@@ -19,6 +19,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+MAX_PAGE = 10**9  # page × page_size stays far inside a 64-bit OFFSET
+
 COUNT_KEY = "_capped_count"
 
 
@@ -101,8 +103,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
             number = int(raw)
         except ValueError:
             number = 0
-        if number < 1:
-            raise NotFound(self.invalid_page_message.format(page_number=raw, message="not a page"))
+        # Past MAX_PAGE no page can hold rows; the bound also keeps the OFFSET inside the
+        # database's integer range (SQLite answers a bigger one with "datatype mismatch").
+        if number < 1 or number > MAX_PAGE:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=raw, message="not a page"),
+                code="not_found",
+            )
         return number
 
     def paginate_queryset(
@@ -131,7 +138,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
             counted = None
         if not rows and number > 1:
             raise NotFound(
-                self.invalid_page_message.format(page_number=number, message="no results")
+                self.invalid_page_message.format(page_number=number, message="no results"),
+                code="not_found",
             )
         if len(rows) < page_size:
             # The page shows where the list ends: that is the count.

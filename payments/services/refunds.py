@@ -369,7 +369,7 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
     )
     sync_contract(contract, actor=actor)
     notify(
-        [*party_users(contract), *User.objects.filter(is_staff=True, is_active=True)],
+        party_users(contract),
         kind="contract_disputed",
         message=f"Contract #{contract.pk}, milestone {milestone.position}, is disputed; staff "
         "will resolve it.",

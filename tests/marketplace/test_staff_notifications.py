@@ -54,6 +54,7 @@ def test_a_payout_failing_for_good_reaches_staff(staff, monkeypatch):
     )
     transfer = Transfer.objects.create(
         contract=contract,
+        milestone=contract.milestones.get(),
         creator=contract.creator,
         amount=contract.creator_net,
         currency=contract.currency,

@@ -114,5 +114,6 @@ def test_listing_deliveries_does_not_query_per_video(deal, count, django_assert_
     assert listed.json()[0]["videos"][-1]["licence_conditions"]
 
 
-# The same for 2 and 20 videos: membership, contract, deliveries, their videos with licences.
-QUERIES_FOR_DELIVERIES = 4
+# The same for 2 and 20 videos: membership, contract, its milestones (a contract-level read
+# answers for a one-milestone contract), deliveries, their videos with licences.
+QUERIES_FOR_DELIVERIES = 5

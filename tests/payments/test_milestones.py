@@ -219,7 +219,7 @@ def test_three_milestones_two_funded_with_one_charge(sandbox, webhooks, client_f
         f"/api/v1/milestones/{m2}/dispute/", {"reason": "Scope grew."}, format="json"
     )
     assert disputed.json()["status"] == "disputed"
-    assert Notification.objects.filter(user=staff, kind="contract_disputed").exists()
+    assert Notification.objects.filter(user=staff, kind="dispute_opened").exists()
     resolved = client_for(staff).post(
         f"/api/v1/milestones/{m2}/resolve/",
         {"resolution": "split", "creator_amount": 10_000},
@@ -394,7 +394,7 @@ def test_a_funded_rights_extension_is_released_without_delivery(sandbox, webhook
     assert w.deliver(milestone_id).status_code == 409  # not funded, and needs no delivery
     funded = w.brand.post(f"/api/v1/milestones/{milestone_id}/fund/", PM, format="json")
     assert funded.json()["milestone_status"] == "paid"
-    assert Contract.objects.get(pk=contract["id"]).usage_rights["term_months"] == 18
+    assert Contract.objects.get(pk=contract["id"]).rights_term_months == 18
     assert Transfer.objects.get(milestone_id=milestone_id).amount == 20_000 - 3_000
     clean()
 
@@ -412,13 +412,13 @@ def test_admin_shows_milestones_with_money_and_acts_through_the_services(
     admin.force_login(staff)
     page = admin.get(f"/admin/campaigns/contract/{contract['id']}/change/")
     assert page.status_code == 200
-    assert b"charged" in page.content and b"60000" in page.content
+    assert b"charged" in page.content and b"600.00" in page.content
     assert admin.get("/admin/campaigns/milestone/").status_code == 200
     assert admin.get("/admin/payments/journalentry/").status_code == 200
     assert admin.get("/admin/campaigns/changeorder/").status_code == 200
     split = admin.post(
         "/admin/campaigns/milestone/",
-        {"action": "split", "_selected_action": [m2], "amount": "20000", "reason": "half"},
+        {"action": "split", "_selected_action": [m2], "amount": "200.00", "reason": "half"},
     )
     assert split.status_code == 302
     assert Milestone.objects.get(pk=m2).status == "resolved"

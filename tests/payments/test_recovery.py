@@ -63,7 +63,8 @@ def test_a_payout_retries_with_backoff_and_the_same_key(
     assert Transfer.objects.get().status == "paid"
     posts = [r for r in sandbox.requests_log() if r["method"] == "POST"]
     keys = [r["idempotency_key"] for r in posts if r["path"] == "/v1/transfers"]
-    assert keys == [f"transfer-contract-{contract.pk}"] * 2
+    milestone = contract.milestones.get()
+    assert keys == [f"transfer-milestone-{milestone.pk}"] * 2
     assert len(sandbox.objects("transfers")) == 1
     assert reconcile().ok
 
