@@ -27,7 +27,7 @@ BROKER = os.environ.get("SMOKE_BROKER_URL", "redis://127.0.0.1:6379/15")
 @pytest.mark.skipif(
     not os.environ.get("CHAOS"),
     reason="a timing run (worker kills, 20% Stripe faults) that flakes on a loaded machine; "
-    "run it by hand: CHAOS=1 DATABASE_URL=postgres://… pytest tests/payments/test_recovery_chaos.py",
+    "run it by hand: CHAOS=1 DATABASE_URL=postgres://… pytest <this file>",
 )
 def test_payouts_recover_in_seconds_under_faults_and_worker_kills(tmp_path):
     try:
