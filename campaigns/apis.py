@@ -1,4 +1,5 @@
-"""Brand, IP, brief, invitation and bid endpoints: validate, call one service or selector, answer.
+"""Brief, invitation and bid endpoints (brands and IP: `brand_apis`): validate, call one service
+or selector, answer.
 
 Objects come from the `*_visible_to(user)` selectors, so another tenant's private object is 404;
 the services answer 403 where the object is visible but the act is not allowed.
@@ -9,8 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -22,14 +22,21 @@ from marketplace.listcache import cached_public_list
 from marketplace.permissions import IsStaff
 
 from . import pricing, selectors, services
+from .brand_apis import (
+    BrandMemberInvitationViewSet,
+    BrandMemberViewSet,
+    BrandViewSet,
+    IPAssetViewSet,
+    MemberInvitationViewSet,
+)
 from .errors import BidRule, CampaignError
-from .filters import BidFilter, BriefFilter, InvitationFilter, IPAssetFilter
-from .models import Bid, Brand, BrandMembership, Brief, Invitation, IPAsset, MemberInvitation
+from .filters import BidFilter, BriefFilter, InvitationFilter
+from .models import Bid, Brief, Invitation
+from .schema import BRIEF_ID, schema_generation
 from .serializers import (
     BidAcceptSerializer,
     BidCreateSerializer,
     BidSerializer,
-    BrandSerializer,
     BriefSerializer,
     BriefUpdateSerializer,
     BriefWriteSerializer,
@@ -38,214 +45,11 @@ from .serializers import (
     FeePreviewSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
-    IPAssetSerializer,
-    IPAssetUpdateSerializer,
-    MemberAddSerializer,
-    MemberInvitationSerializer,
-    MemberSerializer,
     OptionalReasonSerializer,
-    ReceivedMemberInvitationSerializer,
     RejectionSerializer,
     TestShotCreateSerializer,
     brief_list_item,
 )
-
-BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-BRAND_ID = OpenApiParameter("brand_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-
-
-def _fake(view: Any) -> bool:
-    """True while drf-spectacular inspects the view (no request user or URL kwargs)."""
-    return getattr(view, "swagger_fake_view", False)
-
-
-# Brands -----------------------------------------------------------------------------------
-
-
-class BrandViewSet(
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
-    owners edit it."""
-
-    error_codes = (CampaignError,)
-    serializer_class = BrandSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    lookup_value_regex = r"\d+"
-    filterset_fields = ["verified"]
-    search_fields = ["name", "slug", "description"]
-    ordering_fields = ["name", "created_at"]
-    ordering = ["id"]
-
-    def get_queryset(self) -> QuerySet[Brand]:
-        return selectors.brands_visible_to(self.request.user)
-
-    def perform_create(self, serializer: BrandSerializer) -> None:
-        brand = services.brand_create(actor=self.request.user, **serializer.validated_data)
-        serializer.instance = self.get_queryset().get(pk=brand.pk)
-
-    def perform_update(self, serializer: BrandSerializer) -> None:
-        brand = services.brand_update(
-            actor=self.request.user, brand=serializer.instance, data=serializer.validated_data
-        )
-        serializer.instance = self.get_queryset().get(pk=brand.pk)
-
-
-@extend_schema(parameters=[BRAND_ID])
-class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """A brand's members: every member reads the list; owners invite (by e-mail) and remove.
-
-    `POST` invites an address: it answers 201 with a pending invitation, the same whether or
-    not an account has that address; the invitee accepts at `/brand-invitations/{id}/accept/`.
-    """
-
-    error_codes = (CampaignError,)
-    serializer_class = MemberSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    lookup_field = "user_id"
-    lookup_value_regex = r"\d+"
-    search_fields = ["user__email", "user__full_name"]
-    ordering_fields = ["created_at"]
-    ordering = ["id"]
-
-    def _brand(self) -> Brand:
-        return get_object_or_404(
-            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
-        )
-
-    def get_queryset(self) -> QuerySet[BrandMembership]:
-        if _fake(self):
-            return BrandMembership.objects.none()
-        return selectors.brand_members(self._brand())
-
-    @extend_schema(request=MemberAddSerializer, responses={201: MemberInvitationSerializer})
-    def create(self, request: Request, brand_id: str) -> Response:
-        brand = self._brand()
-        data = MemberAddSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        invitation = services.member_invitation_create(
-            actor=request.user, brand=brand, **data.validated_data
-        )
-        return Response(MemberInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(parameters=[USER_ID], responses={204: None})
-    def destroy(self, request: Request, brand_id: str, user_id: str) -> Response:
-        brand = self._brand()
-        # `user__pk`, not `user_id`: the pk lookup turns an id beyond the bigint range into
-        # "no match" (404), where a foreign-key lookup hands it to the driver (a 500 on SQLite).
-        membership = get_object_or_404(selectors.brand_members(brand), user__pk=user_id)
-        services.brand_member_remove(actor=request.user, brand=brand, user=membership.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(parameters=[BRAND_ID])
-class BrandMemberInvitationViewSet(
-    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
-    """A brand's membership invitations: members read them; owners revoke a pending one."""
-
-    error_codes = (CampaignError,)
-    serializer_class = MemberInvitationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    lookup_value_regex = r"\d+"
-    filterset_fields = ["status"]
-    search_fields = ["email"]
-    ordering_fields = ["created_at"]
-    ordering = ["-id"]
-
-    def _brand(self) -> Brand:
-        return get_object_or_404(
-            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
-        )
-
-    def get_queryset(self) -> QuerySet[MemberInvitation]:
-        if _fake(self):
-            return MemberInvitation.objects.none()
-        return selectors.member_invitations_of_brand(self._brand())
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request: Request, brand_id: str, pk: str) -> Response:
-        services.member_invitation_revoke(actor=request.user, invitation=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MemberInvitationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Invitations to join a brand addressed to your e-mail; accept or decline them."""
-
-    error_codes = (CampaignError,)
-    serializer_class = ReceivedMemberInvitationSerializer
-    permission_classes = [permissions.IsAuthenticated]
-    lookup_value_regex = r"\d+"
-    filterset_fields = ["status"]
-    ordering_fields = ["created_at"]
-    ordering = ["-id"]
-
-    def get_queryset(self) -> QuerySet[MemberInvitation]:
-        if _fake(self):
-            return MemberInvitation.objects.none()
-        return selectors.member_invitations_for(self.request.user)
-
-    def _answer(self, invitation: MemberInvitation) -> Response:
-        invitation = self.get_queryset().get(pk=invitation.pk)
-        return Response(ReceivedMemberInvitationSerializer(invitation).data)
-
-    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request: Request, pk: str) -> Response:
-        invitation = self.get_object()
-        services.member_invitation_accept(actor=request.user, invitation=invitation)
-        return self._answer(invitation)
-
-    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request: Request, pk: str) -> Response:
-        invitation = self.get_object()
-        services.member_invitation_decline(actor=request.user, invitation=invitation)
-        return self._answer(invitation)
-
-
-# IP assets --------------------------------------------------------------------------------
-
-
-class IPAssetViewSet(viewsets.ModelViewSet):
-    """IP assets of your brands, with their default licence terms; members manage them."""
-
-    error_codes = (CampaignError,)
-    permission_classes = [permissions.IsAuthenticated]
-    lookup_value_regex = r"\d+"
-    filterset_class = IPAssetFilter
-    search_fields = ["name", "description"]
-    ordering_fields = ["name", "created_at"]
-    ordering = ["id"]
-
-    def get_serializer_class(self) -> type[IPAssetSerializer]:
-        if self.action in {"update", "partial_update"}:
-            return IPAssetUpdateSerializer
-        return IPAssetSerializer
-
-    def get_queryset(self) -> QuerySet[IPAsset]:
-        return selectors.ips_visible_to(self.request.user)
-
-    def perform_create(self, serializer: IPAssetSerializer) -> None:
-        serializer.instance = services.ip_create(
-            actor=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer: IPAssetSerializer) -> None:
-        serializer.instance = services.ip_update(
-            actor=self.request.user, ip=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: IPAsset) -> None:
-        services.ip_delete(actor=self.request.user, ip=instance)
-
 
 # Briefs -----------------------------------------------------------------------------------
 
@@ -313,9 +117,7 @@ class BriefViewSet(
     @extend_schema(request=BriefUpdateSerializer, responses=BriefSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         brief = self.get_object()
-        data = BriefUpdateSerializer(
-            data=request.data, partial=True, context={"request": request}
-        )
+        data = BriefUpdateSerializer(data=request.data, partial=True, context={"request": request})
         data.is_valid(raise_exception=True)
         brief = services.brief_update(actor=request.user, brief=brief, data=data.validated_data)
         return self._answer(brief)
@@ -396,6 +198,7 @@ class BriefViewSet(
             brief=brief, amount=query.validated_data["amount"], tier=creator.tier
         )
         return Response(FeePreviewSerializer(preview).data)
+
     @extend_schema(methods=["GET"], responses={200: ContractSerializer(many=True)})
     @extend_schema(
         methods=["POST"], request=TestShotCreateSerializer, responses={201: ContractSerializer}
@@ -456,7 +259,7 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
     ordering = ["-id"]
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        if _fake(self):
+        if schema_generation(self):
             return Invitation.objects.none()
         return selectors.invitations_visible_to(self.request.user).filter(brief=self.brief())
 
@@ -514,7 +317,7 @@ class BriefBidViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericV
     ordering = ["-id"]
 
     def get_queryset(self) -> QuerySet[Bid]:
-        if _fake(self):
+        if schema_generation(self):
             return Bid.objects.none()
         return selectors.bids_visible_to(self.request.user).filter(brief=self.brief())
 

@@ -48,6 +48,8 @@ def fee_preview(*, brief: Any, amount: int, tier: str) -> FeePreview:
         "creator_net": amount - fee,
         "warnings": below_cost_warnings(brief, amount),
     }
+
+
 def split_fee(amounts: list[int], bps: int) -> list[int]:
     """The fee of each of several amounts at `bps`, summing to the fee of their total: each
     share is the rounded fee of the running total less the one before it (never negative)."""

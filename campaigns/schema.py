@@ -1,4 +1,4 @@
-"""OpenAPI naming for choice sets that several apps share (tiers, roles, video formats).
+"""OpenAPI pieces the campaign views share: named choice sets, path parameters, fake views.
 
 drf-spectacular names an enum after the field that carries it, and warns when one choice set
 gets several names (`tier`, `min_tier`, `creator_tier`) or one name several choice sets
@@ -9,6 +9,8 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 
@@ -41,3 +43,14 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref
+
+
+def schema_generation(view: Any) -> bool:
+    """True while drf-spectacular inspects the view (no request user or URL kwargs)."""
+    return getattr(view, "swagger_fake_view", False)
+
+
+# Path parameters the campaign viewsets share.
+BRIEF_ID = OpenApiParameter("brief_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+BRAND_ID = OpenApiParameter("brand_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+USER_ID = OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField
+from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField, datetime_text
 
 from .models import (
     CreatorProfile,
@@ -60,15 +60,6 @@ class CreatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _when(value, tz):  # type: ignore[no-untyped-def]
-    """A datetime as DRF's DateTimeField writes it: in time zone `tz` (the current one),
-    UTC as `Z`."""
-    if value is None:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _ratio(part: int, whole: int, digits: int) -> float | None:
     return round(part / whole, digits) if whole else None
 
@@ -93,9 +84,9 @@ def creator_list_item(row: dict) -> dict:
         "review_count": row["review_count"],
         "completed_contracts": row["completed_contracts"],
         "on_time_rate": _ratio(row["on_time_contracts"], row["completed_contracts"], 3),
-        "last_active_at": _when(row["last_active_at"], tz),
+        "last_active_at": datetime_text(row["last_active_at"], tz),
         "skills": row["skills_json"],
-        "created_at": _when(row["created_at"], tz),
+        "created_at": datetime_text(row["created_at"], tz),
     }
 
 
@@ -269,15 +260,15 @@ def reel_list_item(row: dict) -> dict:
             "fps": row["video__fps"],
             "seed": row["video__seed"],
             "provider_task_id": row["video__provider_task_id"],
-            "generated_at": _when(row["video__generated_at"], tz),
+            "generated_at": datetime_text(row["video__generated_at"], tz),
             "plan": row["video__plan"],
             "licence_verdict": row["video__licence_verdict"],
             "licence_conditions": row["video__licence__conditions"],
         },
         "moderation": row["moderation"],
         "rejection_reason": row["rejection_reason"],
-        "created_at": _when(row["created_at"], tz),
-        "updated_at": _when(row["updated_at"], tz),
+        "created_at": datetime_text(row["created_at"], tz),
+        "updated_at": datetime_text(row["updated_at"], tz),
     }
 
 

@@ -112,6 +112,8 @@ def _unrecorded_transfers(report: Report, now: float) -> dict[str, int]:
         else:
             report.violations.append(f"{label} after the {grace} s grace period: lost")
     return amounts
+
+
 def _milestone_violations(report: Report) -> None:
     """Per milestone: every paid milestone has its one transfer paid, every paid transfer its
     payout entry, every milestone a succeeded payment covers its funding entry; no milestone's

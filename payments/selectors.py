@@ -69,6 +69,8 @@ def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
 def contract_latest_delivery(contract: Contract) -> Delivery | None:
     """The contract's latest delivery with its videos (the work the disclosure pack covers)."""
     return contract_deliveries(contract).order_by("-number").first()
+
+
 def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
     """A milestone's deliveries, oldest first, with their videos (two queries in all)."""
     return Delivery.objects.filter(milestone=milestone).prefetch_related(

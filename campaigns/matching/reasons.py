@@ -151,8 +151,10 @@ def _budget(e: Explained, value: float) -> str:
     return f"quote {quoted} is {max(1, round((1.0 - value) * 100))}% over the budget"
 
 
-def _phrases(name: str, e: Explained, value: float) -> tuple[str, str]:
-    """(text when it lifts, text when it holds back) for one factor."""
+def _phrases(name: str, e: Explained, value: float) -> tuple[str | None, str]:
+    """(text when it lifts, text when it holds back) for one factor. A factor scored only from
+    its prior (no reviews, no completed contracts) has no lift text: a newcomer's prior may sit
+    above the list's average, but "no reviews yet" is not a reason to pick anyone."""
     creator = e.creator
     if name == "style":
         return _style(e)
@@ -167,13 +169,13 @@ def _phrases(name: str, e: Explained, value: float) -> tuple[str, str]:
         return text, text
     if name == "quality":
         if not creator.review_count:
-            return "no reviews yet", "no reviews yet"
+            return None, "no reviews yet"
         average = creator.rating_sum / creator.review_count
         text = f"{average:.1f}★ over {_plural(creator.review_count, 'review')}"
         return text, text
     if name == "reliability":
         if not creator.completed_contracts:
-            return "no completed contracts yet", "no completed contracts yet"
+            return None, "no completed contracts yet"
         text = f"on time {creator.on_time_contracts} of {creator.completed_contracts}"
         return text, text
     if name == "language":
@@ -193,11 +195,12 @@ def _phrases(name: str, e: Explained, value: float) -> tuple[str, str]:
 
 
 def _add(details: list[dict[str, str]], item: Explained, name: str, kind: str) -> None:
-    """Append the phrase for `name` unless that factor or text is already there."""
+    """Append the phrase for `name` unless that factor or text is already there (or the factor
+    has nothing to say as a lift)."""
     value = float(item.breakdown[name] or 0.0)
     lift, hold = _phrases(name, item, value)
     text = lift if kind == "lift" else hold
-    if all(d["factor"] != name and d["text"] != text for d in details):
+    if text is not None and all(d["factor"] != name and d["text"] != text for d in details):
         details.append({"factor": name, "kind": kind, "text": text})
 
 
@@ -230,16 +233,19 @@ def explain_all(items: Sequence[Explained]) -> list[tuple[list[str], list[dict[s
             _add(details, item, name, "lift")
         # When the list does not separate this result, its strongest contributions speak.
         strongest = sorted(contribution.items(), key=lambda p: (-p[1], FACTORS.index(p[0])))
-        for name, _ in strongest:
+        for name, value in strongest:
             if len(details) >= 2:
                 break
-            _add(details, item, name, "lift")
-        if holds and len(details) < 3:
-            _add(details, item, holds[0][2], "hold")
-        for name, _ in strongest:  # never fewer than two
+            if value > EPSILON:
+                _add(details, item, name, "lift")
+        for _, _, name in holds[:1] if len(details) < 3 else ():
+            _add(details, item, name, "hold")
+        # Never fewer than two: what holds it back next, then what it lacks.
+        for name in [d[2] for d in holds[1:]] + [n for n, _ in reversed(strongest)]:
             if len(details) >= 2:
                 break
-            _add(details, item, name, "lift")
+            _add(details, item, name, "hold")
+        details.sort(key=lambda d: d["kind"] != "lift")
         if item.brief.currency not in settings.FX_TO_USD:
             # Say why every budget fit is 0.5, whatever the list looks like.
             details = [d for d in details if d["factor"] != "budget"][:2]

@@ -28,9 +28,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-SECRET_KEY = env(
-    "SECRET_KEY", "dev-only-key-not-for-production-0123456789-abcdefghijklmnop"
-)
+SECRET_KEY = env("SECRET_KEY", "dev-only-key-not-for-production-0123456789-abcdefghijklmnop")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 

@@ -212,9 +212,25 @@ def test_reasons_name_what_lifts_above_the_list_and_what_holds_back() -> None:
     assert "3 approved kling-2.1-pro reels" in matches[0].reasons
     last = matches[-1]
     holds = [d for d in last.reason_details if d["kind"] == "hold"]
-    assert holds and holds[0]["factor"] in {"style", "tools"}
+    assert holds and holds[0]["factor"] in {"style", "tools"}, last.reason_details
     assert 2 <= len(last.reasons) <= 3
 
+
+
+def test_a_newcomers_prior_is_never_named_as_what_lifts_them() -> None:
+    """Among poorly reviewed creators a newcomer's prior (3.5★) is above the list's average, but
+    "no reviews yet" is no reason to pick anyone: it may only appear as what holds back."""
+    brief = plain_brief(tags=["anime"])
+    newcomer = reels(CreatorFactory(), "kling-2.1-pro", ["anime"], 1)
+    for _ in range(3):
+        reels(CreatorFactory(rating_sum=10, review_count=5), "kling-2.1-pro", ["anime"], 1)
+    matches = matching.rank_creators(brief, now=NOW)
+    (mine,) = [m for m in matches if m.creator.pk == newcomer.pk]
+    assert mine.breakdown["quality"] > matches[-1].breakdown["quality"]
+    texts = {d["text"]: d["kind"] for m in matches for d in m.reason_details}
+    assert texts.get("no reviews yet", "hold") == "hold"
+    assert texts.get("no completed contracts yet", "hold") == "hold"
+    assert all(2 <= len(m.reasons) <= 3 for m in matches)
 
 # Bad input ----------------------------------------------------------------------------------------
 

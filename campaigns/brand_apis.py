@@ -1,0 +1,211 @@
+"""Brand, member, member-invitation and IP endpoints: validate, call one service or selector,
+answer."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors, services
+from .errors import CampaignError
+from .filters import IPAssetFilter
+from .models import Brand, BrandMembership, IPAsset, MemberInvitation
+from .schema import BRAND_ID, USER_ID, schema_generation
+from .serializers import (
+    BrandSerializer,
+    IPAssetSerializer,
+    IPAssetUpdateSerializer,
+    MemberAddSerializer,
+    MemberInvitationSerializer,
+    MemberSerializer,
+    ReceivedMemberInvitationSerializer,
+)
+
+# Brands -----------------------------------------------------------------------------------
+
+
+class BrandViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
+    owners edit it."""
+
+    error_codes = (CampaignError,)
+    serializer_class = BrandSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["verified"]
+    search_fields = ["name", "slug", "description"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["id"]
+
+    def get_queryset(self) -> QuerySet[Brand]:
+        return selectors.brands_visible_to(self.request.user)
+
+    def perform_create(self, serializer: BrandSerializer) -> None:
+        brand = services.brand_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=brand.pk)
+
+    def perform_update(self, serializer: BrandSerializer) -> None:
+        brand = services.brand_update(
+            actor=self.request.user, brand=serializer.instance, data=serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=brand.pk)
+
+
+@extend_schema(parameters=[BRAND_ID])
+class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A brand's members: every member reads the list; owners invite (by e-mail) and remove.
+
+    `POST` invites an address: it answers 201 with a pending invitation, the same whether or
+    not an account has that address; the invitee accepts at `/brand-invitations/{id}/accept/`.
+    """
+
+    error_codes = (CampaignError,)
+    serializer_class = MemberSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "user_id"
+    lookup_value_regex = r"\d+"
+    search_fields = ["user__email", "user__full_name"]
+    ordering_fields = ["created_at"]
+    ordering = ["id"]
+
+    def _brand(self) -> Brand:
+        return get_object_or_404(
+            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
+        )
+
+    def get_queryset(self) -> QuerySet[BrandMembership]:
+        if schema_generation(self):
+            return BrandMembership.objects.none()
+        return selectors.brand_members(self._brand())
+
+    @extend_schema(request=MemberAddSerializer, responses={201: MemberInvitationSerializer})
+    def create(self, request: Request, brand_id: str) -> Response:
+        brand = self._brand()
+        data = MemberAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.member_invitation_create(
+            actor=request.user, brand=brand, **data.validated_data
+        )
+        return Response(MemberInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[USER_ID], responses={204: None})
+    def destroy(self, request: Request, brand_id: str, user_id: str) -> Response:
+        brand = self._brand()
+        # `user__pk`, not `user_id`: the pk lookup turns an id beyond the bigint range into
+        # "no match" (404), where a foreign-key lookup hands it to the driver (a 500 on SQLite).
+        membership = get_object_or_404(selectors.brand_members(brand), user__pk=user_id)
+        services.brand_member_remove(actor=request.user, brand=brand, user=membership.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(parameters=[BRAND_ID])
+class BrandMemberInvitationViewSet(
+    mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """A brand's membership invitations: members read them; owners revoke a pending one."""
+
+    error_codes = (CampaignError,)
+    serializer_class = MemberInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["status"]
+    search_fields = ["email"]
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def _brand(self) -> Brand:
+        return get_object_or_404(
+            selectors.brands_visible_to(self.request.user), pk=self.kwargs["brand_id"]
+        )
+
+    def get_queryset(self) -> QuerySet[MemberInvitation]:
+        if schema_generation(self):
+            return MemberInvitation.objects.none()
+        return selectors.member_invitations_of_brand(self._brand())
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, brand_id: str, pk: str) -> Response:
+        services.member_invitation_revoke(actor=request.user, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberInvitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Invitations to join a brand addressed to your e-mail; accept or decline them."""
+
+    error_codes = (CampaignError,)
+    serializer_class = ReceivedMemberInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self) -> QuerySet[MemberInvitation]:
+        if schema_generation(self):
+            return MemberInvitation.objects.none()
+        return selectors.member_invitations_for(self.request.user)
+
+    def _answer(self, invitation: MemberInvitation) -> Response:
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(ReceivedMemberInvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        services.member_invitation_accept(actor=request.user, invitation=invitation)
+        return self._answer(invitation)
+
+    @extend_schema(request=None, responses=ReceivedMemberInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        services.member_invitation_decline(actor=request.user, invitation=invitation)
+        return self._answer(invitation)
+
+
+# IP assets --------------------------------------------------------------------------------
+
+
+class IPAssetViewSet(viewsets.ModelViewSet):
+    """IP assets of your brands, with their default licence terms; members manage them."""
+
+    error_codes = (CampaignError,)
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = IPAssetFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["id"]
+
+    def get_serializer_class(self) -> type[IPAssetSerializer]:
+        if self.action in {"update", "partial_update"}:
+            return IPAssetUpdateSerializer
+        return IPAssetSerializer
+
+    def get_queryset(self) -> QuerySet[IPAsset]:
+        return selectors.ips_visible_to(self.request.user)
+
+    def perform_create(self, serializer: IPAssetSerializer) -> None:
+        serializer.instance = services.ip_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: IPAssetSerializer) -> None:
+        serializer.instance = services.ip_update(
+            actor=self.request.user, ip=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: IPAsset) -> None:
+        services.ip_delete(actor=self.request.user, ip=instance)

@@ -1,0 +1,152 @@
+"""The stored evidence of DESIGN §6 v2 (what approved reels show) and the term statistics."""
+
+from django.db import connection, transaction
+
+from marketplace.listcache import lists_changed
+
+from .. import evidence
+from ..models import (
+    CreatorProfile,
+    CreatorSkill,
+    Moderation,
+    Reel,
+    TermStat,
+)
+
+
+def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
+    rows: dict[int, list[evidence.ReelRow]] = {pk: [] for pk in creator_ids}
+    approved = Reel.objects.filter(creator_id__in=creator_ids, moderation=Moderation.APPROVED)
+    for values in approved.order_by("id").values_list(
+        "creator_id",
+        "tags",
+        "video__model",
+        "video__provider",
+        "video__width",
+        "video__height",
+        "terms",
+        "title",
+        "description",
+        "video__prompt",
+        "created_at",
+        "video__duration_s",
+    ):
+        (creator_id, tags, model, provider, width, height, terms, title, text, prompt, at, secs) = (
+            values
+        )
+        rows[creator_id].append(
+            evidence.ReelRow(
+                tags=tags or [],
+                model=model,
+                provider=provider,
+                width=width,
+                height=height,
+                # Rows written before terms were stored (or in bulk) are tokenized here.
+                terms=terms or evidence.reel_terms(title, text, prompt),
+                created_at=at,
+                duration_s=secs,
+            )
+        )
+    return rows
+
+
+def creator_evidence_refresh(*, creator_id: int) -> None:
+    """Recompute a creator's matching evidence from their approved reels (DESIGN §6 v2).
+
+    Skills, reel tags, tag/model/provider evidence, formats, terms, and `last_active_at` (the
+    latest approved reel, bid or delivery; pending and rejected reels never count). Called by
+    every reel service that can change what is approved and by profile edits of the tags, in
+    the same transaction.
+    """
+    creators_evidence_refresh(creator_ids=[creator_id])
+
+
+def creators_evidence_refresh(*, creator_ids: list[int]) -> None:
+    """`creator_evidence_refresh` for many creators at once (backfills, the benchmark)."""
+    reels = _approved_rows(creator_ids)
+    profiles = CreatorProfile.objects.filter(pk__in=creator_ids).order_by("pk")
+    skills: list[CreatorSkill] = []
+    changed = []
+    for profile in profiles.only("pk", "tags", "last_deal_at"):
+        rows = reels[profile.pk]
+        ev = evidence.compute(rows, profile.tags or [])
+        by_model: dict[str, CreatorSkill] = {}
+        tags: set[str] = set()
+        for row in rows:
+            tags.update(row.tags)
+            skill = by_model.setdefault(
+                row.model,
+                CreatorSkill(creator_id=profile.pk, model=row.model, provider=row.provider),
+            )
+            skill.reel_count += 1
+            skill.total_seconds += row.duration_s
+        skills.extend(by_model.values())
+        profile.reel_tags = sorted(tags)
+        profile.tag_evidence = ev.tag_evidence
+        profile.model_evidence = ev.model_evidence
+        profile.provider_evidence = ev.provider_evidence
+        profile.formats = ev.formats
+        profile.terms = ev.terms
+        profile.last_active_at = evidence.latest(ev.last_reel_at, profile.last_deal_at)
+        changed.append(profile)
+    CreatorSkill.objects.filter(creator_id__in=creator_ids).delete()
+    CreatorSkill.objects.bulk_create(skills)
+    CreatorProfile.objects.bulk_update(changed, EVIDENCE_FIELDS)
+    lists_changed("creators", "reels")
+
+
+TERM_DF_SQL = {
+    "postgresql": (
+        "SELECT k, COUNT(*) FROM {table}, jsonb_object_keys({table}.terms) AS k "
+        "WHERE jsonb_typeof({table}.terms) = 'object' GROUP BY k"
+    ),
+    "sqlite": (
+        "SELECT je.key, COUNT(*) FROM {table}, json_each({table}.terms) AS je GROUP BY je.key"
+    ),
+}
+CORPUS_SIZE_SQL = {
+    "postgresql": "SELECT COUNT(*) FROM {table} WHERE terms <> '{{}}'::jsonb",
+    "sqlite": "SELECT COUNT(*) FROM {table} WHERE json_type(terms) = 'object' AND terms <> '{{}}'",
+}
+
+
+@transaction.atomic
+def term_stats_refresh() -> int:
+    """Recount the matching corpus statistics from the creators' stored terms.
+
+    `TermStat.df` = how many creators' approved reels contain the term; the reserved row
+    `TermStat.CORPUS` holds N, the creators with any term. Replaces the table in one
+    transaction, so it is safe to run twice or concurrently with the ranking. Returns N.
+    """
+    table = CreatorProfile._meta.db_table
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(TERM_DF_SQL[vendor].format(table=table))
+        counts = [(term, df) for term, df in cursor.fetchall() if term]
+        cursor.execute(CORPUS_SIZE_SQL[vendor].format(table=table))
+        corpus = cursor.fetchone()[0]
+    TermStat.objects.all().delete()
+    TermStat.objects.bulk_create(
+        [TermStat(term=TermStat.CORPUS, df=corpus)]
+        + [TermStat(term=term[:60], df=df) for term, df in counts],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    return corpus
+
+
+EVIDENCE_FIELDS = [
+    "reel_tags",
+    "tag_evidence",
+    "model_evidence",
+    "provider_evidence",
+    "formats",
+    "terms",
+    "last_active_at",
+]
+
+
+# The name the reel services and the demo seed used before the evidence of DESIGN §6 v2.
+def creator_refresh_showcase(*, creator_id: int) -> None:
+    """Recompute skills, reel tags and matching evidence (see `creator_evidence_refresh`)."""
+    creator_evidence_refresh(creator_id=creator_id)
