@@ -6,7 +6,7 @@
     .venv/bin/python bench/match_quality.py --reuse --tune  # coordinate search of the weights
     .venv/bin/python bench/match_quality.py --database-url postgres://postgres@127.0.0.1:5432/x
 
-The world (`bench/match_world.py`, seed `--seed`): ~400 creators with hidden true skills and
+The world (`bench/match_world/`, seed `--seed`): ~400 creators with hidden true skills and
 observable reels/profiles/track records drawn from them with noise (tag stuffers, one lucky reel,
 strong newcomers, language-only matches, pending and rejected reels), ~30 briefs written as
 brands write them, and a grade 0..3 per (brief, creator) from the hidden truth only.
