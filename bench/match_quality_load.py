@@ -1,0 +1,272 @@
+"""Boot Django on a throwaway database and load the world through the product's own paths.
+
+Through the API and the staff services, not fixtures, so the rows the rankings read are the
+rows real sign-ups, reel uploads and moderation produce; only what no service writes in bulk
+(the cached track record, the reels' dates) is set with `QuerySet.update`. Django is
+imported inside the functions: nothing may touch it before `boot` has chosen the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+import match_world as mw
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_PATH = ROOT / "bench" / ".match_quality.sqlite3"
+PG_NAME = "reelmatch_mq"
+PASSWORD = "bench-Password-123"
+
+
+def log(*args: Any) -> None:
+    print(*args, file=sys.stderr, flush=True)
+
+
+# Django ------------------------------------------------------------------------------------------
+
+
+def meta_path() -> Path:
+    return SQLITE_PATH.with_suffix(".meta.json")
+
+
+def boot(args: argparse.Namespace) -> bool:
+    """Point Django at the throwaway database and set it up; True if it must be (re)loaded."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.test"
+    os.environ["DATABASE_POOL"] = "0"
+    key = {"seed": args.seed, "creators": args.creators, "briefs": args.briefs}
+    fresh = True
+    if args.database_url:
+        parts = urlparse(args.database_url)
+        if not parts.scheme.startswith("postgres"):
+            sys.exit("--database-url must be postgres://…")
+        url = urlunparse(parts._replace(path=f"/{PG_NAME}"))
+        os.environ["DATABASE_URL"] = url
+        import psycopg
+
+        admin = urlunparse(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]
+            ).fetchone()
+            reuse = args.reuse and exists and _meta_matches(key, "pg")
+            if not reuse:
+                if exists:
+                    conn.execute(f'DROP DATABASE "{PG_NAME}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{PG_NAME}"')
+            fresh = not reuse
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+        reuse = args.reuse and SQLITE_PATH.exists() and _meta_matches(key, "sqlite")
+        if not reuse:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        fresh = not reuse
+    import django
+
+    django.setup()
+    from django.db.backends.signals import connection_created
+
+    def pragmas(sender, connection, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=OFF")
+
+    connection_created.connect(pragmas)
+    from rest_framework.throttling import SimpleRateThrottle
+
+    SimpleRateThrottle.allow_request = lambda self, request, view: True  # type: ignore[method-assign]
+    if fresh:
+        from django.core.management import call_command
+
+        meta_path().unlink(missing_ok=True)
+        call_command("migrate", verbosity=0)
+    return fresh
+
+
+def _meta_matches(key: dict[str, Any], backend: str) -> bool:
+    try:
+        meta = json.loads(meta_path().read_text())
+    except (OSError, ValueError):
+        return False
+    return meta.get("key") == key and meta.get("backend") == backend
+
+
+# Loading -----------------------------------------------------------------------------------------
+
+
+def api_client(token: str | None = None):  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if token:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def ok(response, *codes: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    if response.status_code not in codes:
+        raise RuntimeError(f"{response.status_code}: {response.content[:500]!r}")
+    return response.json() if response.content else {}
+
+
+def load(world: mw.World) -> None:
+    """Create the world through the API and the staff services."""
+    from django.utils import timezone
+
+    from campaigns.models import Brief
+    from campaigns.services import brief_approve
+    from creators.models import CreatorProfile, Reel
+    from creators.services import creator_set_tier, creator_suspend, reel_approve, reel_reject
+    from marketplace.models import User
+
+    rng = random.Random(world.seed * 7919)
+    now = timezone.now()
+    staff = User.objects.create_superuser(email="staff@mq.bench", password=PASSWORD)
+    anon = api_client()
+    started = time.monotonic()
+    for i, c in enumerate(world.creators):
+        body = ok(
+            anon.post(
+                "/api/v1/auth/register/",
+                {
+                    "email": f"{c.handle}@mq.bench",
+                    "password": PASSWORD,
+                    "role": "creator",
+                    "handle": c.handle,
+                    "full_name": f"Creator {c.index}",
+                },
+                format="json",
+            ),
+            201,
+        )
+        client = api_client(body["access"])
+        profile = {
+            "bio": c.bio,
+            "country": c.country,
+            "languages": c.profile_languages,
+            "tags": c.profile_tags,
+            **(c.rate_card or {}),
+        }
+        ok(client.patch("/api/v1/creators/me/", profile, format="json"), 200)
+        dated: list[tuple[int, int, str]] = []
+        for j, r in enumerate(sorted(c.reels, key=lambda r: -r.days_ago)):
+            when = now - timedelta(days=r.days_ago, hours=rng.randint(1, 20))
+            video = {
+                "provider": r.provider,
+                "model": r.model,
+                "video_url": f"https://cdn.mq.bench/{c.handle}/{j}.mp4",
+                "thumbnail_url": f"https://cdn.mq.bench/{c.handle}/{j}.jpg",
+                "prompt": r.prompt,
+                "mode": "text_to_video",
+                "duration_s": r.duration_s,
+                "width": r.width,
+                "height": r.height,
+                "fps": r.fps,
+                "seed": rng.randint(1, 2**31),
+                "provider_task_id": f"task-{c.index}-{j}",
+                "generated_at": when.isoformat(),
+            }
+            created = ok(
+                client.post(
+                    "/api/v1/reels/",
+                    {
+                        "title": r.title,
+                        "description": r.description,
+                        "tags": r.tags,
+                        "video": video,
+                    },
+                    format="json",
+                ),
+                201,
+            )
+            reel = Reel.objects.get(pk=created["id"])
+            if r.moderation == "approved":
+                reel_approve(actor=staff, reel=reel)
+            elif r.moderation == "rejected":
+                reel_reject(actor=staff, reel=reel, reason="off-brief or low quality")
+            dated.append((reel.pk, r.days_ago, r.moderation))
+            Reel.objects.filter(pk=reel.pk).update(
+                created_at=when,
+                moderated_at=None if r.moderation == "pending" else when + timedelta(hours=2),
+            )
+        profile_row = CreatorProfile.objects.get(handle=c.handle)
+        if c.tier != "standard":
+            creator_set_tier(actor=staff, profile=profile_row, tier=c.tier)
+        if c.suspended:
+            creator_suspend(actor=staff, profile=profile_row, reason="benchmark")
+        CreatorProfile.objects.filter(pk=profile_row.pk).update(
+            rating_sum=c.rating_sum,
+            review_count=c.review_count,
+            completed_contracts=c.completed,
+            on_time_contracts=c.on_time,
+            last_active_at=now - timedelta(days=c.last_active_days_ago or 0, hours=1),
+        )
+        if (i + 1) % 50 == 0:
+            log(f"  {i + 1} creators loaded ({time.monotonic() - started:.0f} s)")
+    owners = []
+    for b, name in enumerate(world.brands):
+        body = ok(
+            anon.post(
+                "/api/v1/auth/register/",
+                {
+                    "email": f"brand{b}@mq.bench",
+                    "password": PASSWORD,
+                    "role": "brand",
+                    "brand_name": name,
+                },
+                format="json",
+            ),
+            201,
+        )
+        owners.append(body["access"])
+    for brief in world.briefs:
+        client = api_client(owners[brief.brand])
+        payload = {
+            **brief.payload,
+            "bid_deadline": (now + timedelta(days=21)).isoformat(),
+            "delivery_deadline": (now + timedelta(days=50)).isoformat(),
+        }
+        created = ok(client.post("/api/v1/briefs/", payload, format="json"), 201)
+        ok(client.post(f"/api/v1/briefs/{created['id']}/submit/", format="json"), 200)
+        brief_approve(actor=staff, brief=Brief.objects.get(pk=created["id"]))
+    log(f"loaded in {time.monotonic() - started:.0f} s")
+
+
+def brief_ids(world: mw.World) -> list[int]:
+    """Database ids of the world's briefs, in world order (created in that order)."""
+    from campaigns.models import Brief
+
+    ids = list(Brief.objects.order_by("id").values_list("id", flat=True))
+    assert len(ids) == len(world.briefs), "the database does not hold this world"
+    return ids
+
+
+def post_load(commands: list[str]) -> None:
+    """Run the given management commands; list likely candidates when none is given."""
+    from django.core.management import call_command, get_commands
+
+    for name in commands:
+        log(f"post-load: manage.py {name}")
+        call_command(name)
+    if not commands:
+        hints = sorted(
+            name
+            for name, app in get_commands().items()
+            if app in {"campaigns", "creators", "marketplace", "demo"}
+            and any(w in name for w in ("match", "idf", "term", "corpus", "backfill"))
+        )
+        if hints:
+            log(
+                f"note: matching-related commands exist ({', '.join(hints)}); "
+                "pass --post-load NAME if one must run after loading"
+            )
