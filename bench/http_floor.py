@@ -1,4 +1,4 @@
-"""The raw floor for bench/http.py: each public list answered by ONE hand-written SQL query.
+"""The raw floor for bench/lists.py: each public list answered by ONE hand-written SQL query.
 
 Same JSON as the API (keys, order, formats, the capped count and the links), built from plain
 tuples with `json.dumps`; no ORM, no DRF. Served under /floor/… next to the project's URLs by

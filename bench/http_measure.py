@@ -1,4 +1,4 @@
-"""What bench/http.py measures: SQL per page in process, then throughput over HTTP with wrk.
+"""What bench/lists.py measures: SQL per page in process, then throughput over HTTP with wrk.
 
 In process isolates the database work of one page (and checks the floor answers the same
 JSON as the API); over HTTP adds the whole request cycle under concurrent load, where the API

@@ -1,4 +1,4 @@
-"""The http section of docs/BENCHMARKS.md, rendered from bench/http.py's measurements.
+"""The http section of docs/BENCHMARKS.md, rendered from bench/lists.py's measurements.
 
 The section states its own method (server, load, what the floor is) next to the numbers, so
 a reader of the doc can judge them without the script; rerunning replaces it between the

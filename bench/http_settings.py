@@ -1,4 +1,4 @@
-"""Settings for bench/http.py's servers: the project's, plus the raw floor views at /floor/."""
+"""Settings for bench/lists.py's servers: the project's, plus the raw floor views at /floor/."""
 
 from marketplace.settings.base import *  # noqa: F403
 

@@ -42,6 +42,8 @@ def boot(args: argparse.Namespace) -> bool:
     """Point Django at the throwaway database and set it up; True if it must be (re)loaded."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.settings.test"
     os.environ["DATABASE_POOL"] = "0"
+    # The world sends thousands of notification e-mails; keep them off stdout (`--json`).
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     key = {"seed": args.seed, "creators": args.creators, "briefs": args.briefs}
     fresh = True
     if args.database_url:

@@ -1,6 +1,6 @@
 """HTTP benchmark of the public lists against a raw floor (issue 13). Run by hand, not in CI.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reelmatch_lists .venv/bin/python bench/http.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reelmatch_lists .venv/bin/python bench/lists.py
 
 For each size (default 10k creators / 100k reels and 100k creators / 1M reels) it creates,
 migrates and seeds `reelmatch_http_<size>` next to the database of DATABASE_URL (COPY, the
@@ -23,29 +23,19 @@ bench/http_measure.py and bench/http_report.py.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path, where `http.py` would shadow
-# the standard library's `http` package: take the folder off before anything imports it.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-# ruff: noqa: E402  (the imports below must follow that fix)
-
 import argparse
 import os
 import subprocess
+import sys
+from pathlib import Path
 
-ROOT = _HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The standard library's `http` first: importing bench.matching puts bench/ back on sys.path.
-import http  # noqa: F401
-
-from bench import matching as world  # seeding and report helpers
-from bench.http_measure import cached_round, http_rounds, sql_profile, start_server, stop_server
-from bench.http_report import END, START, render
-from bench.http_seed import prepare
+from bench import matching as world  # noqa: E402  (seeding and report helpers)
+from bench.http_measure import cached_round, http_rounds, sql_profile, start_server, stop_server  # noqa: E402
+from bench.http_report import END, START, render  # noqa: E402
+from bench.http_seed import prepare  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,7 +63,7 @@ def main() -> None:
     args = parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     if not base_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/http.py needs DATABASE_URL pointing at PostgreSQL")
+        sys.exit("bench/lists.py needs DATABASE_URL pointing at PostgreSQL")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.http_settings"
     os.environ["DATABASE_POOL"] = "0"
     os.environ["DEBUG"] = "0"
@@ -109,7 +99,7 @@ def main() -> None:
     loads = (wrk_version, f"{load_before} → {load_average()}")
     command = (
         "DATABASE_URL=postgres://postgres@127.0.0.1:5432/reelmatch_lists "
-        ".venv/bin/python bench/http.py"
+        ".venv/bin/python bench/lists.py"
     )
     if sys.argv[1:]:
         command += " " + " ".join(sys.argv[1:])
