@@ -196,8 +196,8 @@ EXTRA_PRODUCT_DIRS = ("deploy", "bench")
 
 def test_no_product_module_outgrows_a_room():
     """A reader should find one sub-domain per module: the apps' modules outside migrations (and
-    the deployment and benchmark scripts) stay under ~500 lines; past that, split by sub-domain with an
-    `__init__` that re-exports, as campaigns/models/ and creators/services/ do."""
+    the deployment and benchmark scripts) stay under ~500 lines; past that, split by sub-domain
+    with an `__init__` that re-exports, as campaigns/models/ and creators/services/ do."""
     paths = list(_product_modules())
     for extra in EXTRA_PRODUCT_DIRS:
         paths.extend((ROOT / extra).rglob("*.py"))
