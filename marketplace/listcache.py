@@ -8,7 +8,8 @@ scopes, so a change makes every older page unreachable at once; `LIST_CACHE_SECO
 default with a shared cache, else 0: off) bounds how stale a page can be if a change bypasses
 the services (a raw SQL fix, the admin's plain edit form).
 
-Only anonymous JSON GETs are cached: signed-in users see their own drafts, bids and reels.
+Only anonymous JSON GETs (and HEADs, which answer GET's headers) are cached: signed-in users
+see their own drafts, bids and reels.
 Answers carry an `ETag` (a hash of the body) and `Last-Modified` (the newest scope version);
 `If-None-Match` or `If-Modified-Since` that still hold get 304 with no body and no page query.
 """
@@ -68,7 +69,7 @@ def scope_versions(scopes: Iterable[str]) -> dict[str, int]:
 
 def _cacheable(request: Request) -> bool:
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")  # HEAD: the same validators, to revalidate with
         and not request.user.is_authenticated
         and getattr(request.accepted_renderer, "format", None) == "json"
     )

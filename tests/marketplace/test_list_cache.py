@@ -38,6 +38,18 @@ def test_second_anonymous_request_is_served_from_the_cache(api):
     assert api.get("/api/v1/creators/?search=zzz").json()["results"] == []
 
 
+def test_head_carries_the_validators_of_get(api):
+    """`curl -I` to learn the ETag, then a conditional GET with it: 304 (the README does this)."""
+    CreatorFactory(handle="ana")
+    head = api.head("/api/v1/creators/?page_size=50")
+    get = api.get("/api/v1/creators/?page_size=50")
+    assert head.status_code == 200 and head["ETag"] == get["ETag"]
+    assert head["Last-Modified"] == get["Last-Modified"]
+    etag = head["ETag"]
+    assert api.get("/api/v1/creators/?page_size=50", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.head("/api/v1/creators/?page_size=50", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
 def test_conditional_get_answers_304_until_a_service_changes_the_list(
     api, client_for, django_capture_on_commit_callbacks
 ):
