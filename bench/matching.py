@@ -4,10 +4,10 @@
     … bench/matching.py --sizes 1000000 --repeat 3 --brute-repeat 0 --no-doc   # 1M / ~10M reels
 
 For each size (default 10k creators / ~100k reels and 100k creators / ~1M reels) it creates and
-migrates a dedicated database next to the one in DATABASE_URL (`reelmatch_bench_<size>`),
-seeds it with COPY (`bench/matching_seed.py`: creators with their stored evidence, videos,
-reels, skills, term statistics; a sample is checked against `creators_evidence_refresh`), then
-times for a handful of briefs:
+migrates a dedicated database next to the one in DATABASE_URL (`reelmatch_bench_<size>`, or
+`--db-prefix`), seeds it with parallel COPY (`bench/matching_seed.py`, `bench/matching_load.py`:
+creators with their stored evidence, videos, reels, skills, term statistics; a sample is
+checked against `creators_evidence_refresh`), then times for a handful of briefs:
 
   (a) `campaigns.matching.rank_creators` — what the matches endpoint runs (top 20 with
       breakdown, reasons and flags);
@@ -35,11 +35,14 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ goes last: its http.py must not shadow the standard library's `http` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))
 
+from matching_load import check_evidence_consistency, seed  # noqa: E402
 from matching_report import machine, render, write_doc  # noqa: E402
-from matching_seed import NOW, check_evidence_consistency, expected_reels, seed  # noqa: E402
+from matching_seed import NOW, expected_reels  # noqa: E402
 from matching_sql import raw_sql  # noqa: E402
 
 LIMIT = 20
@@ -53,6 +56,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--brute-repeat", type=int, default=3, help="timed runs of (c) per brief")
     parser.add_argument("--reseed", action="store_true", help="drop and seed the databases again")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/BENCHMARKS.md")
+    parser.add_argument("--jobs", type=int, default=0, help="seeding processes (0: one per CPU)")
+    parser.add_argument(
+        "--db-prefix", default="reelmatch_bench", help="databases are named <prefix>_<size>"
+    )
     return parser.parse_args()
 
 
@@ -253,7 +260,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     from django.core.management import call_command
     from django.db import connection
 
-    name = f"reelmatch_bench_{size}"
+    name = f"{args.db_prefix}_{size}"
     created = ensure_database(base_url, name, drop=args.reseed)
     use_database(name)
     n_reels = expected_reels(size, args.reels_per_creator)
@@ -271,7 +278,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
         print(f"== seeding {name}: {size:,} creators, {n_reels:,} reels", flush=True)
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        seed(size, args.reels_per_creator)
+        seed(size, args.reels_per_creator, jobs=args.jobs)
         print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         print(f"== reusing {name}: {size:,} creators, {n_reels:,} reels", flush=True)
