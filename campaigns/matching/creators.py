@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from ..models import LIVE_BID_STATUSES, Bid, Brief, Invitation
 from . import reference as ref
 from . import sql
 from .creator_sql import CreatorScorePlan, CreatorSQL, SeedCondition
+from .probes import index_plan, ranked_by_index
 from .reasons import Explained, brief_words, explain_all
 
 EXCLUDE_CHOICES = ("bid", "invited")
@@ -101,9 +104,11 @@ def _seed_groups(facts: ref.BriefFacts) -> list[Q]:
 
 @dataclass(frozen=True)
 class Pruning:
-    """What the ranking query may skip: rows whose bound is below `theta`."""
+    """What the ranking query may skip: rows whose bound is below `theta`. `rows`: the
+    planner's estimate of the creators table's size (PostgreSQL; 0 elsewhere)."""
 
     theta: float
+    rows: float = 0.0
 
 
 def ranking_threshold(
@@ -136,11 +141,20 @@ def ranking_threshold(
         )
         bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
     theta = bests[0] if len(bests) == 1 else Greatest(*bests)
-    # One row to select the value from: the brief itself.
-    row = Brief.objects.filter(pk=brief.pk).annotate(theta=theta).values("theta").first()
+    # One row to select the values from: the brief itself.
+    extra = {}
+    if connection.vendor == "postgresql":
+        table = CreatorProfile._meta.db_table
+        extra["rows"] = RawSQL("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    row = (
+        Brief.objects.filter(pk=brief.pk)
+        .annotate(theta=theta, **extra)
+        .values("theta", *extra)
+        .first()
+    )
     if row is None or row["theta"] < 0:
         return None
-    return Pruning(theta=row["theta"])
+    return Pruning(theta=row["theta"], rows=float(row.get("rows") or 0.0))
 
 
 def creator_ranking_queryset(
@@ -191,23 +205,35 @@ def rank_creators(
 ) -> list[CreatorMatch]:
     """The top `limit` candidates for `brief`, scored and explained.
 
-    At most five queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
-    N in the database), the breakdown and flags of those N creators, and their skills in the
+    A handful of queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
+    N in the database; on a large table first a sample to choose between index probes and a
+    scan, `probes`), the breakdown and flags of those N creators, and their skills in the
     brief's preferred models.
     """
     if limit < 1:
         return []
     now = now or timezone.now()
     facts = ref.BriefFacts.of(brief)
+    plan = CreatorScorePlan(facts, now=now)
     with sql.ranking_transaction():
         pruning = ranking_threshold(brief, now=now, limit=limit, exclude=exclude, facts=facts)
-        ranked = creator_ranking_queryset(
-            brief, now=now, exclude=exclude, pruning=pruning, facts=facts
-        )
-        top = list(ranked[:limit])
+        chosen = None
+        if pruning is not None:
+            chosen = index_plan(
+                plan,
+                theta=pruning.theta,
+                min_tier_rank=TIER_RANK[brief.min_tier],
+                rows=pruning.rows,
+            )
+        if chosen is not None:
+            top = ranked_by_index(candidates(brief, exclude=exclude), plan, chosen, limit=limit)
+        else:
+            ranked = creator_ranking_queryset(
+                brief, now=now, exclude=exclude, pruning=pruning, facts=facts
+            )
+            top = list(ranked[:limit])
     if not top:
         return []
-    plan = CreatorScorePlan(facts, now=now)
     rows = (
         CreatorProfile.objects.order_by()
         .filter(pk__in=[pk for pk, _ in top])
