@@ -235,24 +235,29 @@ def same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
 
 
 def explain_ranking(brief: Any) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the θ query and of the ranking query, as the endpoint runs
-    them (in its transaction, JIT off)."""
-    from django.db import connection
+    """EXPLAIN (ANALYZE, BUFFERS) of the queries `rank_creators` runs for `brief` that take
+    more than a few milliseconds (θ, the sample, the ranking), replayed in order in one
+    transaction with the same settings (JIT off, and the index plan's `enable_seqscan`)."""
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from campaigns import matching
-    from campaigns.matching.sql import ranking_transaction
 
+    with CaptureQueriesContext(connection) as captured:
+        matching.rank_creators(brief, limit=LIMIT, now=NOW)
     plans = []
-    with ranking_transaction():
-        with CaptureQueriesContext(connection) as captured:
-            pruning = matching.ranking_threshold(brief, now=NOW, limit=LIMIT)
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured.captured_queries[-1]["sql"])
-            theta_plan = "\n".join(r[0] for r in cursor.fetchall())
-        plans.append(f"-- θ query ({pruning})\n{theta_plan}")
-        ranked = matching.creator_ranking_queryset(brief, now=NOW, pruning=pruning)[:LIMIT]
-        plans.append("-- ranking query\n" + ranked.explain(analyze=True, buffers=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")):
+                continue
+            if "set_config" in sql:
+                cursor.execute(sql)
+            elif float(query["time"]) > 0.005:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(r[0] for r in cursor.fetchall())
+                plans.append(f"-- {sql[:70]}…\n{plan}")
+        transaction.set_rollback(True)
     return "\n\n".join(plans)
 
 
@@ -264,6 +269,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     created = ensure_database(base_url, name, drop=args.reseed)
     use_database(name)
     n_reels = expected_reels(size, args.reels_per_creator)
+    seeded: float | None = None
     from creators.models import CreatorProfile, Reel, TermStat
 
     if (
@@ -279,9 +285,19 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         seed(size, args.reels_per_creator, jobs=args.jobs)
-        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+        seeded = time.perf_counter() - started
+        print(f"seeded in {seeded:.0f} s", flush=True)
+        with connection.cursor() as cursor:  # remembered for the report of a later reuse
+            cursor.execute(f"COMMENT ON DATABASE \"{name}\" IS 'seeded in {seeded:.0f} s'")
     else:
         print(f"== reusing {name}: {size:,} creators, {n_reels:,} reels", flush=True)
+        call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                           "WHERE datname = %s", [name])  # fmt: skip
+            note = (cursor.fetchone() or [None])[0] or ""
+        if note.startswith("seeded in "):
+            seeded = float(note.split()[2])
     check_evidence_consistency()
     briefs = make_briefs()
     with connection.cursor() as cursor:
@@ -319,6 +335,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
         "per_brief": per_brief,
         "explain": explain_ranking(briefs[0]),
         "load": (load_before, os.getloadavg()[0]),
+        "seeded": seeded,
     }
     rank, raw, brute = medians["ranking"], medians["raw"], medians["brute"]
     print(

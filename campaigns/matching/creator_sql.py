@@ -308,9 +308,10 @@ class CreatorScorePlan:
                 rare_terms.append(term)
         if not rare_terms:
             return d.num(common)
+        holds = d.has_any_key(c["terms"], rare_terms)
         return cat(
-            "(", d.num(common), " + CASE WHEN ", d.has_any_key(c["terms"], rare_terms),
-            " THEN ", d.num(rare), " ELSE ", d.num(0.0), " END)",
+            "(", d.num(common), " + CASE WHEN ", holds, " THEN ", d.num(rare),
+            " ELSE ", d.num(0.0), " END)",
         )  # fmt: skip
 
     def room(self, names: Iterable[str]) -> float:
@@ -328,7 +329,9 @@ class CreatorScorePlan:
         # Upper bounds compared with θ: what is computed so far plus the room of the rest.
         if part == "bound":
             known = self.weighted(CHEAP_FACTORS, d, c) or d.num(0.0)
-            rest = self.room(("style", "relevance", "tools"))
+            rest = self.room(("style", "tools"))
+            if "relevance" in self.weights:
+                known = cat("(", known, " + ", self.relevance_bound(d, c), ")")
         elif part == "bound_with_style":
             known = self.weighted((*CHEAP_FACTORS, "style", "tools"), d, c) or d.num(0.0)
             rest = 0.0

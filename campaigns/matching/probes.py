@@ -46,6 +46,8 @@ INDEX_ENTRY_COST = 0.15
 # Use the index plan only when it reads less than this fraction of the scan's cost.
 WORTH_IT = 0.5
 
+PROBE_WORK_MEM = "64MB"
+
 Probe = tuple[str, str]  # (evidence column, key)
 
 
@@ -284,6 +286,10 @@ def ranked_by_index(
         ranked = ranked.order_by("-score", "-completed_contracts", "id")[:limit]
     with connection.cursor() as cursor:
         # The planner cannot estimate `?|` on jsonb and would scan; the sample said the probes
-        # find few rows. Local to the ranking's transaction (`sql.ranking_transaction`).
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        # find few rows. Memory enough for their bitmaps to stay exact (not lossy pages whose
+        # every row is rechecked). Local to the ranking's transaction (`sql.ranking_transaction`).
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', %s, true)",
+            [PROBE_WORK_MEM],
+        )
     return [(pk, score) for pk, score, _ in ranked]
