@@ -54,6 +54,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reels-per-creator", type=int, default=10, help="mean, skewed")
     parser.add_argument("--repeat", type=int, default=9, help="timed runs of (a) and (b) per brief")
     parser.add_argument("--brute-repeat", type=int, default=3, help="timed runs of (c) per brief")
+    parser.add_argument(
+        "--brute-max-size", type=int, default=100_000, help="no brute force above this size"
+    )
     parser.add_argument("--reseed", action="store_true", help="drop and seed the databases again")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/BENCHMARKS.md")
     parser.add_argument("--jobs", type=int, default=0, help="seeding processes (0: one per CPU)")
@@ -312,7 +315,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     for brief in briefs:
         runs = timed({"ranking": run_ranking, "raw": run_raw}, brief, args.repeat)
         assert same(runs["ranking"]["result"], runs["raw"]["result"]), brief.title
-        if args.brute_repeat:
+        if args.brute_repeat and size <= args.brute_max_size:
             runs |= timed({"brute": run_brute}, brief, args.brute_repeat)
             assert same(runs["ranking"]["result"], runs["brute"]["result"]), brief.title
         row: dict[str, Any] = {"brief": brief.title.removeprefix("bench ")}
