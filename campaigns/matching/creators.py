@@ -225,8 +225,9 @@ def rank_creators(
                 min_tier_rank=TIER_RANK[brief.min_tier],
                 rows=pruning.rows,
             )
-        if chosen is not None:
-            top = ranked_by_index(candidates(brief, exclude=exclude), plan, chosen, limit=limit)
+        if chosen is not None and pruning is not None:
+            base = candidates(brief, exclude=exclude)
+            top = ranked_by_index(base, plan, chosen, limit=limit, theta=pruning.theta)
         else:
             ranked = creator_ranking_queryset(
                 brief, now=now, exclude=exclude, pruning=pruning, facts=facts

@@ -221,7 +221,18 @@ class CheapAtLeast(Expression):
             name: compiler.compile(col)[0] for name, col in zip(COLUMNS, self.columns, strict=True)
         }
         cheap = self.plan.weighted(CHEAP_FACTORS, d, columns) or d.num(0.0)
-        return cat("(", cheap, " >= ", d.num(self.floor), ")")
+        # What each factor alone must reach if the sum is to (the others at most 1): tests of
+        # one factor each, which reject most entries before the whole sum is computed.
+        tests = []
+        most = self.plan.room(CHEAP_FACTORS)
+        for name in CHEAP_FACTORS:
+            weight = self.plan.weights.get(name, 0.0)
+            need = self.floor - (most - weight) - PRUNE_SLACK
+            if weight > 0 and need > 0:
+                factor = self.plan.factor(name, d, columns)
+                tests.append(cat("(", d.num(weight), " * (", factor, ")) >= ", d.num(need)))
+        tests.append(cat("(", cheap, " >= ", d.num(self.floor), ")"))
+        return cat("(", join(" AND ", tests), ")")
 
 
 class PkInArray(Expression):
@@ -260,9 +271,15 @@ def index_plan(
 
 
 def ranked_by_index(
-    base: QuerySet[CreatorProfile], plan: CreatorScorePlan, chosen: IndexPlan, *, limit: int
+    base: QuerySet[CreatorProfile],
+    plan: CreatorScorePlan,
+    chosen: IndexPlan,
+    *,
+    limit: int,
+    theta: float,
 ) -> list[tuple[int, float]]:
-    """The exact top `limit` of `base` (the eligible candidates) under `chosen`."""
+    """The exact top `limit` of `base` (the eligible candidates) under `chosen`, for a θ the
+    `limit`-th best reaches."""
     from .creator_sql import CreatorSQL
 
     order = ("-score", "-completed_contracts", "pk")
@@ -276,7 +293,11 @@ def ranked_by_index(
 
     parts = []
     if chosen.probes:
-        parts.append(scored(base.filter(HoldsAny(chosen.probes))))
+        # The probed rows still pass the scan's θ bounds before their score is computed.
+        probed = base.filter(HoldsAny(chosen.probes), CreatorSQL(plan, "bound", theta))
+        if "relevance" in plan.weights:
+            probed = probed.filter(CreatorSQL(plan, "bound_with_style", theta))
+        parts.append(scored(probed))
     if chosen.cheap_floor is not None:
         ids = base.filter(CheapAtLeast(plan, chosen.cheap_floor)).values("pk")
         parts.append(scored(CreatorProfile.objects.order_by().filter(PkInArray(ids))))

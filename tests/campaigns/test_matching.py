@@ -308,7 +308,9 @@ def test_every_split_of_the_units_is_exact(settings) -> None:  # type: ignore[no
                     probes=tuple(p for u in kept for p in u.probes),
                     cheap_floor=probes.cheap_floor(plan, theta, dropped),
                 )
-                top = probes.ranked_by_index(matching.candidates(brief), plan, chosen, limit=limit)
+                top = probes.ranked_by_index(
+                    matching.candidates(brief), plan, chosen, limit=limit, theta=theta
+                )
                 want = [(s.id, s.score) for s in expected[:limit]]
                 assert [pk for pk, _ in top] == [pk for pk, _ in want], (brief.pk, limit, k)
                 assert all(abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(top, want, strict=True))
