@@ -48,6 +48,8 @@ INDEX_ENTRY_COST = 0.15
 WORTH_IT = 0.7
 
 PROBE_WORK_MEM = "64MB"
+# The cheap factors' own minimums are tested most selective and cheapest first.
+TEST_ORDER = ("language", "quality", "reliability", "recency", "format", "budget")
 
 Probe = tuple[str, str]  # (evidence column, key)
 
@@ -225,7 +227,7 @@ class CheapAtLeast(Expression):
         # one factor each, which reject most entries before the whole sum is computed.
         tests = []
         most = self.plan.room(CHEAP_FACTORS)
-        for name in CHEAP_FACTORS:
+        for name in TEST_ORDER:
             weight = self.plan.weights.get(name, 0.0)
             need = self.floor - (most - weight) - PRUNE_SLACK
             if weight > 0 and need > 0:
