@@ -369,14 +369,16 @@ class CreatorSQL(Expression):
 
 
 class SeedCondition(Expression):
-    """The row's evidence object `column` holds every one of `keys` (a seed group for θ)."""
+    """The row's evidence object `column` holds every one of `keys` (or, with `any_`, at least
+    one of them): a seed group for θ."""
 
     output_field = BooleanField()
 
-    def __init__(self, column: str, keys: Iterable[str]) -> None:
+    def __init__(self, column: str, keys: Iterable[str], *, any_: bool = False) -> None:
         super().__init__()
         self.column = F(column)
         self.keys = sorted(set(keys))
+        self.any = any_
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
@@ -386,4 +388,5 @@ class SeedCondition(Expression):
 
     def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
         column = compiler.compile(self.column)[0]
-        return Dialect(connection).has_all_keys(column, self.keys)
+        d = Dialect(connection)
+        return d.has_any_key(column, self.keys) if self.any else d.has_all_keys(column, self.keys)

@@ -21,6 +21,7 @@ ranking's top N; the tests compare it with the reference for many seeds and limi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,9 @@ from .reasons import Explained, brief_words, explain_all
 EXCLUDE_CHOICES = ("bid", "invited")
 SEED_SIZE = 200  # likely winners scored per seed group to find θ
 SEED_TERMS = 2  # how many of the rarest brief terms a term seed must mention
+# The holders of the brief's rarest terms, up to about this share of the creators together, are
+# all scored as one more seed group: the best matches nearly always show a rare brief term.
+RARE_SEED_SHARE = 0.03
 
 
 def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
@@ -102,6 +106,20 @@ def _seed_groups(facts: ref.BriefFacts) -> list[Q]:
     return groups
 
 
+def _rare_term_seeds(facts: ref.BriefFacts) -> Q | None:
+    """Creators whose approved reels mention one of the brief's rarest terms (GIN `?|`), when
+    their estimated number stays small: idf = ln(1 + N / (1 + df)), so a term is held by about
+    N / (e^idf − 1) creators."""
+    chosen, share = [], 0.0
+    for term, idf in sorted(facts.terms, key=lambda p: (-p[1], p[0])):
+        held = 1.0 / math.expm1(idf) if idf > 0 else 1.0
+        if share + held > RARE_SEED_SHARE:
+            break
+        chosen.append(term)
+        share += held
+    return Q(SeedCondition("terms", chosen, any_=True)) if chosen else None
+
+
 @dataclass(frozen=True)
 class Pruning:
     """What the ranking query may skip: rows whose bound is below `theta`. `rows`: the
@@ -122,7 +140,8 @@ def ranking_threshold(
     """θ, a score the `limit`-th best candidate is sure to reach; None when not worth it.
 
     The `limit`-th best exact score within each seed group (at most SEED_SIZE candidates each,
-    found by index), the largest of these. One query, reading only seeds and index entries.
+    found by index; on PostgreSQL also every holder of the brief's rarest terms), the largest
+    of these. One query, reading only seeds and index entries.
     """
     facts = facts or ref.BriefFacts.of(brief)
     plan = CreatorScorePlan(facts, now=now)
@@ -135,6 +154,17 @@ def ranking_threshold(
         best = (
             CreatorProfile.objects.order_by()
             .filter(pk__in=base.filter(condition).values("pk")[:SEED_SIZE])
+            .annotate(score=CreatorSQL(plan, "score"))
+            .order_by("-score")
+            .values("score")[limit - 1 : limit]
+        )
+        bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
+    rare = _rare_term_seeds(facts) if connection.vendor == "postgresql" else None
+    if rare is not None:
+        # Scored where they are found, all of them (a few thousand at most, by the estimate).
+        best = (
+            candidates(brief, exclude=exclude)
+            .filter(rare)
             .annotate(score=CreatorSQL(plan, "score"))
             .order_by("-score")
             .values("score")[limit - 1 : limit]
