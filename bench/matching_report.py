@@ -157,7 +157,12 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str) -> 
         "are what to compare. JIT is off for both (a) and (b). The inactive-user filter reads "
         "the partial index `user_inactive_idx` (`marketplace_user (id) WHERE NOT is_active`) "
         "instead of the user table, and the v1 cutoff pass that counted tag holders up to 10% "
-        "of the creators is gone (θ comes from GIN `?&` seeds capped at 200 rows each).",
+        "of the creators is gone (θ comes from GIN `?&` seeds capped at 200 rows each, plus "
+        "every holder of the brief's rarest terms, GIN `?|`, when idf puts them at ≤3% of the "
+        "creators). Profile rows are stored uncompressed up to 8 kB (`toast_tuple_target`, "
+        "creators migration 0011): before, a third of them had their evidence objects "
+        "compressed and every key test decompressed them again; the raw SQL (b) gains from "
+        "this as much as the ranking.",
     ]
     indexes = sorted(
         set(
