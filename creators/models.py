@@ -95,6 +95,11 @@ class CreatorProfile(models.Model):
             models.Index(fields=["tier"]),
         ]
         constraints = [
+            # Reviews give 1–5 stars; matching's bounds rely on quality staying ≤ 1.
+            models.CheckConstraint(
+                condition=Q(rating_sum__lte=models.F("review_count") * 5),
+                name="creator_rating_sum_le_five_stars",
+            ),
             models.CheckConstraint(
                 condition=Q(on_time_contracts__lte=models.F("completed_contracts")),
                 name="creator_on_time_le_completed",

@@ -108,7 +108,10 @@ def room(chosen: Iterable[Unit]) -> float:
 
 
 def cheap_floor(plan: CreatorScorePlan, theta: float, dropped: Iterable[Unit]) -> float | None:
-    """The `cheap` a row holding no kept key needs to possibly reach θ; None if none can."""
+    """The `cheap` a row holding no kept key needs to possibly reach θ; None if none can.
+
+    Every cheap factor is at most 1 (budget is clamped, and the profile's check constraints
+    keep ratings at most five stars and on-time contracts at most the completed ones)."""
     floor = theta - room(dropped) - 2 * PRUNE_SLACK
     return None if floor > plan.room(CHEAP_FACTORS) + PRUNE_SLACK else floor
 
