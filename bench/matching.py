@@ -4,10 +4,10 @@
     … bench/matching.py --sizes 1000000 --repeat 3 --brute-repeat 0 --no-doc   # 1M / ~10M reels
 
 For each size (default 10k creators / ~100k reels and 100k creators / ~1M reels) it creates and
-migrates a dedicated database next to the one in DATABASE_URL (`reelmatch_bench_<size>`),
-seeds it with COPY (`bench/matching_seed.py`: creators with their stored evidence, videos,
-reels, skills, term statistics; a sample is checked against `creators_evidence_refresh`), then
-times for a handful of briefs:
+migrates a dedicated database next to the one in DATABASE_URL (`reelmatch_bench_<size>`, or
+`--db-prefix`), seeds it with parallel COPY (`bench/matching_seed.py`, `bench/matching_load.py`:
+creators with their stored evidence, videos, reels, skills, term statistics; a sample is
+checked against `creators_evidence_refresh`), then times for a handful of briefs:
 
   (a) `campaigns.matching.rank_creators` — what the matches endpoint runs (top 20 with
       breakdown, reasons and flags);
@@ -35,11 +35,14 @@ from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ goes last: its http.py must not shadow the standard library's `http` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))
 
+from matching_load import check_evidence_consistency, seed  # noqa: E402
 from matching_report import machine, render, write_doc  # noqa: E402
-from matching_seed import NOW, check_evidence_consistency, expected_reels, seed  # noqa: E402
+from matching_seed import NOW, expected_reels  # noqa: E402
 from matching_sql import raw_sql  # noqa: E402
 
 LIMIT = 20
@@ -51,8 +54,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reels-per-creator", type=int, default=10, help="mean, skewed")
     parser.add_argument("--repeat", type=int, default=9, help="timed runs of (a) and (b) per brief")
     parser.add_argument("--brute-repeat", type=int, default=3, help="timed runs of (c) per brief")
+    parser.add_argument(
+        "--brute-max-size", type=int, default=100_000, help="no brute force above this size"
+    )
     parser.add_argument("--reseed", action="store_true", help="drop and seed the databases again")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/BENCHMARKS.md")
+    parser.add_argument("--jobs", type=int, default=0, help="seeding processes (0: one per CPU)")
+    parser.add_argument(
+        "--db-prefix", default="reelmatch_bench", help="databases are named <prefix>_<size>"
+    )
     return parser.parse_args()
 
 
@@ -228,24 +238,29 @@ def same(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> bool:
 
 
 def explain_ranking(brief: Any) -> str:
-    """EXPLAIN (ANALYZE, BUFFERS) of the θ query and of the ranking query, as the endpoint runs
-    them (in its transaction, JIT off)."""
-    from django.db import connection
+    """EXPLAIN (ANALYZE, BUFFERS) of the queries `rank_creators` runs for `brief` that take
+    more than a few milliseconds (θ, the sample, the ranking), replayed in order in one
+    transaction with the same settings (JIT off, and the index plan's `enable_seqscan`)."""
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from campaigns import matching
-    from campaigns.matching.sql import ranking_transaction
 
+    with CaptureQueriesContext(connection) as captured:
+        matching.rank_creators(brief, limit=LIMIT, now=NOW)
     plans = []
-    with ranking_transaction():
-        with CaptureQueriesContext(connection) as captured:
-            pruning = matching.ranking_threshold(brief, now=NOW, limit=LIMIT)
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured.captured_queries[-1]["sql"])
-            theta_plan = "\n".join(r[0] for r in cursor.fetchall())
-        plans.append(f"-- θ query ({pruning})\n{theta_plan}")
-        ranked = matching.creator_ranking_queryset(brief, now=NOW, pruning=pruning)[:LIMIT]
-        plans.append("-- ranking query\n" + ranked.explain(analyze=True, buffers=True))
+    with transaction.atomic(), connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if sql.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT")):
+                continue
+            if "set_config" in sql:
+                cursor.execute(sql)
+            elif float(query["time"]) > 0.005:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(r[0] for r in cursor.fetchall())
+                plans.append(f"-- {sql[:70]}…\n{plan}")
+        transaction.set_rollback(True)
     return "\n\n".join(plans)
 
 
@@ -253,10 +268,11 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     from django.core.management import call_command
     from django.db import connection
 
-    name = f"reelmatch_bench_{size}"
+    name = f"{args.db_prefix}_{size}"
     created = ensure_database(base_url, name, drop=args.reseed)
     use_database(name)
     n_reels = expected_reels(size, args.reels_per_creator)
+    seeded: float | None = None
     from creators.models import CreatorProfile, Reel, TermStat
 
     if (
@@ -271,10 +287,20 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
         print(f"== seeding {name}: {size:,} creators, {n_reels:,} reels", flush=True)
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        seed(size, args.reels_per_creator)
-        print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+        seed(size, args.reels_per_creator, jobs=args.jobs)
+        seeded = time.perf_counter() - started
+        print(f"seeded in {seeded:.0f} s", flush=True)
+        with connection.cursor() as cursor:  # remembered for the report of a later reuse
+            cursor.execute(f"COMMENT ON DATABASE \"{name}\" IS 'seeded in {seeded:.0f} s'")
     else:
         print(f"== reusing {name}: {size:,} creators, {n_reels:,} reels", flush=True)
+        call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                           "WHERE datname = %s", [name])  # fmt: skip
+            note = (cursor.fetchone() or [None])[0] or ""
+        if note.startswith("seeded in "):
+            seeded = float(note.split()[2])
     check_evidence_consistency()
     briefs = make_briefs()
     with connection.cursor() as cursor:
@@ -289,7 +315,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     for brief in briefs:
         runs = timed({"ranking": run_ranking, "raw": run_raw}, brief, args.repeat)
         assert same(runs["ranking"]["result"], runs["raw"]["result"]), brief.title
-        if args.brute_repeat:
+        if args.brute_repeat and size <= args.brute_max_size:
             runs |= timed({"brute": run_brute}, brief, args.brute_repeat)
             assert same(runs["ranking"]["result"], runs["brute"]["result"]), brief.title
         row: dict[str, Any] = {"brief": brief.title.removeprefix("bench ")}
@@ -312,6 +338,7 @@ def measure(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
         "per_brief": per_brief,
         "explain": explain_ranking(briefs[0]),
         "load": (load_before, os.getloadavg()[0]),
+        "seeded": seeded,
     }
     rank, raw, brute = medians["ranking"], medians["raw"], medians["brute"]
     print(

@@ -1,20 +1,22 @@
-"""Seeding the matching benchmark's databases with COPY (used by bench/matching.py).
+"""The matching benchmark's world, as COPY text lines (loaded by bench/matching_load.py).
 
-Every creator's reels are drawn from a generator seeded by (seed, creator id), so the creators
-table (with the evidence `creators.evidence.compute` derives from the approved reels) and the
-videos and reels tables can be written in separate COPY streams without holding 10M reels in
-memory. Reel texts are words of a Zipf-distributed vocabulary of stable tokens, so a reel's
-stored terms are its words (the tokenizer leaves them unchanged).
+Everything about creator i is drawn from generators seeded by (seed, i): its reels, its
+profile and its user. So any range of creators can be generated on its own, in any process,
+and the result does not depend on how the work was split. `creator_lines` returns one
+creator's rows for every table at once (user, profile with the evidence
+`creators.evidence.compute` derives from the approved reels, videos, reels, skills), so each
+reel is drawn once. Reel texts are words of a Zipf-distributed vocabulary of stable tokens, so
+a reel's stored terms are its words (the tokenizer leaves them unchanged).
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
-from typing import Any
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -111,191 +113,124 @@ def creator_reels(creator: int, count: int, seed: int) -> list[tuple]:
     return out
 
 
-def copy_rows(table: str, columns: list[str], rows: Iterator[tuple], total: int) -> None:
-    """COPY `rows` into `table` with a progress bar."""
-    from django.db import connection
-    from tqdm import tqdm
+# The columns each table is loaded with, in the order `creator_lines` writes them.
+TABLES: dict[str, list[str]] = {
+    "marketplace_user": "id email password full_name is_active is_staff is_superuser "
+    "date_joined".split(),
+    "creators_creatorprofile": "id user_id handle display_name bio country languages tags "
+    "reel_tags min_price_per_project price_per_second rate_currency tier verified suspended "
+    "suspended_reason rating_sum review_count completed_contracts on_time_contracts "
+    "last_active_at last_deal_at tag_evidence model_evidence provider_evidence formats "
+    "terms created_at updated_at".split(),
+    "creators_generatedvideo": "id provider model video_url thumbnail_url prompt mode "
+    "duration_s width height fps provider_task_id licence_verdict plan".split(),
+    "creators_reel": "id creator_id video_id title description tags terms moderation "
+    "rejection_reason created_at updated_at".split(),
+    "creators_creatorskill": "creator_id model provider reel_count total_seconds".split(),
+}
 
-    cols = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-            for row in tqdm(rows, total=total, desc=f"{table:>26}", unit="row", miniters=20000):
-                copy.write_row(row)
+
+def copy_line(values: tuple) -> str:
+    """One row in COPY's text format (our values hold no tab, newline or backslash)."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append("\\N")
+        elif v is True or v is False:
+            out.append("t" if v else "f")
+        else:
+            out.append(str(v))
+    return "\t".join(out) + "\n"
 
 
-def seed(n_creators: int, per_creator: int, seed_value: int = 20250601) -> int:
-    """Users, creators (with evidence), videos and reels by COPY; skills in SQL. Returns reels."""
-    from django.db import connection
+def json_list(items: list[str]) -> str:
+    """`json.dumps` of a list of plain slugs, without its overhead (10M reels carry two)."""
+    return '["' + '", "'.join(items) + '"]' if items else "[]"
 
+
+@dataclass
+class Lines:
+    """COPY text lines per table for a range of creators."""
+
+    by_table: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in TABLES})
+
+    def add(self, table: str, values: tuple) -> None:
+        self.by_table[table].append(copy_line(values))
+
+
+def profile_values(i: int, reels: list[tuple], rng: random.Random) -> tuple:
+    """Creator i's profile row: claims, prices, record, and the evidence of its approved reels."""
     from creators.evidence import ReelRow, compute, latest
 
-    rng = random.Random(seed_value)
-    counts = [reel_count(i, n_creators, per_creator, seed_value) for i in range(n_creators + 1)]
-    n_reels = sum(counts[1:])
+    approved = [r for r in reels if r[4] == "approved"]
+    claimed = pick_tags(rng, 0, 6)
+    ev = compute(
+        [
+            ReelRow(tags=r[2], model=r[0], provider=MODELS[r[0]][0], width=r[5], height=r[6],
+                    terms=r[3], created_at=NOW - timedelta(days=r[7]))
+            for r in approved
+        ],
+        claimed,
+    )  # fmt: skip
+    deal = None if rng.random() < 0.7 else NOW - timedelta(days=rng.uniform(0, 400))
+    last = latest(ev.last_reel_at, deal)
+    tier = rng.choices(["standard", "partner", "elite"], [85, 12, 3])[0]
+    reviews = int(rng.expovariate(1 / 8)) if rng.random() < 0.7 else 0
+    completed = int(rng.expovariate(1 / 6)) if rng.random() < 0.6 else 0
+    min_price = per_second = None
+    currency = ""
+    if rng.random() < 0.75:
+        currency, factor, _ = rng.choices(CURRENCIES, CURRENCY_WEIGHTS)[0]
+        if rng.random() < 0.8:
+            min_price = int(rng.randint(20_000, 500_000) * factor)
+        if rng.random() < 0.5 or min_price is None:
+            per_second = int(rng.randint(500, 20_000) * factor)
+    languages = sorted(set(rng.choices(LANGUAGES, LANGUAGE_WEIGHTS, k=rng.choice([1, 1, 2, 3]))))
+    return (
+        i, i, f"creator-{i}", f"Creator {i}", "",
+        rng.choice(["US", "GB", "JP", "CN", "FR", "DE", "BR", "IN", "KR", "ES"]),
+        json.dumps(languages), json.dumps(claimed),
+        json.dumps(sorted({t for r in approved for t in r[2]})),
+        min_price, per_second, currency, tier, rng.random() < 0.05, rng.random() < 0.01,
+        "", round(reviews * rng.uniform(2.5, 5.0)), reviews, completed,
+        rng.randint(0, completed), last, deal,
+        json.dumps(ev.tag_evidence), json.dumps(ev.model_evidence),
+        json.dumps(ev.provider_evidence), json.dumps(ev.formats), json.dumps(ev.terms),
+        NOW, NOW,
+    )  # fmt: skip
 
-    def users() -> Iterator[tuple]:
-        for i in range(1, n_creators + 1):
-            yield (i, f"bench{i}@example.com", "!", "", rng.random() > 0.01, False, False, NOW)
 
-    copy_rows(
+def creator_lines(lines: Lines, i: int, count: int, first_reel: int, seed: int) -> None:
+    """Append creator i's rows (user, profile, its `count` videos and reels numbered from
+    `first_reel`, skills of its approved reels) to `lines`."""
+    rng = random.Random(seed * 5_000_011 + i)
+    reels = creator_reels(i, count, seed)
+    lines.add(
         "marketplace_user",
-        ["id", "email", "password", "full_name", "is_active", "is_staff", "is_superuser"]
-        + ["date_joined"],
-        users(),
-        n_creators,
+        (i, f"bench{i}@example.com", "!", "", rng.random() > 0.01, False, False, NOW),
     )
-
-    def creators() -> Iterator[tuple]:
-        for i in range(1, n_creators + 1):
-            reels = creator_reels(i, counts[i], seed_value)
-            approved = [r for r in reels if r[4] == "approved"]
-            claimed = pick_tags(rng, 0, 6)
-            ev = compute(
-                [
-                    ReelRow(
-                        tags=r[2],
-                        model=r[0],
-                        provider=MODELS[r[0]][0],
-                        width=r[5],
-                        height=r[6],
-                        terms=r[3],
-                        created_at=NOW - timedelta(days=r[7]),
-                    )
-                    for r in approved
-                ],
-                claimed,
-            )
-            deal = None if rng.random() < 0.7 else NOW - timedelta(days=rng.uniform(0, 400))
-            last = latest(ev.last_reel_at, deal)
-            tier = rng.choices(["standard", "partner", "elite"], [85, 12, 3])[0]
-            reviews = int(rng.expovariate(1 / 8)) if rng.random() < 0.7 else 0
-            completed = int(rng.expovariate(1 / 6)) if rng.random() < 0.6 else 0
-            min_price = per_second = None
-            currency = ""
-            if rng.random() < 0.75:
-                currency, factor, _ = rng.choices(CURRENCIES, CURRENCY_WEIGHTS)[0]
-                if rng.random() < 0.8:
-                    min_price = int(rng.randint(20_000, 500_000) * factor)
-                if rng.random() < 0.5 or min_price is None:
-                    per_second = int(rng.randint(500, 20_000) * factor)
-            languages = sorted(
-                set(rng.choices(LANGUAGES, LANGUAGE_WEIGHTS, k=rng.choice([1, 1, 2, 3])))
-            )
-            yield (
-                i, i, f"creator-{i}", f"Creator {i}", "",
-                rng.choice(["US", "GB", "JP", "CN", "FR", "DE", "BR", "IN", "KR", "ES"]),
-                json.dumps(languages), json.dumps(claimed),
-                json.dumps(sorted({t for r in approved for t in r[2]})),
-                min_price, per_second, currency, tier, rng.random() < 0.05, rng.random() < 0.01,
-                "", round(reviews * rng.uniform(2.5, 5.0)), reviews, completed,
-                rng.randint(0, completed), last, deal,
-                json.dumps(ev.tag_evidence), json.dumps(ev.model_evidence),
-                json.dumps(ev.provider_evidence), json.dumps(ev.formats), json.dumps(ev.terms),
-                NOW, NOW,
-            )  # fmt: skip
-
-    copy_rows(
-        "creators_creatorprofile",
-        "id user_id handle display_name bio country languages tags reel_tags "
-        "min_price_per_project price_per_second rate_currency tier verified suspended "
-        "suspended_reason rating_sum review_count completed_contracts on_time_contracts "
-        "last_active_at last_deal_at tag_evidence model_evidence provider_evidence formats "
-        "terms created_at updated_at".split(),
-        creators(),
-        n_creators,
-    )
-
-    def all_reels() -> Iterator[tuple[int, int, tuple]]:
-        n = 0
-        for i in range(1, n_creators + 1):
-            for reel in creator_reels(i, counts[i], seed_value):
-                n += 1
-                yield n, i, reel
-
-    def videos() -> Iterator[tuple]:
-        for n, _, (model, seconds, _, words, _, width, height, _) in all_reels():
-            yield (
-                n, MODELS[model][0], model, f"https://cdn.example.com/v/{n}.mp4", "",
-                " ".join(words[3:]), "text_to_video", seconds, width, height, 24, "",
-            )  # fmt: skip
-
-    copy_rows(
-        "creators_generatedvideo",
-        "id provider model video_url thumbnail_url prompt mode duration_s width height fps "
-        "provider_task_id".split(),
-        videos(),
-        n_reels,
-    )
-
-    def reel_rows() -> Iterator[tuple]:
-        for n, owner, (_, _, tags, words, moderation, _, _, days) in all_reels():
-            when = NOW - timedelta(days=days)
-            yield (
-                n, owner, n, " ".join(words[:3]), "", json.dumps(tags), json.dumps(words),
-                moderation, "", when, when,
-            )  # fmt: skip
-
-    copy_rows(
-        "creators_reel",
-        "id creator_id video_id title description tags terms moderation rejection_reason "
-        "created_at updated_at".split(),
-        reel_rows(),
-        n_reels,
-    )
-    with connection.cursor() as cursor:
-        print("deriving skills from approved reels …", flush=True)
-        cursor.execute(
-            """
-            INSERT INTO creators_creatorskill
-                (creator_id, model, provider, reel_count, total_seconds)
-            SELECT r.creator_id, v.model, min(v.provider), count(*), sum(v.duration_s)
-            FROM creators_reel r JOIN creators_generatedvideo v ON v.id = r.video_id
-            WHERE r.moderation = 'approved'
-            GROUP BY r.creator_id, v.model
-            """
+    lines.add("creators_creatorprofile", profile_values(i, reels, rng))
+    skills: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    videos, reel_rows = lines.by_table["creators_generatedvideo"], lines.by_table["creators_reel"]
+    # The bulk of the data: formatted directly (plain values, no NULLs), not via `copy_line`.
+    for n, (model, secs, tags, words, moderation, width, height, days) in enumerate(
+        reels, first_reel
+    ):
+        when = NOW - timedelta(days=days)
+        videos.append(
+            f"{n}\t{MODELS[model][0]}\t{model}\thttps://cdn.example.com/v/{n}.mp4\t\t"
+            f"{' '.join(words[3:])}\ttext_to_video\t{secs}\t{width}\t{height}\t24\t\t"
+            "unknown\t\n"
         )
-        for table in (
-            "marketplace_user",
-            "creators_creatorprofile",
-            "creators_generatedvideo",
-            "creators_reel",
-        ):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
-            )
-    print("term statistics …", flush=True)
-    from creators.services import term_stats_refresh
-
-    term_stats_refresh()
-    with connection.cursor() as cursor:
-        print("VACUUM ANALYZE …", flush=True)
-        cursor.execute("VACUUM ANALYZE")
-    return n_reels
-
-
-def check_evidence_consistency(sample: int = 50) -> None:
-    """Recompute a sample of creators with the real service and require no change."""
-    from django.db import transaction
-
-    from creators.models import CreatorProfile, CreatorSkill
-    from creators.services import creators_evidence_refresh
-
-    fields = ["reel_tags", "tag_evidence", "model_evidence", "provider_evidence", "formats"]
-    fields += ["terms", "last_active_at"]
-    ids = list(CreatorProfile.objects.order_by("?").values_list("pk", flat=True)[:sample])
-
-    def snapshot() -> dict[int, Any]:
-        skills: dict[int, list] = {}
-        for s in CreatorSkill.objects.filter(creator_id__in=ids).order_by("creator_id", "model"):
-            skills.setdefault(s.creator_id, []).append((s.model, s.reel_count, s.total_seconds))
-        rows = CreatorProfile.objects.filter(pk__in=ids).values_list("pk", *fields)
-        return {row[0]: (skills.get(row[0], []), row[1:]) for row in rows}
-
-    before = snapshot()
-    with transaction.atomic():
-        creators_evidence_refresh(creator_ids=ids)
-        after = snapshot()
-        transaction.set_rollback(True)
-    assert before == after, "seeded evidence differs from creators_evidence_refresh"
-    print(f"evidence of {len(ids)} sampled creators matches creators_evidence_refresh")
+        reel_rows.append(
+            f"{n}\t{i}\t{n}\t{' '.join(words[:3])}\t\t{json_list(tags)}\t{json_list(words)}"
+            f"\t{moderation}\t\t{when}\t{when}\n"
+        )
+        if moderation == "approved":
+            skills[model] += 1
+            seconds[model] += secs
+    for model in sorted(skills):
+        lines.add(
+            "creators_creatorskill", (i, model, MODELS[model][0], skills[model], seconds[model])
+        )

@@ -31,6 +31,9 @@ COLUMNS = ref.SCORE_COLUMNS
 # Read from small objects and the row itself: the part of the score bounded first.
 CHEAP_FACTORS = ("format", "budget", "quality", "reliability", "language", "recency")
 PRUNE_SLACK = 1e-9  # absorbs the rounding of summing a bound in another order than the score
+# The brief's most common terms, up to this share of relevance, are bounded by their room; the
+# rest by one `?|` test of the row's terms (see `CreatorScorePlan.relevance_bound`).
+COMMON_TERMS_SHARE = 0.2
 
 
 def cat(*parts: Fragment | str) -> Fragment:
@@ -99,6 +102,13 @@ class Dialect:
         if self.pg:
             return f"({column} ?& %s::text[])", (keys,)
         return cat("(", join(" AND ", [self.has_key(column, k) for k in keys]), ")")
+
+    def has_any_key(self, column: str, keys: Iterable[str]) -> Fragment:
+        """The JSON object `column` has at least one of `keys` (PostgreSQL: `?|`)."""
+        keys = sorted(set(keys))
+        if self.pg:
+            return f"({column} ?| %s::text[])", (keys,)
+        return cat("(", join(" OR ", [self.has_key(column, k) for k in keys]), ")")
 
     def has_item(self, column: str, item: str) -> Fragment:
         """The JSON list `column` holds `item`."""
@@ -276,6 +286,34 @@ class CreatorScorePlan:
             total = term if total is None else cat("(", total, " + ", term, ")")
         return total
 
+    def relevance_bound(self, d: Dialect, c: dict[str, str]) -> Fragment:
+        """At least the row's weighted relevance, for one test instead of one per term: the
+        room of the brief's commonest terms (low idf, held by many), plus the room of the rest
+        if the row holds any of them."""
+        weight = self.weights["relevance"]
+        total = 0.0
+        for _, idf in self.brief.terms:
+            total += idf
+        rooms = sorted(
+            ((weight * idf / total if total > 0 else weight), term)
+            for term, idf in self.brief.terms
+        )
+        common = rare = 0.0
+        rare_terms = []
+        for share, term in rooms:
+            if not rare_terms and common + share <= COMMON_TERMS_SHARE * weight:
+                common += share
+            else:
+                rare += share
+                rare_terms.append(term)
+        if not rare_terms:
+            return d.num(common)
+        holds = d.has_any_key(c["terms"], rare_terms)
+        return cat(
+            "(", d.num(common), " + CASE WHEN ", holds, " THEN ", d.num(rare),
+            " ELSE ", d.num(0.0), " END)",
+        )  # fmt: skip
+
     def room(self, names: Iterable[str]) -> float:
         """The most the asked factors among `names` can add."""
         total = 0.0
@@ -291,10 +329,14 @@ class CreatorScorePlan:
         # Upper bounds compared with θ: what is computed so far plus the room of the rest.
         if part == "bound":
             known = self.weighted(CHEAP_FACTORS, d, c) or d.num(0.0)
-            rest = self.room(("style", "relevance", "tools"))
+            rest = self.room(("style", "tools"))
+            if "relevance" in self.weights:
+                known = cat("(", known, " + ", self.relevance_bound(d, c), ")")
         elif part == "bound_with_style":
             known = self.weighted((*CHEAP_FACTORS, "style", "tools"), d, c) or d.num(0.0)
-            rest = self.room(("relevance",))
+            rest = 0.0
+            if "relevance" in self.weights:
+                known = cat("(", known, " + ", self.relevance_bound(d, c), ")")
         else:
             raise ValueError(part)
         bound = cat("(", known, " + ", d.num(rest + PRUNE_SLACK), ")")
@@ -327,14 +369,16 @@ class CreatorSQL(Expression):
 
 
 class SeedCondition(Expression):
-    """The row's evidence object `column` holds every one of `keys` (a seed group for θ)."""
+    """The row's evidence object `column` holds every one of `keys` (or, with `any_`, at least
+    one of them): a seed group for θ."""
 
     output_field = BooleanField()
 
-    def __init__(self, column: str, keys: Iterable[str]) -> None:
+    def __init__(self, column: str, keys: Iterable[str], *, any_: bool = False) -> None:
         super().__init__()
         self.column = F(column)
         self.keys = sorted(set(keys))
+        self.any = any_
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
@@ -344,4 +388,5 @@ class SeedCondition(Expression):
 
     def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
         column = compiler.compile(self.column)[0]
-        return Dialect(connection).has_all_keys(column, self.keys)
+        d = Dialect(connection)
+        return d.has_any_key(column, self.keys) if self.any else d.has_all_keys(column, self.keys)

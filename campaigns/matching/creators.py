@@ -21,11 +21,14 @@ ranking's top N; the tests compare it with the reference for many seeds and limi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -36,11 +39,15 @@ from ..models import LIVE_BID_STATUSES, Bid, Brief, Invitation
 from . import reference as ref
 from . import sql
 from .creator_sql import CreatorScorePlan, CreatorSQL, SeedCondition
+from .probes import index_plan, ranked_by_index
 from .reasons import Explained, brief_words, explain_all
 
 EXCLUDE_CHOICES = ("bid", "invited")
 SEED_SIZE = 200  # likely winners scored per seed group to find θ
 SEED_TERMS = 2  # how many of the rarest brief terms a term seed must mention
+# The holders of the brief's rarest terms, up to about this share of the creators together, are
+# all scored as one more seed group: the best matches nearly always show a rare brief term.
+RARE_SEED_SHARE = 0.03
 
 
 def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
@@ -99,11 +106,27 @@ def _seed_groups(facts: ref.BriefFacts) -> list[Q]:
     return groups
 
 
+def _rare_term_seeds(facts: ref.BriefFacts) -> Q | None:
+    """Creators whose approved reels mention one of the brief's rarest terms (GIN `?|`), when
+    their estimated number stays small: idf = ln(1 + N / (1 + df)), so a term is held by about
+    N / (e^idf − 1) creators."""
+    chosen, share = [], 0.0
+    for term, idf in sorted(facts.terms, key=lambda p: (-p[1], p[0])):
+        held = 1.0 / math.expm1(idf) if idf > 0 else 1.0
+        if share + held > RARE_SEED_SHARE:
+            break
+        chosen.append(term)
+        share += held
+    return Q(SeedCondition("terms", chosen, any_=True)) if chosen else None
+
+
 @dataclass(frozen=True)
 class Pruning:
-    """What the ranking query may skip: rows whose bound is below `theta`."""
+    """What the ranking query may skip: rows whose bound is below `theta`. `rows`: the
+    planner's estimate of the creators table's size (PostgreSQL; 0 elsewhere)."""
 
     theta: float
+    rows: float = 0.0
 
 
 def ranking_threshold(
@@ -117,7 +140,8 @@ def ranking_threshold(
     """θ, a score the `limit`-th best candidate is sure to reach; None when not worth it.
 
     The `limit`-th best exact score within each seed group (at most SEED_SIZE candidates each,
-    found by index), the largest of these. One query, reading only seeds and index entries.
+    found by index; on PostgreSQL also every holder of the brief's rarest terms), the largest
+    of these. One query, reading only seeds and index entries.
     """
     facts = facts or ref.BriefFacts.of(brief)
     plan = CreatorScorePlan(facts, now=now)
@@ -135,12 +159,32 @@ def ranking_threshold(
             .values("score")[limit - 1 : limit]
         )
         bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
+    rare = _rare_term_seeds(facts) if connection.vendor == "postgresql" else None
+    if rare is not None:
+        # Scored where they are found, all of them (a few thousand at most, by the estimate).
+        best = (
+            candidates(brief, exclude=exclude)
+            .filter(rare)
+            .annotate(score=CreatorSQL(plan, "score"))
+            .order_by("-score")
+            .values("score")[limit - 1 : limit]
+        )
+        bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
     theta = bests[0] if len(bests) == 1 else Greatest(*bests)
-    # One row to select the value from: the brief itself.
-    row = Brief.objects.filter(pk=brief.pk).annotate(theta=theta).values("theta").first()
+    # One row to select the values from: the brief itself.
+    extra = {}
+    if connection.vendor == "postgresql":
+        table = CreatorProfile._meta.db_table
+        extra["rows"] = RawSQL("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    row = (
+        Brief.objects.filter(pk=brief.pk)
+        .annotate(theta=theta, **extra)
+        .values("theta", *extra)
+        .first()
+    )
     if row is None or row["theta"] < 0:
         return None
-    return Pruning(theta=row["theta"])
+    return Pruning(theta=row["theta"], rows=float(row.get("rows") or 0.0))
 
 
 def creator_ranking_queryset(
@@ -191,23 +235,36 @@ def rank_creators(
 ) -> list[CreatorMatch]:
     """The top `limit` candidates for `brief`, scored and explained.
 
-    At most five queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
-    N in the database), the breakdown and flags of those N creators, and their skills in the
+    A handful of queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
+    N in the database; on a large table first a sample to choose between index probes and a
+    scan, `probes`), the breakdown and flags of those N creators, and their skills in the
     brief's preferred models.
     """
     if limit < 1:
         return []
     now = now or timezone.now()
     facts = ref.BriefFacts.of(brief)
+    plan = CreatorScorePlan(facts, now=now)
     with sql.ranking_transaction():
         pruning = ranking_threshold(brief, now=now, limit=limit, exclude=exclude, facts=facts)
-        ranked = creator_ranking_queryset(
-            brief, now=now, exclude=exclude, pruning=pruning, facts=facts
-        )
-        top = list(ranked[:limit])
+        chosen = None
+        if pruning is not None:
+            chosen = index_plan(
+                plan,
+                theta=pruning.theta,
+                min_tier_rank=TIER_RANK[brief.min_tier],
+                rows=pruning.rows,
+            )
+        if chosen is not None and pruning is not None:
+            base = candidates(brief, exclude=exclude)
+            top = ranked_by_index(base, plan, chosen, limit=limit, theta=pruning.theta)
+        else:
+            ranked = creator_ranking_queryset(
+                brief, now=now, exclude=exclude, pruning=pruning, facts=facts
+            )
+            top = list(ranked[:limit])
     if not top:
         return []
-    plan = CreatorScorePlan(facts, now=now)
     rows = (
         CreatorProfile.objects.order_by()
         .filter(pk__in=[pk for pk, _ in top])

@@ -256,6 +256,66 @@ def test_pruned_top_n_equals_reference(monkeypatch, seed_size: int) -> None:  # 
     assert pruned > 0  # the bound was in play
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_index_probed_top_n_equals_reference(settings, seed: int) -> None:  # type: ignore[no-untyped-def]
+    """Probing the evidence indexes for the kept units (and the covering index for the rest)
+    finds the exact top N whichever units the sample chose to drop (PostgreSQL; elsewhere the
+    ranking scans)."""
+    from campaigns.matching import probes
+    from campaigns.matching.creator_sql import CreatorScorePlan
+
+    settings.MATCHING_CANDIDATES = "index"
+    briefs = seed_world(random.Random(1000 + seed), n_creators=150, n_briefs=6)
+    everyone = ref.load_creator_facts()
+    probed = 0
+    for brief in briefs:
+        facts = ref.BriefFacts.of(brief)
+        expected = ref.rank_creators(facts, everyone, now=NOW)
+        plan = CreatorScorePlan(facts, now=NOW)
+        for limit in (1, 5, 12):
+            top = matching.rank_creators(brief, limit=limit, now=NOW)
+            assert_same([(m.creator.pk, m.score, m.breakdown) for m in top], expected[:limit])
+            if len(expected) >= limit:
+                theta = expected[limit - 1].score
+                chosen = probes.index_plan(plan, theta=theta, min_tier_rank=0, rows=150)
+                probed += chosen is not None
+    if connection.vendor == "postgresql":
+        assert probed > 0  # the index plan was in play
+
+
+def test_every_split_of_the_units_is_exact(settings) -> None:  # type: ignore[no-untyped-def]
+    """Whatever units are kept, the union of the probed rows and the covering-index pass holds
+    the exact top N (each prefix of the drop order, forced one by one)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index probes are a PostgreSQL plan")
+    from campaigns.matching import probes
+    from campaigns.matching.creator_sql import CreatorScorePlan
+
+    briefs = seed_world(random.Random(77), n_creators=150, n_briefs=4)
+    everyone = ref.load_creator_facts()
+    for brief in briefs:
+        facts = ref.BriefFacts.of(brief)
+        expected = ref.rank_creators(facts, everyone, now=NOW)
+        plan = CreatorScorePlan(facts, now=NOW)
+        units = probes.units(plan)
+        for limit in (1, 6):
+            if len(expected) < limit:
+                continue
+            theta = expected[limit - 1].score
+            for k in range(len(units) + 1):
+                kept, dropped = units[k:], units[:k]
+                chosen = probes.IndexPlan(
+                    probes=tuple(p for u in kept for p in u.probes),
+                    cheap_floor=probes.cheap_floor(plan, theta, dropped),
+                )
+                top = probes.ranked_by_index(
+                    matching.candidates(brief), plan, chosen, limit=limit, theta=theta
+                )
+                want = [(s.id, s.score) for s in expected[:limit]]
+                assert [pk for pk, _ in top] == [pk for pk, _ in want], (brief.pk, limit, k)
+                assert all(abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(top, want, strict=True))
+
+
 def test_scores_are_bit_identical_to_reference() -> None:
     """Not just within 1e-9: the same doubles, which is what makes ties break the same way."""
     briefs = seed_world(random.Random(99), n_creators=60, n_briefs=3)
