@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import platform
 import re
 import subprocess
@@ -13,6 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- matching:start -->", "<!-- matching:end -->"
 
+
+
+def _ms(value: float) -> str:
+    """Milliseconds, or "not run" (brute force is skipped above --brute-max-size)."""
+    return "not run" if math.isnan(value) else f"{value:,.0f} ms"
+
+
+def _ratio(a: float, b: float, spec: str = ".0f") -> str:
+    return "–" if math.isnan(a) or math.isnan(b) else f"{a / b:{spec}}×"
 
 def machine() -> dict[str, str]:
     from django.db import connection
@@ -109,8 +119,8 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str) -> 
         md = r["medians"]
         lines.append(
             f"| {r['size']:,} | {r['reels']:,} | {r['skills']:,} | {md['ranking']:.1f} ms | "
-            f"{md['raw']:.1f} ms | {md['brute']:,.0f} ms | {md['ranking'] / md['raw']:.2f}× | "
-            f"{md['brute'] / md['ranking']:.0f}× |"
+            f"{md['raw']:.1f} ms | {_ms(md['brute'])} | {md['ranking'] / md['raw']:.2f}× | "
+            f"{_ratio(md['brute'], md['ranking'])} |"
         )
     for r in results:
         lines += ["", f"Per brief at {r['size']:,} creators (medians):", ""]
@@ -118,7 +128,7 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str) -> 
         for row in r["per_brief"]:
             lines.append(
                 f"| {row['brief']} | {row['ranking']:.1f} ms | {row['raw']:.1f} ms "
-                f"| {row.get('brute', float('nan')):,.0f} ms |"
+                f"| {_ms(row.get('brute', math.nan))} |"
             )
     lines += ["", "Targets:", ""]
     for r in results:
@@ -146,9 +156,10 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str) -> 
             f"({big['size'] // small['size']}×): ranking {growth:.1f}× "
             f"({small['medians']['ranking']:.1f} → {m['ranking']:.1f} ms), raw SQL "
             f"{m['raw'] / small['medians']['raw']:.1f}×, brute force "
-            f"{m['brute'] / small['medians']['brute']:.1f}×. The raw scan and the brute force "
-            "read every eligible creator; the ranking reads every creator only when it scans, "
-            "and otherwise the creators the indexes find plus one covering-index entry each.",
+            f"{_ratio(m['brute'], small['medians']['brute'], '.1f')}. The raw scan and the brute "
+            "force read every eligible creator; the ranking reads every creator only when it "
+            "scans, and otherwise the creators the indexes find plus one covering-index entry "
+            "each.",
         ]
     lines += [
         "",

@@ -34,7 +34,16 @@ from django.db.models import BooleanField, Expression, F, QuerySet, Subquery
 from creators.evidence import provider_of
 from creators.models import CreatorProfile
 
-from .creator_sql import CHEAP_FACTORS, COLUMNS, PRUNE_SLACK, CreatorScorePlan, Dialect, cat, join
+from .creator_sql import (
+    CHEAP_FACTORS,
+    COLUMNS,
+    PRUNE_SLACK,
+    CreatorScorePlan,
+    CreatorSQL,
+    Dialect,
+    cat,
+    join,
+)
 
 MIN_ROWS = 20_000  # below this many creators a scan is as quick as any plan
 SAMPLE_ROWS = 2000  # creators read to estimate the cost of a choice
@@ -285,8 +294,6 @@ def ranked_by_index(
 ) -> list[tuple[int, float]]:
     """The exact top `limit` of `base` (the eligible candidates) under `chosen`, for a θ the
     `limit`-th best reaches."""
-    from .creator_sql import CreatorSQL
-
     order = ("-score", "-completed_contracts", "pk")
 
     def scored(qs: QuerySet) -> QuerySet:

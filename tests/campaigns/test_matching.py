@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from campaigns import matching
 from campaigns.generation_cost import below_cost_warnings, estimate_generation_cost
+from campaigns.matching import probes
 from campaigns.matching import reference as ref
+from campaigns.matching.creator_sql import CreatorScorePlan
 from campaigns.models import Bid, Brief, BriefStatus, Invitation, InvitationStatus, Visibility
 from creators.models import CreatorProfile, GeneratedVideo, Moderation, Reel, Tier
 from creators.services import (
@@ -261,8 +263,6 @@ def test_index_probed_top_n_equals_reference(settings, seed: int) -> None:  # ty
     """Probing the evidence indexes for the kept units (and the covering index for the rest)
     finds the exact top N whichever units the sample chose to drop (PostgreSQL; elsewhere the
     ranking scans)."""
-    from campaigns.matching import probes
-    from campaigns.matching.creator_sql import CreatorScorePlan
 
     settings.MATCHING_CANDIDATES = "index"
     briefs = seed_world(random.Random(1000 + seed), n_creators=150, n_briefs=6)
@@ -288,8 +288,6 @@ def test_every_split_of_the_units_is_exact(settings) -> None:  # type: ignore[no
     the exact top N (each prefix of the drop order, forced one by one)."""
     if connection.vendor != "postgresql":
         pytest.skip("index probes are a PostgreSQL plan")
-    from campaigns.matching import probes
-    from campaigns.matching.creator_sql import CreatorScorePlan
 
     briefs = seed_world(random.Random(77), n_creators=150, n_briefs=4)
     everyone = ref.load_creator_facts()
