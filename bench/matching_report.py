@@ -15,7 +15,6 @@ DOC = ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- matching:start -->", "<!-- matching:end -->"
 
 
-
 def _ms(value: float) -> str:
     """Milliseconds, or "not run" (brute force is skipped above --brute-max-size)."""
     return "not run" if math.isnan(value) else f"{value:,.0f} ms"
@@ -23,6 +22,7 @@ def _ms(value: float) -> str:
 
 def _ratio(a: float, b: float, spec: str = ".0f") -> str:
     return "–" if math.isnan(a) or math.isnan(b) else f"{a / b:{spec}}×"
+
 
 def machine() -> dict[str, str]:
     from django.db import connection

@@ -216,7 +216,6 @@ def test_reasons_name_what_lifts_above_the_list_and_what_holds_back() -> None:
     assert 2 <= len(last.reasons) <= 3
 
 
-
 def test_a_newcomers_prior_is_never_named_as_what_lifts_them() -> None:
     """Among poorly reviewed creators a newcomer's prior (3.5★) is above the list's average, but
     "no reviews yet" is no reason to pick anyone: it may only appear as what holds back."""
@@ -231,6 +230,7 @@ def test_a_newcomers_prior_is_never_named_as_what_lifts_them() -> None:
     assert texts.get("no reviews yet", "hold") == "hold"
     assert texts.get("no completed contracts yet", "hold") == "hold"
     assert all(2 <= len(m.reasons) <= 3 for m in matches)
+
 
 # Bad input ----------------------------------------------------------------------------------------
 
