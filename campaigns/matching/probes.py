@@ -154,7 +154,7 @@ def choose(
             cost += INDEX_ENTRY_COST * rows + INDEX_ROW_COST * in_b * scale
         if best is None or cost < best[0]:
             best = (cost, k)
-    forced = getattr(settings, "MATCHING_CANDIDATES", "auto") == "index"
+    forced = settings.MATCHING_CANDIDATES == "index"
     if best is None or (best[0] > WORTH_IT * rows and not forced):
         return None
     k = best[1]
@@ -278,7 +278,7 @@ def index_plan(
     """The index plan for this brief and θ, or None to scan (SQLite, or not worth it)."""
     if connection.vendor != "postgresql":
         return None
-    mode = getattr(settings, "MATCHING_CANDIDATES", "auto")
+    mode = settings.MATCHING_CANDIDATES
     if mode == "scan" or (mode != "index" and rows < MIN_ROWS):
         return None
     return choose(plan, theta, sample(plan, min_tier_rank=min_tier_rank, rows=rows), rows)

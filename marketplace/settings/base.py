@@ -409,6 +409,10 @@ if SENTRY_DSN:
 CURRENCY_EXPONENTS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0, "CNY": 2}
 # Recency factor: 1 when last active within the first window (days), 0.5 within the second.
 MATCH_RECENCY_DAYS = (30, 90)
+# How the ranking finds its candidates on PostgreSQL: "auto" probes the evidence indexes when a
+# sample says that reads much less than a scan (from 20k creators), "scan" always scans, "index"
+# always probes (the tests force it on small worlds). The result is the same exact top N.
+MATCHING_CANDIDATES = "auto"
 # What generating one second of video costs with a model: a price in major units of `currency`,
 # as a decimal string (never a float). Sources: Kling 2.1 at ¥0.7/s; the Kling API at about
 # $0.084/s (standard) and $0.112/s (pro).
