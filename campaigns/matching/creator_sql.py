@@ -343,16 +343,12 @@ class CreatorScorePlan:
         return cat(bound, " >= ", d.num(threshold if threshold is not None else -1.0))
 
 
-class CreatorSQL(Expression):
-    """One part of a `CreatorScorePlan` over the current row: "score", "factor:<name>", or the
-    conditions "bound" / "bound_with_style" (≥ `threshold`)."""
+class RowExpression(Expression):
+    """An expression over the score columns of the current row (`COLUMNS`), compiled so that
+    aliases still follow when it is used inside a sub-query."""
 
-    def __init__(self, plan: CreatorScorePlan, part: str, threshold: float | None = None) -> None:
-        boolean = part.startswith("bound")
-        super().__init__(output_field=BooleanField() if boolean else FloatField())
-        self.plan = plan
-        self.part = part
-        self.threshold = threshold
+    def __init__(self, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
         self.columns = [F(name) for name in COLUMNS]
 
     def get_source_expressions(self) -> list[Any]:
@@ -361,10 +357,26 @@ class CreatorSQL(Expression):
     def set_source_expressions(self, exprs: list[Any]) -> None:
         self.columns = exprs
 
-    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
-        columns = {
+    def row_columns(self, compiler: Any) -> dict[str, str]:
+        """Column name → its SQL in this query."""
+        return {
             name: compiler.compile(col)[0] for name, col in zip(COLUMNS, self.columns, strict=True)
         }
+
+
+class CreatorSQL(RowExpression):
+    """One part of a `CreatorScorePlan` over the current row: "score", "factor:<name>", or the
+    conditions "bound" / "bound_with_style" (≥ `threshold`)."""
+
+    def __init__(self, plan: CreatorScorePlan, part: str, threshold: float | None = None) -> None:
+        boolean = part.startswith("bound")
+        super().__init__(BooleanField() if boolean else FloatField())
+        self.plan = plan
+        self.part = part
+        self.threshold = threshold
+
+    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        columns = self.row_columns(compiler)
         return self.plan.render(self.part, Dialect(connection), columns, self.threshold)
 
 

@@ -41,6 +41,7 @@ from .creator_sql import (
     CreatorScorePlan,
     CreatorSQL,
     Dialect,
+    RowExpression,
     cat,
     join,
 )
@@ -212,28 +213,17 @@ class HoldsAny(Expression):
         return cat("(", join(" OR ", parts), ")")
 
 
-class CheapAtLeast(Expression):
+class CheapAtLeast(RowExpression):
     """The row's `cheap` part is at least `floor` (reads only the covering index's columns)."""
 
-    output_field = BooleanField()
-
     def __init__(self, plan: CreatorScorePlan, floor: float) -> None:
-        super().__init__()
+        super().__init__(BooleanField())
         self.plan = plan
         self.floor = floor
-        self.columns = [F(name) for name in COLUMNS]
-
-    def get_source_expressions(self) -> list[Any]:
-        return self.columns
-
-    def set_source_expressions(self, exprs: list[Any]) -> None:
-        self.columns = exprs
 
     def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
         d = Dialect(connection)
-        columns = {
-            name: compiler.compile(col)[0] for name, col in zip(COLUMNS, self.columns, strict=True)
-        }
+        columns = self.row_columns(compiler)
         cheap = self.plan.weighted(CHEAP_FACTORS, d, columns) or d.num(0.0)
         # What each factor alone must reach if the sum is to (the others at most 1): tests of
         # one factor each, which reject most entries before the whole sum is computed.
