@@ -90,15 +90,21 @@ def candidates(
     return qs
 
 
-def _seed_groups(facts: ref.BriefFacts) -> list[Q]:
+def _seed_groups(facts: ref.BriefFacts, *, broad: bool = True) -> list[Q]:
     """Where likely winners are: creators whose evidence holds all (or the first half) of the
-    brief's tags, all its preferred models, or its rarest terms (GIN `?&` on PostgreSQL)."""
+    brief's tags, all its preferred models, or its rarest terms (GIN `?&` on PostgreSQL).
+
+    Without `broad`, not the groups of half the tags nor of the models: their keys are often
+    common, and a `?&` reads every posting list in full (about 0.1 s each at 1M creators).
+    Left out when the holders of the rare terms are scored (`_rare_term_seeds`): in the
+    benchmark those set θ for every brief that has them (bench/matching.py)."""
     groups: list[Q] = []
     tags = list(facts.tags)
     if tags:
-        for part in dict.fromkeys((tuple(tags), tuple(tags[: (len(tags) + 1) // 2]))):
+        parts = [tuple(tags), tuple(tags[: (len(tags) + 1) // 2])] if broad else [tuple(tags)]
+        for part in dict.fromkeys(parts):
             groups.append(Q(SeedCondition("tag_evidence", part)))
-    if facts.models:
+    if facts.models and broad:
         groups.append(Q(SeedCondition("model_evidence", facts.models)))
     if facts.terms:
         rarest = sorted(facts.terms, key=lambda p: (-p[1], p[0]))[:SEED_TERMS]
@@ -145,7 +151,8 @@ def ranking_threshold(
     """
     facts = facts or ref.BriefFacts.of(brief)
     plan = CreatorScorePlan(facts, now=now)
-    groups = _seed_groups(facts)
+    rare = _rare_term_seeds(facts) if connection.vendor == "postgresql" else None
+    groups = _seed_groups(facts, broad=rare is None)
     if not groups or plan.room(("style", "relevance", "tools")) == 0:
         return None
     base = candidates(brief, exclude=exclude, few=True)
@@ -159,7 +166,6 @@ def ranking_threshold(
             .values("score")[limit - 1 : limit]
         )
         bests.append(Coalesce(Subquery(best), sql.num(-1.0)))
-    rare = _rare_term_seeds(facts) if connection.vendor == "postgresql" else None
     if rare is not None:
         # Scored where they are found, all of them (a few thousand at most, by the estimate).
         best = (
