@@ -9,7 +9,7 @@ The text is written for the exact doubles of `campaigns.matching.reference`: int
 to double before dividing, constants are bound parameters cast to double (a bare `0.3` would be
 `numeric` on PostgreSQL), stored evidence is read back as the double it was written as, and
 each sum runs left to right in the reference's order. Budget boundaries are integer
-comparisons against thresholds computed exactly in Python (`reference.budget_lines`).
+comparisons against thresholds computed exactly in Python (`budget_lines`).
 """
 
 from __future__ import annotations

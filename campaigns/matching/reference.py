@@ -45,7 +45,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +52,8 @@ from django.conf import settings
 from creators.evidence import RESOLUTION_RANK, provider_of
 from creators.models import TIER_RANK, CreatorProfile, TermStat
 from creators.text import tokenize
+
+from .budget_lines import BudgetLine, budget_lines
 
 FACTORS: tuple[str, ...] = (
     "style",
@@ -88,7 +89,6 @@ QUALITY_PRIOR = PRIOR_COUNT * PRIOR_RATING  # 17.5, exact in binary
 RELIABILITY_PRIOR = PRIOR_COUNT * PRIOR_ON_TIME  # 4.0 in binary
 NO_RATE_CARD = 0.5
 MAX_BRIEF_TERMS = 32
-INT64_MAX = 2**63 - 1
 
 
 def weights() -> dict[str, float]:
@@ -101,48 +101,6 @@ def recency_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     """The two instants the recency factor compares `last_active_at` with."""
     full, half = settings.MATCH_RECENCY_DAYS
     return now - timedelta(days=full), now - timedelta(days=half)
-
-
-def exact_rate(source: str, target: str) -> Fraction | None:
-    """Minor units of `target` per minor unit of `source`, exactly; None when either is unknown."""
-    fx = settings.FX_TO_USD
-    if source not in fx or target not in fx:
-        return None
-    exponents = settings.CURRENCY_EXPONENTS
-    shift = exponents.get(target, 2) - exponents.get(source, 2)
-    return Fraction(fx[source]) / Fraction(fx[target]) * Fraction(10) ** shift
-
-
-def fx_rate(source: str, target: str) -> float | None:
-    """`exact_rate` rounded to one double (used strictly between the budget boundaries)."""
-    rate = exact_rate(source, target)
-    return None if rate is None else float(rate)
-
-
-@dataclass(frozen=True)
-class BudgetLine:
-    """For one rate currency: quotes ≤ `full` score 1, ≥ `zero` score 0, `rate` in between."""
-
-    full: int
-    zero: int
-    rate: float
-
-
-def budget_lines(budget_max: int, currency: str) -> dict[str, BudgetLine] | None:
-    """Per rate currency the exact integer boundaries for a budget; None: no FX for `currency`."""
-    if currency not in settings.FX_TO_USD:
-        return None
-    lines = {}
-    for source in sorted(settings.FX_TO_USD):
-        rate = exact_rate(source, currency)
-        if rate is None or rate <= 0:
-            continue
-        full = math.floor(Fraction(budget_max) / rate)
-        zero = math.ceil(Fraction(2 * budget_max) / rate)
-        lines[source] = BudgetLine(
-            full=min(full, INT64_MAX), zero=min(zero, INT64_MAX), rate=float(rate)
-        )
-    return lines
 
 
 def term_idf(terms: Iterable[str]) -> dict[str, float]:
