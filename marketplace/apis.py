@@ -56,6 +56,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = {"kind": ["exact"], "read_at": ["isnull"]}
+    extra_query_params = ("unread",)
     ordering = ["-id"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]

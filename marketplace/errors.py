@@ -25,6 +25,8 @@ class CommonError(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     TOO_MANY_FIELDS = "too_many_fields"
     BAD_REQUEST = "bad_request"
+    UNKNOWN_PARAMETER = "unknown_parameter"
+    INVALID_ORDERING = "invalid_ordering"
 
 
 class DomainError(Exception):

@@ -23,8 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 def _first_message(detail: Any) -> str:
+    """The first message of a DRF error detail, prefixed with the field it names (never with
+    DRF's own `detail`/`non_field_errors` keys)."""
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if key in ("detail", "non_field_errors"):
+                return _first_message(value)
             return f"{key}: {_first_message(value)}"
     if isinstance(detail, list) and detail:
         return _first_message(detail[0])
@@ -43,7 +47,19 @@ def request_limit_error(exc: SuspiciousOperation) -> tuple[dict[str, Any], int]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """Translate domain, validation and framework errors into the shared JSON error body."""
+    """Translate domain, validation and framework errors into the shared JSON error body;
+    a 503 or 429 always carries `Retry-After`."""
+    response = _handle(exc, context)
+    if (
+        response is not None
+        and response.status_code in (429, 503)
+        and not response.has_header("Retry-After")
+    ):
+        response["Retry-After"] = str(getattr(settings, "RETRY_AFTER_SECONDS", 5))
+    return response
+
+
+def _handle(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, SuspiciousOperation):
         logger.warning("request refused: %s: %s", type(exc).__name__, exc)
         body, status_code = request_limit_error(exc)

@@ -11,7 +11,7 @@ from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import DateRangeWidget
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.filters import SearchFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from .errors import CommonError, InvalidInput
 
@@ -100,16 +100,81 @@ class BoundedSearchFilter(SearchFilter):
         return parameters
 
 
+# Query parameters every list understands besides its filters.
+COMMON_LIST_PARAMS = frozenset({"page", "page_size", "search", "ordering", "format"})
+RANGE_SUFFIXES = ("_after", "_before", "_min", "_max", "_0", "_1")
+
+
+def is_list_request(request: Any, view: Any) -> bool:
+    """True for a GET of a list (a ViewSet's `list`, or a list view without a lookup)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    action = getattr(view, "action", None)
+    if action is not None:
+        return action == "list"
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+    return lookup not in getattr(view, "kwargs", {})
+
+
+def refuse_unknown_params(request: Any, view: Any, filter_names: tuple[str, ...]) -> None:
+    """A 400 `unknown_parameter` naming every query parameter this list does not take.
+
+    Known: pagination, `search`, `ordering`, the FilterSet's filters (with their range
+    suffixes) and the view's own `extra_query_params`.
+    """
+    known = COMMON_LIST_PARAMS | set(filter_names) | set(getattr(view, "extra_query_params", ()))
+    unknown = sorted(
+        param
+        for param in request.query_params
+        if param not in known
+        and not any(
+            param == f"{name}{suffix}" for name in filter_names for suffix in RANGE_SUFFIXES
+        )
+    )
+    if unknown:
+        names = ", ".join(unknown)
+        accepted = ", ".join(sorted(known))
+        raise InvalidInput(
+            f"unknown query parameter(s): {names}; this list takes: {accepted}",
+            code=CommonError.UNKNOWN_PARAMETER,
+            field=unknown[0],
+            unknown=unknown,
+        )
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's `ordering=`, answering 400 `invalid_ordering` for a field it cannot order by
+    (DRF drops such terms silently)."""
+
+    def remove_invalid_fields(self, queryset: Any, fields: Any, view: Any, request: Any) -> Any:
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        invalid = [term for term in fields if term not in valid]
+        if invalid:
+            allowed = sorted(
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            )
+            raise InvalidInput(
+                f"cannot order by {', '.join(invalid)}; order by one of: {', '.join(allowed)} "
+                "(prefix - for descending)",
+                code=CommonError.INVALID_ORDERING,
+                field=self.ordering_param,
+            )
+        return valid
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, skipping the FilterSet (its deep copies and form) when the
     request names none of its filters: with no filter given, the queryset is unchanged anyway.
+    On a list it first refuses query parameters the list does not take (400 naming them).
     """
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)
+        names = tuple(filterset_class.base_filters) if filterset_class is not None else ()
+        if is_list_request(request, view):
+            refuse_unknown_params(request, view, names)
         if filterset_class is None:
             return queryset
-        names = tuple(filterset_class.base_filters)
         asked = any(
             param == name or param.startswith(f"{name}_")
             for param in request.query_params

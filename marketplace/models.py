@@ -126,3 +126,31 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.frequency}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, replayed to retries.
+
+    One row per (scope, key): the scope is the caller (a user id, or "anon"); the fingerprint
+    is a hash of the method, path and body, so the same key with another request is refused.
+    `status_code` is null while the first request is still running.
+    """
+
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    body = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="one_idempotency_record_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.method} {self.path} → {self.status_code}"

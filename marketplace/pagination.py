@@ -137,11 +137,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
             rows = list(queryset[offset : offset + page_size])
             counted = None
         if not rows and number > 1:
-            raise NotFound(
-                self.invalid_page_message.format(page_number=number, message="no results"),
-                code="not_found",
-            )
-        if len(rows) < page_size:
+            # A page past the end is an empty page (with the real count and a link back),
+            # not an error: a client paging while rows disappear just stops.
+            counted = capped_count(queryset, window)
+            count, capped = min(counted, window), counted > window
+        elif len(rows) < page_size:
             # The page shows where the list ends: that is the count.
             count, capped = offset + len(rows), False
         else:

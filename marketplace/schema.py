@@ -117,14 +117,32 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
 
 
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "example": "fund-milestone-42-attempt-1",
+    "description": (
+        "Makes a retry safe: the same key with the same body within 24 h replays the first "
+        "answer (header `Idempotent-Replayed: true`); with another body it answers 422 "
+        "`idempotency_key_reused`; while the first request runs, 409 "
+        "`idempotency_key_in_progress` with `Retry-After`."
+    ),
+}
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
-    """POSTPROCESSING_HOOKS entry: document the shared error responses (see the module)."""
+    """POSTPROCESSING_HOOKS entry: document the shared error responses (see the module) and
+    the `Idempotency-Key` header every POST takes."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             if not operation.pop(OWN_ERRORS_MARKER, False):
                 shared = dict(SHARED_ERRORS)
                 if method in UNSAFE_METHODS:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import emails
+from . import emails, idempotency
 
 
 @shared_task
@@ -15,3 +15,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 def send_email_digests() -> int:
     """Send today's digests that are due; a second run the same day sends nothing."""
     return emails.email_digests_send()
+
+
+@shared_task
+def forget_idempotency_keys() -> int:
+    """Delete Idempotency-Key records older than the TTL; safe to run twice."""
+    return idempotency.forget_expired()

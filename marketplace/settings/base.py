@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A POST retried with the same Idempotency-Key replays the first answer.
+    "marketplace.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must come last: it turns a locked-out admin login into a 429.
@@ -210,7 +212,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "marketplace.filters.FilterBackend",
         "marketplace.filters.BoundedSearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "marketplace.filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
@@ -276,6 +278,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(RUN_DIR / "celerybeat-schedule")
 )
 CELERY_BEAT_SCHEDULE = {
+    "forget-idempotency-keys": {
+        "task": "marketplace.tasks.forget_idempotency_keys",
+        "schedule": 3600.0,
+    },
     "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
     "refresh-matching-idf": {"task": "campaigns.tasks.refresh_matching_idf", "schedule": 3600.0},
     "auto-approve-deliveries": {
