@@ -184,3 +184,17 @@ class BoundedDjangoFilterExtension(DjangoFilterExtension):
                 if value is not None and schema.get("type") in {"integer", "number"}:
                     schema.setdefault(key, value)
         return parameters
+
+
+def integer_path_ids(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
+    """POSTPROCESSING_HOOKS entry: object ids in paths are integers (drf-spectacular types a
+    viewset's `{id}` as a string when it cannot read the model from the view)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                name = parameter.get("name", "")
+                if parameter.get("in") == "path" and (name == "id" or name.endswith("_id")):
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
+    return result

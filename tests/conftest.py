@@ -10,6 +10,7 @@ from rest_framework import throttling
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from marketplace import schema_views
 from tests import factories
 
 
@@ -30,8 +31,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     """Each test starts with empty throttle counts and no admin lockout (the cache is shared
-    by the tests of one process)."""
+    by the tests of one process), and the schema is built anew (settings may differ)."""
     cache.clear()
+    schema_views.clear()
 
 
 @pytest.fixture

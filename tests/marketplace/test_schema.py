@@ -48,3 +48,41 @@ def test_error_codes_of_reads_the_view_attribute():
 
     assert error_codes_of(View()) == [*map(str, CommonError), "sold_out"]
     assert error_codes_of(object()) == [str(code) for code in CommonError]
+
+
+def test_the_schema_answers_304_to_its_etag(api):
+    accept = "application/vnd.oai.openapi+json"
+    first = api.get("/api/schema/", HTTP_ACCEPT=accept)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    again = api.get("/api/schema/", HTTP_ACCEPT=accept, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    cached = api.get("/api/schema/", HTTP_ACCEPT=accept)
+    assert cached.content == first.content
+    assert cached["ETag"] == etag
+
+
+def test_path_ids_are_integers(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"].endswith("id"):
+                    assert parameter["schema"]["type"] == "integer", (method, path)
+
+
+def test_every_post_documents_the_idempotency_key(schema):
+    posts = [ops["post"] for ops in schema["paths"].values() if "post" in ops]
+    assert posts
+    for operation in posts:
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        assert "Idempotency-Key" in names
+
+
+def test_redoc_and_swagger_pages_load_their_assets_locally(api):
+    for url in ("/api/docs/", "/api/redoc/"):
+        page = api.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+        assert "/static/drf_spectacular_sidecar/" in html
