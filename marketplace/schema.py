@@ -131,18 +131,28 @@ IDEMPOTENCY_PARAMETER = {
     ),
 }
 
+IDEMPOTENCY_REF = {"$ref": "#/components/parameters/IdempotencyKey"}
+
 
 def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS entry: document the shared error responses (see the module) and
     the `Idempotency-Key` header every POST takes."""
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+    result["components"].setdefault("parameters", {})["IdempotencyKey"] = IDEMPOTENCY_PARAMETER
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in HTTP_METHODS:
                 continue
             responses = operation.setdefault("responses", {})
             if method == "post":
-                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_REF)
+                responses.setdefault(
+                    "422",
+                    _error_response(
+                        "This `Idempotency-Key` was used with another request "
+                        "(`idempotency_key_reused`)."
+                    ),
+                )
             if not operation.pop(OWN_ERRORS_MARKER, False):
                 shared = dict(SHARED_ERRORS)
                 if method in UNSAFE_METHODS:
@@ -195,6 +205,8 @@ def integer_path_ids(result: dict[str, Any], generator: Any, **kwargs: Any) -> d
                 continue
             for parameter in operation.get("parameters", []):
                 name = parameter.get("name", "")
+                if "$ref" in parameter:
+                    continue
                 if parameter.get("in") == "path" and (name == "id" or name.endswith("_id")):
                     parameter["schema"] = {"type": "integer", "minimum": 1}
     return result

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +31,7 @@ def clear() -> None:
 class CachedSchemaView(SpectacularAPIView):
     """SpectacularAPIView, rendered once per process and format, answered with an ETag."""
 
+    @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = request.accepted_renderer.format if hasattr(request, "accepted_renderer") else ""
         lang = request.GET.get("lang", "")

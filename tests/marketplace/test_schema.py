@@ -67,7 +67,7 @@ def test_path_ids_are_integers(schema):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
-                if parameter["in"] == "path" and parameter["name"].endswith("id"):
+                if parameter.get("in") == "path" and parameter["name"].endswith("id"):
                     assert parameter["schema"]["type"] == "integer", (method, path)
 
 
@@ -75,8 +75,10 @@ def test_every_post_documents_the_idempotency_key(schema):
     posts = [ops["post"] for ops in schema["paths"].values() if "post" in ops]
     assert posts
     for operation in posts:
-        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
-        assert "Idempotency-Key" in names
+        assert {"$ref": "#/components/parameters/IdempotencyKey"} in operation["parameters"]
+    parameter = schema["components"]["parameters"]["IdempotencyKey"]
+    assert parameter["name"] == "Idempotency-Key"
+    assert parameter["in"] == "header"
 
 
 def test_redoc_and_swagger_pages_load_their_assets_locally(api):
