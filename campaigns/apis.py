@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 
 from marketplace.errors import Forbidden, InvalidInput
 from marketplace.listcache import cached_public_list
+from marketplace.pagination import page_of_items, page_serializer
 from marketplace.permissions import IsStaff
 
 from . import pricing, selectors, services
@@ -199,7 +200,7 @@ class BriefViewSet(
         )
         return Response(FeePreviewSerializer(preview).data)
 
-    @extend_schema(methods=["GET"], responses={200: ContractSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: page_serializer(ContractSerializer)})
     @extend_schema(
         methods=["POST"], request=TestShotCreateSerializer, responses={201: ContractSerializer}
     )
@@ -208,7 +209,6 @@ class BriefViewSet(
         methods=["get", "post"],
         url_path="test-shots",
         permission_classes=[permissions.IsAuthenticated],
-        pagination_class=None,
         filter_backends=[],
     )
     def test_shots(self, request: Request, pk: str) -> Response:
@@ -231,7 +231,9 @@ class BriefViewSet(
             contract = selectors.contracts_visible_to(request.user).get(pk=contract.pk)
             return Response(ContractSerializer(contract).data, status=status.HTTP_201_CREATED)
         shots = selectors.brief_test_shots(request.user, brief).order_by("-id")
-        return Response(ContractSerializer(shots, many=True).data)
+        return Response(
+            page_of_items(request, shots, ContractSerializer(many=True).to_representation)
+        )
 
 
 class _BriefChildMixin:

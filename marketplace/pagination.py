@@ -9,12 +9,12 @@ the page itself shows where the list ends (fewer rows than a page), that is the 
 that read their page as rows (`page_rows`) get the count in the page query itself.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Expression, IntegerField, QuerySet
-from rest_framework import pagination
+from rest_framework import pagination, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -184,3 +184,50 @@ class PageNumberPagination(pagination.PageNumberPagination):
             **{k: v for k, v in answer["properties"].items() if k != "count"},
         }
         return answer
+
+
+def page_of_items(
+    request: Request, items: Sequence, serialize: Callable[[list], list]
+) -> dict[str, Any]:
+    """The list envelope (count/count_capped/next/previous/results) for one page of `items`, a
+    short list already in memory (a contract's milestones, deliveries, reviews), with the same
+    `page` and `page_size` rules as every list: the nested lists answer like the others."""
+    items = list(items)  # one evaluation (with its prefetches) for the count and the page
+    paginator = PageNumberPagination()
+    paginator.request = request
+    page_size = paginator.get_page_size(request) or paginator.page_size
+    number = paginator.get_page_number(request)
+    offset = (number - 1) * page_size
+    rows = list(items[offset : offset + page_size])
+    paginator.page = CappedPage(
+        rows, number=number, per_page=page_size, count=len(items), capped=False
+    )
+    return {
+        "count": len(items),
+        "count_capped": False,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": serialize(rows),
+    }
+
+
+_page_serializers: dict[type, type] = {}
+
+
+def page_serializer(child: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """The schema of a page of `child` (for `extend_schema(responses=...)` of nested lists)."""
+    if child not in _page_serializers:
+        name = child.__name__.removesuffix("Serializer")
+        _page_serializers[child] = type(
+            f"{name}PageSerializer",
+            (serializers.Serializer,),
+            {
+                "count": serializers.IntegerField(),
+                "count_capped": serializers.BooleanField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": child(many=True),
+                "__module__": __name__,
+            },
+        )
+    return _page_serializers[child]

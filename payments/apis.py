@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.errors import NotFound
+from marketplace.pagination import page_of_items, page_serializer
 from marketplace.schema import OWN_ERROR_RESPONSES
 
 from . import gateway, selectors
@@ -76,10 +77,11 @@ class EarningsView(APIView):
     error_codes = (PaymentError,)
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: EarningsSerializer(many=True)})
+    @extend_schema(responses={200: page_serializer(EarningsSerializer)})
     def get(self, request: Request) -> Response:
+        items = list(selectors.creator_earnings(_creator(request)))
         return Response(
-            EarningsSerializer(selectors.creator_earnings(_creator(request)), many=True).data
+            page_of_items(request, items, EarningsSerializer(many=True).to_representation)
         )
 
 

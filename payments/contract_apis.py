@@ -26,6 +26,7 @@ from campaigns.serializers import (
     MilestoneSerializer,
 )
 from marketplace.errors import CommonError, Conflict, InvalidInput
+from marketplace.pagination import page_of_items, page_serializer
 from marketplace.permissions import IsStaff
 
 from . import selectors
@@ -97,7 +98,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             {"contract_status": contract.status, "payment": PaymentSerializer(payment).data}
         )
 
-    @extend_schema(methods=["GET"], responses={200: DeliverySerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: page_serializer(DeliverySerializer)})
     @extend_schema(
         methods=["POST"], request=DeliveryCreateSerializer, responses={201: DeliverySerializer}
     )
@@ -105,7 +106,6 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         detail=True,
         methods=["get", "post"],
         permission_classes=[permissions.IsAuthenticated],
-        pagination_class=None,
         filter_backends=[],
     )
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
@@ -121,7 +121,9 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             )
             return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
         items = selectors.contract_deliveries(contract)
-        return Response(DeliverySerializer(items, many=True).data)
+        return Response(
+            page_of_items(request, items, DeliverySerializer(many=True).to_representation)
+        )
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
@@ -196,20 +198,23 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._contract_response(contract.pk)
 
-    @extend_schema(responses={200: MilestoneSerializer(many=True)})
+    @extend_schema(responses={200: page_serializer(MilestoneSerializer)})
     @action(
         detail=True,
         methods=["get"],
         permission_classes=[permissions.IsAuthenticated],
-        pagination_class=None,
         filter_backends=[],
     )
     def milestones(self, request: Request, pk: str | None = None) -> Response:
         """The contract's milestones in order, each with its money and status."""
         contract = self.get_object()
-        return Response(MilestoneSerializer(contract.milestones.all(), many=True).data)
+        return Response(
+            page_of_items(
+                request, contract.milestones.all(), MilestoneSerializer(many=True).to_representation
+            )
+        )
 
-    @extend_schema(methods=["GET"], responses={200: ChangeOrderSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: page_serializer(ChangeOrderSerializer)})
     @extend_schema(
         methods=["POST"],
         request=ChangeOrderCreateSerializer,
@@ -220,7 +225,6 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["get", "post"],
         url_path="change-orders",
         permission_classes=[permissions.IsAuthenticated],
-        pagination_class=None,
         filter_backends=[],
     )
     def change_orders(self, request: Request, pk: str | None = None) -> Response:
@@ -234,15 +238,16 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
             )
             return Response(ChangeOrderSerializer(order).data, status=status.HTTP_201_CREATED)
         orders = contract.change_orders.order_by("-id")
-        return Response(ChangeOrderSerializer(orders, many=True).data)
+        return Response(
+            page_of_items(request, orders, ChangeOrderSerializer(many=True).to_representation)
+        )
 
-    @extend_schema(methods=["GET"], responses={200: ReviewSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: page_serializer(ReviewSerializer)})
     @extend_schema(methods=["POST"], request=ReviewSerializer, responses={201: ReviewSerializer})
     @action(
         detail=True,
         methods=["get", "post"],
         permission_classes=[permissions.IsAuthenticated],
-        pagination_class=None,
         filter_backends=[],
     )
     def reviews(self, request: Request, pk: str | None = None) -> Response:
@@ -257,7 +262,10 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                 text=data.validated_data.get("text", ""),
             )
             return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
-        return Response(ReviewSerializer(selectors.contract_reviews(contract), many=True).data)
+        items = selectors.contract_reviews(contract)
+        return Response(
+            page_of_items(request, items, ReviewSerializer(many=True).to_representation)
+        )
 
     @extend_schema(responses={200: ContractRightsSerializer})
     @action(

@@ -18,6 +18,7 @@ from campaigns.errors import CampaignError
 from campaigns.models import ChangeOrder, Milestone
 from campaigns.serializers import ChangeOrderSerializer, MilestoneSerializer
 from marketplace.errors import CommonError
+from marketplace.pagination import page_of_items, page_serializer
 from marketplace.permissions import IsStaff
 
 from . import selectors
@@ -87,11 +88,11 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
-    @extend_schema(methods=["GET"], responses={200: DeliverySerializer(many=True)})
+    @extend_schema(methods=["GET"], responses={200: page_serializer(DeliverySerializer)})
     @extend_schema(
         methods=["POST"], request=DeliveryCreateSerializer, responses={201: DeliverySerializer}
     )
-    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         milestone = self.get_object()
         if request.method == "POST":
@@ -105,7 +106,9 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
             )
             return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
         items = selectors.milestone_deliveries(milestone)
-        return Response(DeliverySerializer(items, many=True).data)
+        return Response(
+            page_of_items(request, items, DeliverySerializer(many=True).to_representation)
+        )
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

@@ -55,7 +55,7 @@ def test_an_allowed_licence_is_accepted_without_a_flag(deal):
     assert response.status_code == 201, response.json()
     assert response.json()["videos"][0]["licence_verdict"] == "allowed"
     assert Delivery.objects.get(contract=contract).licence_flag == "none"
-    listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/").json()
+    listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/").json()["results"]
     assert listed[0]["videos"][0]["licence_verdict"] == "allowed"
     assert listed[0]["licence_flag"] == "none"
 
@@ -110,8 +110,8 @@ def test_listing_deliveries_does_not_query_per_video(deal, count, django_assert_
     assert deliver(creator, contract, *videos).status_code == 201
     with django_assert_num_queries(QUERIES_FOR_DELIVERIES):
         listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/")
-    assert len(listed.json()[0]["videos"]) == count
-    assert listed.json()[0]["videos"][-1]["licence_conditions"]
+    assert len(listed.json()["results"][0]["videos"]) == count
+    assert listed.json()["results"][0]["videos"][-1]["licence_conditions"]
 
 
 # The same for 2 and 20 videos: membership, contract, its milestones (a contract-level read

@@ -113,7 +113,7 @@ def test_the_whole_journey(sandbox, webhooks, client_for, staff):
     funded = brand.post(contract_url + "fund/", {"payment_method": "pm_card_visa"}, format="json")
     assert funded.json()["contract_status"] == "funded"
     webhooks.deliver()  # payment_intent.succeeded arrives too and changes nothing
-    assert maker.get("/api/v1/payments/earnings/").json() == [
+    assert maker.get("/api/v1/payments/earnings/").json()["results"] == [
         {"currency": "USD", "pending": 104_938, "available": 0, "paid": 0}
     ]
 
@@ -127,7 +127,10 @@ def test_the_whole_journey(sandbox, webhooks, client_for, staff):
         contract_url + "deliveries/", {"videos": [VIDEO], "note": "v2"}, format="json"
     )
     assert second.json()["number"] == 2
-    assert [d["number"] for d in brand.get(contract_url + "deliveries/").json()] == [1, 2]
+    assert [d["number"] for d in brand.get(contract_url + "deliveries/").json()["results"]] == [
+        1,
+        2,
+    ]
 
     approved = brand.post(contract_url + "approve/")
     assert approved.status_code == 200
@@ -136,7 +139,7 @@ def test_the_whole_journey(sandbox, webhooks, client_for, staff):
 
     transfers = sandbox.objects("transfers")
     assert [(t["amount"], t["currency"]) for t in transfers] == [(104_938, "usd")]
-    assert maker.get("/api/v1/payments/earnings/").json() == [
+    assert maker.get("/api/v1/payments/earnings/").json()["results"] == [
         {"currency": "USD", "pending": 0, "available": 0, "paid": 104_938}
     ]
     assert ledger.balance(ledger.PLATFORM_CASH, "USD") == 18_519

@@ -76,6 +76,8 @@ def test_overlapping_sets_funded_at_once_never_charge_a_milestone_twice(sandbox,
     assert reconcile().ok, reconcile().violations
     w.deliver(m2)  # the milestone both sets wanted is funded once and works normally
     assert (
-        w.maker.get(f"/api/v1/milestones/{m2}/deliveries/").json()[0]["videos"][0]["video_url"]
+        w.maker.get(f"/api/v1/milestones/{m2}/deliveries/").json()["results"][0]["videos"][0][
+            "video_url"
+        ]
         == VIDEO["video_url"]
     )

@@ -139,7 +139,7 @@ def test_accepting_snapshots_the_milestones_and_contract_actions_name_them(clien
     assert all(m["creator_net"] == m["amount"] - m["fee"] for m in milestones)
     assert contract["status"] == "awaiting_funding"
     assert contract["kind"] == "standard"
-    listed = w.brand.get(f"/api/v1/contracts/{contract['id']}/milestones/").json()
+    listed = w.brand.get(f"/api/v1/contracts/{contract['id']}/milestones/").json()["results"]
     assert [m["id"] for m in listed] == [m["id"] for m in milestones]
     for path, client in [
         ("fund", w.brand),

@@ -134,7 +134,7 @@ def test_delivery_revision_approval_and_waiting_payout(
     transfer = Transfer.objects.get(contract=contract)
     assert transfer.status == "waiting_for_account"
     assert status_of(contract) == "approved"
-    earnings = maker.get("/api/v1/payments/earnings/").json()
+    earnings = maker.get("/api/v1/payments/earnings/").json()["results"]
     assert earnings == [{"currency": "USD", "pending": 0, "available": 90_000, "paid": 0}]
     account_id = onboard(maker, sandbox, webhooks)
     assert status_of(contract) == "paid"
@@ -143,7 +143,7 @@ def test_delivery_revision_approval_and_waiting_payout(
     assert made[0]["amount"] == 90_000 and made[0]["destination"] == account_id
     assert made[0]["source_transaction"] == Payment.objects.get().stripe_charge_id
     assert made[0]["transfer_group"] == f"contract-{contract.pk}"
-    earnings = maker.get("/api/v1/payments/earnings/").json()
+    earnings = maker.get("/api/v1/payments/earnings/").json()["results"]
     assert earnings == [{"currency": "USD", "pending": 0, "available": 0, "paid": 90_000}]
     payouts = maker.get("/api/v1/payments/payouts/").json()["results"]
     assert [(p["amount"], p["status"]) for p in payouts] == [(90_000, "paid")]
@@ -331,7 +331,7 @@ def test_reviews_once_per_party_update_the_rating(sandbox, webhooks, client_for,
     assert maker.post(url, {"stars": 5}, format="json").status_code == 201
     profile = CreatorProfile.objects.get(pk=contract.creator_id)
     assert (profile.rating_sum, profile.review_count, profile.rating) == (4, 1, 4.0)
-    assert len(maker.get(url).json()) == 2
+    assert len(maker.get(url).json()["results"]) == 2
 
 
 def test_auto_approval_after_the_period(sandbox, webhooks, client_for, make_contract):

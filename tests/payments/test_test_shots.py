@@ -51,7 +51,9 @@ def test_a_test_shot_is_a_paid_one_milestone_contract(sandbox, webhooks, client_
     assert Contract.objects.get(pk=shot["id"]).usage_rights == {}  # no usage rights
     assert [m["title"] for m in shot["milestones"]] == ["Test shot"]
     assert Notification.objects.filter(user=bid.creator.user, kind="test_shot_offered").exists()
-    assert maker.get(f"/api/v1/briefs/{brief.pk}/test-shots/").json()[0]["id"] == shot["id"]
+    assert (
+        maker.get(f"/api/v1/briefs/{brief.pk}/test-shots/").json()["results"][0]["id"] == shot["id"]
+    )
     again = offer(brand, brief, bid)
     assert again.status_code == 409 and again.json()["error"]["code"] == "test_shot_exists"
 
