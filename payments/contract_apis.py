@@ -119,6 +119,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                 videos=data.validated_data["videos"],
                 note=data.validated_data.get("note", ""),
             )
+            delivery = selectors.contract_deliveries(contract).get(pk=delivery.pk)
             return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
         items = selectors.contract_deliveries(contract)
         return Response(DeliverySerializer(items, many=True).data)

@@ -74,7 +74,7 @@ def contract_latest_delivery(contract: Contract) -> Delivery | None:
 def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
     """A milestone's deliveries, oldest first, with their videos (two queries in all)."""
     return Delivery.objects.filter(milestone=milestone).prefetch_related(
-        Prefetch("videos", queryset=GeneratedVideo.objects.order_by("id"))
+        Prefetch("videos", queryset=GeneratedVideo.objects.select_related("licence").order_by("id"))
     )
 
 
