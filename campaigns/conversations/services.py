@@ -31,6 +31,7 @@ from ..models import (
     ContractStatus,
     Invitation,
     Message,
+    MessageVersion,
     Thread,
     ThreadKind,
     ThreadRead,
@@ -110,6 +111,19 @@ def _masked(thread: Thread, text: str, *, sent_at: datetime) -> tuple[str, list[
     return masking.mask(text)
 
 
+def _keep_version(message: Message, *, text: str, kinds: list[str]) -> MessageVersion:
+    """Keep what the author wrote (unmasked) as the message's next version, for staff."""
+    last = message.versions.order_by("-number").values_list("number", flat=True).first()
+    return MessageVersion.objects.create(
+        message=message,
+        number=(last or 0) + 1,
+        text=text,
+        shown_text=message.text,
+        flag_kinds=sorted(set(kinds)),
+        created_at=message.edited_at or message.created_at,
+    )
+
+
 def _notify_others(thread: Thread, author: User) -> None:
     """Tell the others in the thread, unless they already hold an unread notice of it."""
     waiting = set(
@@ -176,6 +190,7 @@ def _post(
     if kinds:
         _flag(message, kinds)
         message.save(update_fields=["flagged", "flag_kinds"])
+    _keep_version(message, text=text, kinds=kinds)
     thread.last_message_at = message.created_at
     thread.save(update_fields=["last_message_at"])
     ThreadRead.objects.update_or_create(
@@ -332,8 +347,8 @@ def _require_editable(actor: User, message: Message, *, what: str) -> None:
 @transaction.atomic
 def message_edit(*, actor: User, message: Message, text: str) -> Message:
     """The author rewrites a message within the edit window; masked again if the message was
-    sent before a contract (see `masking_applies`).
-    The first version stays in `original_text` for staff, and the change is audited."""
+    sent before a contract (see `masking_applies`). Every version is kept unmasked for staff
+    (`MessageVersion`; the first also in `original_text`), and the change is audited."""
     lock_thread(message.thread_id)
     message = lock_message(message.pk)
     _require_editable(actor, message, what="edit")
@@ -343,12 +358,27 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     if not message.original_text:
         message.original_text = message.text
     before = message.text
+    if not message.versions.exists():  # posted before versions were kept
+        MessageVersion.objects.create(
+            message=message,
+            number=1,
+            text=message.original_text,
+            shown_text=before,
+            flag_kinds=list(message.flag_kinds),
+            created_at=message.created_at,
+        )
     message.text = shown
     message.edited_at = timezone.now()
     if kinds:
         _flag(message, kinds)
     message.save()
-    audit_record(actor=actor, verb="edit", obj=message, data={"before": before[:500]})
+    version = _keep_version(message, text=text, kinds=kinds)
+    audit_record(
+        actor=actor,
+        verb="edit",
+        obj=message,
+        data={"before": before[:500], "version": version.number},
+    )
     return message
 
 

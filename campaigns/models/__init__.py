@@ -53,6 +53,7 @@ from .contracts import (
 from .conversations import (
     MESSAGE_MAX_LENGTH,
     Message,
+    MessageVersion,
     Thread,
     ThreadKind,
     ThreadRead,
@@ -104,5 +105,6 @@ __all__ = [
     "ThreadKind",
     "Thread",
     "Message",
+    "MessageVersion",
     "ThreadRead",
 ]
