@@ -16,6 +16,7 @@ class ThreadSerializer(serializers.ModelSerializer):
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
+    brand_verified = serializers.BooleanField(source="brand.verified", read_only=True)
     creator = serializers.CharField(source="creator.handle", read_only=True)
     unread = serializers.IntegerField(
         read_only=True, help_text="messages of the others after your read mark"
@@ -33,6 +34,7 @@ class ThreadSerializer(serializers.ModelSerializer):
             "brief_title",
             "brand",
             "brand_name",
+            "brand_verified",
             "creator",
             "contract",
             "unread",

@@ -8,11 +8,13 @@ from .brands import (
     USAGE_CHANNELS,
     Brand,
     BrandMembership,
+    BrandVerification,
     IPAsset,
     IPHolding,
     MemberInvitation,
     MemberInvitationStatus,
     MemberRole,
+    VerificationStatus,
 )
 from .briefs import (
     DELIVERABLE_COUNT_RANGE,
@@ -63,6 +65,8 @@ __all__ = [
     "Brand",
     "MemberRole",
     "BrandMembership",
+    "BrandVerification",
+    "VerificationStatus",
     "USAGE_CHANNELS",
     "MAX_TERM_MONTHS",
     "IPHolding",

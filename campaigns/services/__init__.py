@@ -72,8 +72,16 @@ from .rights import (
     rights_notices_send,
 )
 from .shots import grant_test_shot_rights, test_shot_minimum_fee, test_shot_offer
+from .verification import (
+    brand_verification_approve,
+    brand_verification_reject,
+    brand_verification_request,
+)
 
 __all__ = [
+    "brand_verification_approve",
+    "brand_verification_reject",
+    "brand_verification_request",
     "PLAIN_BRIEF_FIELDS",
     "bid_accept",
     "bid_create",
