@@ -23,6 +23,7 @@ from .models import (
     Bid,
     Brand,
     BrandMembership,
+    BrandVerification,
     Brief,
     BriefStatus,
     Delivery,
@@ -31,6 +32,7 @@ from .models import (
     LicenceFlag,
     MemberInvitation,
     RightsNotice,
+    VerificationStatus,
 )
 
 
@@ -44,12 +46,83 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
+    """Brands; `verified` changes only through a verification request (Brand verifications)."""
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "verified", "created_at"]
     list_filter = ["verified"]
     search_fields = ["name", "slug", "memberships__user__email"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["verified", "created_at"]
     inlines = [MembershipInline]
+
+
+@admin.register(BrandVerification)
+class BrandVerificationAdmin(ReadOnlyAdmin):
+    """The verification queue: pending requests first, oldest first. Check the company's site
+    and registration number, then approve or reject with a reason (both required): the
+    services set the brand's `verified`, write the audit row and tell its members."""
+
+    list_display = [
+        "id",
+        "brand",
+        "status",
+        "company_website",
+        "registration_number",
+        "contact_name",
+        "contact_email",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["brand__name", "registration_number", "company_website", "contact_email"]
+    list_select_related = ["brand", "reviewed_by"]
+    fields = [
+        "brand",
+        "status",
+        "company_website",
+        "registration_number",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "note",
+        "requested_by",
+        "created_at",
+        "reason",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    action_form = action_form(reason_required=["approve", "reject"])
+    actions = ["approve", "reject"]
+
+    def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
+        pending_first = Case(
+            When(status=VerificationStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "created_at"]
+
+    def _review(self, request, queryset, verb: str, service) -> None:  # type: ignore[no-untyped-def]
+        reason = action_reason(self, request, required=True)
+        if reason is None:
+            return
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda v: service(actor=request.user, verification=v, reason=reason),
+            verb,
+            note=reason,
+        )
+
+    @admin.action(description="Approve selected requests: the brand is verified (reason required)")
+    def approve(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._review(request, queryset, "approve", services.brand_verification_approve)
+
+    @admin.action(description="Reject selected requests (reason required, sent to the brand)")
+    def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        self._review(request, queryset, "reject", services.brand_verification_reject)
 
 
 @admin.register(BrandMembership)

@@ -2,7 +2,8 @@
 since when, each linking to its filtered changelist.
 
 It lives in payments because that is the lowest app that can see every queue's table
-(briefs, reels, applications, disputes, flagged messages, refunds, payouts)."""
+(briefs, brand verifications, reels, applications, disputes, flagged messages, refunds,
+payouts)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +14,14 @@ from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 
 from campaigns.conversations.selectors import flagged_messages_waiting
-from campaigns.models import Brief, BriefStatus, Dispute, DisputeStatus
+from campaigns.models import (
+    BrandVerification,
+    Brief,
+    BriefStatus,
+    Dispute,
+    DisputeStatus,
+    VerificationStatus,
+)
 from creators.models import ApplicationStatus, Moderation, PartnerApplication, Reel
 
 from .models import Refund, RefundStatus, Transfer, TransferStatus
@@ -35,6 +43,13 @@ QUEUES: tuple[Queue, ...] = (
         {"status__exact": BriefStatus.IN_REVIEW},
         lambda: Brief.objects.filter(status=BriefStatus.IN_REVIEW),
         "submitted_at",
+    ),
+    Queue(
+        "Brand verification requests",
+        "admin:campaigns_brandverification_changelist",
+        {"status__exact": VerificationStatus.PENDING},
+        lambda: BrandVerification.objects.filter(status=VerificationStatus.PENDING),
+        "created_at",
     ),
     Queue(
         "Reels waiting for moderation",

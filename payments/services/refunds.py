@@ -20,6 +20,7 @@ from campaigns.models import (
     MilestoneStatus,
     Resolution,
 )
+from campaigns.services import contract_rights_start_if_due
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
@@ -288,6 +289,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
             reason="mutual",
             actor=actor,
         )
+        contract_rights_start_if_due(contract)
     else:
         notify(
             party_users(contract),
@@ -335,6 +337,7 @@ def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) ->
         reverses_payout=was_paid,
     )
     sync_contract(contract, actor=actor)
+    contract_rights_start_if_due(contract)
     return milestone
 
 
@@ -467,6 +470,7 @@ def milestone_dispute_resolve(
         data={"resolution": resolution, "creator_amount": creator_share},
     )
     sync_contract(contract, actor=actor)
+    contract_rights_start_if_due(contract, at=dispute.resolved_at)
     notify(
         party_users(contract),
         kind="dispute_resolved",
