@@ -40,9 +40,9 @@ def test_delivered_videos_carry_their_ids_and_feedback_points_at_them(client_for
         second_video()["video_url"],
     ]
 
-    listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/").json()
+    listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/").json()["results"]
     assert [v["id"] for v in listed[0]["videos"]] == ids
-    by_milestone = brand.get(f"/api/v1/milestones/{milestone.pk}/deliveries/").json()
+    by_milestone = brand.get(f"/api/v1/milestones/{milestone.pk}/deliveries/").json()["results"]
     assert [v["id"] for v in by_milestone[0]["videos"]] == ids
 
     # The brand's timestamped note points into the second video by the id it was given.
@@ -88,8 +88,10 @@ def test_delivery_lists_take_a_fixed_number_of_queries(
             assert revise.status_code == 200, revise.json()
     with django_assert_max_num_queries(8):
         listed = brand.get(f"/api/v1/contracts/{contract.pk}/deliveries/")
-    assert len(listed.json()) == deliveries
-    assert all(isinstance(v["id"], int) for d in listed.json() for v in d["videos"])
+    assert len(listed.json()["results"]) == deliveries
+    assert all(isinstance(v["id"], int) for d in listed.json()["results"] for v in d["videos"])
     with django_assert_max_num_queries(8):
         by_milestone = brand.get(f"/api/v1/milestones/{milestone.pk}/deliveries/")
-    assert [d["id"] for d in by_milestone.json()] == [d["id"] for d in listed.json()]
+    assert [d["id"] for d in by_milestone.json()["results"]] == [
+        d["id"] for d in listed.json()["results"]
+    ]
