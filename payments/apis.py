@@ -3,6 +3,7 @@ contract endpoints are in payments.contract_apis)."""
 
 import json
 import logging
+from typing import Any
 
 import stripe
 from django.conf import settings
@@ -85,8 +86,8 @@ class EarningsView(APIView):
         )
 
 
-class PayoutsView(generics.ListAPIView):
-    """Your payouts (transfers to your Stripe account), newest first."""
+class TransfersView(generics.ListAPIView):
+    """Your transfers (payouts to your Stripe account, one per paid milestone), newest first."""
 
     error_codes = (PaymentError,)
     permission_classes = [permissions.IsAuthenticated]
@@ -152,3 +153,14 @@ class StripeWebhookView(_WebhookView):
 
 class StripeConnectWebhookView(_WebhookView):
     secret_setting = "STRIPE_CONNECT_WEBHOOK_SECRET"
+
+
+class PayoutsView(TransfersView):
+    """Deprecated name of `/payments/transfers/` (the same list): kept for one release."""
+
+    @extend_schema(deprecated=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().get(request, *args, **kwargs)
+        response["Deprecation"] = "true"
+        response["Link"] = '</api/v1/payments/transfers/>; rel="successor-version"'
+        return response

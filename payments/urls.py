@@ -12,6 +12,8 @@ urlpatterns = [
     path("payments/onboarding/", apis.OnboardingView.as_view(), name="payments-onboarding"),
     path("payments/account/", apis.AccountView.as_view(), name="payments-account"),
     path("payments/earnings/", apis.EarningsView.as_view(), name="payments-earnings"),
+    path("payments/transfers/", apis.TransfersView.as_view(), name="payments-transfers"),
+    # The old name of the transfers list, deprecated (Deprecation and Link headers).
     path("payments/payouts/", apis.PayoutsView.as_view(), name="payments-payouts"),
     path("payments/webhooks/stripe/", apis.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(

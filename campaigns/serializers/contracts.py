@@ -56,11 +56,19 @@ class IPChainSerializer(serializers.Serializer):
     likeness_consent_expires = serializers.DateField(required=False, allow_null=True)
 
 
+DEPRECATED_FEE = "deprecated: the same as `platform_fee`; removed in the next release"
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     """One stage of a contract with its own money (minor units of the contract's currency)."""
 
     status = NamedChoiceField(
         enum_name="MilestoneStatusEnum", choices=MilestoneStatus.choices, read_only=True
+    )
+    platform_fee = serializers.IntegerField(source="fee", read_only=True)
+    fee = serializers.IntegerField(
+        read_only=True,
+        help_text="deprecated: the same as `platform_fee`, removed in the next release",
     )
 
     class Meta:
@@ -73,6 +81,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "description",
             "amount",
             "currency",
+            "platform_fee",
             "fee",
             "creator_net",
             "due_date",
@@ -110,6 +119,11 @@ class ContractSerializer(serializers.ModelSerializer):
         enum_name="ContractKindEnum", choices=ContractKind.choices, read_only=True
     )
     milestones = MilestoneSerializer(many=True, read_only=True)
+    platform_fee = serializers.IntegerField(source="fee", read_only=True)
+    fee = serializers.IntegerField(
+        read_only=True,
+        help_text="deprecated: the same as `platform_fee`, removed in the next release",
+    )
 
     class Meta:
         model = Contract
@@ -127,6 +141,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "currency",
             "creator_tier",
             "fee_bps",
+            "platform_fee",
             "fee",
             "creator_net",
             "deliverables",

@@ -5,7 +5,7 @@ Every service that changes a milestone (here and in payments) ends with `contrac
 inside its transaction, with the contract row locked."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -92,7 +92,9 @@ def milestones_check(
                 code=CampaignError.MILESTONE_DUE_DATE_INVALID,
                 field=f"milestones[{i}].due_date",
             )
-        out.append({"title": title[:150], "amount": value, "due_date": due.isoformat()})
+        # The API's one date-time form: ISO 8601 in UTC with "Z", as DRF writes date-times.
+        due_text = due.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        out.append({"title": title[:150], "amount": value, "due_date": due_text})
     if out and sum(m["amount"] for m in out) != amount:
         raise InvalidInput(
             f"the milestones sum to {sum(m['amount'] for m in out)}, the bid is {amount}",

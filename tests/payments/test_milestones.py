@@ -436,3 +436,11 @@ def test_admin_shows_milestones_with_money_and_acts_through_the_services(
     )
     assert Refund.objects.count() == 2
     clean()
+
+
+def test_bid_milestone_dates_use_the_apis_one_datetime_form(client_for):
+    w = World(client_for)
+    response = w.bid(100_000, stages(w.brief, 40_000, 60_000))
+    assert response.status_code == 201, response.json()
+    dates = [m["due_date"] for m in response.json()["milestones"]]
+    assert all(d.endswith("Z") and "+00:00" not in d for d in dates), dates

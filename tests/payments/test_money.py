@@ -145,8 +145,16 @@ def test_delivery_revision_approval_and_waiting_payout(
     assert made[0]["transfer_group"] == f"contract-{contract.pk}"
     earnings = maker.get("/api/v1/payments/earnings/").json()["results"]
     assert earnings == [{"currency": "USD", "pending": 0, "available": 0, "paid": 90_000}]
-    payouts = maker.get("/api/v1/payments/payouts/").json()["results"]
-    assert [(p["amount"], p["status"]) for p in payouts] == [(90_000, "paid")]
+    transfers = maker.get("/api/v1/payments/transfers/").json()["results"]
+    assert [(t["amount"], t["status"]) for t in transfers] == [(90_000, "paid")]
+    # The old name answers the same list for one more release, marked deprecated.
+    old = maker.get("/api/v1/payments/payouts/")
+    assert old.json()["results"] == transfers
+    assert old["Deprecation"] == "true"
+    assert "/api/v1/payments/transfers/" in old["Link"]
+    milestone = maker.get(f"/api/v1/contracts/{contract.pk}/milestones/").json()["results"][0]
+    assert milestone["platform_fee"] == milestone["fee"] == 10_000
+    assert milestone["creator_net"] == milestone["amount"] - milestone["platform_fee"]
     assert ledger.balance(ledger.PLATFORM_REVENUE, "USD") == -10_000
     profile = CreatorProfile.objects.get(pk=creator.pk)
     assert (profile.completed_contracts, profile.on_time_contracts) == (1, 1)
