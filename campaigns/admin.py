@@ -7,12 +7,19 @@ payments admin (their actions move money).
 from django.contrib import admin
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
+    ReasonForm,
     action_form,
     action_reason,
+    redirect_to_confirmation,
     run_service_action,
 )
 from marketplace.money import format_money_range
@@ -174,17 +181,51 @@ class BidAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+def _flagged(delivery: Delivery) -> bool:
+    return delivery.licence_flag == LicenceFlag.FLAGGED
+
+
+def video_licence_lines(delivery: Delivery) -> list[str]:
+    """Each delivered video's generator, plan, verdict and the licence conditions."""
+    lines = []
+    for video in delivery.videos.select_related("licence"):
+        licence = video.licence
+        conditions = licence.conditions if licence is not None and licence.conditions else ""
+        source = f" (source: {licence.source_url}, checked {licence.checked_on})" if licence else ""
+        lines.append(
+            f"#{video.pk} {video.provider} {video.model}, plan {video.plan or 'not given'}: "
+            f"{video.get_licence_verdict_display()}"
+            + (f" — {conditions}" if conditions else "")
+            + source
+        )
+    return lines
+
+
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
     """Deliveries; filter `licence flag: flagged` for the generator-licence queue (videos on a
-    conditional or unknown plan) and clear them once checked."""
+    conditional or unknown plan) and clear each once checked, on its confirmation page."""
 
     list_display = ["id", "contract", "number", "licence_flag", "licence_note", "created_at"]
     list_filter = ["licence_flag"]
     search_fields = ["contract__brief__title", "contract__creator__handle", "licence_note"]
     list_select_related = ["contract"]
-    action_form = action_form(reason=["clear_licence_flag"])
     actions = ["clear_licence_flag"]
+    fields = [
+        "contract",
+        "milestone",
+        "number",
+        "note",
+        "revision_note",
+        "licence_flag",
+        "licence_note",
+        "video_licences",
+        "created_at",
+    ]
+    readonly_fields = fields
+    confirm_actions = [
+        ConfirmAction("clear_licence", "clear-licence", "Clear the licence flag…", _flagged)
+    ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
@@ -197,16 +238,51 @@ class DeliveryAdmin(ReadOnlyAdmin):
             )
         ).order_by("_flagged", "-id")
 
-    @admin.action(description="Clear the licence flag (checked; note from the reason field)")
-    def clear_licence_flag(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        note = request.POST.get("reason", "")
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda d: services.delivery_licence_clear(actor=request.user, delivery=d, note=note),
-            "clear licence flag",
+    @admin.display(description="videos and their generator licences")
+    def video_licences(self, delivery: Delivery) -> str:
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((line,) for line in video_licence_lines(delivery))
+        )  # noqa: S308
+
+    def confirm_clear_licence(self, request, delivery: Delivery, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        contract = delivery.contract
+        rows = [
+            (
+                "delivery",
+                "Delivery",
+                f"{delivery.number} of contract #{contract.pk} ({contract.brief})",
+            ),
+            ("flag", "Why it was flagged", delivery.licence_note or "—"),
+            *(
+                (f"video-{n}", "Video" if n == 0 else "", line)
+                for n, line in enumerate(video_licence_lines(delivery))
+            ),
+            (
+                "effect",
+                "What changes",
+                "The flag is cleared and the brand is told staff checked the generator licences.",
+            ),
+        ]
+
+        def perform(form_data: dict) -> str:
+            services.delivery_licence_clear(
+                actor=request.user, delivery=delivery, note=form_data["reason"]
+            )
+            return f"Clear licence flag: {form_data['reason']}"
+
+        return Confirmation(
+            title=f"Clear the licence flag of delivery {delivery.number} (contract #{contract.pk})",
+            intro="Clear the flag only once you checked each video's plan allows this use.",
+            rows=rows,
+            form=ReasonForm(data),
+            button="Yes, the licences are checked: clear the flag",
+            perform=perform,
+            done=f"The licence flag of delivery {delivery.number} is cleared.",
         )
+
+    @admin.action(description="Clear the licence flag…")
+    def clear_licence_flag(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "clear_licence")
 
 
 @admin.register(RightsNotice)

@@ -8,9 +8,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
+    ReasonForm,
     action_form,
     action_reason,
+    redirect_to_confirmation,
     run_service_action,
 )
 
@@ -37,7 +42,10 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(CreatorProfile)
-class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class CreatorProfileAdmin(ConfirmActionsMixin, MoneyAdminMixin, admin.ModelAdmin):
+    """Creators; staff verify, grant tiers and suspend (through a confirmation page with a
+    reason). Profiles are made by registration, never added here."""
+
     money_fields = {"min_price_per_project": "rate_currency", "price_per_second": "rate_currency"}
     list_display = [
         "handle",
@@ -70,8 +78,44 @@ class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [SkillInline]
-    action_form = action_form(reason_required=["suspend"], tier=["set_tier"])
+    action_form = action_form(tier=["set_tier"])
     actions = ["verify", "suspend", "unsuspend", "set_tier"]
+    confirm_actions = [
+        ConfirmAction("suspend", "suspend", "Suspend…", lambda profile: not profile.suspended)
+    ]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def confirm_suspend(self, request, profile: CreatorProfile, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        reels = profile.reels.filter(moderation=Moderation.APPROVED).count()
+        rows = [
+            ("creator", "Creator", f"@{profile.handle} ({profile.display_name}), {profile.user}"),
+            ("tier", "Tier", f"{profile.get_tier_display()}, verified: {profile.verified}"),
+            ("reels", "Approved reels hidden from the public", str(reels)),
+            (
+                "effect",
+                "What changes",
+                "Hidden from the public and from matching; cannot bid. Running contracts, "
+                "their payouts and disputes are not touched.",
+            ),
+        ]
+
+        def perform(form_data: dict) -> str:
+            services.creator_suspend(
+                actor=request.user, profile=profile, reason=form_data["reason"]
+            )
+            return f"Suspend: {form_data['reason']}"
+
+        return Confirmation(
+            title=f"Suspend @{profile.handle}",
+            intro="The creator is suspended until staff lift it; they see the reason.",
+            rows=rows,
+            form=ReasonForm(data),
+            button=f"Yes, suspend @{profile.handle}",
+            perform=perform,
+            done=f"@{profile.handle} is suspended.",
+        )
 
     @admin.action(description="Verify selected creators")
     def verify(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -83,19 +127,9 @@ class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
             "verify",
         )
 
-    @admin.action(description="Suspend selected creators (reason required)")
-    def suspend(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = action_reason(self, request, required=True)
-        if reason is None:
-            return
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda p: services.creator_suspend(actor=request.user, profile=p, reason=reason),
-            "suspend",
-            note=reason,
-        )
+    @admin.action(description="Suspend the selected creator…")
+    def suspend(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "suspend")
 
     @admin.action(description="Unsuspend selected creators")
     def unsuspend(self, request, queryset) -> None:  # type: ignore[no-untyped-def]

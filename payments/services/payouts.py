@@ -45,18 +45,23 @@ OPEN_WORK = (
 )
 
 
+def release_split(*, contract: Contract, milestone: Milestone, gross: int) -> tuple[int, int]:
+    """The platform fee and the creator's net of releasing `gross` of a milestone: the
+    milestone's own split for all of it, else the fee rate agreed at acceptance (not today's
+    setting), rounded half up. The admin's previews use it, so they show what will be paid."""
+    if gross == milestone.amount:
+        return milestone.fee, milestone.creator_net
+    fee = (gross * contract.fee_bps + 5000) // 10000
+    return fee, gross - fee
+
+
 def release_to_creator(
     *, contract: Contract, milestone: Milestone, gross: int, key: str
 ) -> Transfer:
     """Move `gross` of a milestone out of escrow: the creator's net to their payable, the fee
     to revenue, and create the milestone's transfer that will pay them. Runs inside the
     caller's transaction."""
-    if gross == milestone.amount:
-        fee, net = milestone.fee, milestone.creator_net
-    else:
-        # The fee rate agreed at acceptance, not today's setting.
-        fee = (gross * contract.fee_bps + 5000) // 10000
-        net = gross - fee
+    fee, net = release_split(contract=contract, milestone=milestone, gross=gross)
     lines = [
         (ledger.escrow(contract.pk), gross),
         (ledger.creator_payable(contract.creator_id), -net),

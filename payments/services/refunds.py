@@ -52,6 +52,11 @@ def milestone_charged(milestone_id: int) -> int:
     return total or 0
 
 
+def milestone_refunded(milestone_id: int) -> int:
+    """What was refunded (or is being refunded) of a milestone: its refunds that did not fail."""
+    return _refunded(milestone_id=milestone_id)
+
+
 def _refunded(**lookup: object) -> int:
     total = (
         Refund.objects.filter(**lookup)
