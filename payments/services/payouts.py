@@ -20,6 +20,7 @@ from marketplace.errors import Conflict, ServiceUnavailable
 from marketplace.listcache import lists_changed
 from marketplace.locks import lock_one
 from marketplace.models import User
+from marketplace.money import format_money
 
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
@@ -263,7 +264,8 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                 notify(
                     [contract.creator.user],
                     kind="payout_waiting",
-                    message="Finish your payout onboarding to receive your earnings.",
+                    message=f"Finish your payout onboarding to receive your "
+                    f"{format_money(transfer.amount, transfer.currency)}.",
                     obj=contract,
                 )
             return transfer
@@ -305,7 +307,9 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                     if locked.attempts >= MAX_TRANSFER_ATTEMPTS:
                         notify_staff(
                             kind="transfer_failed",
-                            message=f"Payout {locked.pk} of contract #{contract.pk} failed "
+                            message=f"Payout {locked.pk} "
+                            f"({format_money(locked.amount, locked.currency)}) of contract "
+                            f"#{contract.pk} failed "
                             f"{locked.attempts} times and will not be retried: {exc.message}",
                             obj=locked,
                         )
@@ -392,7 +396,7 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     notify(
         [contract.creator.user],
         kind="contract_paid",
-        message=f"You were paid {transfer.amount} {transfer.currency} for contract "
+        message=f"You were paid {format_money(transfer.amount, transfer.currency)} for contract "
         f"#{contract.pk} (milestone {milestone.position}).",
         obj=contract,
     )

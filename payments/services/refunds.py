@@ -24,6 +24,7 @@ from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
 from marketplace.models import User
+from marketplace.money import format_money
 
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
@@ -39,7 +40,7 @@ from ..models import (
     TransferStatus,
 )
 from .common import party_users, require_party, single_milestone_id, sync_contract
-from .payouts import release_to_creator
+from .payouts import release_split, release_to_creator
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,8 @@ def refund_execute(*, refund_id: int) -> Refund:
                 notify(
                     User.objects.filter(is_staff=True, is_active=True),
                     kind="refund_failed",
-                    message=f"Refund {locked.pk} of contract #{locked.contract_id} failed: "
+                    message=f"Refund {locked.pk} ({format_money(locked.amount, locked.currency)})"
+                    f" of contract #{locked.contract_id} failed: "
                     f"{exc.message}",
                     obj=locked.contract,
                 )
@@ -248,7 +250,8 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
     notify(
         party_users(contract)[1:],
         kind="refund_succeeded",
-        message=f"{refund.amount} {refund.currency} was refunded for contract #{contract.pk}.",
+        message=f"{format_money(refund.amount, refund.currency)} was refunded for contract "
+        f"#{contract.pk}.",
         obj=contract,
     )
     return refund
@@ -476,10 +479,27 @@ def milestone_dispute_resolve(
         party_users(contract),
         kind="dispute_resolved",
         message=f"The dispute on contract #{contract.pk}, milestone {milestone.position}, was "
-        f"resolved: {resolution}.",
+        f"resolved: {resolution} ({_resolution_money(contract, milestone, creator_share)}).",
         obj=contract,
     )
     return dispute
+
+
+def _resolution_money(contract: Contract, milestone: Milestone, creator_share: int) -> str:
+    """A resolution's money for the parties: the creator's gross share and net, the refund."""
+    money = contract.currency
+    parts = []
+    if creator_share:
+        fee, net = release_split(contract=contract, milestone=milestone, gross=creator_share)
+        parts.append(
+            f"{format_money(creator_share, money)} to the creator, "
+            f"{format_money(net, money)} after the {format_money(fee, money)} platform fee"
+        )
+    if creator_share < milestone.amount:
+        parts.append(
+            f"{format_money(milestone.amount - creator_share, money)} refunded to the brand"
+        )
+    return "; ".join(parts)
 
 
 def dispute_resolve(

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 
 from campaigns.models import Dispute, Milestone
-from marketplace.models import AuditLog
+from marketplace.models import AuditLog, Notification
 from payments.models import Refund, Transfer
 from tests.payments.test_money import assert_clean, deliver, fund, onboard, status_of
 
@@ -109,6 +109,16 @@ def test_split_is_typed_in_major_units_previewed_then_paid_as_previewed(
         entry.get_change_message()
     )
     assert AuditLog.objects.filter(verb="resolve_dispute", object_id=str(dispute.pk)).exists()
+    # The parties read the same money, in major units with the currency.
+    told = list(Notification.objects.values_list("message", flat=True))
+    assert any(m.startswith("You were paid 595.00 GBP for contract") for m in told), told
+    assert any(m.startswith("500.00 GBP was refunded for contract") for m in told), told
+    assert any(
+        "split (700.00 GBP to the creator, 595.00 GBP after the 105.00 GBP platform fee; "
+        "500.00 GBP refunded to the brand)" in m
+        for m in told
+    ), told
+    assert not any(re.search(r"\b(59500|50000|70000)\b", m) for m in told), told
     assert_clean()
 
 
