@@ -16,13 +16,14 @@ from marketplace.admin_tools import (
     ConfirmActionsMixin,
     Confirmation,
     MoneyAdminMixin,
+    ReadableAdminMixin,
     ReasonForm,
     action_form,
     action_reason,
     redirect_to_confirmation,
     run_service_action,
 )
-from marketplace.money import format_money_range
+from marketplace.money import format_money, format_money_range
 
 from . import services
 from .conversations import admin as conversations_admin  # noqa: F401 - the flagged-message queue
@@ -42,34 +43,50 @@ from .models import (
 
 
 class MembershipInline(admin.TabularInline):
+    """A brand's members; they join through invitations (the API), never added here."""
+
     model = BrandMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    can_delete = False
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
+    """Brands are made by registration; staff may correct the profile, but verification is
+    decided through its service (a confirmation page), never by ticking a box."""
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "verified", "created_at"]
     list_filter = ["verified"]
     search_fields = ["name", "slug", "memberships__user__email"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["slug", "verified", "created_at"]
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(BrandMembership)
-class BrandMembershipAdmin(admin.ModelAdmin):
+class BrandMembershipAdmin(ReadOnlyAdmin):
     list_display = ["brand", "user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["brand__name", "user__email"]
     list_select_related = ["brand", "user"]
-    autocomplete_fields = ["brand", "user"]
 
 
 @admin.register(IPAsset)
-class IPAssetAdmin(admin.ModelAdmin):
+class IPAssetAdmin(ReadableAdminMixin, ReadOnlyAdmin):
+    """IP a brand registered through the API (where the rights chain is checked); staff read
+    it here."""
+
     list_display = [
         "name",
         "brand",
@@ -84,7 +101,7 @@ class IPAssetAdmin(admin.ModelAdmin):
     list_filter = ["held", "ai_generation_allowed", "likeness", "exclusivity_allowed", "exclusive"]
     search_fields = ["name", "description", "brand__name"]
     list_select_related = ["brand"]
-    autocomplete_fields = ["brand"]
+    json_fields = ["territories", "channels", "reference_links"]
 
 
 @admin.register(MemberInvitation)
@@ -96,8 +113,18 @@ class MemberInvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class BriefAdmin(ReadableAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
     """The moderation queue: briefs in review first, oldest submission first."""
+
+    json_fields = [
+        "tags",
+        "preferred_models",
+        "languages",
+        "deliverables",
+        "usage_territories",
+        "usage_channels",
+    ]
+    hidden_fields = ["terms"]
 
     list_display = [
         "title",
@@ -124,7 +151,8 @@ class BriefAdmin(MoneyAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
         # A brief changes only through its services (the brand edits, staff moderate).
         shown = super().get_readonly_fields(request, obj)
-        return list(dict.fromkeys([*shown, *(field.name for field in Brief._meta.fields)]))
+        own = (f.name for f in Brief._meta.fields if f.name not in self.json_fields)
+        return list(dict.fromkeys([*shown, *own]))
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         in_review_first = Case(
@@ -179,6 +207,22 @@ class BidAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     search_fields = ["brief__title", "creator__handle", "pitch"]
     list_select_related = ["brief", "creator"]
     date_hierarchy = "created_at"
+    exclude = ["milestones"]
+    readonly_fields = ["proposed_milestones"]
+
+    @admin.display(description="proposed milestones")
+    def proposed_milestones(self, bid: Bid) -> str:
+        rows = [
+            (
+                m.get("title", ""),
+                format_money(int(m.get("amount") or 0), bid.currency),
+                m.get("due_date", ""),
+            )
+            for m in bid.milestones or []
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {} by {}", rows)  # noqa: S308
 
 
 def _flagged(delivery: Delivery) -> bool:

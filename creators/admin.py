@@ -7,17 +7,20 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
     ConfirmAction,
     ConfirmActionsMixin,
     Confirmation,
     MoneyAdminMixin,
+    ReadableAdminMixin,
     ReasonForm,
     action_form,
     action_reason,
     redirect_to_confirmation,
     run_service_action,
 )
+from marketplace.audit import entered_state_at
 
 from . import services
 from .models import (
@@ -42,7 +45,9 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(CreatorProfile)
-class CreatorProfileAdmin(ConfirmActionsMixin, MoneyAdminMixin, admin.ModelAdmin):
+class CreatorProfileAdmin(
+    ConfirmActionsMixin, ReadableAdminMixin, MoneyAdminMixin, admin.ModelAdmin
+):
     """Creators; staff verify, grant tiers and suspend (through a confirmation page with a
     reason). Profiles are made by registration, never added here."""
 
@@ -78,6 +83,8 @@ class CreatorProfileAdmin(ConfirmActionsMixin, MoneyAdminMixin, admin.ModelAdmin
         "updated_at",
     ]
     inlines = [SkillInline]
+    json_fields = ["languages", "tags", "reel_tags"]
+    hidden_fields = ["terms", "tag_evidence", "model_evidence", "provider_evidence", "formats"]
     action_form = action_form(tier=["set_tier"])
     actions = ["verify", "suspend", "unsuspend", "set_tier"]
     confirm_actions = [
@@ -155,15 +162,19 @@ class CreatorProfileAdmin(ConfirmActionsMixin, MoneyAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(ReadOnlyAdmin):
+    """Creators make and edit their portfolios through the API; staff read them."""
+
     list_display = ["name", "creator", "created_at"]
     search_fields = ["name", "creator__handle"]
     list_select_related = ["creator"]
 
 
 @admin.register(Reel)
-class ReelAdmin(admin.ModelAdmin):
-    """The moderation queue: pending reels first, oldest first within a state."""
+class ReelAdmin(ReadableAdminMixin, ReadOnlyAdmin):
+    """The moderation queue: pending reels first, oldest first within a state, each with its
+    provenance (generator, plan, prompt, licence verdict) read-only. Creators make and edit
+    reels through the API; staff approve or reject them (a reason required)."""
 
     list_display = [
         "thumbnail",
@@ -171,36 +182,97 @@ class ReelAdmin(admin.ModelAdmin):
         "creator",
         "moderation",
         "video_model",
+        "video_plan",
+        "licence",
         "video_link",
+        "waiting_since",
         "created_at",
     ]
-    list_filter = ["moderation", "video__provider"]
-    search_fields = ["title", "creator__handle", "video__model"]
-    list_select_related = ["creator", "video"]
-    readonly_fields = [
-        "creator",
-        "video",
+    list_filter = [
         "moderation",
-        "rejection_reason",
-        "moderated_by",
-        "moderated_at",
-        "created_at",
+        ("video__licence_verdict", admin.ChoicesFieldListFilter),
+        "video__provider",
+        "video__plan",
     ]
+    search_fields = ["title", "creator__handle", "video__model", "video__prompt"]
+    list_select_related = ["creator", "video", "video__licence"]
+    json_fields = ["tags"]
+    hidden_fields = ["terms"]
     fields = [
         "creator",
         "portfolio",
         "title",
         "description",
         "tags",
-        "video",
+        "video_link",
+        "generator",
+        "video_plan",
+        "video_format",
+        "prompt",
+        "licence",
+        "licence_conditions",
         "moderation",
         "rejection_reason",
         "moderated_by",
         "moderated_at",
+        "waiting_since",
         "created_at",
     ]
+    readonly_fields = fields
     action_form = action_form(reason_required=["reject"])
     actions = ["approve", "reject"]
+
+    def get_queryset(self, request) -> QuerySet[Reel]:  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(queued_at=entered_state_at(Reel, Moderation.PENDING, fallback="created_at"))
+        )
+
+    @admin.display(description="waiting since", ordering="queued_at")
+    def waiting_since(self, reel: Reel):  # type: ignore[no-untyped-def]
+        if reel.moderation != Moderation.PENDING:
+            return "—"
+        return reel.queued_at  # type: ignore[attr-defined]
+
+    @admin.display(description="plan", ordering="video__plan")
+    def video_plan(self, reel: Reel) -> str:
+        return reel.video.get_plan_display() or "not given"
+
+    @admin.display(description="licence", ordering="video__licence_verdict")
+    def licence(self, reel: Reel) -> str:
+        return reel.video.get_licence_verdict_display()
+
+    @admin.display(description="licence conditions")
+    def licence_conditions(self, reel: Reel) -> str:
+        licence = reel.video.licence
+        if licence is None:
+            return "No licence row matches this generator and plan."
+        return format_html(
+            '{} — {}<br>source: <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
+            "(checked {})",
+            licence,
+            licence.conditions or "no conditions recorded",
+            licence.source_url,
+            licence.source_url,
+            licence.checked_on,
+        )
+
+    @admin.display(description="generator")
+    def generator(self, reel: Reel) -> str:
+        video = reel.video
+        return f"{video.get_provider_display()} {video.model} ({video.get_mode_display()})"
+
+    @admin.display(description="format")
+    def video_format(self, reel: Reel) -> str:
+        video = reel.video
+        seed = f", seed {video.seed}" if video.seed is not None else ""
+        made = f", generated {video.generated_at:%Y-%m-%d %H:%M}" if video.generated_at else ""
+        return f"{video.duration_s} s, {video.width}×{video.height} @ {video.fps} fps{seed}{made}"
+
+    @admin.display(description="prompt")
+    def prompt(self, reel: Reel) -> str:
+        return reel.video.prompt or "—"
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         # The admin changelist orders by this, not by the queryset's order_by.
@@ -258,8 +330,9 @@ class ReelAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(admin.ModelAdmin):
-    """Pending applications first; the statement, links, reel count and tier on each row."""
+class PartnerApplicationAdmin(ReadOnlyAdmin):
+    """Pending applications first; the statement, links, reel count and tier on each row.
+    Creators apply through the API; staff approve or reject (a reason required)."""
 
     list_display = [
         "id",

@@ -20,6 +20,8 @@ from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .errors import DomainError
 from .money import format_money
@@ -318,6 +320,7 @@ def redirect_to_confirmation(
     name: str,
     *,
     target: Callable[[Any], tuple[Any, Any] | None] | None = None,
+    missing: str = "there is nothing to confirm for it.",
 ) -> HttpResponse | None:
     """A list action that leads to one object's confirmation page: one object at a time,
     since each decision has its own reason and numbers. `target(obj)` may point to another
@@ -334,8 +337,79 @@ def redirect_to_confirmation(
         (modeladmin, objects[0]) if target is None else (target(objects[0]) or (None, None))
     )
     if owner is None:
-        modeladmin.message_user(
-            request, f"{objects[0]}: nothing to confirm there.", messages.WARNING
-        )
+        modeladmin.message_user(request, f"{objects[0]}: {missing}", messages.WARNING)
         return None
     return HttpResponseRedirect(owner.confirm_url(obj, name))
+
+
+# --- Readable JSON ------------------------------------------------------------------------
+
+
+def _inline(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_inline(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{str(key).replace('_', ' ')}: {_inline(v)}" for key, v in value.items())
+    return str(value)
+
+
+def readable_json(value: Any) -> str:
+    """A JSON value for people: a list of words as `a, b`, a list of objects one per line, an
+    object as `key: value` lines; HTML-escaped."""
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return format_html_join(mark_safe("<br>"), "{}", ((_inline(item),) for item in value))  # noqa: S308 - a constant
+    if isinstance(value, dict) and value:
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{}: {}",
+            ((str(key).replace("_", " "), _inline(v)) for key, v in value.items()),
+        )
+    return _inline(value)
+
+
+def _json_display(name: str) -> Callable[[Any, Any], str]:
+    def display(self: Any, obj: Any) -> str:
+        return readable_json(getattr(obj, name))
+
+    display.short_description = name.replace("_", " ")  # type: ignore[attr-defined]
+    return display
+
+
+class ReadableAdminMixin:
+    """Shows the `json_fields` read-only and readable (`<field>_readable`) wherever they are
+    listed or shown, and never shows the `hidden_fields` (internal, such as stored terms)."""
+
+    json_fields: Sequence[str] = ()
+    hidden_fields: Sequence[str] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.json_fields:
+            setattr(cls, f"{name}_readable", _json_display(name))
+
+    def _readable(self, names: Iterable[Any]) -> list[Any]:
+        swapped = [
+            f"{n}_readable" if isinstance(n, str) and n in self.json_fields else n
+            for n in names
+            if n not in self.hidden_fields
+        ]
+        return list(dict.fromkeys(swapped))
+
+    def get_fields(self, request: Any, obj: models.Model | None = None) -> list[Any]:
+        return self._readable(super().get_fields(request, obj))  # type: ignore[misc]
+
+    def get_list_display(self, request: Any) -> list[Any]:
+        return self._readable(super().get_list_display(request))  # type: ignore[misc]
+
+    def get_readonly_fields(self, request: Any, obj: models.Model | None = None) -> list[Any]:
+        names = super().get_readonly_fields(request, obj)  # type: ignore[misc]
+        shown = self._readable(names)
+        return list(dict.fromkeys([*shown, *(f"{n}_readable" for n in self.json_fields)]))
+
+    def get_exclude(self, request: Any, obj: models.Model | None = None) -> list[Any]:
+        excluded = super().get_exclude(request, obj) or []  # type: ignore[misc]
+        return [*excluded, *self.json_fields, *self.hidden_fields]

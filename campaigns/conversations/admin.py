@@ -51,7 +51,7 @@ class FlaggedMessageAdmin(ReadOnlyAdmin):
         "created_at",
         "text",
         "original_text",
-        "flag_kinds",
+        "kinds",
         "video",
         "at_s",
         "edited_at",
@@ -59,6 +59,7 @@ class FlaggedMessageAdmin(ReadOnlyAdmin):
         "flag_reviewed_at",
         "flag_reviewed_by",
     ]
+    readonly_fields = ["kinds"]
     actions = ["mark_reviewed"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:

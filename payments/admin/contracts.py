@@ -22,6 +22,7 @@ from marketplace.admin_tools import (
     ConfirmActionsMixin,
     Confirmation,
     MoneyAdminMixin,
+    ReadableAdminMixin,
     ReasonForm,
     redirect_to_confirmation,
 )
@@ -261,7 +262,8 @@ class MilestoneAdmin(ConfirmActionsMixin, MoneyColumns, ReadOnlyAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
+class ContractAdmin(ReadableAdminMixin, MoneyAdminMixin, ReadOnlyAdmin):
+    json_fields = ["deliverables", "usage_rights", "ip_chain"]
     money_fields = {"amount": "currency", "fee": "currency", "creator_net": "currency"}
     list_display = [
         "id",
@@ -296,5 +298,10 @@ class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
             return admin.site._registry[Milestone], milestones[0]
 
         return redirect_to_confirmation(
-            self, request, queryset, "staff_refund", target=only_milestone
+            self,
+            request,
+            queryset,
+            "staff_refund",
+            target=only_milestone,
+            missing="it has several milestones: refund each on its milestone page.",
         )

@@ -5,12 +5,38 @@ against the sandbox, reconcile clean after)."""
 import re
 
 import pytest
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-from campaigns.models import Dispute, Milestone
+from campaigns.models import (
+    Bid,
+    Brand,
+    ChangeOrder,
+    Contract,
+    Delivery,
+    Dispute,
+    LicenceFlag,
+    MemberInvitation,
+    Message,
+    Milestone,
+    RightsNotice,
+    Thread,
+)
+from creators.models import CreatorProfile, ModelLicence, PartnerApplication, Portfolio, Reel
 from marketplace.models import AuditLog, Notification
 from payments.models import Refund, Transfer
+from tests.factories import (
+    BidFactory,
+    CreatorFactory,
+    InvitationFactory,
+    IPAssetFactory,
+    PortfolioFactory,
+    ReelFactory,
+    VideoFactory,
+)
 from tests.payments.test_money import assert_clean, deliver, fund, onboard, status_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,6 +47,12 @@ def _value(html: str, key: str) -> str:
     match = re.search(rf'<td class="money" id="value-{key}">(.*?)</td>', html, re.S)
     assert match, key
     return match.group(1).strip()
+
+
+def _text(html: str) -> str:
+    """What a person reads on the page: no scripts, no tags (nor their attributes)."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 @pytest.fixture
@@ -192,3 +224,128 @@ def test_staff_refund_goes_through_its_confirmation(
     assert status_of(contract) == "refunded"
     assert [r["amount"] for r in sandbox.objects("refunds")] == [40_000]
     assert_clean()
+
+
+# Models whose admin has no row in this walk: the login-lockout tables fill only on a form
+# login, and groups are Django's own.
+NO_ROW_NEEDED = {"axes.accessattempt", "axes.accessfailurelog", "axes.accesslog", "auth.group"}
+
+
+def _one_of_everything(disputed, client_for, staff):  # type: ignore[no-untyped-def]
+    """A disputed and resolved milestone (payments, a transfer, a refund, the ledger, webhook
+    events), a flagged delivery, a thread with a flagged message, invitations, a partner
+    application, a change order, a rights notice and a model licence."""
+    dispute = disputed()
+    contract = dispute.contract
+    client = Client()
+    client.force_login(staff)
+    key = "split-60000"
+    done = client.post(
+        f"/admin/campaigns/dispute/{dispute.pk}/resolve/split/",
+        {"amount": "600.00", "reason": "half", "_previewed": key},
+    )
+    assert done.status_code == 302
+    creator = contract.creator
+    video = VideoFactory(provider="pika", model="pika-2.2", plan="standard")
+    delivery = Delivery.objects.create(
+        contract=contract,
+        milestone=dispute.milestone,
+        number=9,
+        licence_flag=LicenceFlag.FLAGGED,
+        licence_note="conditional",
+    )
+    delivery.videos.add(video)
+    thread = Thread.objects.create(
+        kind="contract",
+        brief=contract.brief,
+        brand=contract.brand,
+        creator=creator,
+        contract=contract,
+    )
+    Message.objects.create(
+        thread=thread,
+        author=creator.user,
+        text="mail me at ***",
+        flagged=True,
+        flag_kinds=["email"],
+    )
+    MemberInvitation.objects.create(brand=contract.brand, email="new@example.com")
+    InvitationFactory(brief=contract.brief, creator=CreatorFactory())
+    BidFactory(
+        brief=contract.brief,
+        milestones=[{"title": "Cut", "amount": 12_345, "due_date": "2027-01-01"}],
+    )
+    PartnerApplication.objects.create(creator=creator, statement="s", links=["https://e.com"])
+    PortfolioFactory(creator=creator)
+    IPAssetFactory(brand=contract.brand)
+    ReelFactory(creator=creator)
+    ChangeOrder.objects.create(
+        contract=contract,
+        kind="other",
+        amount=5_000,
+        due_date=timezone.now(),
+        description="more",
+        proposer_side="brand",
+    )
+    RightsNotice.objects.create(contract=contract, kind="30d", rights_end=timezone.now())
+    ModelLicence.objects.get_or_create(
+        provider="pika",
+        model_prefix="",
+        plan="standard",
+        defaults={
+            "commercial_use": "conditional",
+            "conditions": "credit the generator",
+            "source_url": "https://pika.art/terms",
+            "checked_on": timezone.now().date(),
+        },
+    )
+    return dispute
+
+
+def test_no_admin_page_answers_5xx(admin_client, disputed, client_for, staff):
+    dispute = _one_of_everything(disputed, client_for, staff)
+    request = admin_client.get("/admin/").wsgi_request
+    without_rows = set()
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        name = f"admin:{meta.app_label}_{meta.model_name}"
+        listing = admin_client.get(reverse(f"{name}_changelist"))
+        assert listing.status_code == 200, meta.label
+        if model_admin.has_add_permission(request):
+            assert admin_client.get(reverse(f"{name}_add")).status_code == 200, meta.label
+            # An empty form is refused with its errors, never a crash.
+            assert admin_client.post(reverse(f"{name}_add"), {}).status_code < 500, meta.label
+        first = model_admin.get_queryset(listing.wsgi_request).first()
+        if first is None:
+            without_rows.add(meta.label_lower)
+            continue
+        page = admin_client.get(reverse(f"{name}_change", args=[first.pk]))
+        assert page.status_code == 200, meta.label
+    assert without_rows <= NO_ROW_NEEDED, without_rows
+    # Where objects are made only through services, there is no Add.
+    for model in (Reel, PartnerApplication, CreatorProfile, Portfolio, Brand, Contract):
+        assert not admin.site._registry[model].has_add_permission(request), model
+    assert Dispute.objects.get(pk=dispute.pk).status == "resolved"
+
+
+def test_detail_pages_show_no_internals(admin_client, disputed, client_for, staff):
+    dispute = _one_of_everything(disputed, client_for, staff)
+    contract = dispute.contract
+    page = admin_client.get(f"/admin/campaigns/contract/{contract.pk}/change/").content.decode()
+    text = _text(page)
+    assert "1,020.00 GBP" in text  # the creator's net, in major units
+    assert "102000" not in text and "18000" not in text
+    assert "[" not in text and "{" not in text and "&quot;" not in text
+    brief = admin_client.get(f"/admin/campaigns/brief/{contract.brief_id}/change/").content.decode()
+    assert "field-terms" not in brief and "&quot;" not in _text(brief) and "[" not in _text(brief)
+    bid = Bid.objects.exclude(milestones=[]).get()
+    bid_page = admin_client.get(f"/admin/campaigns/bid/{bid.pk}/change/").content.decode()
+    assert "Cut: 123.45 " in bid_page and "12345" not in bid_page
+    reel = Reel.objects.filter(creator=contract.creator).first()
+    reel_page = admin_client.get(f"/admin/creators/reel/{reel.pk}/change/").content.decode()
+    for shown in (reel.video.video_url, reel.video.model, "field-prompt", "field-licence"):
+        assert shown in reel_page, shown
+    assert "field-licence_conditions" in reel_page
+    assert 'name="title"' not in reel_page and 'name="tags"' not in reel_page  # read-only
+    listing = admin_client.get("/admin/creators/reel/").content.decode()
+    assert "video__licence_verdict__exact=unknown" in listing and "field-licence" in listing
