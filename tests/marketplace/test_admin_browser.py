@@ -217,6 +217,10 @@ def test_moderators_walk(browser, live_server, stripe_sandbox):
     # The dashboard counts the queues, the licence flags and disputes among them.
     queues = browser.find_element(By.ID, "staff-queues").text
     assert "Open disputes" in queues and "Licence-flagged deliveries" in queues
+    # Its headers sit on one line each (the count's header once wrapped a letter per line).
+    for header in browser.find_elements(By.CSS_SELECTOR, "#staff-queues thead th"):
+        assert header.size["height"] < 2.5 * header.size["width"] or header.size["height"] < 30
+        assert header.size["height"] < 40, (header.text, header.size)
 
     # A pending reel, its model shown in the list, approved.
     admin.open("/admin/creators/reel/")
