@@ -204,7 +204,7 @@ class ReelAdmin(ReadableAdminMixin, ReadOnlyAdmin):
         "title",
         "description",
         "tags",
-        "video_link",
+        "video_url",
         "generator",
         "video_plan",
         "video_format",
@@ -234,6 +234,14 @@ class ReelAdmin(ReadableAdminMixin, ReadOnlyAdmin):
         if reel.moderation != Moderation.PENDING:
             return "—"
         return reel.queued_at  # type: ignore[attr-defined]
+
+    @admin.display(description="video")
+    def video_url(self, reel: Reel) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            reel.video.video_url,
+            reel.video.video_url,
+        )
 
     @admin.display(description="plan", ordering="video__plan")
     def video_plan(self, reel: Reel) -> str:

@@ -35,7 +35,7 @@ from ..models import (
     RefundStatus,
 )
 from ..services.refunds import milestone_refund_by_staff
-from .confirm import milestone_rows
+from .confirm import fee_percent, milestone_rows
 
 
 class RightsStateFilter(admin.SimpleListFilter):
@@ -264,6 +264,8 @@ class MilestoneAdmin(ConfirmActionsMixin, MoneyColumns, ReadOnlyAdmin):
 @admin.register(Contract)
 class ContractAdmin(ReadableAdminMixin, MoneyAdminMixin, ReadOnlyAdmin):
     json_fields = ["deliverables", "usage_rights", "ip_chain"]
+    hidden_fields = ["fee_bps"]
+    readonly_fields = ["fee_rate"]
     money_fields = {"amount": "currency", "fee": "currency", "creator_net": "currency"}
     list_display = [
         "id",
@@ -284,6 +286,10 @@ class ContractAdmin(ReadableAdminMixin, MoneyAdminMixin, ReadOnlyAdmin):
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
     actions = ["staff_refund"]
+
+    @admin.display(description="platform fee rate")
+    def fee_rate(self, contract: Contract) -> str:
+        return f"{fee_percent(contract.fee_bps)} ({contract.get_creator_tier_display()} tier)"
 
     @admin.display(description="usage rights")
     def rights(self, contract: Contract) -> str:
