@@ -426,7 +426,9 @@ def milestone_dispute_resolve(
     elif resolution == Resolution.SPLIT:
         if creator_amount is None or not 0 < creator_amount < milestone.amount:
             raise InvalidInput(
-                f"a split needs 0 < creator_amount < {milestone.amount}",
+                f"the creator's share (creator_amount, gross, in minor units) must be between "
+                f"1 and {milestone.amount - 1}, that is {format_money(1, contract.currency)} to "
+                f"{format_money(milestone.amount - 1, contract.currency)}",
                 code=PaymentError.SPLIT_AMOUNT_INVALID,
                 field="creator_amount",
             )

@@ -54,7 +54,8 @@ if CHROMIUM and CHROMEDRIVER:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 @pytest.fixture
@@ -159,11 +160,25 @@ class Admin:
             else:
                 field.clear()
                 field.send_keys(value)
-        self.driver.find_element(By.CSS_SELECTOR, '.actions button[type="submit"]').click()
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, '.actions button[type="submit"]'))
         return self.messages()
 
+    def submit(self, button) -> None:  # type: ignore[no-untyped-def]
+        """Press a button that posts a form, and wait for the next page."""
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        button.click()
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+
+    def find_all(self, css: str) -> list:  # type: ignore[type-arg]
+        """Elements on the loaded page, without waiting for ones that are not there."""
+        self.driver.implicitly_wait(0)
+        try:
+            return self.driver.find_elements(By.CSS_SELECTOR, css)
+        finally:
+            self.driver.implicitly_wait(5)
+
     def messages(self) -> list[str]:
-        return [m.text for m in self.driver.find_elements(By.CSS_SELECTOR, "ul.messagelist li")]
+        return [m.text for m in self.find_all("ul.messagelist li")]
 
     def type(self, name: str, value: str) -> None:
         field = self.driver.find_element(By.NAME, name)
@@ -171,15 +186,14 @@ class Admin:
         field.send_keys(value)
 
     def press(self, element_id: str) -> None:
-        self.driver.find_element(By.ID, element_id).click()
+        self.submit(self.driver.find_element(By.ID, element_id))
 
     def value(self, key: str) -> str:
         """A line of the confirmation page's "What will happen" table."""
         return self.driver.find_element(By.ID, f"value-{key}").text
 
     def errors(self) -> str:
-        found = self.driver.find_elements(By.CSS_SELECTOR, ".errorlist, .errornote")
-        return " ".join(e.text for e in found)
+        return " ".join(e.text for e in self.find_all(".errorlist, .errornote"))
 
 
 def _flagged_delivery(contract) -> Delivery:  # type: ignore[no-untyped-def]
