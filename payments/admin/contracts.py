@@ -185,7 +185,9 @@ class MilestoneAdmin(ConfirmActionsMixin, MoneyColumns, ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return milestones_with_money(super().get_queryset(request))
+        # The changelist skips list_select_related once a queryset selects related rows.
+        qs = super().get_queryset(request).select_related("contract__creator", "contract__brand")
+        return milestones_with_money(qs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         extra_context = dict(extra_context or {})

@@ -85,7 +85,12 @@ class DisputeAdmin(ConfirmActionsMixin, MoneyAdminMixin, ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).select_related("contract__creator", "contract__brand")
+        # The changelist skips list_select_related once a queryset selects related rows.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related, "contract__creator", "contract__brand")
+        )
 
     @admin.display(description="Contract thread (evidence)")
     def evidence_thread(self, dispute: Dispute) -> str:

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -182,3 +184,30 @@ def test_every_admin_list_and_page_renders(staff_client):
         if first is not None:
             url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
             assert staff_client.get(url).status_code == 200, meta.label
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_reel_dispute_and_milestone_lists_do_not_query_per_row(staff_client):
+    ReelFactory.create_batch(2, moderation=Moderation.PENDING)
+    for _ in range(2):
+        contract = ContractFactory()
+        Dispute.objects.create(contract=contract, milestone=contract.milestones.first(), reason="x")
+    few = {
+        url: _queries(staff_client, url)
+        for url in (
+            "/admin/creators/reel/",
+            "/admin/campaigns/dispute/",
+            "/admin/campaigns/milestone/",
+        )
+    }
+    ReelFactory.create_batch(6, moderation=Moderation.PENDING)
+    for _ in range(6):
+        contract = ContractFactory()
+        Dispute.objects.create(contract=contract, milestone=contract.milestones.first(), reason="x")
+    many = {url: _queries(staff_client, url) for url in few}
+    assert many == few
