@@ -4,12 +4,35 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from campaigns.models import BrandMembership
 from campaigns.services import brand_create
+from creators.models import CreatorProfile
 from creators.services import creator_profile_create
 from marketplace.errors import InvalidInput
 from marketplace.models import User
 
 from .errors import AccountError
+
+
+def _same_registration(
+    user: User, *, role: str, handle: str, brand_name: str, full_name: str
+) -> bool:
+    """Whether `user` is what this very request made: the same role with the same handle (a
+    creator) or brand name (a brand owner), and the same full name."""
+    if user.full_name != full_name:
+        return False
+    profile = CreatorProfile.objects.filter(user=user).first()
+    if role == "creator":
+        return profile is not None and profile.handle == handle.lower()
+    if role == "brand" and profile is None:
+        first = (
+            BrandMembership.objects.filter(user=user)
+            .select_related("brand")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        return first is not None and first.brand.name == brand_name.strip()
+    return False
 
 
 @transaction.atomic
@@ -25,14 +48,21 @@ def user_register(
     """Create a user as a creator (with a profile under `handle`) or a brand owner.
 
     The password must pass Django's validators. An address that already has an account is
-    never named as taken: with that account's password the call is a retry and answers the
-    account unchanged (a registration whose answer was lost can be sent again); with another
-    password it is refused with a message that names no field (docs/SECURITY.md).
+    never named as taken: the very same request again (that account's password, role, handle
+    or brand name, full name) is a retry and answers the account unchanged (a registration
+    whose answer was lost can be sent again); any other request is refused with a message
+    that names no field (docs/SECURITY.md), never answered with an account it did not ask for.
     """
     email = email.strip().lower()
     existing = User.objects.filter(email=email).first()
     if existing is not None:
-        if existing.is_active and existing.check_password(password):
+        if (
+            existing.is_active
+            and existing.check_password(password)
+            and _same_registration(
+                existing, role=role, handle=handle, brand_name=brand_name, full_name=full_name
+            )
+        ):
             return existing
         raise InvalidInput(
             "we could not register an account with these details; if you already have one, "

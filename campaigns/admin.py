@@ -31,6 +31,7 @@ from .models import (
     Bid,
     Brand,
     BrandMembership,
+    BrandVerification,
     Brief,
     BriefStatus,
     Delivery,
@@ -39,6 +40,7 @@ from .models import (
     LicenceFlag,
     MemberInvitation,
     RightsNotice,
+    VerificationStatus,
 )
 
 
@@ -60,8 +62,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    """Brands are made by registration; staff may correct the profile, but verification is
-    decided through its service (a confirmation page), never by ticking a box."""
+    """Brands are made by registration; staff may correct the profile, but `verified` changes
+    only through a verification request (Brand verifications, a confirmation page each)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "verified", "created_at"]
@@ -72,6 +74,140 @@ class BrandAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+def _pending(verification: BrandVerification) -> bool:
+    return verification.status == VerificationStatus.PENDING
+
+
+@admin.register(BrandVerification)
+class BrandVerificationAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
+    """The verification queue: pending requests first, oldest first. Check the company's site
+    and registration number, then approve or reject on the request's confirmation page with a
+    reason (required): the services set the brand's `verified`, write the audit row and tell
+    its members."""
+
+    list_display = [
+        "id",
+        "brand",
+        "status",
+        "company_website",
+        "registration_number",
+        "contact_name",
+        "contact_email",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["brand__name", "registration_number", "company_website", "contact_email"]
+    list_select_related = ["brand", "reviewed_by"]
+    fields = [
+        "brand",
+        "status",
+        "company_website",
+        "registration_number",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "note",
+        "requested_by",
+        "created_at",
+        "reason",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    actions = ["approve", "reject"]
+    confirm_actions = [
+        ConfirmAction("approve", "approve", "Verify the brand…", _pending),
+        ConfirmAction("reject", "reject", "Reject the request…", _pending),
+    ]
+
+    def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
+        pending_first = Case(
+            When(status=VerificationStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "created_at"]
+
+    def _confirmation(
+        self, request, verification: BrandVerification, data, *, approve: bool
+    ) -> Confirmation:  # type: ignore[no-untyped-def]
+        brand = verification.brand
+        members = brand.memberships.count()
+        rows = [
+            ("brand", "Brand", f"{brand.name} ({brand.slug}), {members} member(s)"),
+            ("website", "Company website", verification.company_website),
+            ("registration", "Registration number", verification.registration_number),
+            (
+                "contact",
+                "Contact",
+                ", ".join(
+                    part
+                    for part in (
+                        verification.contact_name,
+                        verification.contact_email,
+                        verification.contact_phone,
+                    )
+                    if part
+                ),
+            ),
+            ("note", "Their note", verification.note or "—"),
+            (
+                "asked",
+                "Asked",
+                f"{verification.created_at:%Y-%m-%d %H:%M} by {verification.requested_by or '—'}",
+            ),
+            (
+                "effect",
+                "What changes",
+                "The brand becomes verified: creators see the verified mark on its briefs, "
+                "matches, threads and contracts; its members are told."
+                if approve
+                else "The brand stays unverified and may ask again; its members are told "
+                "your reason.",
+            ),
+        ]
+        service = (
+            services.brand_verification_approve if approve else services.brand_verification_reject
+        )
+
+        def perform(form_data: dict) -> str:
+            service(actor=request.user, verification=verification, reason=form_data["reason"])
+            return f"{'Approve' if approve else 'Reject'}: {form_data['reason']}"
+
+        form = ReasonForm(data)
+        form.fields["reason"].help_text = (
+            "Required. What you checked (kept in History and the audit log)."
+            if approve
+            else "Required. Sent to the brand's members, and kept in History and the audit log."
+        )
+        return Confirmation(
+            title=f"{'Verify' if approve else 'Reject the verification of'} {brand.name}",
+            intro="Check the company's website and registration number before you decide.",
+            rows=rows,
+            form=form,
+            button=f"Yes, verify {brand.name}" if approve else "Yes, reject the request",
+            perform=perform,
+            done=f"{brand.name} is verified."
+            if approve
+            else f"{brand.name}'s request is rejected.",
+        )
+
+    def confirm_approve(self, request, verification: BrandVerification, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(request, verification, data, approve=True)
+
+    def confirm_reject(self, request, verification: BrandVerification, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(request, verification, data, approve=False)
+
+    @admin.action(description="Verify the brand…")
+    def approve(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "approve")
+
+    @admin.action(description="Reject the request…")
+    def reject(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "reject")
 
 
 @admin.register(BrandMembership)

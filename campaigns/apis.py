@@ -179,6 +179,7 @@ class BriefViewSet(
             raise Forbidden(
                 "only creators bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
             )
+        pricing.amount_minor_units_check(request.query_params.get("amount"))
         query = FeePreviewQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         currency = query.validated_data.get("currency", brief.currency).upper()

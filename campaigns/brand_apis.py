@@ -1,6 +1,8 @@
 """Brand, member, member-invitation and IP endpoints: validate, call one service or selector,
 answer."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -9,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from marketplace.errors import InvalidInput
+
 from . import selectors, services
 from .errors import CampaignError
 from .filters import IPAssetFilter
@@ -16,6 +20,8 @@ from .models import Brand, BrandMembership, IPAsset, MemberInvitation
 from .schema import BRAND_ID, USER_ID, schema_generation
 from .serializers import (
     BrandSerializer,
+    BrandVerificationCreateSerializer,
+    BrandVerificationSerializer,
     IPAssetSerializer,
     IPAssetUpdateSerializer,
     MemberAddSerializer,
@@ -48,6 +54,58 @@ class BrandViewSet(
 
     def get_queryset(self) -> QuerySet[Brand]:
         return selectors.brands_visible_to(self.request.user)
+
+    def _refuse_verified(self, data: Any) -> None:
+        """`verified` is staff's decision on a verification request, never a brand's edit:
+        sending it answers 400 naming the field instead of being silently ignored."""
+        if hasattr(data, "keys") and "verified" in data.keys():
+            raise InvalidInput(
+                "set by staff after a verification request "
+                "(POST /api/v1/brands/{id}/verification/)",
+                code=CampaignError.VERIFIED_READ_ONLY,
+                field="verified",
+            )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._refuse_verified(request.data)
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.get_object()  # another tenant's brand answers 404 first
+        self._refuse_verified(request.data)
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"], request=None, responses={200: BrandVerificationSerializer(many=True)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=BrandVerificationCreateSerializer,
+        responses={201: BrandVerificationSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="verification",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def verification(self, request: Request, pk: str) -> Response:
+        """Ask staff to verify the brand (owners and managers, POST: the company's site, its
+        registration number, a contact); staff approve or reject it with a reason in the
+        admin. GET lists the brand's requests, newest first, with staff's decisions."""
+        brand = self.get_object()
+        if request.method == "POST":
+            data = BrandVerificationCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            verification = services.brand_verification_request(
+                actor=request.user, brand=brand, **data.validated_data
+            )
+            return Response(
+                BrandVerificationSerializer(verification).data, status=status.HTTP_201_CREATED
+            )
+        requests = selectors.brand_verifications(brand)
+        return Response(BrandVerificationSerializer(requests, many=True).data)
 
     def perform_create(self, serializer: BrandSerializer) -> None:
         brand = services.brand_create(actor=self.request.user, **serializer.validated_data)

@@ -7,6 +7,7 @@ Pure functions over rows the caller loaded; no queries of their own.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,18 @@ from marketplace.countries import EU_MEMBER_STATES, WORLDWIDE
 from .models import Contract, Delivery
 
 DESTINATIONS = ("youtube", "tiktok", "meta", "eu", "china")
+
+
+@dataclass(frozen=True)
+class PackDelivery:
+    """One delivery the pack covers, its videos, and whether the brand holds the rights to
+    use them (`licensed`: the work was paid for) or they still wait for its review."""
+
+    delivery: Delivery
+    videos: list[GeneratedVideo]
+    licensed: bool
+
+
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 EU_AI_ACT_ART50_FROM = "2026-08-02"
 CHINA_LABELLING_FROM = "2025-09-01"
@@ -74,7 +87,9 @@ def video_provenance(video: GeneratedVideo) -> dict[str, Any]:
     }
 
 
-def c2pa_assertions(video: GeneratedVideo, *, contract: Contract) -> dict[str, Any]:
+def c2pa_assertions(
+    video: GeneratedVideo, *, contract: Contract, delivery: Delivery | None = None
+) -> dict[str, Any]:
     """An unsigned C2PA-style manifest for one video: a `c2pa.actions` assertion saying it was
     created by a trained algorithm (IPTC digital source type), the generator as software
     agent, and the prompt-free parameters we hold. Ready for a signer; not signed."""
@@ -99,7 +114,12 @@ def c2pa_assertions(video: GeneratedVideo, *, contract: Contract) -> dict[str, A
             {"label": "c2pa.actions", "data": {"actions": [created]}},
             {
                 "label": "org.reelmatch.contract",
-                "data": {"contract": contract.pk, "video": video.pk, "video_url": video.video_url},
+                "data": {
+                    "contract": contract.pk,
+                    "delivery": delivery.pk if delivery is not None else None,
+                    "video": video.pk,
+                    "video_url": video.video_url,
+                },
             },
         ],
     }
@@ -192,20 +212,46 @@ def destination_labels(
 def disclosure_pack(
     *,
     contract: Contract,
-    delivery: Delivery,
-    videos: Sequence[GeneratedVideo],
+    deliveries: Sequence[PackDelivery],
     destinations: Sequence[str] = DESTINATIONS,
 ) -> dict[str, Any]:
-    """The whole pack for the latest delivery's videos, limited to `destinations`."""
+    """The whole pack for the videos of `deliveries` (every delivery whose work the brand
+    paid for, and those still in review, each video marked `licensed` or not), limited to
+    `destinations`. Delivery ids are the real ids (`/contracts/{id}/deliveries/`)."""
     usage_rights = contract.usage_rights or {}
+    videos = [v for item in deliveries for v in item.videos]
     labels = destination_labels(videos=videos, usage_rights=usage_rights, contract=contract)
+    latest = max(deliveries, key=lambda item: item.delivery.number).delivery
     return {
         "contract": contract.pk,
-        "delivery": delivery.number,
+        "delivery": latest.pk,
+        "deliveries": [
+            {
+                "id": item.delivery.pk,
+                "number": item.delivery.number,
+                "milestone": item.delivery.milestone_id,
+                "licensed": item.licensed,
+                "videos": [v.pk for v in item.videos],
+            }
+            for item in deliveries
+        ],
         "signed": False,
         "notice": "Unsigned: these labels and assertions are prepared for a C2PA signer and "
         "for the upload forms; nothing here is a signed manifest.",
-        "videos": [video_provenance(v) for v in videos],
+        "videos": [
+            {
+                **video_provenance(v),
+                "delivery": item.delivery.pk,
+                "milestone": item.delivery.milestone_id,
+                "licensed": item.licensed,
+            }
+            for item in deliveries
+            for v in item.videos
+        ],
         "destinations": {name: labels[name] for name in destinations},
-        "c2pa": [c2pa_assertions(v, contract=contract) for v in videos],
+        "c2pa": [
+            c2pa_assertions(v, contract=contract, delivery=item.delivery)
+            for item in deliveries
+            for v in item.videos
+        ],
     }

@@ -22,6 +22,11 @@ class CampaignError(StrEnum):
     LAST_OWNER = "last_owner"
     MEMBER_INVITATION_PENDING = "member_invitation_pending"
     NOT_MEMBER_INVITEE = "not_member_invitee"
+    # Brand verification
+    BRAND_ALREADY_VERIFIED = "brand_already_verified"
+    VERIFICATION_PENDING = "verification_pending"
+    VERIFIED_READ_ONLY = "verified_read_only"
+    VERIFICATION_FIELD_INVALID = "verification_field_invalid"
     # IP assets
     IP_BRAND_FIXED = "ip_brand_fixed"
     IP_IN_USE = "ip_in_use"

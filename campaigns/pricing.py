@@ -1,10 +1,31 @@
 """The platform fee: one rule shared by bids (shown up front), contracts and payouts."""
 
+import re
 from typing import Any, TypedDict
 
 from django.conf import settings
 
+from marketplace.errors import InvalidInput
+
+from .errors import CampaignError
 from .generation_cost import below_cost_warnings
+
+# A money amount written with a decimal point or comma ("1200.00", "12,5"): major units.
+_DECIMAL_AMOUNT = re.compile(r"\s*[+-]?\d*[.,]\d*\s*")
+
+
+def amount_minor_units_check(raw: str | None, *, field: str = "amount") -> None:
+    """Refuse (400 `amount_invalid`, naming `field`) an amount written as a decimal: money in
+    query strings is an integer of minor units like in bodies, so `1200.00` is not read as
+    1200 cents (12.00 USD) behind the caller's back. Other malformed values are left to the
+    serializer."""
+    if raw is not None and _DECIMAL_AMOUNT.fullmatch(raw) and any(c.isdigit() for c in raw):
+        raise InvalidInput(
+            f"{raw.strip()!r}: amounts are whole minor units (120000 for 1,200.00 USD), "
+            "without a decimal point",
+            code=CampaignError.AMOUNT_INVALID,
+            field=field,
+        )
 
 
 def fee_bps(tier: str) -> int:

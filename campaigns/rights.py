@@ -15,7 +15,16 @@ from django.conf import settings
 from marketplace.countries import WORLDWIDE
 
 from .errors import CampaignError
-from .models import Brief, Contract, IPAsset, IPHolding, RightsNoticeKind, RightsState
+from .models import (
+    Brief,
+    Contract,
+    IPAsset,
+    IPHolding,
+    MilestoneStatus,
+    Resolution,
+    RightsNoticeKind,
+    RightsState,
+)
 
 EXPIRING_WITHIN = timedelta(days=30)
 # The notices before the end, nearest last: the job sends only the latest one that is due.
@@ -55,6 +64,36 @@ def default_term_months() -> int:
 
 
 # The usage window -------------------------------------------------------------------------
+
+# A deliverable milestone in one of these is still being worked on or argued about: the
+# usage window waits for it.
+OPEN_WORK_STATUSES = (
+    MilestoneStatus.AWAITING_FUNDING,
+    MilestoneStatus.FUNDED,
+    MilestoneStatus.DELIVERED,
+    MilestoneStatus.REVISION_REQUESTED,
+    MilestoneStatus.DISPUTED,
+)
+# A dispute resolved this way paid the creator for what they delivered.
+PAID_RESOLUTIONS = (Resolution.RELEASE, Resolution.SPLIT)
+
+
+def milestone_work_licensed(status: str, resolution: str | None = None) -> bool:
+    """Whether the brand may use a milestone's delivered work: it paid for it, by approving
+    it (`approved`, then `paid`) or through a dispute resolved as a release or a split. A
+    full refund (mutual, by staff, or a dispute resolved as a refund) grants nothing."""
+    if status in (MilestoneStatus.APPROVED, MilestoneStatus.PAID):
+        return True
+    return status == MilestoneStatus.RESOLVED and resolution in PAID_RESOLUTIONS
+
+
+def rights_due(milestones: list[tuple[str, str | None]]) -> bool:
+    """Whether a contract's usage window starts now, from its deliverable milestones'
+    (status, dispute resolution): none is open any more and the brand paid for the work of
+    at least one. A contract whose work was all refunded or cancelled grants no rights."""
+    if any(status in OPEN_WORK_STATUSES for status, _ in milestones):
+        return False
+    return any(milestone_work_licensed(status, resolution) for status, resolution in milestones)
 
 
 def rights_state(contract: Contract, *, now: datetime) -> str:

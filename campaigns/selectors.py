@@ -16,6 +16,7 @@ from .models import (
     Bid,
     Brand,
     BrandMembership,
+    BrandVerification,
     Brief,
     BriefStatus,
     ChangeOrder,
@@ -174,7 +175,12 @@ BRIEF_ROW_FIELDS = (
 
 def brief_rows(briefs: QuerySet[Brief]) -> QuerySet:
     """A brief list as dicts with the brand's and the IP's names joined in, one query."""
-    return briefs.values(*BRIEF_ROW_FIELDS, brand_name=F("brand__name"), ip_name=F("ip__name"))
+    return briefs.values(
+        *BRIEF_ROW_FIELDS,
+        brand_name=F("brand__name"),
+        brand_verified=F("brand__verified"),
+        ip_name=F("ip__name"),
+    )
 
 
 def briefs_expired(*, now: datetime) -> QuerySet[Brief]:
@@ -252,6 +258,11 @@ def brief_test_shots(user: User, brief: Brief) -> QuerySet[Contract]:
     """The paid test shots of a brief the user may see (its brand's members: all; a creator:
     their own)."""
     return contracts_visible_to(user).filter(brief=brief, kind=ContractKind.TEST_SHOT)
+
+
+def brand_verifications(brand: Brand) -> QuerySet[BrandVerification]:
+    """A brand's verification requests, newest first."""
+    return BrandVerification.objects.filter(brand=brand).order_by("-id")
 
 
 def brand_member_users(brand_id: int) -> QuerySet[User]:

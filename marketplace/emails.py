@@ -32,6 +32,7 @@ EMAIL_KINDS: dict[str, str] = {
     "brief_rejected": "Your brief needs changes",
     "contract_delivered": "A delivery is ready for your review",
     "payment_failed": "A payment for your contract failed",
+    "brand_verification_rejected": "Your brand was not verified",
     # creators
     "invitation": "You are invited to a brief",
     "bid_accepted": "Your bid was accepted",
@@ -50,6 +51,7 @@ EMAIL_KINDS: dict[str, str] = {
     "message_flagged": "[staff] A message was flagged",
     "refund_failed": "[staff] A refund failed",
     "transfer_failed": "[staff] A payout failed for good",
+    "brand_verification_requested": "[staff] A brand asks to be verified",
 }
 
 

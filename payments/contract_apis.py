@@ -119,6 +119,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                 videos=data.validated_data["videos"],
                 note=data.validated_data.get("note", ""),
             )
+            delivery = selectors.contract_deliveries(contract).get(pk=delivery.pk)
             return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
         items = selectors.contract_deliveries(contract)
         return Response(DeliverySerializer(items, many=True).data)
@@ -295,7 +296,10 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     def disclosure(self, request: Request, pk: str | None = None) -> Response:
         """The AI-content labels each destination expects (YouTube, TikTok, Meta, the EU AI
         Act Art. 50 notice, China's visible and metadata labels) and an unsigned C2PA-style
-        assertion set per video, from the latest delivery's provenance. Parties and staff."""
+        assertion set per video, from the provenance of every video the brand may use (the
+        latest delivery of each milestone it paid for: approved, or a dispute resolved as a
+        release or split) and of those still in review (`licensed: false`). Parties and
+        staff."""
         contract = self.get_object()
         raw = request.query_params.get("destinations", "")
         wanted = [d.strip().lower() for d in raw.split(",") if d.strip()] or list(DESTINATIONS)
@@ -306,15 +310,13 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                 code=CampaignError.DESTINATION_UNKNOWN,
                 field="destinations",
             )
-        delivery = selectors.contract_latest_delivery(contract)
-        if delivery is None:
+        deliveries = selectors.contract_pack_deliveries(contract)
+        if not deliveries:
             raise Conflict(
-                "nothing has been delivered yet; the pack is built from the delivered videos",
+                "no delivered work to disclose: nothing was delivered yet, or the work was "
+                "refunded; the pack is built from the delivered videos",
                 code=CampaignError.NOTHING_DELIVERED,
                 current_state=contract.status,
             )
-        videos = list(delivery.videos.all())
-        pack = disclosure_pack(
-            contract=contract, delivery=delivery, videos=videos, destinations=wanted
-        )
+        pack = disclosure_pack(contract=contract, deliveries=deliveries, destinations=wanted)
         return Response(pack)

@@ -103,6 +103,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
                 videos=data.validated_data["videos"],
                 note=data.validated_data.get("note", ""),
             )
+            delivery = selectors.milestone_deliveries(milestone).get(pk=delivery.pk)
             return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
         items = selectors.milestone_deliveries(milestone)
         return Response(DeliverySerializer(items, many=True).data)

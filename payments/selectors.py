@@ -4,7 +4,17 @@ from collections import defaultdict
 
 from django.db.models import F, Prefetch, QuerySet, Sum
 
-from campaigns.models import Contract, Delivery, Milestone, MilestoneStatus
+from campaigns.disclosure import PackDelivery
+from campaigns.models import (
+    Contract,
+    ContractKind,
+    Delivery,
+    Dispute,
+    DisputeStatus,
+    Milestone,
+    MilestoneStatus,
+)
+from campaigns.rights import milestone_work_licensed
 from creators.models import CreatorProfile, GeneratedVideo, Review
 
 from .models import Refund, RefundStatus, Transfer, TransferStatus
@@ -66,15 +76,60 @@ def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
     )
 
 
-def contract_latest_delivery(contract: Contract) -> Delivery | None:
-    """The contract's latest delivery with its videos (the work the disclosure pack covers)."""
-    return contract_deliveries(contract).order_by("-number").first()
+# A milestone whose latest delivery waits for the brand's decision: its videos are in the pack,
+# marked as not (yet) licensed.
+IN_REVIEW = (
+    MilestoneStatus.DELIVERED,
+    MilestoneStatus.REVISION_REQUESTED,
+    MilestoneStatus.DISPUTED,
+)
+
+
+def contract_pack_deliveries(contract: Contract) -> list[PackDelivery]:
+    """What the disclosure pack covers: per deliverable milestone its latest delivery, in
+    milestone order, `licensed` when the brand paid for that work (approved, paid, or a
+    dispute resolved as a release or a split; a test shot only once its rights were
+    granted), else still in review. Refunded, cancelled and refund-resolved work is left out.
+    Four queries, whatever the number of milestones and videos."""
+    milestones = list(
+        Milestone.objects.filter(contract=contract, requires_delivery=True)
+        .order_by("position")
+        .values_list("pk", "status")
+    )
+    resolutions = dict(
+        Dispute.objects.filter(contract=contract, status=DisputeStatus.RESOLVED)
+        .order_by("resolved_at", "pk")
+        .values_list("milestone_id", "resolution")
+    )
+    latest: dict[int, int] = {}
+    for milestone_id, delivery_id in (
+        Delivery.objects.filter(contract=contract)
+        .order_by("number")
+        .values_list("milestone_id", "pk")
+    ):
+        latest[milestone_id] = delivery_id
+    rights_granted = contract.kind != ContractKind.TEST_SHOT or bool(contract.usage_rights)
+    chosen: dict[int, bool] = {}
+    for milestone_id, status in milestones:
+        if milestone_id not in latest:
+            continue
+        if milestone_work_licensed(status, resolutions.get(milestone_id)):
+            chosen[latest[milestone_id]] = rights_granted
+        elif status in IN_REVIEW:
+            chosen[latest[milestone_id]] = False
+    deliveries = {d.pk: d for d in contract_deliveries(contract).filter(pk__in=list(chosen))}
+    return [
+        PackDelivery(
+            delivery=deliveries[pk], videos=list(deliveries[pk].videos.all()), licensed=licensed
+        )
+        for pk, licensed in chosen.items()
+    ]
 
 
 def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
     """A milestone's deliveries, oldest first, with their videos (two queries in all)."""
     return Delivery.objects.filter(milestone=milestone).prefetch_related(
-        Prefetch("videos", queryset=GeneratedVideo.objects.order_by("id"))
+        Prefetch("videos", queryset=GeneratedVideo.objects.select_related("licence").order_by("id"))
     )
 
 

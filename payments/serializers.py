@@ -82,13 +82,25 @@ class DeliveryCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+class DeliveredVideoSerializer(VideoSerializer):
+    """A delivered video with its `id`: timestamped feedback (`"video": <id>`) points at it."""
+
+    id = serializers.IntegerField(read_only=True)
+
+    class Meta(VideoSerializer.Meta):
+        fields = ["id", *VideoSerializer.Meta.fields]
+
+
 class DeliverySerializer(serializers.ModelSerializer):
-    videos = VideoSerializer(many=True, read_only=True)
+    """A delivery: its milestone, its number within the contract and its videos (with ids)."""
+
+    videos = DeliveredVideoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Delivery
         fields = [
             "id",
+            "milestone",
             "number",
             "note",
             "videos",

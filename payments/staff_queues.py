@@ -3,7 +3,8 @@ since when, each linking to its filtered changelist. A wait is measured from whe
 entered its queue (submitted, flagged, failed, resubmitted), never from its last edit.
 
 It lives in payments because that is the lowest app that can see every queue's table
-(briefs, reels, applications, disputes, flagged messages, refunds, payouts)."""
+(briefs, brand verifications, reels, applications, disputes, licence flags, flagged messages,
+refunds, payouts)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,12 +16,14 @@ from django.urls import reverse
 
 from campaigns.conversations.selectors import flagged_messages_waiting
 from campaigns.models import (
+    BrandVerification,
     Brief,
     BriefStatus,
     Delivery,
     Dispute,
     DisputeStatus,
     LicenceFlag,
+    VerificationStatus,
 )
 from creators.models import ApplicationStatus, Moderation, PartnerApplication, Reel
 from marketplace.audit import entered_state_at
@@ -45,6 +48,13 @@ QUEUES: tuple[Queue, ...] = (
         {"status__exact": BriefStatus.IN_REVIEW},
         lambda: Brief.objects.filter(status=BriefStatus.IN_REVIEW),
         lambda: F("submitted_at"),
+    ),
+    Queue(
+        "Brand verification requests",
+        "admin:campaigns_brandverification_changelist",
+        {"status__exact": VerificationStatus.PENDING},
+        lambda: BrandVerification.objects.filter(status=VerificationStatus.PENDING),
+        lambda: F("created_at"),
     ),
     Queue(
         "Reels waiting for moderation",

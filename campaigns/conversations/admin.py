@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import run_service_action
 
-from ..models import Message
+from ..models import Message, MessageVersion
 from .services import message_flag_review
 
 
@@ -25,6 +25,26 @@ class QueueFilter(admin.SimpleListFilter):
         if self.value() == "reviewed":
             return queryset.filter(flag_reviewed_at__isnull=False)
         return queryset
+
+
+class MessageVersionInline(admin.TabularInline):
+    """Every version the author wrote, unmasked, oldest first: the evidence an edit would
+    otherwise erase."""
+
+    model = MessageVersion
+    fields = ["number", "created_at", "text", "shown_text", "flag_kinds"]
+    readonly_fields = fields
+    ordering = ["number"]
+    extra = 0
+    can_delete = False
+    verbose_name = "version"
+    verbose_name_plural = "versions (as written, for staff only)"
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Message)
@@ -61,6 +81,7 @@ class FlaggedMessageAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = ["kinds"]
     actions = ["mark_reviewed"]
+    inlines = [MessageVersionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return super().get_queryset(request).filter(flagged=True)

@@ -117,7 +117,9 @@ class ThreadMessageViewSet(
     def get_queryset(self) -> QuerySet[Message]:
         if _fake(self):
             return Message.objects.none()
-        return selectors.thread_messages(self.thread())
+        return selectors.thread_messages(
+            self.thread(), with_versions=bool(getattr(self.request.user, "is_staff", False))
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

@@ -5,13 +5,23 @@ a thread only when its contract is (or was) disputed or one of its messages was 
 Everything a page shows is loaded for the whole page (joins and subqueries), never per row.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from creators.models import GeneratedVideo
 from marketplace.models import User
 
-from ..models import Delivery, Dispute, Message, Thread, ThreadRead
+from ..models import Delivery, Dispute, Message, MessageVersion, Thread, ThreadRead
 from ..selectors import is_brand_member, member_brand_ids
 
 
@@ -78,9 +88,15 @@ def participant_users(thread: Thread) -> list[User]:
     return [thread.creator.user, *members]
 
 
-def thread_messages(thread: Thread) -> QuerySet[Message]:
-    """A thread's messages, oldest first, with their authors."""
-    return Message.objects.filter(thread=thread).select_related("author").order_by("id")
+def thread_messages(thread: Thread, *, with_versions: bool = False) -> QuerySet[Message]:
+    """A thread's messages, oldest first, with their authors; for staff (`with_versions`)
+    every version each author wrote, in one more query for the whole page."""
+    qs = Message.objects.filter(thread=thread).select_related("author").order_by("id")
+    if with_versions:
+        qs = qs.prefetch_related(
+            Prefetch("versions", queryset=MessageVersion.objects.order_by("number"))
+        )
+    return qs
 
 
 def contract_video(contract_id: int, video_id: int) -> GeneratedVideo | None:

@@ -6,7 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import MESSAGE_MAX_LENGTH, Message, Thread, ThreadKind
+from ..models import MESSAGE_MAX_LENGTH, Message, MessageVersion, Thread, ThreadKind
 
 MAX_ID = 2**63 - 1
 
@@ -16,6 +16,7 @@ class ThreadSerializer(serializers.ModelSerializer):
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
+    brand_verified = serializers.BooleanField(source="brand.verified", read_only=True)
     creator = serializers.CharField(source="creator.handle", read_only=True)
     unread = serializers.IntegerField(
         read_only=True, help_text="messages of the others after your read mark"
@@ -33,6 +34,7 @@ class ThreadSerializer(serializers.ModelSerializer):
             "brief_title",
             "brand",
             "brand_name",
+            "brand_verified",
             "creator",
             "contract",
             "unread",
@@ -52,8 +54,18 @@ class ThreadOpenSerializer(serializers.Serializer):
     )
 
 
+class MessageVersionSerializer(serializers.ModelSerializer):
+    """One version of a message as its author wrote it (staff only)."""
+
+    class Meta:
+        model = MessageVersion
+        fields = ["number", "text", "shown_text", "flag_kinds", "created_at"]
+        read_only_fields = fields
+
+
 class MessageSerializer(serializers.ModelSerializer):
-    """A message as a participant sees it; staff also see `original_text` and `flag_kinds`.
+    """A message as a participant sees it; staff also see `original_text`, `flag_kinds` and
+    every version the author wrote (`versions`, prefetched by the selector for staff).
 
     Needs `thread` and `request` in the context (the same for the whole page: no queries)."""
 
@@ -67,6 +79,9 @@ class MessageSerializer(serializers.ModelSerializer):
     at_s = serializers.SerializerMethodField()
     original_text = serializers.SerializerMethodField(help_text="staff only")
     flag_kinds = serializers.SerializerMethodField(help_text="staff only")
+    versions = serializers.SerializerMethodField(
+        help_text="staff only: every version as the author wrote it (unmasked), oldest first"
+    )
 
     class Meta:
         model = Message
@@ -86,6 +101,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "edited_at",
             "original_text",
             "flag_kinds",
+            "versions",
         ]
         read_only_fields = fields
 
@@ -141,6 +157,12 @@ class MessageSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_flag_kinds(self, message: Message) -> list[str] | None:
         return list(message.flag_kinds) if self._staff() else None
+
+    @extend_schema_field(MessageVersionSerializer(many=True, allow_null=True))
+    def get_versions(self, message: Message) -> list[dict] | None:
+        if not self._staff():
+            return None
+        return MessageVersionSerializer(message.versions.all(), many=True).data
 
 
 class MessageCreateSerializer(serializers.Serializer):

@@ -2,11 +2,14 @@
 staff's review of a flagged message.
 
 Each runs in one transaction with the thread (then the message) locked through `.locks`.
-Messages are text, never HTML. Before a contract exists (a brief thread) contact details and
-payment handles are masked (`.masking`), the original kept for staff, the message flagged and
-staff told. The others in the thread are notified of a new message once until they read it.
+Messages are text, never HTML. Masking is decided per message: in a brief thread, a message
+sent before any contract exists between its creator and brand has its contact details and
+payment handles masked (`.masking`), the original kept for staff, the message flagged and
+staff told; once a contract exists, new messages are not masked (escrow protects the deal).
+The others in the thread are notified of a new message once until they read it.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,8 +28,10 @@ from ..models import (
     Bid,
     BriefStatus,
     Contract,
+    ContractStatus,
     Invitation,
     Message,
+    MessageVersion,
     Thread,
     ThreadKind,
     ThreadRead,
@@ -84,10 +89,39 @@ def _flag(message: Message, kinds: list[str]) -> None:
     )
 
 
-def _masked(thread: Thread, text: str) -> tuple[str, list[str]]:
+def masking_applies(thread: Thread, *, sent_at: datetime) -> bool:
+    """Whether a message sent at `sent_at` in `thread` is masked: in a brief thread, when no
+    contract between the thread's creator and brand (of any brief, not cancelled) existed
+    yet. A contract's own thread is never masked."""
     if thread.kind != ThreadKind.BRIEF:
+        return False
+    contracted = (
+        Contract.objects.filter(
+            creator_id=thread.creator_id, brand_id=thread.brand_id, created_at__lte=sent_at
+        )
+        .exclude(status=ContractStatus.CANCELLED)
+        .exists()
+    )
+    return not contracted
+
+
+def _masked(thread: Thread, text: str, *, sent_at: datetime) -> tuple[str, list[str]]:
+    if not masking_applies(thread, sent_at=sent_at):
         return text, []
     return masking.mask(text)
+
+
+def _keep_version(message: Message, *, text: str, kinds: list[str]) -> MessageVersion:
+    """Keep what the author wrote (unmasked) as the message's next version, for staff."""
+    last = message.versions.order_by("-number").values_list("number", flat=True).first()
+    return MessageVersion.objects.create(
+        message=message,
+        number=(last or 0) + 1,
+        text=text,
+        shown_text=message.text,
+        flag_kinds=sorted(set(kinds)),
+        created_at=message.edited_at or message.created_at,
+    )
 
 
 def _notify_others(thread: Thread, author: User) -> None:
@@ -142,7 +176,8 @@ def _post(
                 code=ConversationError.AT_S_OUT_OF_RANGE,
                 field="at_s",
             )
-    shown, kinds = _masked(thread, text)
+    now = timezone.now()
+    shown, kinds = _masked(thread, text, sent_at=now)
     message = Message.objects.create(
         thread=thread,
         author=actor,
@@ -150,10 +185,12 @@ def _post(
         original_text=text if kinds else "",
         video=video,
         at_s=at_s,
+        created_at=now,
     )
     if kinds:
         _flag(message, kinds)
         message.save(update_fields=["flagged", "flag_kinds"])
+    _keep_version(message, text=text, kinds=kinds)
     thread.last_message_at = message.created_at
     thread.save(update_fields=["last_message_at"])
     ThreadRead.objects.update_or_create(
@@ -175,8 +212,9 @@ def message_post(
     at_s: Decimal | None = None,
 ) -> Message:
     """A participant writes in a thread: up to 5,000 characters of text, optionally pointing
-    at a second (`at_s`) of a video delivered on the thread's contract. In a brief thread
-    contact details are masked and the message flagged. The others are notified."""
+    at a second (`at_s`) of a video delivered on the thread's contract. In a brief thread,
+    before any contract between its creator and brand, contact details are masked and the
+    message flagged. The others are notified."""
     thread = lock_thread(thread.pk)
     _require_participant(actor, thread)
     return _post(actor=actor, thread=thread, text=text, video_id=video_id, at_s=at_s)
@@ -308,22 +346,39 @@ def _require_editable(actor: User, message: Message, *, what: str) -> None:
 
 @transaction.atomic
 def message_edit(*, actor: User, message: Message, text: str) -> Message:
-    """The author rewrites a message within the edit window; masked again in a brief thread.
-    The first version stays in `original_text` for staff, and the change is audited."""
+    """The author rewrites a message within the edit window; masked again if the message was
+    sent before a contract (see `masking_applies`). Every version is kept unmasked for staff
+    (`MessageVersion`; the first also in `original_text`), and the change is audited."""
     lock_thread(message.thread_id)
     message = lock_message(message.pk)
     _require_editable(actor, message, what="edit")
     text = _clean_text(text)
-    shown, kinds = _masked(message.thread, text)
+    # Decided when the message was sent: an edit neither gains nor loses the masking.
+    shown, kinds = _masked(message.thread, text, sent_at=message.created_at)
     if not message.original_text:
         message.original_text = message.text
     before = message.text
+    if not message.versions.exists():  # posted before versions were kept
+        MessageVersion.objects.create(
+            message=message,
+            number=1,
+            text=message.original_text,
+            shown_text=before,
+            flag_kinds=list(message.flag_kinds),
+            created_at=message.created_at,
+        )
     message.text = shown
     message.edited_at = timezone.now()
     if kinds:
         _flag(message, kinds)
     message.save()
-    audit_record(actor=actor, verb="edit", obj=message, data={"before": before[:500]})
+    version = _keep_version(message, text=text, kinds=kinds)
+    audit_record(
+        actor=actor,
+        verb="edit",
+        obj=message,
+        data={"before": before[:500], "version": version.number},
+    )
     return message
 
 

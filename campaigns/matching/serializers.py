@@ -130,6 +130,7 @@ class BriefSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     brand = serializers.CharField(source="brand.name")
+    brand_verified = serializers.BooleanField(source="brand.verified")
     tags = serializers.ListField(child=serializers.CharField())
     preferred_models = serializers.ListField(child=serializers.CharField())
     languages = serializers.ListField(child=serializers.CharField())

@@ -8,11 +8,13 @@ from .brands import (
     USAGE_CHANNELS,
     Brand,
     BrandMembership,
+    BrandVerification,
     IPAsset,
     IPHolding,
     MemberInvitation,
     MemberInvitationStatus,
     MemberRole,
+    VerificationStatus,
 )
 from .briefs import (
     DELIVERABLE_COUNT_RANGE,
@@ -53,6 +55,7 @@ from .contracts import (
 from .conversations import (
     MESSAGE_MAX_LENGTH,
     Message,
+    MessageVersion,
     Thread,
     ThreadKind,
     ThreadRead,
@@ -62,6 +65,8 @@ __all__ = [
     "Brand",
     "MemberRole",
     "BrandMembership",
+    "BrandVerification",
+    "VerificationStatus",
     "USAGE_CHANNELS",
     "MAX_TERM_MONTHS",
     "IPHolding",
@@ -104,5 +109,6 @@ __all__ = [
     "ThreadKind",
     "Thread",
     "Message",
+    "MessageVersion",
     "ThreadRead",
 ]

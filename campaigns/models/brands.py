@@ -23,6 +23,56 @@ class Brand(models.Model):
         return self.name
 
 
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class BrandVerification(models.Model):
+    """A brand's request to be verified, with what staff check (the company's site, its
+    registration number, a contact); staff approve it (the brand becomes `verified`) or
+    reject it with a reason, after which the brand may ask again. One pending per brand."""
+
+    ALLOWED = {
+        VerificationStatus.PENDING: {VerificationStatus.APPROVED, VerificationStatus.REJECTED}
+    }
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="verifications")
+    status = models.CharField(
+        max_length=10, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    company_website = models.URLField(max_length=300)
+    registration_number = models.CharField(max_length=100)
+    contact_name = models.CharField(max_length=150)
+    contact_email = models.EmailField(max_length=254)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand"],
+                condition=Q(status="pending"),
+                name="brand_verification_one_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="brand_verification_queue")]
+
+    def __str__(self) -> str:
+        return f"verification request {self.pk} of brand {self.brand_id} ({self.status})"
+
+
 class MemberRole(models.TextChoices):
     OWNER = "owner", "Owner"
     MANAGER = "manager", "Manager"

@@ -109,6 +109,30 @@ class Message(models.Model):
         return f"message #{self.pk} in thread {self.thread_id}"
 
 
+class MessageVersion(models.Model):
+    """One version of a message as its author wrote it, for staff: posting writes version 1,
+    each edit the next. `text` is the author's own text (never masked); `shown_text` what the
+    thread showed the others; `flag_kinds` what the contact detector found in it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    shown_text = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    flag_kinds = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["message", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "number"], name="message_version_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of message #{self.message_id}"
+
+
 class ThreadRead(models.Model):
     """How far one participant has read a thread: unread = later messages of the others."""
 

@@ -13,6 +13,8 @@ from .bids import (
 )
 from .brands import (
     BrandSerializer,
+    BrandVerificationCreateSerializer,
+    BrandVerificationSerializer,
     IPAssetSerializer,
     IPAssetUpdateSerializer,
     LicenceTermsSerializer,
@@ -65,6 +67,8 @@ __all__ = [
     "term_field",
     "check_currency",
     "BrandSerializer",
+    "BrandVerificationCreateSerializer",
+    "BrandVerificationSerializer",
     "MemberSerializer",
     "MemberAddSerializer",
     "MemberInvitationSerializer",

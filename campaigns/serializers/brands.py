@@ -11,11 +11,13 @@ from .. import selectors
 from ..models import (
     Brand,
     BrandMembership,
+    BrandVerification,
     IPAsset,
     IPHolding,
     MemberInvitation,
     MemberInvitationStatus,
     MemberRole,
+    VerificationStatus,
 )
 from ..schema import NamedChoiceField
 from .common import ChannelListField, TerritoryListField, term_field
@@ -35,6 +37,44 @@ class BrandSerializer(serializers.ModelSerializer):
         model = Brand
         fields = ["id", "name", "slug", "website", "description", "verified", "my_role"]
         read_only_fields = ["id", "slug", "verified", "my_role"]
+
+
+class BrandVerificationCreateSerializer(serializers.Serializer):
+    """What staff need to verify a brand: the company's site, its registration number (company
+    or VAT number in its country's register) and a contact they can reach."""
+
+    company_website = serializers.URLField(max_length=300)
+    registration_number = serializers.CharField(max_length=100)
+    contact_name = serializers.CharField(max_length=150)
+    contact_email = serializers.EmailField(max_length=254)
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class BrandVerificationSerializer(serializers.ModelSerializer):
+    """A verification request as the brand's members see it, with staff's decision."""
+
+    status = NamedChoiceField(
+        enum_name="VerificationStatusEnum", choices=VerificationStatus.choices, read_only=True
+    )
+
+    class Meta:
+        model = BrandVerification
+        fields = [
+            "id",
+            "brand",
+            "status",
+            "company_website",
+            "registration_number",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "note",
+            "reason",
+            "created_at",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
 
 
 class MemberSerializer(serializers.ModelSerializer):

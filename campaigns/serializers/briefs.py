@@ -109,6 +109,9 @@ class BriefSerializer(serializers.ModelSerializer):
     """A brief as read; `brand` and `ip` are loaded with it by the selector."""
 
     brand_name = serializers.CharField(source="brand.name", read_only=True)
+    brand_verified = serializers.BooleanField(
+        source="brand.verified", read_only=True, help_text="staff verified the brand"
+    )
     ip_name = serializers.CharField(source="ip.name", read_only=True, allow_null=True)
     deliverables = DeliverableSerializer(many=True, read_only=True)
     usage_rights = BriefUsageRightsSerializer(source="*", read_only=True)
@@ -124,6 +127,7 @@ class BriefSerializer(serializers.ModelSerializer):
             "id",
             "brand",
             "brand_name",
+            "brand_verified",
             "ip",
             "ip_name",
             "title",
@@ -169,6 +173,7 @@ def brief_list_item(row: dict) -> dict:
         "id": row["id"],
         "brand": row["brand_id"],
         "brand_name": row["brand_name"],
+        "brand_verified": row["brand_verified"],
         "ip": row["ip_id"],
         "ip_name": row["ip_name"],
         "title": row["title"],

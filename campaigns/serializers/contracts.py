@@ -97,6 +97,7 @@ class ContractSerializer(serializers.ModelSerializer):
 
     brief_title = serializers.CharField(source="brief.title", read_only=True)
     brand_name = serializers.CharField(source="brand.name", read_only=True)
+    brand_verified = serializers.BooleanField(source="brand.verified", read_only=True)
     creator = serializers.CharField(source="creator.handle", read_only=True)
     deliverables = DeliverableSerializer(many=True, read_only=True)
     usage_rights = LicenceTermsSerializer(read_only=True)
@@ -120,6 +121,7 @@ class ContractSerializer(serializers.ModelSerializer):
             "brief_title",
             "brand",
             "brand_name",
+            "brand_verified",
             "creator",
             "amount",
             "currency",

@@ -64,6 +64,7 @@ from .rights import (
     briefs_close_ip_ended,
     contract_rights_extend,
     contract_rights_start,
+    contract_rights_start_if_due,
     delivery_licence_check,
     delivery_licence_clear,
     delivery_licence_flag,
@@ -71,8 +72,16 @@ from .rights import (
     rights_notices_send,
 )
 from .shots import grant_test_shot_rights, test_shot_minimum_fee, test_shot_offer
+from .verification import (
+    brand_verification_approve,
+    brand_verification_reject,
+    brand_verification_request,
+)
 
 __all__ = [
+    "brand_verification_approve",
+    "brand_verification_reject",
+    "brand_verification_request",
     "PLAIN_BRIEF_FIELDS",
     "bid_accept",
     "bid_create",
@@ -99,6 +108,7 @@ __all__ = [
     "briefs_close_ip_ended",
     "contract_rights_extend",
     "contract_rights_start",
+    "contract_rights_start_if_due",
     "change_order_accept",
     "change_order_decline",
     "change_order_propose",

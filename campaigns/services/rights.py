@@ -24,8 +24,13 @@ from ..models import (
     Brief,
     BriefStatus,
     Contract,
+    ContractKind,
     Delivery,
+    Dispute,
+    DisputeStatus,
     LicenceFlag,
+    Milestone,
+    MilestoneStatus,
     RightsNotice,
     RightsNoticeKind,
 )
@@ -36,6 +41,7 @@ from ..rights import (
     default_term_months,
     ip_publish_problem,
     notice_due,
+    rights_due,
 )
 from ..selectors import brand_member_users
 
@@ -54,9 +60,9 @@ def contract_rights_start(contract: Contract, *, at: datetime | None = None) -> 
     contract names (`rights_not_before`, the IP licence's start); it ends `rights_term_months`
     later, never for a perpetual grant. A window already started is left alone.
 
-    The one place that decides when rights begin: today the contract's approval calls it;
-    with milestones, the approval of the last deliverable milestone will. Runs inside the
-    caller's transaction with the contract row locked; writes an audit row.
+    The one place that sets the window; `contract_rights_start_if_due` decides when (the
+    end of the deliverable work the brand paid for). Runs inside the caller's transaction
+    with the contract row locked; writes an audit row.
     """
     if contract.rights_start is not None:
         return contract
@@ -78,6 +84,35 @@ def contract_rights_start(contract: Contract, *, at: datetime | None = None) -> 
         data={"start": start.isoformat(), "term_months": contract.rights_term_months},
     )
     return contract
+
+
+def contract_rights_start_if_due(contract: Contract, *, at: datetime | None = None) -> bool:
+    """Start the usage window when the contract's deliverable work has ended and the brand
+    paid for some of it: the last deliverable milestone was approved, or a dispute on it was
+    resolved as a release or a split (rights start at that resolution and cover what was
+    delivered), or it was refunded or cancelled after another milestone was paid for. A
+    contract whose work was all refunded or cancelled, and a paid test shot, grant nothing.
+
+    Called by every service that closes a deliverable milestone, inside its transaction with
+    the contract row locked; answers whether the window started now.
+    """
+    if contract.kind == ContractKind.TEST_SHOT or contract.rights_start is not None:
+        return False
+    rows = list(
+        Milestone.objects.filter(contract=contract, requires_delivery=True).values_list(
+            "pk", "status"
+        )
+    )
+    resolved = [pk for pk, status in rows if status == MilestoneStatus.RESOLVED]
+    resolutions = dict(
+        Dispute.objects.filter(milestone_id__in=resolved, status=DisputeStatus.RESOLVED)
+        .order_by("resolved_at", "pk")
+        .values_list("milestone_id", "resolution")
+    )
+    if not rights_due([(status, resolutions.get(pk)) for pk, status in rows]):
+        return False
+    contract_rights_start(contract, at=at)
+    return True
 
 
 def rights_extension_check(

@@ -11,7 +11,11 @@ from django.utils import timezone
 from campaigns.conversations.services import contract_feedback_post
 from campaigns.models import Contract, Delivery, Milestone, MilestoneStatus
 from campaigns.selectors import brand_member_users
-from campaigns.services import delivery_licence_check, delivery_licence_flag
+from campaigns.services import (
+    contract_rights_start_if_due,
+    delivery_licence_check,
+    delivery_licence_flag,
+)
 from creators.models import GeneratedVideo
 from creators.services import creator_touch, videos_build
 from marketplace.audit import notify, transition
@@ -183,6 +187,7 @@ def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
         verb="cancel",
     )
     sync_contract(contract, actor=actor)
+    contract_rights_start_if_due(contract)
     notify(
         party_users(contract),
         kind="contract_cancelled",

@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from campaigns.models import (
     Contract,
-    ContractKind,
     Milestone,
     MilestoneStatus,
 )
-from campaigns.services import contract_rights_extend, contract_rights_start
+from campaigns.services import contract_rights_extend, contract_rights_start_if_due
 from creators.models import CreatorProfile
 from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
@@ -151,8 +150,7 @@ def milestone_approve(
         key=f"approve-milestone-{milestone.pk}",
     )
     sync_contract(contract, actor=actor)
-    if _deliverables_approved(contract):
-        contract_rights_start(contract, at=milestone.approved_at)
+    contract_rights_start_if_due(contract, at=milestone.approved_at)
     _record_completion(contract)
     notify(
         party_users(contract),
@@ -201,23 +199,6 @@ def milestone_release_without_delivery(*, contract: Contract, milestone: Milesto
         # Checked when proposed; the window's end (or, before it starts, its term) moves.
         contract_rights_extend(contract, months, None)
         contract.refresh_from_db()
-
-
-def _deliverables_approved(contract: Contract) -> bool:
-    """Whether the last milestone with work to deliver is approved: the usage window starts
-    then (DESIGN §9). A paid test shot grants no usage rights."""
-    if contract.kind == ContractKind.TEST_SHOT:
-        return False
-    open_work = Milestone.objects.filter(contract=contract, requires_delivery=True).exclude(
-        status__in=(
-            MilestoneStatus.APPROVED,
-            MilestoneStatus.PAID,
-            MilestoneStatus.CANCELLED,
-            MilestoneStatus.REFUNDED,
-            MilestoneStatus.RESOLVED,
-        )
-    )
-    return not open_work.exists()
 
 
 def _charge_of(milestone_id: int) -> str:

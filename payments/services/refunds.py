@@ -20,6 +20,7 @@ from campaigns.models import (
     MilestoneStatus,
     Resolution,
 )
+from campaigns.services import contract_rights_start_if_due
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
@@ -296,6 +297,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
             reason="mutual",
             actor=actor,
         )
+        contract_rights_start_if_due(contract)
     else:
         notify(
             party_users(contract),
@@ -343,6 +345,7 @@ def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) ->
         reverses_payout=was_paid,
     )
     sync_contract(contract, actor=actor)
+    contract_rights_start_if_due(contract)
     return milestone
 
 
@@ -477,6 +480,7 @@ def milestone_dispute_resolve(
         data={"resolution": resolution, "creator_amount": creator_share},
     )
     sync_contract(contract, actor=actor)
+    contract_rights_start_if_due(contract, at=dispute.resolved_at)
     notify(
         party_users(contract),
         kind="dispute_resolved",

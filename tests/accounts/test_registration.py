@@ -84,13 +84,51 @@ def test_taken_email_is_refused_without_naming_the_email(api):
     assert "email" not in error["message"] and "exists" not in error["message"]
 
 
-def test_registration_sent_again_with_the_same_password_answers_the_same_account(api):
-    first = register(api)
-    again = register(api, handle="other")
+def test_registration_sent_again_identically_answers_the_same_account(api):
+    first = register(api, full_name="Ana Ito")
+    again = register(api, full_name="Ana Ito")
     assert again.status_code == 201
     assert again.json()["user"]["id"] == first.json()["user"]["id"]
     assert again.json()["user"]["creator_handle"] == "ana"
     assert CreatorProfile.objects.count() == 1
+    brand = {"role": "brand", "handle": None, "brand_name": "Ren Co", "email": "ren@example.com"}
+    made = register(api, **brand)
+    retried = register(api, **{**brand, "brand_name": "  Ren Co "})
+    assert retried.status_code == 201
+    assert retried.json()["user"]["id"] == made.json()["user"]["id"]
+    assert retried.json()["user"]["brands"] == made.json()["user"]["brands"]
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"role": "brand", "handle": None, "brand_name": "Ren Co"},
+        {"handle": "other"},
+        {"full_name": "Somebody Else"},
+    ],
+)
+def test_a_different_request_with_the_same_password_is_refused(api, changed):
+    """The same e-mail and password with another role, handle or name is not a retry: it
+    once answered the creator account (`brands: []`) to a caller who asked for a brand."""
+    first = register(api)
+    again = register(api, **changed)
+    assert again.status_code == 400, again.json()
+    error = again.json()["error"]
+    assert error["code"] == "registration_refused"
+    assert "fields" not in error and "user" not in again.json()
+    assert CreatorProfile.objects.get().handle == first.json()["user"]["creator_handle"]
+    assert not BrandMembership.objects.exists()
+
+
+def test_a_brand_registration_retried_as_another_brand_is_refused(api):
+    brand = {"role": "brand", "handle": None, "brand_name": "Ren Co", "email": "ren@example.com"}
+    assert register(api, **brand).status_code == 201
+    other = register(api, **{**brand, "brand_name": "Ren Studios"})
+    assert other.status_code == 400
+    assert other.json()["error"]["code"] == "registration_refused"
+    as_creator = register(api, email="ren@example.com", handle="ren")
+    assert as_creator.json()["error"]["code"] == "registration_refused"
+    assert BrandMembership.objects.count() == 1 and not CreatorProfile.objects.exists()
 
 
 def test_taken_handle_is_400_naming_handle(api):

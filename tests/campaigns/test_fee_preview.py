@@ -56,7 +56,10 @@ def test_a_preview_below_the_generation_cost_warns(client_for, creator_factory, 
         ({}, "amount", "invalid"),
         ({"amount": "-5"}, "amount", "invalid"),
         ({"amount": "0"}, "amount", "invalid"),
-        ({"amount": "12.5"}, "amount", "invalid"),
+        ({"amount": "12.5"}, "amount", "amount_invalid"),
+        ({"amount": "1200.00"}, "amount", "amount_invalid"),
+        ({"amount": "1200,00"}, "amount", "amount_invalid"),
+        ({"amount": ".5"}, "amount", "amount_invalid"),
         ({"amount": "ten"}, "amount", "invalid"),
         ({"amount": "1" * 30}, "amount", "invalid"),
         ({"amount": "100", "currency": "XYZ"}, "currency", "currency_unsupported"),
@@ -80,3 +83,20 @@ def test_only_creators_preview(client_for, member_of, brief_factory, api):
     assert api.get(url).status_code == 401
     answer = client_for(member_of(brief.brand)).get(url)
     assert answer.status_code == 403 and answer.json()["error"]["code"] == "not_a_creator"
+
+
+def test_a_decimal_amount_is_refused_not_read_as_minor_units(
+    client_for, creator_factory, brief_factory
+):
+    """`amount=1200.00` once answered the figures of 1,200 cents (12.00 USD): a client that
+    meant 1,200.00 USD saw a fee a hundred times too small. Query strings carry minor units."""
+    brief = brief_factory()
+    client = client_for(creator_factory().user)
+    url = f"/api/v1/briefs/{brief.pk}/fee-preview/"
+    refused = client.get(url, {"amount": "1200.00"})
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["error"]["code"] == "amount_invalid"
+    assert list(refused.json()["error"]["fields"]) == ["amount"]
+    assert "minor units" in refused.json()["error"]["message"]
+    meant = client.get(url, {"amount": "120000"})
+    assert meant.status_code == 200 and meant.json()["amount"] == 120_000

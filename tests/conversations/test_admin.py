@@ -63,7 +63,7 @@ def test_the_dispute_page_shows_the_thread_and_deliveries_escaped(cast, client_f
 def test_the_flagged_queue_keeps_the_original_for_staff_and_escapes_it(
     cast, client_for, admin_client
 ):
-    creator = client_for(cast.creator.user)
+    creator = client_for(cast.newcomer.user)
     thread = creator.post(f"/api/v1/briefs/{cast.brief.pk}/threads/", {}, format="json").json()
     post(creator, thread["id"], f"mail me ana.k@gmail.com {SCRIPT}")
     post(creator, thread["id"], "an ordinary question")

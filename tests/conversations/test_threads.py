@@ -95,7 +95,7 @@ def test_staff_read_a_thread_through_a_dispute_but_cannot_write(cast, client_for
 def test_contact_details_are_masked_before_a_contract_and_flagged_for_staff(
     cast, client_for, staff
 ):
-    creator = client_for(cast.creator.user)
+    creator = client_for(cast.newcomer.user)
     thread = open_brief_thread(creator, cast.brief).json()
     posted = creator.post(
         f"/api/v1/threads/{thread['id']}/messages/",
@@ -114,8 +114,9 @@ def test_contact_details_are_masked_before_a_contract_and_flagged_for_staff(
     assert staff_view["results"][0]["original_text"].endswith("ana.k@gmail.com")
     assert staff_view["results"][0]["flag_kinds"] == ["email", "phone"]
     # Once a contract exists, its own thread is not masked.
-    contract_thread = creator.get(f"/api/v1/contracts/{cast.contract.pk}/thread/").json()
-    plain = creator.post(
+    contracted = client_for(cast.creator.user)
+    contract_thread = contracted.get(f"/api/v1/contracts/{cast.contract.pk}/thread/").json()
+    plain = contracted.post(
         f"/api/v1/threads/{contract_thread['id']}/messages/",
         {"text": "Call me on +44 20 7946 0958 about the edit"},
         format="json",

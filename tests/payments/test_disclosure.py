@@ -119,7 +119,12 @@ def test_the_pack_follows_the_latest_delivery(delivered, client_for):
     )
     assert again.status_code == 201, again.json()
     pack = brand.get(f"/api/v1/contracts/{contract.pk}/disclosure/").json()
-    assert pack["delivery"] == 2
+    # The real delivery id, not its number within the contract; the revised cut replaces
+    # the first one (the milestone's latest delivery is the work under review).
+    assert pack["delivery"] == again.json()["id"]
+    assert [(d["id"], d["number"], d["licensed"]) for d in pack["deliveries"]] == [
+        (again.json()["id"], 2, False)
+    ]
     assert [v["model"] for v in pack["videos"]] == ["veo-3.1"]
     assert pack["destinations"]["china"]["applies"] is True
     assert pack["destinations"]["meta"]["applies"] is True  # social reaches Meta

@@ -182,6 +182,16 @@ MATRIX: list[Row] = [
         kwargs={PK: "brand_x"}, body={"name": "X renamed"}),
     Row("brand-detail", "PATCH",    (401, 404, 404, 200, 403, 404, 403),
         kwargs={PK: "brand_x"}, body={"name": "X renamed"}),
+    # `verified` is staff's decision: any member (or staff) sending it gets 400 naming it.
+    Row("brand-detail", "PATCH",    (401, 404, 404, 400, 400, 404, 400),
+        kwargs={PK: "brand_x"}, body={"verified": True}, label="verified"),
+    # Members (owners and managers) ask for verification; staff decide in the admin.
+    Row("brand-verification", "GET", (401, 404, 404, 200, 200, 404, 200),
+        kwargs={PK: "brand_x"}),
+    Row("brand-verification", "POST", (401, 404, 404, 201, 201, 404, 403),
+        kwargs={PK: "brand_x"}, body={
+            "company_website": "https://x.example.com", "registration_number": "HRB 1",
+            "contact_name": "X", "contact_email": "legal@x.example.com"}),
     Row("brand-member-list", "GET", (401, 404, 404, 200, 200, 404, 200),
         kwargs={"brand_id": "brand_x"}),
     Row("brand-member-list", "POST", (401, 404, 404, 201, 403, 404, 403),
