@@ -4,7 +4,8 @@ Log in, approve a pending reel, a partner application and a brief in review; the
 decision that moves money or decides for a user, on its confirmation page: a dispute split
 typed in major units (refused out of range in the moderator's units, then previewed, and the
 preview's numbers checked against the Transfer and Refund that follow), a staff refund
-refused without a reason and then made, a licence flag cleared, a creator suspended. Each
+refused without a reason and then made, a licence flag cleared, a brand verified (its
+members notified), a creator suspended. Each
 step goes through the page as a person would, then checks the database. Skipped, with the
 reason, where Chromium or its driver is not installed (`.ci/run` installs both).
 """
@@ -17,7 +18,16 @@ from django.contrib.admin.models import LogEntry
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from campaigns.models import Brief, BriefStatus, Delivery, Dispute, LicenceFlag, Milestone
+from campaigns.models import (
+    Brand,
+    BrandVerification,
+    Brief,
+    BriefStatus,
+    Delivery,
+    Dispute,
+    LicenceFlag,
+    Milestone,
+)
 from creators.models import (
     CreatorProfile,
     GeneratedVideo,
@@ -25,6 +35,7 @@ from creators.models import (
     PartnerApplication,
     Reel,
 )
+from marketplace.models import Notification
 from marketplace.money import format_money
 from payments.models import Refund, Transfer
 from payments.sandbox.testing import Sandbox, start_sandbox
@@ -224,6 +235,22 @@ def test_moderators_walk(browser, live_server, stripe_sandbox):
     to_refund = _funded_contract(amount=40_000)
     flagged = _flagged_delivery(to_refund)
     spammer = CreatorFactory()
+    asking = MembershipFactory(brand__name="Ren Co", role="owner")
+    brand_api = APIClient()
+    brand_api.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(asking.user).access_token}"
+    )
+    asked = brand_api.post(
+        f"/api/v1/brands/{asking.brand.pk}/verification/",
+        {
+            "company_website": "https://ren.example.com",
+            "registration_number": "HRB 123456",
+            "contact_name": "Ren Ito",
+            "contact_email": "legal@ren.example.com",
+        },
+        format="json",
+    )
+    assert asked.status_code == 201, asked.content
 
     admin = Admin(browser, live_server.url)
     admin.log_in(staff.email, PASSWORD)
@@ -231,6 +258,7 @@ def test_moderators_walk(browser, live_server, stripe_sandbox):
     # The dashboard counts the queues, the licence flags and disputes among them.
     queues = browser.find_element(By.ID, "staff-queues").text
     assert "Open disputes" in queues and "Licence-flagged deliveries" in queues
+    assert "Brand verification requests" in queues
     # Its headers sit on one line each (the count's header once wrapped a letter per line).
     for header in browser.find_elements(By.CSS_SELECTOR, "#staff-queues thead th"):
         assert header.size["height"] < 40, (header.text, header.size)
@@ -310,6 +338,22 @@ def test_moderators_walk(browser, live_server, stripe_sandbox):
     admin.press("confirm-button")
     assert Delivery.objects.get(pk=flagged.pk).licence_flag == LicenceFlag.CLEARED
 
+    # A brand verified from its request's page: refused without a reason, then verified, and
+    # its members told.
+    verification = BrandVerification.objects.get(pk=asked.json()["id"])
+    admin.open(f"/admin/campaigns/brandverification/{verification.pk}/change/")
+    browser.find_element(By.CSS_SELECTOR, '.object-tools a[href$="/approve/"]').click()
+    assert admin.value("registration") == "HRB 123456"
+    admin.press("confirm-button")
+    assert "A reason is required" in admin.errors()
+    assert not Brand.objects.get(pk=asking.brand.pk).verified
+    admin.type("reason", "register entry and website checked")
+    admin.press("confirm-button")
+    assert admin.messages() == ["Ren Co is verified."]
+    assert Brand.objects.get(pk=asking.brand.pk).verified
+    told = Notification.objects.get(user=asking.user, kind="brand_verified")
+    assert "Ren Co is verified" in told.message
+
     # A creator suspended: refused without a reason, done with one, and in History.
     admin.open("/admin/creators/creatorprofile/")
     admin.choose("set_tier")
@@ -327,4 +371,4 @@ def test_moderators_walk(browser, live_server, stripe_sandbox):
     assert CreatorProfile.objects.get(pk=spammer.pk).suspended_reason == "stolen reels"
     admin.open(f"/admin/creators/creatorprofile/{spammer.pk}/history/")
     assert "Suspend: stolen reels" in browser.page_source
-    assert LogEntry.objects.filter(user=staff).count() == 7
+    assert LogEntry.objects.filter(user=staff).count() == 8

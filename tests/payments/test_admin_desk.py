@@ -14,6 +14,7 @@ from django.utils import timezone
 from campaigns.models import (
     Bid,
     Brand,
+    BrandVerification,
     ChangeOrder,
     Contract,
     Delivery,
@@ -288,6 +289,13 @@ def _one_of_everything(disputed, client_for, staff):  # type: ignore[no-untyped-
         proposer_side="brand",
     )
     RightsNotice.objects.create(contract=contract, kind="30d", rights_end=timezone.now())
+    BrandVerification.objects.create(
+        brand=contract.brand,
+        company_website="https://brand.example.com",
+        registration_number="HRB 1",
+        contact_name="A",
+        contact_email="a@brand.example.com",
+    )
     ModelLicence.objects.get_or_create(
         provider="pika",
         model_prefix="",
@@ -323,7 +331,15 @@ def test_no_admin_page_answers_5xx(admin_client, disputed, client_for, staff):
         assert page.status_code == 200, meta.label
     assert without_rows <= NO_ROW_NEEDED, without_rows
     # Where objects are made only through services, there is no Add.
-    for model in (Reel, PartnerApplication, CreatorProfile, Portfolio, Brand, Contract):
+    for model in (
+        Reel,
+        PartnerApplication,
+        CreatorProfile,
+        Portfolio,
+        Brand,
+        BrandVerification,
+        Contract,
+    ):
         assert not admin.site._registry[model].has_add_permission(request), model
     assert Dispute.objects.get(pk=dispute.pk).status == "resolved"
 
