@@ -249,7 +249,8 @@ class JournalLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id}: {self.amount}"
+        # No amount here: it needs the entry's currency, and the admin shows it in major units.
+        return f"line {self.pk} of entry {self.entry_id}"
 
 
 class EventStatus(models.TextChoices):

@@ -75,7 +75,7 @@ class DisputeAdmin(ConfirmActionsMixin, MoneyAdminMixin, ReadOnlyAdmin):
     list_select_related = ["contract", "milestone", "opened_by", "resolved_by"]
     ordering = ["-status", "created_at"]
     actions = ["release", "refund", "split"]
-    readonly_fields = ["evidence_thread", "evidence_deliveries"]
+    readonly_fields = ["milestone_amount", "evidence_thread", "evidence_deliveries"]
     confirm_actions = [
         ConfirmAction(
             "resolve_release", "resolve/release", "Resolve: release to the creator", _open

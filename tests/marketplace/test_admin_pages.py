@@ -127,6 +127,7 @@ def test_journal_entries_have_an_amount_and_accounts_a_balance(staff_client):
         reverse("admin:payments_journalentry_change", args=[entries[0].pk])
     ).content.decode()
     assert "-900.00 USD" in entry_page
+    assert "90000" not in re.sub(r"<[^>]+>", " ", entry_page)  # no line in minor units
 
 
 def test_webhook_payloads_are_pretty_printed(staff_client):

@@ -352,6 +352,10 @@ def test_detail_pages_show_no_internals(admin_client, disputed, client_for, staf
     assert "1,020.00 GBP" in text  # the creator's net, in major units
     assert "102000" not in text and "18000" not in text
     assert "[" not in text and "{" not in text and "&quot;" not in text
+    dispute_page = admin_client.get(f"/admin/campaigns/dispute/{dispute.pk}/change/").content
+    dispute_text = _text(dispute_page.decode())
+    assert "1,200.00 GBP" in dispute_text and "600.00 GBP" in dispute_text
+    assert "120000" not in dispute_text and "60000" not in dispute_text
     brief = admin_client.get(f"/admin/campaigns/brief/{contract.brief_id}/change/").content.decode()
     assert "field-terms" not in brief and "&quot;" not in _text(brief) and "[" not in _text(brief)
     bid = Bid.objects.exclude(milestones=[]).get()
