@@ -186,6 +186,11 @@ def test_release_and_refund_from_the_disputes_own_page(
     done = admin_client.post(url, {"reason": "the evidence is clear", "_previewed": key})
     assert done.status_code == 302
     assert Dispute.objects.get(pk=dispute.pk).resolution == resolution
+    # Twice is refused in words, with nothing moved again; the page no longer offers it.
+    again = admin_client.post(url, {"reason": "again", "_previewed": key}).content.decode()
+    assert "Refused: the milestone has no open dispute." in again
+    change = admin_client.get(f"/admin/campaigns/dispute/{dispute.pk}/change/").content.decode()
+    assert f'href="{url}"' not in change
     assert [t["amount"] for t in sandbox.objects("transfers")] == transfers
     assert [r["amount"] for r in sandbox.objects("refunds")] == refunds
     assert_clean()
@@ -203,6 +208,11 @@ def test_the_dispute_list_shows_the_milestones_amount_and_its_action_leads_to_th
     assert response.status_code == 302
     assert response.url == f"/admin/campaigns/dispute/{dispute.pk}/resolve/split/"
     assert Dispute.objects.get(pk=dispute.pk).status == "open"
+    # The disputed milestone's page leads to the same pages.
+    milestone = admin_client.get(
+        f"/admin/campaigns/milestone/{dispute.milestone_id}/change/"
+    ).content.decode()
+    assert f'href="/admin/campaigns/dispute/{dispute.pk}/resolve/split/"' in milestone
 
 
 def test_staff_refund_goes_through_its_confirmation(
