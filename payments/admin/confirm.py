@@ -14,8 +14,8 @@ from campaigns.models import Contract, Milestone
 from marketplace.admin_tools import ReasonForm
 from marketplace.money import currency_exponent, format_money, parse_major
 
+from ..selectors import milestone_charged, milestone_refunded
 from ..services.payouts import release_split
-from ..services.refunds import milestone_charged, milestone_refunded
 
 Row = tuple[str, str, str]
 

@@ -25,7 +25,6 @@ from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
 from marketplace.models import User
-from marketplace.money import format_money
 
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
@@ -40,23 +39,12 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
+from ..selectors import milestone_charged
 from .common import party_users, require_party, single_milestone_id, sync_contract
-from .payouts import release_split, release_to_creator
+from .money_words import amount_of, resolution_in_words, split_bounds
+from .payouts import release_to_creator
 
 logger = logging.getLogger(__name__)
-
-
-def milestone_charged(milestone_id: int) -> int:
-    """What was charged for a milestone: its share of every succeeded payment."""
-    total = PaymentItem.objects.filter(
-        milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or 0
-
-
-def milestone_refunded(milestone_id: int) -> int:
-    """What was refunded (or is being refunded) of a milestone: its refunds that did not fail."""
-    return _refunded(milestone_id=milestone_id)
 
 
 def _refunded(**lookup: object) -> int:
@@ -210,9 +198,8 @@ def refund_execute(*, refund_id: int) -> Refund:
                 notify(
                     User.objects.filter(is_staff=True, is_active=True),
                     kind="refund_failed",
-                    message=f"Refund {locked.pk} ({format_money(locked.amount, locked.currency)})"
-                    f" of contract #{locked.contract_id} failed: "
-                    f"{exc.message}",
+                    message=f"Refund {locked.pk} ({amount_of(locked)}) of contract "
+                    f"#{locked.contract_id} failed: {exc.message}",
                     obj=locked.contract,
                 )
         logger.error("refund %s rejected by Stripe: %s", refund_id, exc.message)
@@ -251,8 +238,7 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
     notify(
         party_users(contract)[1:],
         kind="refund_succeeded",
-        message=f"{format_money(refund.amount, refund.currency)} was refunded for contract "
-        f"#{contract.pk}.",
+        message=f"{amount_of(refund)} was refunded for contract #{contract.pk}.",
         obj=contract,
     )
     return refund
@@ -429,9 +415,7 @@ def milestone_dispute_resolve(
     elif resolution == Resolution.SPLIT:
         if creator_amount is None or not 0 < creator_amount < milestone.amount:
             raise InvalidInput(
-                f"the creator's share (creator_amount, gross, in minor units) must be between "
-                f"1 and {milestone.amount - 1}, that is {format_money(1, contract.currency)} to "
-                f"{format_money(milestone.amount - 1, contract.currency)}",
+                f"the creator's gross share (creator_amount) must be {split_bounds(milestone)}",
                 code=PaymentError.SPLIT_AMOUNT_INVALID,
                 field="creator_amount",
             )
@@ -485,27 +469,10 @@ def milestone_dispute_resolve(
         party_users(contract),
         kind="dispute_resolved",
         message=f"The dispute on contract #{contract.pk}, milestone {milestone.position}, was "
-        f"resolved: {resolution} ({_resolution_money(contract, milestone, creator_share)}).",
+        f"resolved: {resolution} ({resolution_in_words(contract, milestone, creator_share)}).",
         obj=contract,
     )
     return dispute
-
-
-def _resolution_money(contract: Contract, milestone: Milestone, creator_share: int) -> str:
-    """A resolution's money for the parties: the creator's gross share and net, the refund."""
-    money = contract.currency
-    parts = []
-    if creator_share:
-        fee, net = release_split(contract=contract, milestone=milestone, gross=creator_share)
-        parts.append(
-            f"{format_money(creator_share, money)} to the creator, "
-            f"{format_money(net, money)} after the {format_money(fee, money)} platform fee"
-        )
-    if creator_share < milestone.amount:
-        parts.append(
-            f"{format_money(milestone.amount - creator_share, money)} refunded to the brand"
-        )
-    return "; ".join(parts)
 
 
 def dispute_resolve(
