@@ -7,15 +7,23 @@ payments admin (their actions move money).
 from django.contrib import admin
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
+    ReadableAdminMixin,
+    ReasonForm,
     action_form,
     action_reason,
+    redirect_to_confirmation,
     run_service_action,
 )
-from marketplace.money import format_money_range
+from marketplace.money import format_money, format_money_range
 
 from . import services
 from .conversations import admin as conversations_admin  # noqa: F401 - the flagged-message queue
@@ -37,30 +45,47 @@ from .models import (
 
 
 class MembershipInline(admin.TabularInline):
+    """A brand's members; they join through invitations (the API), never added here."""
+
     model = BrandMembership
     extra = 0
-    autocomplete_fields = ["user"]
+    can_delete = False
     fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    """Brands; `verified` changes only through a verification request (Brand verifications)."""
+    """Brands are made by registration; staff may correct the profile, but `verified` changes
+    only through a verification request (Brand verifications, a confirmation page each)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "verified", "created_at"]
     list_filter = ["verified"]
     search_fields = ["name", "slug", "memberships__user__email"]
-    readonly_fields = ["verified", "created_at"]
+    readonly_fields = ["slug", "verified", "created_at"]
     inlines = [MembershipInline]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+def _pending(verification: BrandVerification) -> bool:
+    return verification.status == VerificationStatus.PENDING
 
 
 @admin.register(BrandVerification)
-class BrandVerificationAdmin(ReadOnlyAdmin):
+class BrandVerificationAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
     """The verification queue: pending requests first, oldest first. Check the company's site
-    and registration number, then approve or reject with a reason (both required): the
-    services set the brand's `verified`, write the audit row and tell its members."""
+    and registration number, then approve or reject on the request's confirmation page with a
+    reason (required): the services set the brand's `verified`, write the audit row and tell
+    its members."""
 
     list_display = [
         "id",
@@ -92,8 +117,11 @@ class BrandVerificationAdmin(ReadOnlyAdmin):
         "reviewed_by",
         "reviewed_at",
     ]
-    action_form = action_form(reason_required=["approve", "reject"])
     actions = ["approve", "reject"]
+    confirm_actions = [
+        ConfirmAction("approve", "approve", "Verify the brand…", _pending),
+        ConfirmAction("reject", "reject", "Reject the request…", _pending),
+    ]
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         pending_first = Case(
@@ -103,39 +131,98 @@ class BrandVerificationAdmin(ReadOnlyAdmin):
         )
         return [pending_first.asc(), "created_at"]
 
-    def _review(self, request, queryset, verb: str, service) -> None:  # type: ignore[no-untyped-def]
-        reason = action_reason(self, request, required=True)
-        if reason is None:
-            return
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda v: service(actor=request.user, verification=v, reason=reason),
-            verb,
-            note=reason,
+    def _confirmation(
+        self, request, verification: BrandVerification, data, *, approve: bool
+    ) -> Confirmation:  # type: ignore[no-untyped-def]
+        brand = verification.brand
+        members = brand.memberships.count()
+        rows = [
+            ("brand", "Brand", f"{brand.name} ({brand.slug}), {members} member(s)"),
+            ("website", "Company website", verification.company_website),
+            ("registration", "Registration number", verification.registration_number),
+            (
+                "contact",
+                "Contact",
+                ", ".join(
+                    part
+                    for part in (
+                        verification.contact_name,
+                        verification.contact_email,
+                        verification.contact_phone,
+                    )
+                    if part
+                ),
+            ),
+            ("note", "Their note", verification.note or "—"),
+            (
+                "asked",
+                "Asked",
+                f"{verification.created_at:%Y-%m-%d %H:%M} by {verification.requested_by or '—'}",
+            ),
+            (
+                "effect",
+                "What changes",
+                "The brand becomes verified: creators see the verified mark on its briefs, "
+                "matches, threads and contracts; its members are told."
+                if approve
+                else "The brand stays unverified and may ask again; its members are told "
+                "your reason.",
+            ),
+        ]
+        service = (
+            services.brand_verification_approve if approve else services.brand_verification_reject
         )
 
-    @admin.action(description="Approve selected requests: the brand is verified (reason required)")
-    def approve(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._review(request, queryset, "approve", services.brand_verification_approve)
+        def perform(form_data: dict) -> str:
+            service(actor=request.user, verification=verification, reason=form_data["reason"])
+            return f"{'Approve' if approve else 'Reject'}: {form_data['reason']}"
 
-    @admin.action(description="Reject selected requests (reason required, sent to the brand)")
-    def reject(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._review(request, queryset, "reject", services.brand_verification_reject)
+        form = ReasonForm(data)
+        form.fields["reason"].help_text = (
+            "Required. What you checked (kept in History and the audit log)."
+            if approve
+            else "Required. Sent to the brand's members, and kept in History and the audit log."
+        )
+        return Confirmation(
+            title=f"{'Verify' if approve else 'Reject the verification of'} {brand.name}",
+            intro="Check the company's website and registration number before you decide.",
+            rows=rows,
+            form=form,
+            button=f"Yes, verify {brand.name}" if approve else "Yes, reject the request",
+            perform=perform,
+            done=f"{brand.name} is verified."
+            if approve
+            else f"{brand.name}'s request is rejected.",
+        )
+
+    def confirm_approve(self, request, verification: BrandVerification, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(request, verification, data, approve=True)
+
+    def confirm_reject(self, request, verification: BrandVerification, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(request, verification, data, approve=False)
+
+    @admin.action(description="Verify the brand…")
+    def approve(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "approve")
+
+    @admin.action(description="Reject the request…")
+    def reject(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "reject")
 
 
 @admin.register(BrandMembership)
-class BrandMembershipAdmin(admin.ModelAdmin):
+class BrandMembershipAdmin(ReadOnlyAdmin):
     list_display = ["brand", "user", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["brand__name", "user__email"]
     list_select_related = ["brand", "user"]
-    autocomplete_fields = ["brand", "user"]
 
 
 @admin.register(IPAsset)
-class IPAssetAdmin(admin.ModelAdmin):
+class IPAssetAdmin(ReadableAdminMixin, ReadOnlyAdmin):
+    """IP a brand registered through the API (where the rights chain is checked); staff read
+    it here."""
+
     list_display = [
         "name",
         "brand",
@@ -150,7 +237,7 @@ class IPAssetAdmin(admin.ModelAdmin):
     list_filter = ["held", "ai_generation_allowed", "likeness", "exclusivity_allowed", "exclusive"]
     search_fields = ["name", "description", "brand__name"]
     list_select_related = ["brand"]
-    autocomplete_fields = ["brand"]
+    json_fields = ["territories", "channels", "reference_links"]
 
 
 @admin.register(MemberInvitation)
@@ -162,8 +249,18 @@ class MemberInvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class BriefAdmin(ReadableAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
     """The moderation queue: briefs in review first, oldest submission first."""
+
+    json_fields = [
+        "tags",
+        "preferred_models",
+        "languages",
+        "deliverables",
+        "usage_territories",
+        "usage_channels",
+    ]
+    hidden_fields = ["terms"]
 
     list_display = [
         "title",
@@ -190,7 +287,8 @@ class BriefAdmin(MoneyAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None) -> list[str]:  # type: ignore[no-untyped-def]
         # A brief changes only through its services (the brand edits, staff moderate).
         shown = super().get_readonly_fields(request, obj)
-        return list(dict.fromkeys([*shown, *(field.name for field in Brief._meta.fields)]))
+        own = (f.name for f in Brief._meta.fields if f.name not in self.json_fields)
+        return list(dict.fromkeys([*shown, *own]))
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         in_review_first = Case(
@@ -245,19 +343,69 @@ class BidAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     search_fields = ["brief__title", "creator__handle", "pitch"]
     list_select_related = ["brief", "creator"]
     date_hierarchy = "created_at"
+    exclude = ["milestones"]
+    readonly_fields = ["proposed_milestones"]
+
+    @admin.display(description="proposed milestones")
+    def proposed_milestones(self, bid: Bid) -> str:
+        rows = [
+            (
+                m.get("title", ""),
+                format_money(int(m.get("amount") or 0), bid.currency),
+                m.get("due_date", ""),
+            )
+            for m in bid.milestones or []
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {} by {}", rows)  # noqa: S308
+
+
+def _flagged(delivery: Delivery) -> bool:
+    return delivery.licence_flag == LicenceFlag.FLAGGED
+
+
+def video_licence_lines(delivery: Delivery) -> list[str]:
+    """Each delivered video's generator, plan, verdict and the licence conditions."""
+    lines = []
+    for video in delivery.videos.select_related("licence"):
+        licence = video.licence
+        conditions = licence.conditions if licence is not None and licence.conditions else ""
+        source = f" (source: {licence.source_url}, checked {licence.checked_on})" if licence else ""
+        lines.append(
+            f"#{video.pk} {video.provider} {video.model}, plan {video.plan or 'not given'}: "
+            f"{video.get_licence_verdict_display()}"
+            + (f" — {conditions}" if conditions else "")
+            + source
+        )
+    return lines
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
     """Deliveries; filter `licence flag: flagged` for the generator-licence queue (videos on a
-    conditional or unknown plan) and clear them once checked."""
+    conditional or unknown plan) and clear each once checked, on its confirmation page."""
 
     list_display = ["id", "contract", "number", "licence_flag", "licence_note", "created_at"]
     list_filter = ["licence_flag"]
     search_fields = ["contract__brief__title", "contract__creator__handle", "licence_note"]
     list_select_related = ["contract"]
-    action_form = action_form(reason=["clear_licence_flag"])
     actions = ["clear_licence_flag"]
+    fields = [
+        "contract",
+        "milestone",
+        "number",
+        "note",
+        "revision_note",
+        "licence_flag",
+        "licence_note",
+        "video_licences",
+        "created_at",
+    ]
+    readonly_fields = fields
+    confirm_actions = [
+        ConfirmAction("clear_licence", "clear-licence", "Clear the licence flag…", _flagged)
+    ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
@@ -270,16 +418,51 @@ class DeliveryAdmin(ReadOnlyAdmin):
             )
         ).order_by("_flagged", "-id")
 
-    @admin.action(description="Clear the licence flag (checked; note from the reason field)")
-    def clear_licence_flag(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        note = request.POST.get("reason", "")
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda d: services.delivery_licence_clear(actor=request.user, delivery=d, note=note),
-            "clear licence flag",
+    @admin.display(description="videos and their generator licences")
+    def video_licences(self, delivery: Delivery) -> str:
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((line,) for line in video_licence_lines(delivery))
+        )  # noqa: S308
+
+    def confirm_clear_licence(self, request, delivery: Delivery, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        contract = delivery.contract
+        rows = [
+            (
+                "delivery",
+                "Delivery",
+                f"{delivery.number} of contract #{contract.pk} ({contract.brief})",
+            ),
+            ("flag", "Why it was flagged", delivery.licence_note or "—"),
+            *(
+                (f"video-{n}", "Video" if n == 0 else "", line)
+                for n, line in enumerate(video_licence_lines(delivery))
+            ),
+            (
+                "effect",
+                "What changes",
+                "The flag is cleared and the brand is told staff checked the generator licences.",
+            ),
+        ]
+
+        def perform(form_data: dict) -> str:
+            services.delivery_licence_clear(
+                actor=request.user, delivery=delivery, note=form_data["reason"]
+            )
+            return f"Clear licence flag: {form_data['reason']}"
+
+        return Confirmation(
+            title=f"Clear the licence flag of delivery {delivery.number} (contract #{contract.pk})",
+            intro="Clear the flag only once you checked each video's plan allows this use.",
+            rows=rows,
+            form=ReasonForm(data),
+            button="Yes, the licences are checked: clear the flag",
+            perform=perform,
+            done=f"The licence flag of delivery {delivery.number} is cleared.",
         )
+
+    @admin.action(description="Clear the licence flag…")
+    def clear_licence_flag(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "clear_licence")
 
 
 @admin.register(RightsNotice)

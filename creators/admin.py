@@ -7,12 +7,20 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
+    ReadableAdminMixin,
+    ReasonForm,
     action_form,
     action_reason,
+    redirect_to_confirmation,
     run_service_action,
 )
+from marketplace.audit import entered_state_at
 
 from . import services
 from .models import (
@@ -37,7 +45,12 @@ class SkillInline(admin.TabularInline):
 
 
 @admin.register(CreatorProfile)
-class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class CreatorProfileAdmin(
+    ConfirmActionsMixin, ReadableAdminMixin, MoneyAdminMixin, admin.ModelAdmin
+):
+    """Creators; staff verify, grant tiers and suspend (through a confirmation page with a
+    reason). Profiles are made by registration, never added here."""
+
     money_fields = {"min_price_per_project": "rate_currency", "price_per_second": "rate_currency"}
     list_display = [
         "handle",
@@ -70,8 +83,46 @@ class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [SkillInline]
-    action_form = action_form(reason_required=["suspend"], tier=["set_tier"])
+    json_fields = ["languages", "tags", "reel_tags"]
+    hidden_fields = ["terms", "tag_evidence", "model_evidence", "provider_evidence", "formats"]
+    action_form = action_form(tier=["set_tier"])
     actions = ["verify", "suspend", "unsuspend", "set_tier"]
+    confirm_actions = [
+        ConfirmAction("suspend", "suspend", "Suspend…", lambda profile: not profile.suspended)
+    ]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def confirm_suspend(self, request, profile: CreatorProfile, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        reels = profile.reels.filter(moderation=Moderation.APPROVED).count()
+        rows = [
+            ("creator", "Creator", f"@{profile.handle} ({profile.display_name}), {profile.user}"),
+            ("tier", "Tier", f"{profile.get_tier_display()}, verified: {profile.verified}"),
+            ("reels", "Approved reels hidden from the public", str(reels)),
+            (
+                "effect",
+                "What changes",
+                "Hidden from the public and from matching; cannot bid. Running contracts, "
+                "their payouts and disputes are not touched.",
+            ),
+        ]
+
+        def perform(form_data: dict) -> str:
+            services.creator_suspend(
+                actor=request.user, profile=profile, reason=form_data["reason"]
+            )
+            return f"Suspend: {form_data['reason']}"
+
+        return Confirmation(
+            title=f"Suspend @{profile.handle}",
+            intro="The creator is suspended until staff lift it; they see the reason.",
+            rows=rows,
+            form=ReasonForm(data),
+            button=f"Yes, suspend @{profile.handle}",
+            perform=perform,
+            done=f"@{profile.handle} is suspended.",
+        )
 
     @admin.action(description="Verify selected creators")
     def verify(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -83,19 +134,9 @@ class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
             "verify",
         )
 
-    @admin.action(description="Suspend selected creators (reason required)")
-    def suspend(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = action_reason(self, request, required=True)
-        if reason is None:
-            return
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda p: services.creator_suspend(actor=request.user, profile=p, reason=reason),
-            "suspend",
-            note=reason,
-        )
+    @admin.action(description="Suspend the selected creator…")
+    def suspend(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "suspend")
 
     @admin.action(description="Unsuspend selected creators")
     def unsuspend(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
@@ -121,15 +162,19 @@ class CreatorProfileAdmin(MoneyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Portfolio)
-class PortfolioAdmin(admin.ModelAdmin):
+class PortfolioAdmin(ReadOnlyAdmin):
+    """Creators make and edit their portfolios through the API; staff read them."""
+
     list_display = ["name", "creator", "created_at"]
     search_fields = ["name", "creator__handle"]
     list_select_related = ["creator"]
 
 
 @admin.register(Reel)
-class ReelAdmin(admin.ModelAdmin):
-    """The moderation queue: pending reels first, oldest first within a state."""
+class ReelAdmin(ReadableAdminMixin, ReadOnlyAdmin):
+    """The moderation queue: pending reels first, oldest first within a state, each with its
+    provenance (generator, plan, prompt, licence verdict) read-only. Creators make and edit
+    reels through the API; staff approve or reject them (a reason required)."""
 
     list_display = [
         "thumbnail",
@@ -137,36 +182,105 @@ class ReelAdmin(admin.ModelAdmin):
         "creator",
         "moderation",
         "video_model",
+        "video_plan",
+        "licence",
         "video_link",
+        "waiting_since",
         "created_at",
     ]
-    list_filter = ["moderation", "video__provider"]
-    search_fields = ["title", "creator__handle", "video__model"]
-    list_select_related = ["creator", "video"]
-    readonly_fields = [
-        "creator",
-        "video",
+    list_filter = [
         "moderation",
-        "rejection_reason",
-        "moderated_by",
-        "moderated_at",
-        "created_at",
+        ("video__licence_verdict", admin.ChoicesFieldListFilter),
+        "video__provider",
+        "video__plan",
     ]
+    search_fields = ["title", "creator__handle", "video__model", "video__prompt"]
+    list_select_related = ["creator", "video", "video__licence"]
+    json_fields = ["tags"]
+    hidden_fields = ["terms"]
     fields = [
         "creator",
         "portfolio",
         "title",
         "description",
         "tags",
-        "video",
+        "video_url",
+        "generator",
+        "video_plan",
+        "video_format",
+        "prompt",
+        "licence",
+        "licence_conditions",
         "moderation",
         "rejection_reason",
         "moderated_by",
         "moderated_at",
+        "waiting_since",
         "created_at",
     ]
+    readonly_fields = fields
     action_form = action_form(reason_required=["reject"])
     actions = ["approve", "reject"]
+
+    def get_queryset(self, request) -> QuerySet[Reel]:  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(queued_at=entered_state_at(Reel, Moderation.PENDING, fallback="created_at"))
+        )
+
+    @admin.display(description="waiting since", ordering="queued_at")
+    def waiting_since(self, reel: Reel):  # type: ignore[no-untyped-def]
+        if reel.moderation != Moderation.PENDING:
+            return "—"
+        return reel.queued_at  # type: ignore[attr-defined]
+
+    @admin.display(description="video")
+    def video_url(self, reel: Reel) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            reel.video.video_url,
+            reel.video.video_url,
+        )
+
+    @admin.display(description="plan", ordering="video__plan")
+    def video_plan(self, reel: Reel) -> str:
+        return reel.video.get_plan_display() or "not given"
+
+    @admin.display(description="licence", ordering="video__licence_verdict")
+    def licence(self, reel: Reel) -> str:
+        return reel.video.get_licence_verdict_display()
+
+    @admin.display(description="licence conditions")
+    def licence_conditions(self, reel: Reel) -> str:
+        licence = reel.video.licence
+        if licence is None:
+            return "No licence row matches this generator and plan."
+        return format_html(
+            '{} — {}<br>source: <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
+            "(checked {})",
+            licence,
+            licence.conditions or "no conditions recorded",
+            licence.source_url,
+            licence.source_url,
+            licence.checked_on,
+        )
+
+    @admin.display(description="generator")
+    def generator(self, reel: Reel) -> str:
+        video = reel.video
+        return f"{video.get_provider_display()} {video.model} ({video.get_mode_display()})"
+
+    @admin.display(description="format")
+    def video_format(self, reel: Reel) -> str:
+        video = reel.video
+        seed = f", seed {video.seed}" if video.seed is not None else ""
+        made = f", generated {video.generated_at:%Y-%m-%d %H:%M}" if video.generated_at else ""
+        return f"{video.duration_s} s, {video.width}×{video.height} @ {video.fps} fps{seed}{made}"
+
+    @admin.display(description="prompt")
+    def prompt(self, reel: Reel) -> str:
+        return reel.video.prompt or "—"
 
     def get_ordering(self, request) -> list:  # type: ignore[no-untyped-def]
         # The admin changelist orders by this, not by the queryset's order_by.
@@ -224,8 +338,9 @@ class ReelAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerApplication)
-class PartnerApplicationAdmin(admin.ModelAdmin):
-    """Pending applications first; the statement, links, reel count and tier on each row."""
+class PartnerApplicationAdmin(ReadOnlyAdmin):
+    """Pending applications first; the statement, links, reel count and tier on each row.
+    Creators apply through the API; staff approve or reject (a reason required)."""
 
     list_display = [
         "id",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .admin_tools import readable_json
 from .models import AuditLog, Notification, User
 
 
@@ -36,11 +37,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdmin):
+    readonly_fields = ["data_readable"]
+    exclude = ["data"]
     list_display = ["created_at", "actor", "verb", "object_type", "object_id", "before", "after"]
     list_filter = ["verb", "object_type"]
     search_fields = ["object_id", "object_repr", "actor__email"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="data")
+    def data_readable(self, entry: AuditLog) -> str:
+        return readable_json(entry.data)
 
 
 @admin.register(Notification)

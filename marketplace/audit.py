@@ -4,6 +4,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from .emails import email_notifications_after_commit
 from .errors import InvalidTransition
@@ -91,3 +93,19 @@ def notify_staff(*, kind: str, message: str, obj: models.Model | None = None) ->
     """Tell every active staff user that something waits for them (a brief to review, a
     dispute, a flagged message, a payment that failed for good)."""
     notify(staff_users(), kind=kind, message=message, obj=obj)
+
+
+def entered_state_at(model: type[models.Model], state: str, *, fallback: str) -> Coalesce:
+    """An expression for when each row last moved into `state` (its latest audit row moving
+    there), or its `fallback` field where no audit row says so (a row created in that state).
+    Queues measure waits from it: an edit does not restart the clock, a resubmission does."""
+    moved = (
+        AuditLog.objects.filter(
+            object_type=model._meta.label_lower,
+            object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
+            after=state,
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return Coalesce(Subquery(moved), F(fallback), output_field=models.DateTimeField())

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from campaigns.models import Contract, Milestone
 from creators.models import CreatorProfile
+from marketplace.money import format_money
 
 
 class PayoutAccount(models.Model):
@@ -190,7 +191,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"refund {self.amount} {self.currency} of contract {self.contract_id}"
+        return f"refund {format_money(self.amount, self.currency)} of contract {self.contract_id}"
 
 
 class LedgerAccount(models.Model):
@@ -248,7 +249,8 @@ class JournalLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id}: {self.amount}"
+        # No amount here: it needs the entry's currency, and the admin shows it in major units.
+        return f"line {self.pk} of entry {self.entry_id}"
 
 
 class EventStatus(models.TextChoices):

@@ -17,7 +17,14 @@ from campaigns.models import (
 from campaigns.rights import milestone_work_licensed
 from creators.models import CreatorProfile, GeneratedVideo, Review
 
-from .models import Refund, RefundStatus, Transfer, TransferStatus
+from .models import (
+    PaymentItem,
+    PaymentStatus,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferStatus,
+)
 
 PENDING_STATUSES = (
     MilestoneStatus.FUNDED,
@@ -136,3 +143,21 @@ def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
 def contract_reviews(contract: Contract) -> QuerySet[Review]:
     """The reviews written about a contract (one per side at most)."""
     return Review.objects.filter(contract=contract)
+
+
+def milestone_refunded(milestone_id: int) -> int:
+    """What was refunded (or is being refunded) of a milestone: its refunds that did not fail."""
+    total = (
+        Refund.objects.filter(milestone_id=milestone_id)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or 0
+
+
+def milestone_charged(milestone_id: int) -> int:
+    """What was charged for a milestone: its share of every succeeded payment."""
+    total = PaymentItem.objects.filter(
+        milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or 0

@@ -71,7 +71,7 @@ class FlaggedMessageAdmin(ReadOnlyAdmin):
         "created_at",
         "text",
         "original_text",
-        "flag_kinds",
+        "kinds",
         "video",
         "at_s",
         "edited_at",
@@ -79,6 +79,7 @@ class FlaggedMessageAdmin(ReadOnlyAdmin):
         "flag_reviewed_at",
         "flag_reviewed_by",
     ]
+    readonly_fields = ["kinds"]
     actions = ["mark_reviewed"]
     inlines = [MessageVersionInline]
 

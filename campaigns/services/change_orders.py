@@ -12,6 +12,7 @@ from django.utils import timezone
 from marketplace.audit import audit_record, notify, transition
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.models import User
+from marketplace.money import format_money
 
 from ..errors import CampaignError
 from ..locks import lock_change_order, lock_contract_row
@@ -103,7 +104,7 @@ def change_order_propose(
         _other_side_users(contract, side),
         kind="change_order_proposed",
         message=f"Contract #{contract.pk}: the {side} proposes a change order ({kind}, "
-        f"{amount} {contract.currency}); accept or decline it.",
+        f"{format_money(amount, contract.currency)}); accept or decline it.",
         obj=order,
     )
     return order

@@ -16,7 +16,6 @@ from .contracts import (
     MoneyColumns,
     RightsStateFilter,
     milestones_with_money,
-    split_amounts,
 )
 from .disputes import (
     ChangeOrderAdmin,
@@ -42,7 +41,6 @@ __all__ = [
     "MoneyColumns",
     "MILESTONE_MONEY",
     "MilestoneInline",
-    "split_amounts",
     "MilestoneAdmin",
     "ContractAdmin",
     "PayoutAccountAdmin",

@@ -1,25 +1,32 @@
 """Contracts and their milestones in the admin: rights, money columns, release actions."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import (
     Contract,
+    Dispute,
+    DisputeStatus,
     Milestone,
-    Resolution,
+    MilestoneStatus,
     RightsState,
 )
 from campaigns.rights import EXPIRING_WITHIN, rights_state
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
-    action_form,
-    action_reason,
-    run_service_action,
+    ReadableAdminMixin,
+    ReasonForm,
+    redirect_to_confirmation,
 )
-from marketplace.money import format_money, parse_major
+from marketplace.money import format_money
 
 from ..models import (
     PaymentItem,
@@ -27,11 +34,8 @@ from ..models import (
     Refund,
     RefundStatus,
 )
-from ..services.refunds import (
-    contract_refund_by_staff,
-    milestone_dispute_resolve,
-    milestone_refund_by_staff,
-)
+from ..services.refunds import milestone_refund_by_staff
+from .confirm import fee_percent, milestone_rows
 
 
 class RightsStateFilter(admin.SimpleListFilter):
@@ -150,97 +154,121 @@ class MilestoneInline(MoneyColumns, admin.TabularInline):
         return False
 
 
-def split_amounts(
-    modeladmin: admin.ModelAdmin,
-    request,
-    objects: list,
-    currency_of,  # type: ignore[no-untyped-def]
-) -> dict[int, int | None] | None:
-    """The creator's share typed in the action bar, in major units of each object's currency,
-    as minor units per object; None (with an error shown) when it does not parse."""
-    raw = (request.POST.get("amount") or "").strip()
-    amounts: dict[int, int | None] = {}
-    for obj in objects:
-        try:
-            amounts[obj.pk] = parse_major(raw, currency_of(obj)) if raw else None
-        except ValueError as exc:
-            modeladmin.message_user(request, f"The creator's share: {exc}.", messages.ERROR)
-            return None
-    return amounts
+def _staff_refundable(milestone: Milestone) -> bool:
+    return milestone.status in Milestone.STAFF_REFUND
+
+
+def _disputed(milestone: Milestone) -> bool:
+    return milestone.status == MilestoneStatus.DISPUTED
+
+
+def _open_dispute(milestone: Milestone) -> tuple[admin.ModelAdmin, Dispute] | None:
+    """The milestone's open dispute and its admin (where staff resolve it)."""
+    dispute = milestone.disputes.filter(status=DisputeStatus.OPEN).first()
+    return (admin.site._registry[Dispute], dispute) if dispute is not None else None
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(MoneyColumns, ReadOnlyAdmin):
-    """Each milestone with its money; staff refund it or resolve its dispute through the same
-    services as the API."""
+class MilestoneAdmin(ConfirmActionsMixin, MoneyColumns, ReadOnlyAdmin):
+    """Each milestone with its money; staff refund it through a confirmation page that shows
+    the money, and resolve its dispute on the dispute's page."""
 
     list_display = ["id", "contract", *MILESTONE_MONEY]
     list_filter = ["status", "currency", "requires_delivery"]
     search_fields = ["contract__id", "title", "contract__creator__handle"]
     list_select_related = ["contract"]
-    action_form = action_form(
-        reason=["release", "refund", "split"],
-        reason_required=["staff_refund"],
-        amount=["split"],
-        amount_label="Creator's share",
-    )
-    actions = ["staff_refund", "release", "refund", "split"]
+    fields = ["contract", "description", "requires_delivery", *MILESTONE_MONEY]
+    readonly_fields = fields
+    actions = ["staff_refund", "resolve_dispute"]
+    confirm_actions = [
+        ConfirmAction("staff_refund", "refund", "Refund to the brand", _staff_refundable),
+    ]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return milestones_with_money(super().get_queryset(request))
+        # The changelist skips list_select_related once a queryset selects related rows.
+        qs = super().get_queryset(request).select_related("contract__creator", "contract__brand")
+        return milestones_with_money(qs)
 
-    @admin.action(description="Refund to the brand (funded or paid; reason required)")
-    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = action_reason(self, request, required=True)
-        if reason is None:
-            return
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda m: milestone_refund_by_staff(
-                actor=request.user, milestone_id=m.pk, reason=reason
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        extra_context = dict(extra_context or {})
+        milestone = self.get_object(request, object_id)
+        found = _open_dispute(milestone) if milestone is not None else None
+        if found is not None:
+            disputes, dispute = found
+            extra_context["confirm_links"] = [
+                (disputes.confirm_url(dispute, f"resolve_{name}"), f"Resolve dispute: {name}")
+                for name in ("release", "refund", "split")
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def confirm_staff_refund(self, request, milestone: Milestone, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        contract = milestone.contract
+        money = contract.currency
+        rows = milestone_rows(contract, milestone)
+        transfer = getattr(milestone, "transfer", None)
+        paid = milestone.status == MilestoneStatus.PAID and transfer is not None
+        if paid:
+            rows.append(
+                (
+                    "reversal",
+                    "The creator's payout taken back first",
+                    f"{format_money(transfer.amount, money)} "
+                    f"(transfer {transfer.stripe_transfer_id})",
+                )
+            )
+        rows += [
+            ("creator_net", "Creator's net transfer", format_money(0, money)),
+            ("brand_refund", "Brand's refund", format_money(milestone.amount, money)),
+        ]
+
+        def perform(form_data: dict) -> str:
+            milestone_refund_by_staff(
+                actor=request.user, milestone_id=milestone.pk, reason=form_data["reason"]
+            )
+            return (
+                f"Refund {format_money(milestone.amount, money)} to the brand. "
+                f"Reason: {form_data['reason']}"
+            )
+
+        return Confirmation(
+            title=f"Refund milestone {milestone.position} of contract #{contract.pk}",
+            intro=(
+                "All of the milestone goes back to the brand"
+                + (
+                    ": the creator was paid, so their transfer is reversed first."
+                    if paid
+                    else "; the creator is paid nothing for it."
+                )
             ),
-            "refund",
+            rows=rows,
+            form=ReasonForm(data),
+            button=f"Yes, refund {format_money(milestone.amount, money)}",
+            perform=perform,
+            done=f"Refund of {format_money(milestone.amount, money)} started.",
         )
 
-    def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
-        note = action_reason(self, request, required=False) or ""
-        milestones = list(queryset)
-        amounts = split_amounts(self, request, milestones, lambda m: m.currency)
-        if amounts is None:
-            return
-        run_service_action(
-            self,
-            request,
-            milestones,
-            lambda m: milestone_dispute_resolve(
-                actor=request.user,
-                milestone_id=m.pk,
-                resolution=resolution,
-                creator_amount=amounts[m.pk],
-                note=note,
-            ),
-            f"resolve ({resolution})",
-            note=note,
-        )
+    @admin.action(description="Refund to the brand…")
+    def staff_refund(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "staff_refund")
 
-    @admin.action(description="Resolve its dispute: release everything to the creator")
-    def release(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.RELEASE)
-
-    @admin.action(description="Resolve its dispute: refund everything to the brand")
-    def refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.REFUND)
-
-    @admin.action(description="Resolve its dispute: split (the creator's share in major units)")
-    def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.SPLIT)
+    @admin.action(description="Resolve its dispute…")
+    def resolve_dispute(self, request, queryset):  # type: ignore[no-untyped-def]
+        milestones = list(queryset[:2])
+        found = _open_dispute(milestones[0]) if len(milestones) == 1 else None
+        if found is None:
+            self.message_user(
+                request, "Choose one disputed milestone: its dispute page resolves it.", "warning"
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:campaigns_dispute_change", args=[found[1].pk]))
 
 
 @admin.register(Contract)
-class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
-    money_fields = {"amount": "currency", "fee": "currency"}
+class ContractAdmin(ReadableAdminMixin, MoneyAdminMixin, ReadOnlyAdmin):
+    json_fields = ["deliverables", "usage_rights", "ip_chain"]
+    hidden_fields = ["fee_bps"]
+    readonly_fields = ["fee_rate"]
+    money_fields = {"amount": "currency", "fee": "currency", "creator_net": "currency"}
     list_display = [
         "id",
         "kind",
@@ -259,26 +287,29 @@ class ContractAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     search_fields = ["brief__title", "brand__name", "creator__handle"]
     list_select_related = ["brief", "brand", "creator"]
     date_hierarchy = "created_at"
-    action_form = action_form(reason_required=["staff_refund"])
     actions = ["staff_refund"]
+
+    @admin.display(description="platform fee rate")
+    def fee_rate(self, contract: Contract) -> str:
+        return f"{fee_percent(contract.fee_bps)} ({contract.get_creator_tier_display()} tier)"
 
     @admin.display(description="usage rights")
     def rights(self, contract: Contract) -> str:
         return rights_state(contract, now=timezone.now())
 
-    @admin.action(
-        description="Refund to the brand (one-milestone contracts, funded or paid; reason "
-        "required; refund milestones of others on the milestone page)"
-    )
-    def staff_refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        reason = action_reason(self, request, required=True)
-        if reason is None:
-            return
-        run_service_action(
+    @admin.action(description="Refund to the brand… (one-milestone contracts)")
+    def staff_refund(self, request, queryset):  # type: ignore[no-untyped-def]
+        def only_milestone(contract: Contract) -> tuple[admin.ModelAdmin, Milestone] | None:
+            milestones = list(contract.milestones.all()[:2])
+            if len(milestones) != 1:
+                return None
+            return admin.site._registry[Milestone], milestones[0]
+
+        return redirect_to_confirmation(
             self,
             request,
             queryset,
-            lambda c: contract_refund_by_staff(actor=request.user, contract_id=c.pk, reason=reason),
-            "refund",
-            note=reason,
+            "staff_refund",
+            target=only_milestone,
+            missing="it has several milestones: refund each on its milestone page.",
         )

@@ -8,54 +8,89 @@ from campaigns.conversations.selectors import thread_messages
 from campaigns.models import (
     ChangeOrder,
     Dispute,
+    DisputeStatus,
     Resolution,
     Thread,
 )
 from marketplace.admin import ReadOnlyAdmin
 from marketplace.admin_tools import (
+    ConfirmAction,
+    ConfirmActionsMixin,
+    Confirmation,
     MoneyAdminMixin,
-    action_form,
-    action_reason,
-    run_service_action,
+    ReasonForm,
+    redirect_to_confirmation,
 )
 from marketplace.money import format_money
 
 from ..selectors import contract_deliveries
-from ..services.refunds import (
-    milestone_dispute_resolve,
-)
-from .contracts import split_amounts
+from ..services.payouts import release_split
+from ..services.refunds import milestone_dispute_resolve
+from .confirm import SplitForm, milestone_rows, outcome_rows
+
+RESOLVE_INTRO = {
+    Resolution.RELEASE: "All of the disputed milestone goes to the creator: the escrow is "
+    "released and the creator is paid their net; the brand gets nothing back.",
+    Resolution.REFUND: "All of the disputed milestone goes back to the brand: the charge is "
+    "refunded and the creator is paid nothing.",
+    Resolution.SPLIT: "Type the creator's share of the disputed milestone (gross, before the "
+    "platform fee) and preview: the creator is paid their share less the fee, the brand is "
+    "refunded the rest.",
+}
+
+
+def _open(dispute: Dispute) -> bool:
+    return dispute.status == DisputeStatus.OPEN
+
+
+def _amount_ok(form: SplitForm) -> bool:
+    """The share parsed and in range (the reason may still be missing)."""
+    form.is_valid()
+    return "amount" in form.cleaned_data
 
 
 @admin.register(Dispute)
-class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
-    """Open disputes first; staff resolve them by release, refund or split (an amount)."""
+class DisputeAdmin(ConfirmActionsMixin, MoneyAdminMixin, ReadOnlyAdmin):
+    """Open disputes first, with the disputed milestone's amount; staff resolve each from its
+    own page (release, refund or split), through a confirmation page that shows the money."""
 
     money_fields = {"creator_amount": "contract__currency"}
+    money_labels = {"creator_amount": "creator's share (gross)"}
     list_display = [
         "id",
         "contract",
         "milestone",
         "status",
         "reason_excerpt",
-        "contract_amount",
+        "milestone_amount",
         "opened_by",
         "created_at",
         "resolution",
         "creator_amount",
         "resolved_by",
+        "resolve_links",
     ]
     list_filter = ["status", "resolution", "contract__currency", "created_at"]
     search_fields = ["contract__id", "reason", "contract__creator__handle"]
     list_select_related = ["contract", "milestone", "opened_by", "resolved_by"]
     ordering = ["-status", "created_at"]
-    action_form = action_form(
-        reason=["release", "refund", "split"],
-        amount=["split"],
-        amount_label="Creator's share (e.g. 450.00)",
-    )
     actions = ["release", "refund", "split"]
-    readonly_fields = ["evidence_thread", "evidence_deliveries"]
+    readonly_fields = ["milestone_amount", "evidence_thread", "evidence_deliveries"]
+    confirm_actions = [
+        ConfirmAction(
+            "resolve_release", "resolve/release", "Resolve: release to the creator", _open
+        ),
+        ConfirmAction("resolve_refund", "resolve/refund", "Resolve: refund the brand", _open),
+        ConfirmAction("resolve_split", "resolve/split", "Resolve: split", _open),
+    ]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        # The changelist skips list_select_related once a queryset selects related rows.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related, "contract__creator", "contract__brand")
+        )
 
     @admin.display(description="Contract thread (evidence)")
     def evidence_thread(self, dispute: Dispute) -> str:
@@ -137,50 +172,94 @@ class DisputeAdmin(MoneyAdminMixin, ReadOnlyAdmin):
     def reason_excerpt(self, dispute: Dispute) -> str:
         return truncatechars(dispute.reason, 120)
 
-    @admin.display(description="contract amount", ordering="contract__amount")
-    def contract_amount(self, dispute: Dispute) -> str:
-        return format_money(dispute.contract.amount, dispute.contract.currency)
+    @admin.display(description="amount (disputed milestone)", ordering="milestone__amount")
+    def milestone_amount(self, dispute: Dispute) -> str:
+        return format_money(dispute.milestone.amount, dispute.milestone.currency)
 
-    def _resolve(self, request, queryset, resolution: str) -> None:  # type: ignore[no-untyped-def]
-        raw = (request.POST.get("amount") or "").strip()
-        note = action_reason(self, request, required=False) or ""
-        disputes = list(queryset.select_related("contract"))
-        amounts = split_amounts(self, request, disputes, lambda d: d.contract.currency)
-        if amounts is None:
-            return
-        run_service_action(
-            self,
-            request,
-            disputes,
-            lambda d: milestone_dispute_resolve(
-                actor=request.user,
-                milestone_id=d.milestone_id,
-                resolution=resolution,
-                creator_amount=amounts[d.pk],
-                note=note,
-            ),
-            f"resolve ({resolution})",
-            note=" ".join(
-                part
-                for part in (
-                    f"creator's share {raw}" if raw and resolution == Resolution.SPLIT else "",
-                    note,
-                )
-                if part
+    @admin.display(description="resolve")
+    def resolve_links(self, dispute: Dispute) -> str:
+        if not _open(dispute):
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (self.confirm_url(dispute, f"resolve_{name}"), name)
+                for name in ("release", "refund", "split")
             ),
         )
 
-    @admin.action(description="Resolve: release everything to the creator")
-    def release(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.RELEASE)
+    def _confirmation(
+        self, request, dispute: Dispute, resolution: str, gross: int | None, form
+    ) -> Confirmation:  # type: ignore[no-untyped-def]
+        contract, milestone = dispute.contract, dispute.milestone
+        rows = [
+            (
+                "dispute",
+                "Dispute",
+                f"#{dispute.pk}, opened {dispute.created_at:%Y-%m-%d} by "
+                f"{dispute.opened_by or '—'}: {truncatechars(dispute.reason, 200)}",
+            ),
+            *milestone_rows(contract, milestone),
+        ]
+        if gross is not None:
+            rows += outcome_rows(contract, milestone, gross)
 
-    @admin.action(description="Resolve: refund everything to the brand")
-    def refund(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.REFUND)
+        def perform(data: dict) -> str:
+            milestone_dispute_resolve(
+                actor=request.user,
+                milestone_id=milestone.pk,
+                resolution=resolution,
+                creator_amount=data.get("amount"),
+                note=data["reason"],
+            )
+            note = f"Resolve ({resolution})"
+            if resolution == Resolution.SPLIT and gross is not None:
+                fee, net = release_split(contract=contract, milestone=milestone, gross=gross)
+                money = contract.currency
+                note += (
+                    f": creator's share {format_money(gross, money)} gross, fee "
+                    f"{format_money(fee, money)}, net {format_money(net, money)}; brand's refund "
+                    f"{format_money(milestone.amount - gross, money)}"
+                )
+            return f"{note}. Reason: {data['reason']}"
 
-    @admin.action(description="Resolve: split (the creator's share in major units)")
-    def split(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
-        self._resolve(request, queryset, Resolution.SPLIT)
+        label = Resolution(resolution).label.lower()
+        return Confirmation(
+            title=f"Resolve dispute #{dispute.pk}: {label}",
+            intro=RESOLVE_INTRO[resolution],
+            rows=rows,
+            form=form,
+            button=f"Yes, resolve: {label}",
+            perform=perform,
+            key=None if gross is None else f"{resolution}-{gross}",
+            done=f"Dispute #{dispute.pk} resolved: {label}.",
+        )
+
+    def confirm_resolve_release(self, request, dispute: Dispute, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(
+            request, dispute, Resolution.RELEASE, dispute.milestone.amount, ReasonForm(data)
+        )
+
+    def confirm_resolve_refund(self, request, dispute: Dispute, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        return self._confirmation(request, dispute, Resolution.REFUND, 0, ReasonForm(data))
+
+    def confirm_resolve_split(self, request, dispute: Dispute, data) -> Confirmation:  # type: ignore[no-untyped-def]
+        form = SplitForm(data, contract=dispute.contract, milestone=dispute.milestone)
+        gross = form.cleaned_data["amount"] if data is not None and _amount_ok(form) else None
+        return self._confirmation(request, dispute, Resolution.SPLIT, gross, form)
+
+    @admin.action(description="Resolve: release everything to the creator…")
+    def release(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "resolve_release")
+
+    @admin.action(description="Resolve: refund everything to the brand…")
+    def refund(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "resolve_refund")
+
+    @admin.action(description="Resolve: split between creator and brand…")
+    def split(self, request, queryset):  # type: ignore[no-untyped-def]
+        return redirect_to_confirmation(self, request, queryset, "resolve_split")
 
 
 @admin.register(ChangeOrder)

@@ -19,6 +19,7 @@ from marketplace.errors import Conflict, ServiceUnavailable
 from marketplace.listcache import lists_changed
 from marketplace.locks import lock_one
 from marketplace.models import User
+from marketplace.money import format_money
 
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
@@ -44,18 +45,23 @@ OPEN_WORK = (
 )
 
 
+def release_split(*, contract: Contract, milestone: Milestone, gross: int) -> tuple[int, int]:
+    """The platform fee and the creator's net of releasing `gross` of a milestone: the
+    milestone's own split for all of it, else the fee rate agreed at acceptance (not today's
+    setting), rounded half up. The admin's previews use it, so they show what will be paid."""
+    if gross == milestone.amount:
+        return milestone.fee, milestone.creator_net
+    fee = (gross * contract.fee_bps + 5000) // 10000
+    return fee, gross - fee
+
+
 def release_to_creator(
     *, contract: Contract, milestone: Milestone, gross: int, key: str
 ) -> Transfer:
     """Move `gross` of a milestone out of escrow: the creator's net to their payable, the fee
     to revenue, and create the milestone's transfer that will pay them. Runs inside the
     caller's transaction."""
-    if gross == milestone.amount:
-        fee, net = milestone.fee, milestone.creator_net
-    else:
-        # The fee rate agreed at acceptance, not today's setting.
-        fee = (gross * contract.fee_bps + 5000) // 10000
-        net = gross - fee
+    fee, net = release_split(contract=contract, milestone=milestone, gross=gross)
     lines = [
         (ledger.escrow(contract.pk), gross),
         (ledger.creator_payable(contract.creator_id), -net),
@@ -239,7 +245,8 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                 notify(
                     [contract.creator.user],
                     kind="payout_waiting",
-                    message="Finish your payout onboarding to receive your earnings.",
+                    message=f"Finish your payout onboarding to receive your "
+                    f"{format_money(transfer.amount, transfer.currency)}.",
                     obj=contract,
                 )
             return transfer
@@ -281,7 +288,9 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                     if locked.attempts >= MAX_TRANSFER_ATTEMPTS:
                         notify_staff(
                             kind="transfer_failed",
-                            message=f"Payout {locked.pk} of contract #{contract.pk} failed "
+                            message=f"Payout {locked.pk} "
+                            f"({format_money(locked.amount, locked.currency)}) of contract "
+                            f"#{contract.pk} failed "
                             f"{locked.attempts} times and will not be retried: {exc.message}",
                             obj=locked,
                         )
@@ -368,7 +377,7 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     notify(
         [contract.creator.user],
         kind="contract_paid",
-        message=f"You were paid {transfer.amount} {transfer.currency} for contract "
+        message=f"You were paid {format_money(transfer.amount, transfer.currency)} for contract "
         f"#{contract.pk} (milestone {milestone.position}).",
         obj=contract,
     )

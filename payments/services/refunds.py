@@ -39,18 +39,12 @@ from ..models import (
     Transfer,
     TransferStatus,
 )
+from ..selectors import milestone_charged
 from .common import party_users, require_party, single_milestone_id, sync_contract
+from .money_words import amount_of, resolution_in_words, split_bounds
 from .payouts import release_to_creator
 
 logger = logging.getLogger(__name__)
-
-
-def milestone_charged(milestone_id: int) -> int:
-    """What was charged for a milestone: its share of every succeeded payment."""
-    total = PaymentItem.objects.filter(
-        milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or 0
 
 
 def _refunded(**lookup: object) -> int:
@@ -204,8 +198,8 @@ def refund_execute(*, refund_id: int) -> Refund:
                 notify(
                     User.objects.filter(is_staff=True, is_active=True),
                     kind="refund_failed",
-                    message=f"Refund {locked.pk} of contract #{locked.contract_id} failed: "
-                    f"{exc.message}",
+                    message=f"Refund {locked.pk} ({amount_of(locked)}) of contract "
+                    f"#{locked.contract_id} failed: {exc.message}",
                     obj=locked.contract,
                 )
         logger.error("refund %s rejected by Stripe: %s", refund_id, exc.message)
@@ -244,7 +238,7 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
     notify(
         party_users(contract)[1:],
         kind="refund_succeeded",
-        message=f"{refund.amount} {refund.currency} was refunded for contract #{contract.pk}.",
+        message=f"{amount_of(refund)} was refunded for contract #{contract.pk}.",
         obj=contract,
     )
     return refund
@@ -421,7 +415,7 @@ def milestone_dispute_resolve(
     elif resolution == Resolution.SPLIT:
         if creator_amount is None or not 0 < creator_amount < milestone.amount:
             raise InvalidInput(
-                f"a split needs 0 < creator_amount < {milestone.amount}",
+                f"the creator's gross share (creator_amount) must be {split_bounds(milestone)}",
                 code=PaymentError.SPLIT_AMOUNT_INVALID,
                 field="creator_amount",
             )
@@ -475,7 +469,7 @@ def milestone_dispute_resolve(
         party_users(contract),
         kind="dispute_resolved",
         message=f"The dispute on contract #{contract.pk}, milestone {milestone.position}, was "
-        f"resolved: {resolution}.",
+        f"resolved: {resolution} ({resolution_in_words(contract, milestone, creator_share)}).",
         obj=contract,
     )
     return dispute

@@ -56,10 +56,12 @@ def ask(client, brand: Brand, **changes):  # type: ignore[no-untyped-def]
 
 
 def admin_action(admin_client: Client, action: str, ids: list[int], reason: str = ""):  # type: ignore[no-untyped-def]
-    return admin_client.post(
-        "/admin/campaigns/brandverification/",
-        {"action": action, "_selected_action": ids, "reason": reason},
+    """The list action leads to the request's confirmation page, where the reason is typed."""
+    moved = admin_client.post(
+        "/admin/campaigns/brandverification/", {"action": action, "_selected_action": ids}
     )
+    assert moved.url == f"/admin/campaigns/brandverification/{ids[0]}/{action}/", moved
+    return admin_client.post(moved.url, {"reason": reason, "_previewed": "confirm"})
 
 
 def test_request_approve_in_the_admin_and_creators_see_verified(
@@ -92,7 +94,8 @@ def test_request_approve_in_the_admin_and_creators_see_verified(
     assert admin_client.get(queue.url).status_code == 200
 
     # Approving needs a reason: without one nothing changes.
-    admin_action(admin_client, "approve", [body["id"]])
+    refused = admin_action(admin_client, "approve", [body["id"]])
+    assert "A reason is required" in refused.content.decode()
     assert BrandVerification.objects.get(pk=body["id"]).status == "pending"
     admin_action(admin_client, "approve", [body["id"]], reason="Register and site checked")
     verification = BrandVerification.objects.get(pk=body["id"])

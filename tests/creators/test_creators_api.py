@@ -142,7 +142,7 @@ def test_admin_creator_actions_call_services(client, staff):
     creator = CreatorFactory()
     client.force_login(staff)
     url = "/admin/creators/creatorprofile/"
-    client.post(url, {"action": "suspend", "_selected_action": [creator.pk], "reason": "spam"})
+    client.post(f"{url}{creator.pk}/suspend/", {"reason": "spam", "_previewed": "confirm"})
     creator.refresh_from_db()
     assert (creator.suspended, creator.suspended_reason) == (True, "spam")
     client.post(url, {"action": "unsuspend", "_selected_action": [creator.pk]})

@@ -164,7 +164,7 @@ def test_suspension_hides_and_restores_reels_through_the_flag(client, api, staff
     assert [r["id"] for r in api.get("/api/v1/reels/").json()["results"]] == [reel.pk]
     client.force_login(staff)
     url = "/admin/creators/creatorprofile/"
-    client.post(url, {"action": "suspend", "_selected_action": [creator.pk], "reason": "spam"})
+    client.post(f"{url}{creator.pk}/suspend/", {"reason": "spam", "_previewed": "confirm"})
     assert Reel.objects.get(pk=reel.pk).creator_suspended is True
     body, sql = get_with_sql(api, "/api/v1/reels/")
     assert body["results"] == []

@@ -5,7 +5,9 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -48,8 +50,8 @@ def test_reel_list_shows_the_model_column(staff_client):
 def test_action_bars_carry_only_the_inputs_their_actions_use(staff_client):
     CreatorFactory()
     creators = staff_client.get("/admin/creators/creatorprofile/").content.decode()
-    assert re.search(r'name="reason"[^>]*data-actions="suspend"', creators)
     assert re.search(r'name="tier"[^>]*data-actions="set_tier"', creators)
+    assert 'name="reason"' not in creators  # suspension asks for it on its own page
     assert "action_fields.js" in creators
     ReelFactory()
     reels = staff_client.get("/admin/creators/reel/").content.decode()
@@ -57,23 +59,43 @@ def test_action_bars_carry_only_the_inputs_their_actions_use(staff_client):
     assert re.search(r'name="reason"[^>]*data-actions="reject"', reels)
 
 
-def test_suspending_needs_a_reason_and_lands_in_history(staff_client):
+def test_suspending_goes_through_its_page_needs_a_reason_and_lands_in_history(staff_client):
     creator = CreatorFactory()
     url = "/admin/creators/creatorprofile/"
-    body = {"action": "suspend", "_selected_action": [creator.pk], "reason": "  "}
-    refused = staff_client.post(url, body, follow=True)
-    assert [str(m) for m in refused.context["messages"]] == ["This action needs a reason."]
+    moved = staff_client.post(url, {"action": "suspend", "_selected_action": [creator.pk]})
+    page_url = f"{url}{creator.pk}/suspend/"
+    assert moved.status_code == 302 and moved.url == page_url
+    change = staff_client.get(f"{url}{creator.pk}/change/").content.decode()
+    assert f'href="{page_url}"' in change
+    page = staff_client.get(page_url).content.decode()
+    assert "Hidden from the public and from matching" in page
+    refused = staff_client.post(page_url, {"reason": "  ", "_previewed": "confirm"})
+    assert "A reason is required" in refused.content.decode()
     creator.refresh_from_db()
     assert not creator.suspended
-    body["reason"] = "stolen reels"
-    response = staff_client.post(url, body, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["Suspend: 1 done."]
+    response = staff_client.post(
+        page_url, {"reason": "stolen reels", "_previewed": "confirm"}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [f"@{creator.handle} is suspended."]
     creator.refresh_from_db()
     assert (creator.suspended, creator.suspended_reason) == (True, "stolen reels")
     entry = LogEntry.objects.get(object_id=str(creator.pk))
     assert entry.get_change_message() == "Suspend: stolen reels"
     history = staff_client.get(f"{url}{creator.pk}/history/").content.decode()
     assert "Suspend: stolen reels" in history
+    again = staff_client.get(f"{url}{creator.pk}/change/").content.decode()
+    assert f'href="{page_url}"' not in again  # no suspend button on a suspended creator
+
+
+def test_choosing_several_rows_for_a_decision_is_refused(staff_client):
+    first, second = CreatorFactory(), CreatorFactory()
+    response = staff_client.post(
+        "/admin/creators/creatorprofile/",
+        {"action": "suspend", "_selected_action": [first.pk, second.pk]},
+        follow=True,
+    )
+    assert "Choose one row at a time" in str(list(response.context["messages"])[0])
+    assert not CreatorProfile.objects.filter(suspended=True).exists()
 
 
 def test_money_is_shown_in_major_units_with_the_currency(staff_client):
@@ -105,6 +127,7 @@ def test_journal_entries_have_an_amount_and_accounts_a_balance(staff_client):
         reverse("admin:payments_journalentry_change", args=[entries[0].pk])
     ).content.decode()
     assert "-900.00 USD" in entry_page
+    assert "90000" not in re.sub(r"<[^>]+>", " ", entry_page)  # no line in minor units
 
 
 def test_webhook_payloads_are_pretty_printed(staff_client):
@@ -132,16 +155,21 @@ def test_partner_applications_show_statement_links_reels_and_tier(staff_client):
     assert "creator__tier__exact" in html  # the tier filter
 
 
-def test_disputes_show_reason_and_amount(staff_client):
-    contract = ContractFactory(amount=250_000, currency="EUR")
-    Dispute.objects.create(
-        contract=contract, milestone=contract.milestones.first(), reason="The cat has six legs."
+def test_disputes_show_reason_and_the_disputed_milestones_amount(staff_client):
+    contract = ContractFactory(amount=150_000, currency="EUR")
+    milestone = contract.milestones.first()
+    # The disputed milestone is 1,200.00 of the contract's 1,500.00.
+    type(milestone).objects.filter(pk=milestone.pk).update(
+        amount=120_000, fee=18_000, creator_net=102_000
     )
+    Dispute.objects.create(contract=contract, milestone=milestone, reason="The cat has six legs.")
     other = ContractFactory(currency="USD")
     Dispute.objects.create(contract=other, milestone=other.milestones.first(), reason="Late.")
     html = staff_client.get("/admin/campaigns/dispute/").content.decode()
     assert _cells(html, "reason_excerpt") == ["The cat has six legs.", "Late."]
-    assert _cells(html, "contract_amount") == ["2,500.00 EUR", "1,000.00 USD"]
+    assert _cells(html, "milestone_amount") == ["1,200.00 EUR", "1,000.00 USD"]
+    assert "1,500.00" not in html
+    assert _cells(html, "resolve_links") == ["release · refund · split"] * 2
     assert "?contract__currency=EUR" in html
 
 
@@ -157,3 +185,30 @@ def test_every_admin_list_and_page_renders(staff_client):
         if first is not None:
             url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
             assert staff_client.get(url).status_code == 200, meta.label
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_reel_dispute_and_milestone_lists_do_not_query_per_row(staff_client):
+    ReelFactory.create_batch(2, moderation=Moderation.PENDING)
+    for _ in range(2):
+        contract = ContractFactory()
+        Dispute.objects.create(contract=contract, milestone=contract.milestones.first(), reason="x")
+    few = {
+        url: _queries(staff_client, url)
+        for url in (
+            "/admin/creators/reel/",
+            "/admin/campaigns/dispute/",
+            "/admin/campaigns/milestone/",
+        )
+    }
+    ReelFactory.create_batch(6, moderation=Moderation.PENDING)
+    for _ in range(6):
+        contract = ContractFactory()
+        Dispute.objects.create(contract=contract, milestone=contract.milestones.first(), reason="x")
+    many = {url: _queries(staff_client, url) for url in few}
+    assert many == few

@@ -83,11 +83,19 @@ def test_conditional_or_unknown_is_accepted_and_flagged(deal, staff, video, verd
     assert queue.status_code == 200
     flagged = list(queue.context["cl"].result_list)
     assert [d.contract_id for d in flagged] == [contract.pk]
-    admin.post(
+    moved = admin.post(
         "/admin/campaigns/delivery/",
-        {"action": "clear_licence_flag", "_selected_action": [flagged[0].pk], "reason": "ok"},
+        {"action": "clear_licence_flag", "_selected_action": [flagged[0].pk]},
     )
+    assert moved.url == f"/admin/campaigns/delivery/{flagged[0].pk}/clear-licence/"
+    page = admin.get(moved.url).content.decode()
+    assert verdict.capitalize() in page  # each video's verdict, shown before clearing
+    refused = admin.post(moved.url, {"reason": "", "_previewed": "confirm"})
+    assert "A reason is required" in refused.content.decode()
+    assert Delivery.objects.get(pk=flagged[0].pk).licence_flag == "flagged"
+    admin.post(moved.url, {"reason": "the plan allows ads", "_previewed": "confirm"})
     delivery = Delivery.objects.get(pk=flagged[0].pk)
+    assert "cleared: the plan allows ads" in delivery.licence_note
     assert delivery.licence_flag == "cleared"
     assert Notification.objects.filter(user=owner, kind="delivery_licence_cleared").exists()
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from campaigns.models import Contract, Milestone
+from campaigns.models import Contract, Dispute, Milestone
 from marketplace.models import Notification
 from payments import ledger
 from payments.models import JournalEntry, Payment, Refund, Transfer
@@ -416,24 +416,33 @@ def test_admin_shows_milestones_with_money_and_acts_through_the_services(
     assert admin.get("/admin/campaigns/milestone/").status_code == 200
     assert admin.get("/admin/payments/journalentry/").status_code == 200
     assert admin.get("/admin/campaigns/changeorder/").status_code == 200
+    to_dispute = admin.post(
+        "/admin/campaigns/milestone/", {"action": "resolve_dispute", "_selected_action": [m2]}
+    )
+    dispute = Dispute.objects.get(milestone_id=m2)
+    assert to_dispute.url == f"/admin/campaigns/dispute/{dispute.pk}/change/"
     split = admin.post(
-        "/admin/campaigns/milestone/",
-        {"action": "split", "_selected_action": [m2], "amount": "200.00", "reason": "half"},
+        f"/admin/campaigns/dispute/{dispute.pk}/resolve/split/",
+        {"amount": "200.00", "reason": "half", "_previewed": "split-20000"},
     )
     assert split.status_code == 302
     assert Milestone.objects.get(pk=m2).status == "resolved"
     assert Refund.objects.get(milestone_id=m2).amount == 40_000
-    refund = admin.post(
-        "/admin/campaigns/milestone/",
-        {"action": "staff_refund", "_selected_action": [m1], "reason": "fraud"},
+    to_refund = admin.post(
+        "/admin/campaigns/milestone/", {"action": "staff_refund", "_selected_action": [m1]}
     )
+    assert to_refund.url == f"/admin/campaigns/milestone/{m1}/refund/"
+    refund = admin.post(to_refund.url, {"reason": "fraud", "_previewed": "confirm"})
     assert refund.status_code == 302
     assert Milestone.objects.get(pk=m1).status == "refunded"
-    # The contract-level admin refund names the milestone page for a contract of several.
-    admin.post(
+    # The contract-level admin refund leads nowhere for a contract of several milestones.
+    moved = admin.post(
         "/admin/campaigns/contract/",
-        {"action": "staff_refund", "_selected_action": [contract["id"]], "reason": "x"},
+        {"action": "staff_refund", "_selected_action": [contract["id"]]},
+        follow=True,
     )
+    told = [str(m) for m in moved.context["messages"]]
+    assert any("refund each on its milestone page" in m for m in told), told
     assert Refund.objects.count() == 2
     clean()
 
