@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import emails
+from . import emails, health
 
 
 @shared_task
@@ -15,3 +15,9 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 def send_email_digests() -> int:
     """Send today's digests that are due; a second run the same day sends nothing."""
     return emails.email_digests_send()
+
+
+@shared_task
+def worker_heartbeat() -> None:
+    """Beat schedules this: a worker running it proves beat → broker → worker works."""
+    health.heartbeat("worker")

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("healthz/", apis.healthz, name="healthz"),
+    path("readyz/", apis.readyz, name="readyz"),
+    path("livez/", apis.livez, name="livez"),
     path("admin/", admin.site.urls),
 ]
 
