@@ -25,6 +25,9 @@ class CommonError(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     TOO_MANY_FIELDS = "too_many_fields"
     BAD_REQUEST = "bad_request"
+    # A unique constraint refused a row the services did not expect to exist (a race).
+    DUPLICATE = "duplicate"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):

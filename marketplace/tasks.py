@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import emails, health
+from . import emails, health, outbox
 
 
 @shared_task
@@ -21,3 +21,10 @@ def send_email_digests() -> int:
 def worker_heartbeat() -> None:
     """Beat schedules this: a worker running it proves beat → broker → worker works."""
     health.heartbeat("worker")
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Send the outbox rows whose after-commit send failed (the broker was down)."""
+    sent, _ = outbox.sweep()
+    return sent

@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE = {
     # Background processes' heartbeats (marketplace/health.py): beat records its own on each
     # tick of HeartbeatScheduler, a worker records one each time it runs this.
     "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 30.0},
+    # Tasks whose after-commit send met a broker outage wait in the outbox (marketplace/outbox.py).
+    "sweep-outbox": {"task": "marketplace.tasks.sweep_outbox", "schedule": 60.0},
     # Hourly, so each day's digest leaves within the first hour; a second run sends nothing.
     "email-digests": {"task": "marketplace.tasks.send_email_digests", "schedule": 3600.0},
     "send-rights-notices": {"task": "campaigns.tasks.send_rights_notices", "schedule": 3600.0},
@@ -300,6 +302,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# The outbox sweep sends rows at least this many seconds old (younger ones are being sent by
+# the request that wrote them).
+OUTBOX_SWEEP_AGE = int(env("OUTBOX_SWEEP_AGE", "30"))
 CELERY_BEAT_SCHEDULER = "marketplace.heartbeat:HeartbeatScheduler"
 # Beat wakes at least this often (its heartbeat's period).
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30
@@ -380,13 +385,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
+    # marketplace/logs.py: ISO 8601 UTC times, the request id and the process role
+    # (PROCESS_ROLE) on every line, in both formats.
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "text": {"()": "marketplace.logs.TextFormatter"},
+        "json": {"()": "marketplace.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
