@@ -84,16 +84,9 @@ def production_env(base: dict[str, str]) -> dict[str, str]:
     return env
 
 
-# honcho SIGKILLs what is still running a fixed 5 s after it asked everything to stop: run it
-# with a wait that lets gunicorn finish its requests (GRACEFUL_STOP_SECONDS) and then some.
-HONCHO = (
-    "import sys, honcho.manager, honcho.command; honcho.manager.KILL_WAIT = {wait}; "
-    "sys.argv[0] = 'honcho'; sys.exit(honcho.command.main())"
-)
-
-
 def honcho_kill_wait(env: dict[str, str]) -> int:
-    """Seconds honcho waits for the processes to stop before it kills them."""
+    """Seconds honcho waits for the processes to stop before it kills them (honcho's own is a
+    fixed 5 s): gunicorn's graceful stop (GRACEFUL_STOP_SECONDS) and then some."""
     return int(env.get("GRACEFUL_STOP_SECONDS", "").strip() or "25") + 5
 
 
@@ -110,7 +103,7 @@ def main(argv: list[str]) -> int:
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
-        env=env,
+        env={**env, "PROCESS_ROLE": "migrate"},
         check=True,
     )
     if shutil.which("honcho", path=env["PATH"]) is None:
@@ -125,7 +118,7 @@ def main(argv: list[str]) -> int:
     # honcho reads no .env of its own: the environment above already has it, with the
     # process environment taking precedence. No prefix: every line is JSON with its role.
     command = [
-        sys.executable, "-c", HONCHO.format(wait=honcho_kill_wait(env)),
+        sys.executable, str(ROOT / "deploy" / "honcho_run.py"), str(honcho_kill_wait(env)),
         "--env", os.devnull, "--no-colour", "--no-prefix", "start", *processes,
     ]  # fmt: skip
     child = subprocess.Popen(command, cwd=ROOT, env=env)

@@ -11,6 +11,10 @@ SIGKILLed every `--kill-every` seconds (the harness runs the worker itself and r
 then prints approval → paid percentiles and checks that nothing was lost or paid twice.
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… python deploy/smoke.py
+
+SMOKE_PORT and SMOKE_SANDBOX_PORT choose the ports (default: free ones the system hands out),
+SMOKE_TMPDIR where the run directory goes (default the system's temp dir); it is removed at the
+end (SMOKE_KEEP=1 keeps it, with its logs and secret key).
     … python deploy/smoke.py --journeys 40 --fault-rate 0.2 --kill-every 15-30
 """
 
@@ -20,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -295,8 +300,12 @@ def run(args: argparse.Namespace) -> int:
         if not env.get(name):
             log(f"{name} must be set (PostgreSQL and Redis)")
             return 2
-    run_dir = Path(tempfile.mkdtemp(prefix="reelmatch-smoke-"))
-    port, sandbox_port = free_port(), free_port()
+    # Shared resources from the environment (docs/DEPLOY.md): the ports, and where the run
+    # directory (secret key, sandbox state, logs) goes; it is removed afterwards.
+    scratch = os.environ.get("SMOKE_TMPDIR", "").strip() or None
+    run_dir = Path(tempfile.mkdtemp(prefix="reelmatch-smoke-", dir=scratch))
+    port = int(os.environ.get("SMOKE_PORT", "").strip() or free_port())
+    sandbox_port = int(os.environ.get("SMOKE_SANDBOX_PORT", "").strip() or free_port())
     for name in (
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
@@ -334,7 +343,8 @@ def run(args: argparse.Namespace) -> int:
             if deployment.prod.poll() is not None:
                 raise FatalError(f"make prod exited with {deployment.prod.returncode}")
             try:
-                return Api(f"http://127.0.0.1:{port}").get("/healthz/")["status"] == "ok"
+                # Ready (200): "degraded" while beat and the worker have not beaten yet.
+                return Api(f"http://127.0.0.1:{port}").get("/readyz/")["status"] != "error"
             except OSError:
                 return False
 
@@ -388,6 +398,9 @@ def run(args: argparse.Namespace) -> int:
         check_once(sandbox, contracts)
         result = wait_until("reconcile clean", lambda: reconciled(deployment), timeout=60, every=2)
         log(result)
+        if not chaos:
+            wait_until("readiness ok (beat and worker heartbeats)", lambda: ready(port), 90, 1)
+            log("readiness ok: database, cache, broker, Stripe, beat and worker heartbeats")
         log(f"passed in {time.monotonic() - started:.1f} s")
         if args.report:
             Path(args.report).write_text(json.dumps(metrics))
@@ -400,6 +413,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop_chaos.set()
         deployment.stop()
+        if os.environ.get("SMOKE_KEEP", "").strip() in ("", "0"):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            log(f"kept {run_dir} (SMOKE_KEEP): it holds a secret key, remove it")
+
+
+def ready(port: int) -> bool:
+    answer = Api(f"http://127.0.0.1:{port}").get("/readyz/")
+    if answer["status"] != "ok":
+        log(f"readiness: {answer}")
+    return answer["status"] == "ok"
 
 
 def reconciled(deployment: Deployment) -> str | None:

@@ -10,6 +10,9 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
+# Python warnings (e.g. Celery's at start-up) become log records too, not plain stderr text.
+logging.captureWarnings(True)
+
 
 def iso_utc(created: float) -> str:
     """`2026-12-07T21:00:00.123Z` for a log record's time."""

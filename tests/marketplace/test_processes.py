@@ -13,6 +13,7 @@ from types import ModuleType
 
 import yaml
 
+from tests import resources
 from tests.marketplace.test_settings import settings_value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,3 +96,18 @@ def test_migrate_logs_json_lines_with_time_role_and_request_id(tmp_path):
         assert record["role"] == "migrate"
         assert record["time"].endswith("Z") and record["time"][10] == "T"
         assert "request_id" in record and "level" in record
+
+
+def test_test_ports_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TEST_PORTS", "18450-18459")
+    assert resources.port_range() == range(18450, 18460)
+    assert 18450 <= resources.free_port() <= 18459
+    monkeypatch.delenv("TEST_PORTS")
+    assert resources.port_range() == range(18200, 18300)
+
+
+def test_smoke_takes_its_ports_and_run_directory_from_the_environment_and_cleans_up():
+    text = (ROOT / "deploy/smoke.py").read_text()
+    for name in ("SMOKE_PORT", "SMOKE_SANDBOX_PORT", "SMOKE_TMPDIR", "SMOKE_KEEP"):
+        assert f'"{name}"' in text
+    assert "shutil.rmtree(run_dir" in text
