@@ -15,6 +15,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
 
@@ -23,8 +24,11 @@ from tests import resources
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def previous_release() -> str:
-    return (ROOT / "deploy" / "previous-release").read_text().split()[0]
+def previous_releases() -> list[str]:
+    """The commits in deploy/previous-release (one per line, `#` comments): the release this
+    one replaces, and older ones still worth proving (the release before milestones)."""
+    lines = (ROOT / "deploy" / "previous-release").read_text().splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
 
 
 def export(commit: str, target: Path) -> None:
@@ -38,8 +42,8 @@ def export(commit: str, target: Path) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_previous_release_journey_passes_on_this_release_schema():
-    commit = previous_release()
+@pytest.mark.parametrize("commit", previous_releases())
+def test_previous_release_journey_passes_on_this_release_schema(commit):
     known = subprocess.run(
         ["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True
     )
@@ -96,7 +100,17 @@ def test_previous_release_journey_passes_on_this_release_schema():
 
         backfilled = manage("backfill_milestones")
         assert backfilled.returncode == 0, backfilled.stderr[-3000:]
-        assert "1 contracts, 1 deliveries" in backfilled.stdout
+        with psycopg.connect(database_url) as db:
+            (orphans,) = db.execute(
+                "SELECT (SELECT count(*) FROM campaigns_contract c WHERE NOT EXISTS"
+                " (SELECT 1 FROM campaigns_milestone m WHERE m.contract_id = c.id))"
+                " + (SELECT count(*) FROM campaigns_delivery WHERE milestone_id IS NULL)"
+                " + (SELECT count(*) FROM payments_transfer WHERE milestone_id IS NULL)"
+            ).fetchone()
+            (paid,) = db.execute(
+                "SELECT count(*) FROM campaigns_milestone WHERE status = 'paid'"
+            ).fetchone()
+        assert (orphans, paid) == (0, 1)
         again = manage("backfill_milestones")
         assert "0 contracts, 0 deliveries, 0 disputes" in again.stdout
         reconciled = manage("reconcile", "--skip-stripe")
