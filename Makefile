@@ -8,7 +8,7 @@ SANDBOX_PORT ?= 12111
 # Every process (serve, reconcile, worker, beat) reads these through the settings.
 export PORT SANDBOX_PORT
 
-.PHONY: run test lint install migrate seed worker beat clean prod smoke sandbox-reset clean-state
+.PHONY: lint-migrations run test lint install migrate seed worker beat clean prod smoke sandbox-reset clean-state
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
@@ -43,6 +43,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+
+# Expand/contract: every migration must work with the previous release's code still serving
+# (django-migration-linter; needs DATABASE_URL on PostgreSQL; exceptions in pyproject.toml).
+lint-migrations: install
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test $(PY) manage.py lintmigrations
 
 worker: install
 	$(VENV)/bin/celery -A marketplace worker -l info

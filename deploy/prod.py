@@ -72,6 +72,9 @@ def production_env(base: dict[str, str]) -> dict[str, str]:
     # Plain HTTP on this machine; behind a TLS proxy leave it at its default (on).
     fill(env, "SECURE_SSL_REDIRECT", "0")
     fill(env, "LOG_FORMAT", "json")
+    # This machine only: no proxy in front, so no X-Forwarded-For is trusted.
+    fill(env, "NUM_PROXIES", "0")
+    fill(env, "GUNICORN_HOST", "127.0.0.1")
     # honcho gives each process its own PORT: pin what the others must know about web's.
     fill(env, "SANDBOX_WEBHOOK_BASE", f"http://127.0.0.1:{port}")
     if not env.get("STRIPE_SECRET_KEY", "").strip():
@@ -81,14 +84,29 @@ def production_env(base: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def honcho_kill_wait(env: dict[str, str]) -> int:
+    """Seconds honcho waits for the processes to stop before it kills them (honcho's own is a
+    fixed 5 s): gunicorn's graceful stop (GRACEFUL_STOP_SECONDS) and then some."""
+    return int(env.get("GRACEFUL_STOP_SECONDS", "").strip() or "25") + 5
+
+
 def main(argv: list[str]) -> int:
     env = production_env(dict(os.environ))
     processes = argv or [*PROCESSES, *(["sandbox"] if env.get("STRIPE_SANDBOX") else [])]
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([*manage, *step], cwd=ROOT, env=env, check=True)
-    honcho = shutil.which("honcho", path=env["PATH"])
-    if honcho is None:
+    # Migrations log JSON lines like every process (role "migrate").
+    subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "start.py"), "migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**env, "PROCESS_ROLE": "migrate"},
+        check=True,
+    )
+    if shutil.which("honcho", path=env["PATH"]) is None:
         sys.exit("honcho is not installed: make install")
     print(
         f"make prod: {', '.join(processes)} on http://127.0.0.1:{env['PORT']}/ "
@@ -98,8 +116,11 @@ def main(argv: list[str]) -> int:
         flush=True,
     )
     # honcho reads no .env of its own: the environment above already has it, with the
-    # process environment taking precedence.
-    command = [honcho, "--env", os.devnull, "--no-colour", "start", *processes]
+    # process environment taking precedence. No prefix: every line is JSON with its role.
+    command = [
+        sys.executable, str(ROOT / "deploy" / "honcho_run.py"), str(honcho_kill_wait(env)),
+        "--env", os.devnull, "--no-colour", "--no-prefix", "start", *processes,
+    ]  # fmt: skip
     child = subprocess.Popen(command, cwd=ROOT, env=env)
 
     def forward(signum: int, frame: object) -> None:

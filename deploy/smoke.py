@@ -11,6 +11,10 @@ SIGKILLed every `--kill-every` seconds (the harness runs the worker itself and r
 then prints approval → paid percentiles and checks that nothing was lost or paid twice.
 
     DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… python deploy/smoke.py
+
+SMOKE_PORT and SMOKE_SANDBOX_PORT choose the ports (default: free ones the system hands out),
+SMOKE_TMPDIR where the run directory goes (default the system's temp dir); it is removed at the
+end (SMOKE_KEEP=1 keeps it, with its logs and secret key).
     … python deploy/smoke.py --journeys 40 --fault-rate 0.2 --kill-every 15-30
 """
 
@@ -20,8 +24,8 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +39,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from smoke_http import Api, FatalError, SmokeError, free_port, log, wait_until
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Smoke-test-pass-2026"
 STAFF = "staff@smoke.test"
@@ -47,74 +53,6 @@ VIDEO = {
     "height": 1920,
     "fps": 24,
 }
-
-
-class SmokeError(Exception):
-    """A step of the journey did not answer as it should."""
-
-
-class FatalError(SmokeError):
-    """Nothing to wait for any more (a process died)."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def log(message: str) -> None:
-    print(f"smoke: {message}", flush=True)
-
-
-class Api:
-    """A tiny JSON client for the API (standard library only, no proxies)."""
-
-    def __init__(self, base: str, token: str | None = None) -> None:
-        self.base = base.rstrip("/")
-        self.token = token
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def call(
-        self, method: str, path: str, body: Any = None, expect: tuple[int, ...] = (200, 201)
-    ) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        request.add_header("Accept", "application/json")
-        if self.token:
-            request.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                status, raw, headers = response.status, response.read(), response.headers
-        except urllib.error.HTTPError as exc:
-            status, raw, headers = exc.code, exc.read(), exc.headers
-        self.last_headers = headers
-        if status not in expect:
-            raise SmokeError(f"{method} {path} answered {status}: {raw[:500]!r}")
-        return json.loads(raw) if raw and raw.lstrip()[:1] in (b"{", b"[") else raw
-
-    def get(self, path: str, **kw: Any) -> Any:
-        return self.call("GET", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
-        return self.call("POST", path, body if body is not None else {}, **kw)
-
-
-def wait_until(what: str, check: Any, timeout: float, every: float = 0.25) -> Any:
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-            if result:
-                return result
-        except FatalError:
-            raise
-        except (SmokeError, OSError) as exc:
-            last = exc
-        time.sleep(every)
-    raise SmokeError(f"timed out after {timeout:.0f} s waiting for {what} ({last})")
 
 
 class Deployment:
@@ -295,8 +233,12 @@ def run(args: argparse.Namespace) -> int:
         if not env.get(name):
             log(f"{name} must be set (PostgreSQL and Redis)")
             return 2
-    run_dir = Path(tempfile.mkdtemp(prefix="reelmatch-smoke-"))
-    port, sandbox_port = free_port(), free_port()
+    # Shared resources from the environment (docs/DEPLOY.md): the ports, and where the run
+    # directory (secret key, sandbox state, logs) goes; it is removed afterwards.
+    scratch = os.environ.get("SMOKE_TMPDIR", "").strip() or None
+    run_dir = Path(tempfile.mkdtemp(prefix="reelmatch-smoke-", dir=scratch))
+    port = int(os.environ.get("SMOKE_PORT", "").strip() or free_port())
+    sandbox_port = int(os.environ.get("SMOKE_SANDBOX_PORT", "").strip() or free_port())
     for name in (
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
@@ -334,7 +276,8 @@ def run(args: argparse.Namespace) -> int:
             if deployment.prod.poll() is not None:
                 raise FatalError(f"make prod exited with {deployment.prod.returncode}")
             try:
-                return Api(f"http://127.0.0.1:{port}").get("/healthz/")["status"] == "ok"
+                # Ready (200): "degraded" while beat and the worker have not beaten yet.
+                return Api(f"http://127.0.0.1:{port}").get("/readyz/")["status"] != "error"
             except OSError:
                 return False
 
@@ -388,6 +331,9 @@ def run(args: argparse.Namespace) -> int:
         check_once(sandbox, contracts)
         result = wait_until("reconcile clean", lambda: reconciled(deployment), timeout=60, every=2)
         log(result)
+        if not chaos:
+            wait_until("readiness ok (beat and worker heartbeats)", lambda: ready(port), 90, 1)
+            log("readiness ok: database, cache, broker, Stripe, beat and worker heartbeats")
         log(f"passed in {time.monotonic() - started:.1f} s")
         if args.report:
             Path(args.report).write_text(json.dumps(metrics))
@@ -400,6 +346,17 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop_chaos.set()
         deployment.stop()
+        if os.environ.get("SMOKE_KEEP", "").strip() in ("", "0"):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            log(f"kept {run_dir} (SMOKE_KEEP): it holds a secret key, remove it")
+
+
+def ready(port: int) -> bool:
+    answer = Api(f"http://127.0.0.1:{port}").get("/readyz/")
+    if answer["status"] != "ok":
+        log(f"readiness: {answer}")
+    return answer["status"] == "ok"
 
 
 def reconciled(deployment: Deployment) -> str | None:

@@ -11,13 +11,13 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import outbox
 from .models import EmailFrequency, EmailPreference, Notification, User
 
 logger = logging.getLogger(__name__)
@@ -70,21 +70,13 @@ def email_preference_set(*, actor: User, frequency: str) -> EmailPreference:
 
 
 def email_notifications_after_commit(notifications: Iterable[Notification]) -> None:
-    """Queue the immediate e-mail of those notifications that have one, after commit."""
+    """Queue the immediate e-mail of those notifications that have one, after commit (in the
+    caller's transaction, through the outbox)."""
     ids = [n.pk for n in notifications if n.kind in EMAIL_KINDS and n.pk is not None]
     if ids:
-        transaction.on_commit(lambda: _start(SEND_TASK, ids))
-
-
-def _start(name: str, *args: object) -> None:
-    task = current_app.tasks.get(name)
-    try:
-        if task is None:
-            current_app.send_task(name, args=args)
-        else:
-            task.delay(*args)
-    except Exception:  # noqa: BLE001 - mail must never break the request that notified
-        logger.exception("could not start %s%r; the daily digest is the fallback", name, args)
+        # Through the outbox: mail never breaks the request that notified, and a broker
+        # outage only delays it (the sweep sends it later).
+        outbox.enqueue(SEND_TASK, ids)
 
 
 def _render(template: str, context: dict) -> str:

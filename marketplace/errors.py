@@ -27,6 +27,9 @@ class CommonError(StrEnum):
     BAD_REQUEST = "bad_request"
     UNKNOWN_PARAMETER = "unknown_parameter"
     INVALID_ORDERING = "invalid_ordering"
+    # A unique constraint refused a row the services did not expect to exist (a race).
+    DUPLICATE = "duplicate"
+    SERVER_ERROR = "server_error"
 
 
 class DomainError(Exception):

@@ -46,6 +46,40 @@ def request_limit_error(exc: SuspiciousOperation) -> tuple[dict[str, Any], int]:
     return {"error": {"code": CommonError.BAD_REQUEST, "message": "bad request"}}, 400
 
 
+# SQLSTATE class 23 (integrity constraint violation) codes, and SQLite's wording of them.
+_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE = ("UNIQUE constraint failed",)
+
+
+def integrity_error_response(exc: IntegrityError) -> Response:
+    """A unique violation the services did not turn into a domain error (two requests racing
+    for the same row) is a 409 `duplicate`; any other integrity error (NOT NULL, foreign key,
+    check) means the code and the schema disagree: logged with its stack and answered 500, never
+    passed off as a conflict the client could resolve."""
+    cause = exc.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
+    if sqlstate == _UNIQUE_VIOLATION or str(exc).startswith(_SQLITE_UNIQUE):
+        logger.warning("unique violation answered as 409 duplicate: %s", exc)
+        body: dict[str, Any] = {
+            "code": CommonError.DUPLICATE,
+            "message": "a record with these values already exists",
+        }
+        if constraint:
+            body["constraint"] = constraint
+        return Response({"error": body}, status=status.HTTP_409_CONFLICT)
+    logger.error("integrity error (sqlstate %s): %s", sqlstate or "-", exc, exc_info=exc)
+    return Response(
+        {
+            "error": {
+                "code": CommonError.SERVER_ERROR,
+                "message": "something went wrong on our side",
+            }
+        },
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Translate domain, validation and framework errors into the shared JSON error body;
     a 503 or 429 always carries `Retry-After`."""
@@ -79,11 +113,7 @@ def _handle(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, IntegrityError):
-        logger.warning("integrity error answered as 409: %s", exc)
-        return Response(
-            {"error": {"code": "conflict", "message": "conflicts with an existing record"}},
-            status=status.HTTP_409_CONFLICT,
-        )
+        return integrity_error_response(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

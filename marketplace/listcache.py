@@ -50,7 +50,8 @@ def lists_changed(*scopes: str) -> None:
         now = _now_ms()
         cache.set_many({_version_key(s): now for s in scopes}, timeout=None)
 
-    transaction.on_commit(bump)
+    # robust: a cache outage after the commit is logged, never a 500 for a committed change.
+    transaction.on_commit(bump, robust=True)
 
 
 def scope_versions(scopes: Iterable[str]) -> dict[str, int]:

@@ -154,3 +154,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} {self.method} {self.path} → {self.status_code}"
+
+
+class OutboxTask(models.Model):
+    """A task to start once the transaction that wrote this row commits (a transactional
+    outbox): written with the state change it belongs to, sent to the broker after commit and
+    deleted once sent; a row still here (the broker was down) is sent by the periodic sweep.
+    The tasks are safe to run twice, so a row sent twice (sent, then the delete lost) is fine."""
+
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    request_id = models.CharField(max_length=128, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}{tuple(self.args)!r}"

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import emails, idempotency
+from . import emails, health, idempotency, outbox
 
 
 @shared_task
@@ -21,3 +21,16 @@ def send_email_digests() -> int:
 def forget_idempotency_keys() -> int:
     """Delete Idempotency-Key records older than the TTL; safe to run twice."""
     return idempotency.forget_expired()
+
+
+@shared_task
+def worker_heartbeat() -> None:
+    """Beat schedules this: a worker running it proves beat → broker → worker works."""
+    health.heartbeat("worker")
+
+
+@shared_task
+def sweep_outbox() -> int:
+    """Send the outbox rows whose after-commit send failed (the broker was down)."""
+    sent, _ = outbox.sweep()
+    return sent

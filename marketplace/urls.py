@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("healthz/", apis.healthz, name="healthz"),
+    path("readyz/", apis.readyz, name="readyz"),
+    path("livez/", apis.livez, name="livez"),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,17 +2,15 @@
 
 Services and webhooks never import `payments.tasks` (the tasks import them): they name the task
 here. The task runs once the caller's transaction commits, so a worker never reads rows that
-are not there yet and a rollback starts nothing. With no CELERY_BROKER_URL (tests, `make run`)
-Celery runs the task eagerly in this process, as `.delay()` always did; the tasks are
+are not there yet and a rollback starts nothing; it is written to the transactional outbox
+(`marketplace.outbox`) in that transaction, so a broker outage at commit time delays it (beat's
+sweep sends it) instead of failing the request that committed. With no CELERY_BROKER_URL
+(tests, `make run`) Celery runs the task eagerly in this process, as `.delay()` always did;
+the tasks are
 registered at start-up by `PaymentsConfig.ready()`.
 """
 
-import logging
-
-from celery import current_app
-from django.db import transaction
-
-logger = logging.getLogger(__name__)
+from marketplace import outbox
 
 # The registered task names (stable: the beat schedule and queued messages use them).
 PROCESS_STRIPE_EVENT = "payments.tasks.process_stripe_event"
@@ -33,29 +31,19 @@ TASK_NAMES = (
 
 
 def send(name: str, *args: object) -> None:
-    """Start task `name` now: eagerly in process without a broker, else on the queue."""
-    task = current_app.tasks.get(name)
-    if task is None:
-        # Not registered in this process: only a worker can run it.
-        current_app.send_task(name, args=args)
-    else:
-        task.delay(*args)
+    """Start task `name` now: eagerly in process without a broker, else on the queue. Raises
+    when the broker cannot be reached (callers that must not fail use `enqueue`)."""
+    outbox.send(name, *args)
 
 
 def enqueue(name: str, *args: object) -> None:
     """Start task `name` with `args` once the current transaction commits (at once outside
-    one). A failure to start propagates to the caller of the commit, as `.delay()` did."""
-    transaction.on_commit(lambda: send(name, *args))
+    one), through the transactional outbox: the row is written in the caller's transaction,
+    and a broker outage after the commit is logged, never raised; beat's outbox sweep sends
+    the task when the broker is back."""
+    outbox.enqueue(name, *args)
 
 
-def enqueue_logged(name: str, *args: object) -> None:
-    """Like `enqueue`, but a failure to start (or, eagerly, of the task itself) is logged
-    instead of raised: for work a periodic job retries anyway."""
-
-    def start() -> None:
-        try:
-            send(name, *args)
-        except Exception:  # noqa: BLE001 - logged; a periodic task retries the work
-            logger.exception("task %s%r failed to start; it will be retried", name, args)
-
-    transaction.on_commit(start)
+# Every start goes through the outbox now, so a failure to start is always logged, never
+# raised; the name stays for the callers that used it.
+enqueue_logged = enqueue

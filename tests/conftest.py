@@ -1,7 +1,7 @@
 """Shared fixtures: API clients per role, factories, and the PostgreSQL-only marker."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from marketplace import schema_views
+from marketplace.celery import app as celery_app
 from tests import factories
 
 
@@ -137,3 +138,51 @@ def freezable_throttles(monkeypatch):  # type: ignore[no-untyped-def]
     """Let DRF's throttles read a frozen clock (freezegun replaces `time.time`, which DRF keeps
     as a class attribute and would then call as a bound method)."""
     monkeypatch.setattr(throttling.SimpleRateThrottle, "timer", staticmethod(lambda: time.time()))
+
+
+class BrokerOutage:
+    """Switches Celery between a broker nothing listens on (tasks published for real, failing)
+    and "back" (tasks run in process again, as a worker would run them)."""
+
+    NOWHERE = "redis://127.0.0.1:9/0"
+
+    def __init__(self) -> None:
+        self.app = celery_app
+        self.before = {
+            name: celery_app.conf[name]
+            for name in (
+                "task_always_eager",
+                "broker_url",
+                "broker_connection_retry",
+                "task_publish_retry",
+            )
+        }
+
+    def down(self) -> None:
+        self.app.conf.update(
+            task_always_eager=False,
+            broker_url=self.NOWHERE,
+            broker_connection_retry=False,
+            task_publish_retry=False,
+        )
+        self._forget_pools()
+
+    def back(self) -> None:
+        self.app.conf.task_always_eager = True
+
+    def restore(self) -> None:
+        self.app.conf.update(self.before)
+        self._forget_pools()
+
+    def _forget_pools(self) -> None:
+        # Connections are pooled per app: make the next publish connect to the broker_url now.
+        self.app._pool = None
+        self.app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_outage() -> Iterator[BrokerOutage]:
+    """Stop and restart "the broker" within a test (see BrokerOutage)."""
+    outage = BrokerOutage()
+    yield outage
+    outage.restore()

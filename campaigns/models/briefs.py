@@ -186,7 +186,7 @@ class Bid(models.Model):
     pitch = models.TextField(max_length=5000, blank=True)
     delivery_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # Proposed stages: [{"title", "amount", "due_date"}] summing to `amount`; empty = one stage.
-    milestones = models.JSONField(default=list, blank=True)
+    milestones = models.JSONField(default=list, blank=True, db_default=[])
     sample_reels = models.ManyToManyField(Reel, blank=True, related_name="+")
     status = models.CharField(max_length=12, choices=S.choices, default=S.SUBMITTED)
     created_at = models.DateTimeField(default=timezone.now)

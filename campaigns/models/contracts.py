@@ -72,8 +72,13 @@ class Contract(models.Model):
     bid = models.OneToOneField(
         Bid, null=True, blank=True, on_delete=models.PROTECT, related_name="contract"
     )
+    # Database defaults (db_default) let the previous release's code, which does not know a
+    # column, insert rows after this release's migrations ran (expand/contract).
     kind = models.CharField(
-        max_length=10, choices=ContractKind.choices, default=ContractKind.STANDARD
+        max_length=10,
+        choices=ContractKind.choices,
+        default=ContractKind.STANDARD,
+        db_default=ContractKind.STANDARD,
     )
     brief = models.ForeignKey(Brief, on_delete=models.PROTECT, related_name="contracts")
     brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="contracts")
@@ -106,7 +111,7 @@ class Contract(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     # The creator's completed-contracts count was raised for this contract (once).
-    completion_recorded = models.BooleanField(default=False)
+    completion_recorded = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -134,6 +134,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # An unreachable Redis fails fast (a health check, a throttled request), never hangs.
+        "OPTIONS": {"socket_connect_timeout": 2},
     }
     if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {
@@ -294,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.release_waiting_payouts",
         "schedule": 300.0,
     },
+    # Background processes' heartbeats (marketplace/health.py): beat records its own on each
+    # tick of HeartbeatScheduler, a worker records one each time it runs this.
+    "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 30.0},
+    # Tasks whose after-commit send met a broker outage wait in the outbox (marketplace/outbox.py).
+    "sweep-outbox": {"task": "marketplace.tasks.sweep_outbox", "schedule": 60.0},
     # Hourly, so each day's digest leaves within the first hour; a second run sends nothing.
     "email-digests": {"task": "marketplace.tasks.send_email_digests", "schedule": 3600.0},
     "send-rights-notices": {"task": "campaigns.tasks.send_rights_notices", "schedule": 3600.0},
@@ -302,6 +309,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
 }
+# The outbox sweep sends rows at least this many seconds old (younger ones are being sent by
+# the request that wrote them).
+OUTBOX_SWEEP_AGE = int(env("OUTBOX_SWEEP_AGE", "30"))
+CELERY_BEAT_SCHEDULER = "marketplace.heartbeat:HeartbeatScheduler"
+# Beat wakes at least this often (its heartbeat's period).
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+# /readyz/ reports a background process whose heartbeat is older than this as "stale"
+# (degraded); the beat container's health check fails on it.
+HEARTBEAT_MAX_AGE_SECONDS = int(env("HEARTBEAT_MAX_AGE_SECONDS", "120"))
+# A broker outage answers 503 (take the web process out of rotation) when on; off: only
+# "degraded" (requests still commit: their tasks wait in the outbox).
+HEALTH_BROKER_REQUIRED = env_bool("HEALTH_BROKER_REQUIRED", True)
 # A payout or refund that meets a Stripe outage is retried by its task with exponential backoff
 # (1, 2, 4 … seconds, at most PAYMENTS_RETRY_BACKOFF_MAX) up to PAYMENTS_RETRY_MAX times, with
 # the same idempotency keys; the beat job above sweeps whatever is left.
@@ -373,13 +392,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
+    # marketplace/logs.py: ISO 8601 UTC times, the request id and the process role
+    # (PROCESS_ROLE) on every line, in both formats.
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "text": {"()": "marketplace.logs.TextFormatter"},
+        "json": {"()": "marketplace.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -27,3 +27,7 @@ if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):  # noqa: F405
 # Tests change rows with factories, behind the services' backs: pages are not cached unless a
 # test turns it on (tests/marketplace/test_list_cache.py).
 LIST_CACHE_SECONDS = 0
+
+# The migration linter (a development dependency): `manage.py lintmigrations`, run by CI on
+# PostgreSQL; its options and historical exceptions: pyproject.toml, [tool.django_migration_linter].
+INSTALLED_APPS = [*INSTALLED_APPS, "django_migration_linter"]  # noqa: F405

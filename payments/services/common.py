@@ -75,7 +75,9 @@ def move(
 def after_contract_end(contract: Contract) -> None:
     """When a contract ends, its brief may be complete: checked after commit."""
     brief_id = contract.brief_id
-    transaction.on_commit(lambda: brief_complete_if_finished(brief_id=brief_id))
+    # robust: a failure here is logged, never a 500 for the change that already committed (the
+    # brief is completed by the next contract end or a staff action).
+    transaction.on_commit(lambda: brief_complete_if_finished(brief_id=brief_id), robust=True)
 
 
 def sync_contract(contract: Contract, *, actor: User | None = None) -> None:

@@ -16,13 +16,22 @@ SETTINGS = [
 READ = re.compile(r'(?:env|env_bool|env_list|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]+)"')
 
 
+def read_env(path: Path) -> dict[str, str]:
+    pairs = (
+        line.split("=", 1)
+        for line in path.read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
 def compose() -> dict:
     return yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
 
 
 def test_compose_has_every_service_with_health_checks_and_order():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "migrate"}
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "migrate", "proxy"}
     for name in ("web", "worker", "beat", "postgres", "redis"):
         assert services[name]["healthcheck"]["test"], name
     for name in ("web", "worker", "beat"):
@@ -30,18 +39,16 @@ def test_compose_has_every_service_with_health_checks_and_order():
         assert needs["migrate"] == {"condition": "service_completed_successfully"}, name
         assert needs["postgres"] == {"condition": "service_healthy"}, name
         assert needs["redis"] == {"condition": "service_healthy"}, name
-    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    for name in ("migrate", "web", "worker", "beat"):
+        assert services[name]["command"] == ["python", "deploy/start.py", name], name
     assert services["migrate"]["restart"] == "no"
-    assert "gunicorn" in services["web"]["command"]
-    assert services["worker"]["command"][:4] == ["celery", "--app", "marketplace", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "--app", "marketplace", "beat"]
     for name in ("web", "worker", "beat", "migrate"):
         env = services[name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "marketplace.settings.production"
         assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
         assert "@postgres:5432/" in env["DATABASE_URL"]
         assert services[name]["build"]["dockerfile"] == "deploy/Dockerfile"
-    assert set(compose()["volumes"]) == {"postgres-data", "redis-data"}
+    assert set(compose()["volumes"]) == {"postgres-data", "redis-data", "caddy-data"}
 
 
 def test_compose_commands_match_the_procfile():
@@ -52,9 +59,36 @@ def test_compose_commands_match_the_procfile():
     )
     assert set(procfile) == {"web", "worker", "beat", "sandbox"}
     services = compose()["services"]
-    assert " ".join(services["web"]["command"]) == procfile["web"]
-    for name in ("worker", "beat"):
-        assert procfile[name].startswith(" ".join(services[name]["command"][:4]))
+    for name in ("web", "worker", "beat"):
+        assert " ".join(services[name]["command"]) == procfile[name]
+
+
+def test_only_the_proxy_is_published_and_web_trusts_only_the_proxy():
+    services = compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    web = services["web"]["environment"]
+    proxy_address = services["proxy"]["networks"]["backend"]["ipv4_address"]
+    assert web["FORWARDED_ALLOW_IPS"] == proxy_address == "${PROXY_ADDRESS:-172.28.0.10}"
+    assert web["NUM_PROXIES"] == "1"  # true only because nothing reaches web around the proxy
+    assert "web:8000" in services["proxy"]["command"]
+    for name in ("worker", "beat", "migrate"):
+        assert "NUM_PROXIES" not in services[name]["environment"]
+
+
+def test_the_env_profiles_are_safe_where_they_are_used():
+    production = read_env(ROOT / "deploy/.env.example")
+    local = read_env(ROOT / "deploy/.env.local.example")
+    # Copied for a run without Docker, neither points at compose's host names or trusts a proxy.
+    for profile in (production, local):
+        assert "redis://redis" not in profile.get("CACHE_URL", "")
+        assert profile["NUM_PROXIES"] == "0"
+        assert profile["FORWARDED_ALLOW_IPS"] == "127.0.0.1"
+        assert profile["GUNICORN_HOST"] == "127.0.0.1"
+        assert profile.get("SECURE_HSTS_PRELOAD", "0") == "0"
+    assert local["SECURE_SSL_REDIRECT"] == "0"
+    assert local["CACHE_URL"].startswith("redis://127.0.0.1")
+    assert production["SECURE_SSL_REDIRECT"] == "1"
 
 
 def test_dockerfile_is_multi_stage_non_root_and_collects_static():

@@ -132,4 +132,4 @@ def test_sentry_is_initialised_when_a_dsn_is_set():
 
 def test_health_checks_over_plain_http_are_not_redirected():
     value = settings_value({}, "settings.SECURE_SSL_REDIRECT, settings.SECURE_REDIRECT_EXEMPT")
-    assert value == "(True, ['^healthz/$'])"
+    assert value == "(True, ['^healthz/$', '^readyz/$', '^livez/$'])"

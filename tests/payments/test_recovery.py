@@ -50,7 +50,7 @@ def test_a_payout_retries_with_backoff_and_the_same_key(
     contract, brand, _, url = approved_contract(sandbox, webhooks, client_for, make_contract)
     started = []
     # Approve while the release is queued elsewhere: run the task ourselves, as a worker.
-    monkeypatch.setattr("payments.queue.send", lambda name, *args: started.append((name, args)))
+    monkeypatch.setattr("marketplace.outbox.send", lambda name, *args: started.append((name, args)))
     assert brand.post(url + "approve/").status_code == 200
     ((name, (transfer_id,)),) = started
     assert name == "payments.tasks.release_payout"
@@ -83,7 +83,7 @@ def test_retries_stop_after_the_maximum(
     settings.PAYMENTS_RETRY_MAX = 2
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
     contract, brand, _, url = approved_contract(sandbox, webhooks, client_for, make_contract)
-    monkeypatch.setattr("payments.queue.send", lambda name, *args: None)
+    monkeypatch.setattr("marketplace.outbox.send", lambda name, *args: None)
     brand.post(url + "approve/")
     transfer = Transfer.objects.get()
     sandbox.fail_next(503, count=10, path="/v1/transfers")
@@ -108,7 +108,7 @@ def test_a_refund_retries_when_stripe_is_down(
         sandbox, webhooks, client_for, make_contract, onboard=False, deliver=False
     )
     started = []
-    monkeypatch.setattr("payments.queue.send", lambda name, *args: started.append((name, args)))
+    monkeypatch.setattr("marketplace.outbox.send", lambda name, *args: started.append((name, args)))
     brand.post(url + "refund/")
     maker.post(url + "refund/")
     (refund_id,) = [args[0] for name, args in started if name == "payments.tasks.execute_refund"]

@@ -18,8 +18,10 @@ import pytest
 import redis
 from django.db import connection
 
+from tests import resources
+
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("SMOKE_BROKER_URL", "redis://127.0.0.1:6379/15")
+BROKER = resources.SMOKE_BROKER_URL  # flushed: tests/resources.py
 
 
 @pytest.mark.postgres

@@ -25,12 +25,15 @@ import pytest
 import redis
 import requests
 
+from tests import resources
+
 ROOT = Path(__file__).resolve().parents[2]
 AUTH_LIMIT = 5
 ADMIN_LIMIT = 3
 STAFF_EMAIL = "staff@example.com"
 STAFF_PASSWORD = "Right-horse-battery-42"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
+# TEST_REDIS_URL and TEST_PORTS: tests/resources.py (keys under a unique prefix, never flushed).
+TEST_REDIS_URL = resources.TEST_REDIS_URL
 HOOKS = """
 def post_request(worker, req, environ, resp):
     with open({log!r}, "a") as f:
@@ -71,14 +74,7 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _free_port() -> int:
-    for port in range(18200, 18300):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 18200-18299")
+    return resources.free_port()
 
 
 def _redis_up() -> bool:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0012_milestone_links_required'),
+        ('campaigns', '0013_expand_defaults_for_previous_release'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0004_cache_table'),
+        ('marketplace', '0005_outbox'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0013_message_versions'),
+        ('campaigns', '0014_message_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
