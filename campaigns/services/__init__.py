@@ -67,6 +67,7 @@ from .rights import (
     delivery_licence_check,
     delivery_licence_clear,
     delivery_licence_flag,
+    rights_extension_funding_check,
     rights_notice_send,
     rights_notices_send,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "briefs_close_ip_ended",
     "contract_rights_extend",
     "contract_rights_start",
+    "rights_extension_funding_check",
     "change_order_accept",
     "change_order_decline",
     "change_order_propose",
