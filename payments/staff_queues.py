@@ -16,7 +16,14 @@ from campaigns.conversations.selectors import flagged_messages_waiting
 from campaigns.models import Brief, BriefStatus, Dispute, DisputeStatus
 from creators.models import ApplicationStatus, Moderation, PartnerApplication, Reel
 
-from .models import Refund, RefundStatus, Transfer, TransferStatus
+from .models import (
+    MoneyWorkItem,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferStatus,
+    WorkItemStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,13 @@ QUEUES: tuple[Queue, ...] = (
         {"status__exact": TransferStatus.FAILED},
         lambda: Transfer.objects.filter(status=TransferStatus.FAILED),
         "updated_at",
+    ),
+    Queue(
+        "Money work items (reversals, refunds, disputes from Stripe; stuck work)",
+        "admin:payments_moneyworkitem_changelist",
+        {"status__exact": WorkItemStatus.OPEN},
+        lambda: MoneyWorkItem.objects.filter(status=WorkItemStatus.OPEN),
+        "created_at",
     ),
 )
 

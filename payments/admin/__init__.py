@@ -32,6 +32,7 @@ from .money import (
     StripeEventAdmin,
     TransferAdmin,
 )
+from .work_items import MoneyWorkItemAdmin
 
 # The index shows the staff's work queues (payments/staff_queues.py) above the app list.
 admin.site.index_template = "admin/staff_index.html"
@@ -55,4 +56,5 @@ __all__ = [
     "StripeEventAdmin",
     "DisputeAdmin",
     "ChangeOrderAdmin",
+    "MoneyWorkItemAdmin",
 ]

@@ -85,7 +85,7 @@ def _book_if_charged(contract_id: int, milestone_ids: list[int]) -> None:
             payment_succeeded(
                 intent_id=intent.id,
                 contract_id=contract_id,
-                charge_id=_charge_id(intent),
+                charge_id=charge_id_of(intent),
                 amount=intent.amount,
                 currency=intent.currency,
                 payment_id=payment_id,
@@ -221,7 +221,7 @@ def milestones_fund(
             payment_succeeded(
                 intent_id=intent.id,
                 contract_id=contract.pk,
-                charge_id=_charge_id(intent),
+                charge_id=charge_id_of(intent),
                 amount=intent.amount,
                 currency=intent.currency,
                 payment_id=payment.pk,
@@ -267,7 +267,8 @@ def milestone_fund(*, actor: User, milestone_id: int, payment_method: str = "") 
     )
 
 
-def _charge_id(intent: object) -> str:
+def charge_id_of(intent: object) -> str:
+    """The id of an intent's latest charge (expanded or not), or ""."""
     charge = getattr(intent, "latest_charge", None)
     if charge is None:
         return ""
