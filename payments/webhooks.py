@@ -22,6 +22,13 @@ from .services.refunds import refund_enqueue
 from .services.work_items import work_item_open
 
 logger = logging.getLogger(__name__)
+# A handler that keeps failing is retried this many times in all (its task's backoff, then
+# the sweeps), then waits for staff in the admin's webhook log.
+MAX_EVENT_ATTEMPTS = 5
+# An event still pending this long after it was stored has lost its task: the next event
+# received starts it again (at most this many at a time), so recovery does not wait for beat.
+LOST_TASK_SECONDS = 30
+LOST_TASK_BATCH = 5
 
 
 def event_store(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
@@ -44,7 +51,21 @@ def event_store(event: dict[str, Any]) -> tuple[StripeEvent, bool]:
     # The sender already has its 200: if queueing or (without a broker) processing fails, the
     # event stays pending or failed for the periodic retry and the admin's reprocess action.
     queue.enqueue_logged(queue.PROCESS_STRIPE_EVENT, stored.pk)
+    for lost in events_lost(exclude=stored.pk):
+        queue.enqueue_logged(queue.PROCESS_STRIPE_EVENT, lost)
     return stored, True
+
+
+def events_lost(*, exclude: int | None = None) -> list[int]:
+    """Stored events still pending with no attempt LOST_TASK_SECONDS after they arrived (their
+    task was lost with a worker or a broker): a few at a time, oldest first."""
+    cutoff = timezone.now() - timedelta(seconds=LOST_TASK_SECONDS)
+    lost = StripeEvent.objects.filter(
+        status=EventStatus.PENDING, attempts=0, received_at__lte=cutoff
+    ).order_by("received_at")
+    if exclude is not None:
+        lost = lost.exclude(pk=exclude)
+    return list(lost.values_list("pk", flat=True)[:LOST_TASK_BATCH])
 
 
 def _metadata_id(obj: dict[str, Any], key: str) -> int | None:
@@ -241,7 +262,7 @@ HANDLERS = {
 }
 
 
-def events_retry(*, older_than_seconds: int = 60, max_attempts: int = 5) -> int:
+def events_retry(*, older_than_seconds: int = 60, max_attempts: int = MAX_EVENT_ATTEMPTS) -> int:
     """Process again the events left pending or failed (a broker outage, a crash)."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     stale = StripeEvent.objects.filter(

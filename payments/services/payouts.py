@@ -394,15 +394,20 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     return transfer
 
 
-def payouts_release_due(*, creator_id: int | None = None) -> int:
-    """Retry every unpaid transfer (of one creator, or all); returns how many were paid now."""
+def payout_ids_due(*, creator_id: int | None = None) -> list[int]:
+    """The unpaid transfers (of one creator, or all) that may still be retried."""
     qs = Transfer.objects.exclude(status=TransferStatus.PAID).filter(
         attempts__lt=MAX_TRANSFER_ATTEMPTS
     )
     if creator_id is not None:
         qs = qs.filter(creator_id=creator_id)
+    return list(qs.values_list("pk", flat=True))
+
+
+def payouts_release_due(*, creator_id: int | None = None) -> int:
+    """Retry every unpaid transfer (of one creator, or all); returns how many were paid now."""
     paid = 0
-    for transfer_id in qs.values_list("pk", flat=True):
+    for transfer_id in payout_ids_due(creator_id=creator_id):
         if payout_release(transfer_id=transfer_id).status == TransferStatus.PAID:
             paid += 1
     return paid
