@@ -46,7 +46,7 @@ class PollResult:
     errors: int = 0
 
 
-def stripe_poll(*, now: datetime | None = None) -> PollResult:
+def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None) -> PollResult:
     """Ask Stripe about what a webhook should have settled PAYMENTS_POLL_AFTER_SECONDS ago:
     payments opened within PAYMENTS_POLL_WINDOW_SECONDS and not succeeded (an intent Stripe
     says succeeded is booked, or refunded if it can no longer be booked); payout accounts that
@@ -54,7 +54,8 @@ def stripe_poll(*, now: datetime | None = None) -> PollResult:
     releases the payouts); stored events still pending or failed (processed again). Each item
     is its own transaction; an outage is counted and left for the next run."""
     current = now or timezone.now()
-    cutoff = current - timedelta(seconds=settings.PAYMENTS_POLL_AFTER_SECONDS)
+    after = settings.PAYMENTS_POLL_AFTER_SECONDS if after_seconds is None else after_seconds
+    cutoff = current - timedelta(seconds=after)
     result = PollResult()
     payments = (
         Payment.objects.exclude(status=PaymentStatus.SUCCEEDED)
