@@ -109,9 +109,11 @@ class Transfer(models.Model):
 
     S = TransferStatus
     # Staff may retry a failed transfer (it can wait for the account again); paid is final.
+    # A transfer whose account became ready but whose payout met a Stripe outage is pending
+    # again (its task retries it).
     ALLOWED = {
         S.PENDING: {S.WAITING_FOR_ACCOUNT, S.PAID, S.FAILED},
-        S.WAITING_FOR_ACCOUNT: {S.PAID, S.FAILED},
+        S.WAITING_FOR_ACCOUNT: {S.PENDING, S.PAID, S.FAILED},
         S.FAILED: {S.WAITING_FOR_ACCOUNT, S.PAID},
     }
 

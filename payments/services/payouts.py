@@ -280,7 +280,19 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
             attempt=attempt,
         )
     except ServiceUnavailable:
-        return transfer  # still pending; the next run retries with the same key
+        # Still unpaid; the task retries with the same key. One that waited for the account
+        # is pending now: the account is ready, only Stripe failed.
+        with transaction.atomic():
+            locked = lock_transfer(transfer_id)
+            if locked.status == TransferStatus.WAITING_FOR_ACCOUNT:
+                move(
+                    locked,
+                    to=TransferStatus.PENDING,
+                    allowed=Transfer.ALLOWED,
+                    verb="payout_retry",
+                    data={"error": "payment provider unavailable"},
+                )
+            return locked
     except GatewayRejected as exc:
         found = [t for t in _safe_list(contract.pk) if _is_ours(t, transfer)]
         if not found:
