@@ -111,14 +111,21 @@ def journey(
     rights extension (and, on some journeys, one past the licence, refused; or one cancelled
     after its charge was opened, then paid in the browser: refunded)."""
     tag = f"{os.getpid()}-{n}-{random.randrange(10**6)}"
-    brand = register(
-        api, {"email": f"b-{tag}@chaos.test", "role": "brand", "brand_name": f"Chaos {tag}"}
+    answer = api.post(
+        "/auth/register/",
+        {
+            "password": PASSWORD,
+            "email": f"b-{tag}@chaos.test",
+            "role": "brand",
+            "brand_name": f"Chaos {tag}",
+        },
     )
+    brand = Api(api.base, answer["access"])
+    brand_id = answer["user"]["brands"][0]["id"]
     creator = register(
         api,
         {"email": f"c-{tag}@chaos.test", "role": "creator", "handle": f"ch{tag.replace('-', '')}"},
     )
-    brand_id = brand.get("/brands/")["results"][0]["id"]
     ip = brand.post(
         "/ips/",
         {
