@@ -65,7 +65,8 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
             updated_at__lte=cutoff,
             created_at__gte=current - timedelta(seconds=settings.PAYMENTS_POLL_WINDOW_SECONDS),
         )
-        .order_by("created_at")
+        # Newest first: a late webhook is likelier there than on a form left open for days.
+        .order_by("-created_at")
         .values_list("pk", "contract_id", "stripe_payment_intent_id")[:POLL_LIMIT]
     )
     for payment_id, contract_id, intent_id in payments:
