@@ -169,7 +169,11 @@ def milestones_fund(
         raise InvalidInput(
             "name at least one milestone", code=PaymentError.MILESTONES_INVALID, field="milestones"
         )
-    _book_if_charged(contract_id, milestone_ids)
+    contract = Contract.objects.filter(pk=contract_id).first()
+    if contract is not None:
+        # Only the brand's members may make us ask Stripe; the reservation checks again.
+        require_brand_member(actor, contract)
+        _book_if_charged(contract_id, milestone_ids)
     payment = _reserve_payment(actor, contract_id, milestone_ids)
     contract = payment.contract
     if not payment.stripe_payment_intent_id:
