@@ -361,12 +361,14 @@ def run(args: argparse.Namespace) -> int:
                 pool.submit(journey, api, staff, sandbox, n, stats, beat_off)
                 for n in range(args.journeys)
             ]
-            for future in futures:
+            for done, future in enumerate(futures, start=1):
                 try:
                     future.result()
                 except (SmokeError, OSError, KeyError) as exc:
                     failures += 1
                     stats.errors.append(str(exc)[:300])
+                if done % 10 == 0:
+                    log(f"{done} journeys done after {time.monotonic() - walked:.0f} s")
         log(
             f"{args.journeys} journeys walked in {time.monotonic() - walked:.0f} s "
             f"({failures} failed)"
