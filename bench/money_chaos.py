@@ -268,6 +268,50 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     return {"n": len(seconds), "p50": pick(0.5), "p90": pick(0.9), "max": seconds[-1]}
 
 
+STATS_SQL = """
+import json
+from datetime import datetime
+from campaigns.models import Milestone
+from payments.models import Payment, Refund
+
+window = json.loads(WINDOW)
+def pct(values):
+    values = sorted(values)
+    if not values:
+        return {}
+    pick = lambda q: round(values[min(len(values) - 1, int(q * len(values)))], 1)
+    return {"n": len(values), "p50": pick(0.5), "p90": pick(0.9), "p99": pick(0.99),
+            "max": round(values[-1], 1)}
+paid = Milestone.objects.filter(paid_at__isnull=False, approved_at__isnull=False)
+rows = list(paid.values_list("pk", "approved_at", "paid_at"))
+seconds = {pk: (p - a).total_seconds() for pk, a, p in rows}
+off, on = window.get("off"), window.get("on")
+dead = []
+if off:
+    off = datetime.fromisoformat(off)
+    on = datetime.fromisoformat(on) if on else None
+    dead = [seconds[pk] for pk, a, p in rows if a >= off and (on is None or a <= on)]
+print(json.dumps({
+    "approval_to_paid_s": pct(list(seconds.values())),
+    "approval_to_paid_while_beat_dead_s": pct(dead),
+    "refunds_pending": Refund.objects.filter(status="pending").count(),
+    "refunds_unbookable_or_late": Refund.objects.filter(status="succeeded").count(),
+    "payments_not_succeeded": Payment.objects.exclude(status="succeeded").count(),
+    "milestones_by_status": {s: Milestone.objects.filter(status=s).count()
+                             for s in ("paid", "cancelled", "approved", "funded")},
+}))
+"""
+
+
+def db_stats(deployment: Deployment, window: dict[str, str]) -> dict[str, Any]:
+    """Approval → paid from the database's own timestamps (not when this harness looked)."""
+    code = STATS_SQL.replace("WINDOW", repr(json.dumps(window)))
+    done = deployment.manage("shell", "-c", code)
+    if done.returncode != 0:
+        raise SmokeError(f"stats query failed: {done.stderr[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
@@ -307,6 +351,7 @@ def run(args: argparse.Namespace) -> int:
     beat_off = threading.Event()
     stats = Stats()
     kills = [0]
+    window: dict[str, str] = {}
     try:
         wait_until(
             "/healthz/",
@@ -341,9 +386,11 @@ def run(args: argparse.Namespace) -> int:
                         os.killpg(beat.pid, signal.SIGKILL)
                         beat.wait()
                         beat_off.set()
+                        window["off"] = datetime.now(UTC).isoformat()
                         log(f"beat SIGKILLed for {args.beat_off} s")
                 if beat_off.is_set() and now - started > args.beat_off_at + args.beat_off:
                     beat_off.clear()
+                    window["on"] = datetime.now(UTC).isoformat()
                     beat = start_beat(env, run_dir, beat_log)
                     args.beat_off_at = 1e12  # once
                     log("beat restarted")
@@ -384,12 +431,19 @@ def run(args: argparse.Namespace) -> int:
             return len(stats.paid) == len(stats.approved)
 
         wait_until("every approved milestone paid", all_paid, timeout=args.paid_timeout, every=2)
+        wait_until(
+            "no refund pending",
+            lambda: db_stats(deployment, window)["refunds_pending"] == 0,
+            timeout=args.paid_timeout,
+            every=5,
+        )
         stop.set()
         control(sandbox, "DELETE", "/_sandbox/faults")
         # Beat is alive again by now: give the sweeps and the poll a minute, then reconcile.
         result = wait_until(
             "reconcile clean", lambda: smoke.reconciled(deployment), timeout=300, every=10
         )
+        measured = db_stats(deployment, window)
         report = {
             "journeys": args.journeys,
             "failed_journeys": failures,
@@ -399,10 +453,8 @@ def run(args: argparse.Namespace) -> int:
             "refused_before_start": stats.refused_before_start,
             "charged_after_cancel_refunded": stats.unbookable_refunds,
             "extensions_paid": stats.extensions_paid,
-            "approval_to_paid": percentiles(list(stats.paid.values())),
-            "approval_to_paid_while_beat_dead": percentiles(
-                [stats.paid[m] for m in stats.during_beat_off if m in stats.paid]
-            ),
+            "beat_window": window,
+            **measured,
             "reconcile": result,
             "errors": stats.errors[:20],
         }
