@@ -30,7 +30,8 @@ from .models import (
 )
 from .services.funding import charge_id_of, payment_succeeded
 from .services.onboarding import payout_account_update
-from .services.payouts import MAX_TRANSFER_ATTEMPTS
+from .services.payouts import MAX_TRANSFER_ATTEMPTS, payout_release
+from .services.refunds import refund_execute
 from .services.work_items import work_item_open
 from .webhooks import MAX_EVENT_ATTEMPTS, event_process
 
@@ -43,6 +44,8 @@ class PollResult:
     payments_booked: int = 0
     accounts_updated: int = 0
     events_processed: int = 0
+    payouts_retried: int = 0
+    refunds_retried: int = 0
     errors: int = 0
 
 
@@ -51,8 +54,9 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
     payments opened within PAYMENTS_POLL_WINDOW_SECONDS and not succeeded (an intent Stripe
     says succeeded is booked, or refunded if it can no longer be booked); payout accounts that
     cannot pay yet while payouts wait for them (their flags are taken from Stripe, which
-    releases the payouts); stored events still pending or failed (processed again). Each item
-    is its own transaction; an outage is counted and left for the next run."""
+    releases the payouts); stored events still pending or failed (processed again); payouts
+    and refunds still pending (made again with the same keys). Each item is its own
+    transaction; an outage is counted and left for the next run."""
     current = now or timezone.now()
     after = settings.PAYMENTS_POLL_AFTER_SECONDS if after_seconds is None else after_seconds
     cutoff = current - timedelta(seconds=after)
@@ -123,6 +127,20 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
     for event_pk in list(events):
         event_process(event_pk=event_pk)
         result.events_processed += 1
+    # Payouts and refunds whose task was lost before it was queued (a worker killed between
+    # commit and send): the same idempotent calls their tasks make.
+    payouts = Transfer.objects.filter(
+        status=TransferStatus.PENDING, updated_at__lte=cutoff, attempts__lt=MAX_TRANSFER_ATTEMPTS
+    ).values_list("pk", flat=True)[:POLL_LIMIT]
+    for transfer_id in list(payouts):
+        payout_release(transfer_id=transfer_id)
+        result.payouts_retried += 1
+    refunds = Refund.objects.filter(
+        status=RefundStatus.PENDING, created_at__lte=cutoff
+    ).values_list("pk", flat=True)[:POLL_LIMIT]
+    for refund_id in list(refunds):
+        refund_execute(refund_id=refund_id)
+        result.refunds_retried += 1
     return result
 
 

@@ -332,3 +332,22 @@ def test_reconcile_names_a_charged_but_unbooked_payment_and_what_to_do(
     call_command("poll_stripe", "--now")
     assert contract.milestones.get().status == "funded"
     reconciled()
+
+
+def test_the_poll_makes_a_refund_whose_task_was_lost(
+    sandbox, client_for, make_contract, captured, reconciled
+):
+    contract, brand, maker, url = deal(client_for, make_contract)
+    brand.post(url + "fund/", PM, format="json")
+    held = captured.hold(queue.EXECUTE_REFUND)
+    brand.post(url + "refund/")
+    maker.post(url + "refund/")  # both agreed: the refund's task is lost with its worker
+    assert [name for name, _ in held] == [queue.EXECUTE_REFUND]
+    captured.release()
+    assert Refund.objects.get().status == "pending"
+    assert tasks.poll_stripe()["refunds_retried"] == 0  # too recent: its task may still run
+    Refund.objects.update(created_at=timezone.now() - timedelta(seconds=120))
+    assert tasks.poll_stripe()["refunds_retried"] == 1
+    assert Refund.objects.get().status == "succeeded"
+    assert len(sandbox.objects("refunds")) == 1
+    reconciled()
