@@ -205,6 +205,21 @@ def retrieve_payment_intent(intent_id: str) -> stripe.PaymentIntent:
     )
 
 
+def retrieve_charge(charge_id: str) -> stripe.Charge:
+    """A charge as Stripe holds it now (its refunded amount), to confirm a refund event."""
+    return _call("charges.retrieve", lambda: client().v1.charges.retrieve(charge_id))
+
+
+def retrieve_transfer(transfer_id: str) -> stripe.Transfer:
+    """A transfer as Stripe holds it now (its reversed amount), to confirm a reversal event."""
+    return _call("transfers.retrieve", lambda: client().v1.transfers.retrieve(transfer_id))
+
+
+def is_missing(exc: GatewayRejected) -> bool:
+    """Whether Stripe refused because the object does not exist (a forged or foreign id)."""
+    return exc.extra.get("stripe_code") == "resource_missing"
+
+
 def create_transfer(
     *,
     key: str,

@@ -110,9 +110,11 @@ class Transfer(models.Model):
 
     S = TransferStatus
     # Staff may retry a failed transfer (it can wait for the account again); paid is final.
+    # A transfer whose account became ready but whose payout met a Stripe outage is pending
+    # again (its task retries it).
     ALLOWED = {
         S.PENDING: {S.WAITING_FOR_ACCOUNT, S.PAID, S.FAILED},
-        S.WAITING_FOR_ACCOUNT: {S.PAID, S.FAILED},
+        S.WAITING_FOR_ACCOUNT: {S.PENDING, S.PAID, S.FAILED},
         S.FAILED: {S.WAITING_FOR_ACCOUNT, S.PAID},
     }
 
@@ -292,3 +294,61 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.stripe_id}"
+
+
+class WorkItemKind(models.TextChoices):
+    TRANSFER_REVERSED = "transfer_reversed", "Transfer reversed outside Reelmatch"
+    CHARGE_REFUNDED = "charge_refunded", "Charge refunded outside Reelmatch"
+    DISPUTE = "dispute", "Card dispute"
+    STALE_WORK = "stale_work", "Money work waiting too long"
+
+
+class WorkItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class MoneyWorkItem(models.Model):
+    """Something Stripe did to our money that we did not ask for (a reversal, a refund, a
+    dispute), or money work that waited too long: staff look at it, act in Stripe or the
+    admin, and resolve it with a note. One row per `key` (the Stripe object and amount, or
+    the sweep), so a redelivered event opens nothing new."""
+
+    S = WorkItemStatus
+    ALLOWED = {S.OPEN: {S.RESOLVED}}
+
+    key = models.CharField(max_length=160, unique=True)
+    kind = models.CharField(max_length=24, choices=WorkItemKind.choices)
+    status = models.CharField(max_length=10, choices=S.choices, default=S.OPEN)
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="work_items"
+    )
+    transfer = models.ForeignKey(
+        Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="work_items"
+    )
+    # The Stripe object it is about (tr_…, ch_…, dp_…) and the event that reported it.
+    stripe_object = models.CharField(max_length=64, blank=True)
+    stripe_event = models.CharField(max_length=80, blank=True)
+    amount = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    message = models.CharField(max_length=500)
+    resolution_note = models.CharField(max_length=500, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.stripe_object or self.key} ({self.status})"

@@ -155,9 +155,30 @@ def milestone_refunded(milestone_id: int) -> int:
     return total or 0
 
 
+def refunds_asked(payment_id: int) -> int:
+    """What Reelmatch has asked Stripe to refund of a payment: every refund row not failed
+    (a row is written before Stripe is called)."""
+    total = (
+        Refund.objects.filter(payment_id=payment_id)
+        .exclude(status=RefundStatus.FAILED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or 0
+
+
 def milestone_charged(milestone_id: int) -> int:
     """What was charged for a milestone: its share of every succeeded payment."""
     total = PaymentItem.objects.filter(
         milestone_id=milestone_id, payment__status=PaymentStatus.SUCCEEDED
     ).aggregate(total=Sum("amount"))["total"]
     return total or 0
+
+
+def reversal_requested(milestone_id: int) -> bool:
+    """Whether one of our refunds reverses the milestone's payout (so a reversal Stripe reports
+    for it was asked by us)."""
+    return (
+        Refund.objects.filter(milestone_id=milestone_id, reverses_payout=True)
+        .exclude(status=RefundStatus.FAILED)
+        .exists()
+    )

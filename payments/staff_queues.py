@@ -28,7 +28,14 @@ from campaigns.models import (
 from creators.models import ApplicationStatus, Moderation, PartnerApplication, Reel
 from marketplace.audit import entered_state_at
 
-from .models import Refund, RefundStatus, Transfer, TransferStatus
+from .models import (
+    MoneyWorkItem,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferStatus,
+    WorkItemStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,13 @@ QUEUES: tuple[Queue, ...] = (
         {"status__exact": TransferStatus.FAILED},
         lambda: Transfer.objects.filter(status=TransferStatus.FAILED),
         lambda: entered_state_at(Transfer, TransferStatus.FAILED, fallback="created_at"),
+    ),
+    Queue(
+        "Money work items (reversals, refunds, disputes from Stripe; stuck work)",
+        "admin:payments_moneyworkitem_changelist",
+        {"status__exact": WorkItemStatus.OPEN},
+        lambda: MoneyWorkItem.objects.filter(status=WorkItemStatus.OPEN),
+        "created_at",
     ),
 )
 

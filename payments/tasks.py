@@ -4,23 +4,31 @@ Services start them by name through `payments.queue` (the names live there).
 
 A payout or refund that meets a Stripe outage (the service leaves it pending) is retried by its
 task with exponential backoff and jitter, up to PAYMENTS_RETRY_MAX times; every retry makes
-the same Stripe calls with the same idempotency keys, so it can never pay twice. Whatever is
-still pending after that is swept by the `release-waiting-payouts` beat job. Run in process
+the same Stripe calls with the same idempotency keys, so it can never pay twice. The same
+holds for a webhook event whose handler failed, and for the payouts released when a creator's
+account becomes able to receive them (each its own retrying task). Whatever is still pending
+after that is swept by the beat jobs, which also ask Stripe directly (`poll_stripe`) and
+alert staff about work that waited too long: beat is the safety net, not the path. Run in process
 (no broker) the task does not wait and retry: the in-process job sweep does.
 """
 
 import random
+from dataclasses import asdict
 
 from celery import Task, shared_task
 from django.conf import settings
 
 from . import queue
-from .models import RefundStatus, TransferStatus
+from .models import EventStatus, RefundStatus, TransferStatus
+from .polling import stale_work_alert, stripe_poll
 from .selectors import pending_refund_ids
 from .services.deliveries import contracts_auto_approve
-from .services.payouts import payout_release, payouts_release_due
+from .services.payouts import payout_ids_due, payout_release, payouts_release_due
 from .services.refunds import refund_execute
-from .webhooks import event_process, events_retry
+from .webhooks import MAX_EVENT_ATTEMPTS, event_process, events_retry
+
+# Started by beat only (the schedule names it), so it needs no name in `payments.queue`.
+POLL_STRIPE = "payments.tasks.poll_stripe"
 
 
 def retry_countdown(retries: int) -> float:
@@ -37,9 +45,15 @@ def retry_if_pending(task: Task, still_pending: bool) -> None:
         raise task.retry(countdown=retry_countdown(request.retries), max_retries=None)
 
 
-@shared_task(name=queue.PROCESS_STRIPE_EVENT)
-def process_stripe_event(event_pk: int) -> str:
-    return event_process(event_pk=event_pk).status
+@shared_task(bind=True, name=queue.PROCESS_STRIPE_EVENT)
+def process_stripe_event(self: Task, event_pk: int) -> str:
+    event = event_process(event_pk=event_pk)
+    # A handler that failed (Stripe unreachable while confirming, a lock timeout) is retried
+    # with backoff by this task, not left for the sweep.
+    retry_if_pending(
+        self, event.status == EventStatus.FAILED and event.attempts < MAX_EVENT_ATTEMPTS
+    )
+    return event.status
 
 
 @shared_task(bind=True, name=queue.RELEASE_PAYOUT)
@@ -53,11 +67,19 @@ def release_payout(self: Task, transfer_id: int) -> str:
 
 @shared_task(name=queue.RELEASE_WAITING_PAYOUTS)
 def release_waiting_payouts(creator_id: int | None = None) -> int:
-    """Retry unpaid transfers and pending refunds (beat job; also when an account is ready)."""
-    paid = payouts_release_due(creator_id=creator_id)
-    if creator_id is None:
-        for refund_id in pending_refund_ids():
-            refund_execute(refund_id=refund_id)
+    """When a creator's account can receive payouts: start each of their unpaid transfers as
+    its own `release_payout` task, which retries a Stripe fault with backoff (returns how
+    many were started). As the beat job (no creator): retry every unpaid transfer and pending
+    refund, and alert staff about work that waited too long (returns how many were paid)."""
+    if creator_id is not None:
+        due = payout_ids_due(creator_id=creator_id)
+        for transfer_id in due:
+            queue.enqueue(queue.RELEASE_PAYOUT, transfer_id)
+        return len(due)
+    paid = payouts_release_due()
+    for refund_id in pending_refund_ids():
+        refund_execute(refund_id=refund_id)
+    stale_work_alert()
     return paid
 
 
@@ -78,3 +100,11 @@ def auto_approve_deliveries() -> int:
 def retry_stripe_events() -> int:
     """Process webhook events left pending or failed (beat job)."""
     return events_retry()
+
+
+@shared_task(name=POLL_STRIPE)
+def poll_stripe() -> dict[str, int]:
+    """Ask Stripe about payments, accounts and events a webhook should have settled, then
+    alert staff about money work waiting too long (beat job, every minute)."""
+    result = stripe_poll()
+    return {**asdict(result), "alerts": stale_work_alert()}

@@ -68,6 +68,7 @@ from .rights import (
     delivery_licence_check,
     delivery_licence_clear,
     delivery_licence_flag,
+    rights_extension_funding_check,
     rights_notice_send,
     rights_notices_send,
 )
@@ -109,6 +110,7 @@ __all__ = [
     "contract_rights_extend",
     "contract_rights_start",
     "contract_rights_start_if_due",
+    "rights_extension_funding_check",
     "change_order_accept",
     "change_order_decline",
     "change_order_propose",

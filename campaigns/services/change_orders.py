@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..selectors import brand_member_users
 from .contracts import contract_party_side, contract_sync_status, milestone_append
-from .rights import rights_extension_check
+from .rights import pending_extension_months, rights_extension_check
 
 CLOSED_TO_CHANGES = (ContractStatus.CANCELLED,)
 
@@ -85,8 +85,14 @@ def change_order_propose(
                 code=CampaignError.CHANGE_ORDER_KIND_INVALID,
                 field="kind",
             )
-        # Refused now (perpetual, past the IP licence) rather than after the brand has paid.
-        rights_extension_check(contract, extension_months, field="extension_months")
+        # Refused now (perpetual, past the IP licence, alone or with the extensions already
+        # agreed) rather than after the brand has paid.
+        rights_extension_check(
+            contract,
+            extension_months,
+            field="extension_months",
+            also_months=pending_extension_months(contract),
+        )
     else:
         extension_months = None
     order = ChangeOrder.objects.create(
@@ -124,7 +130,8 @@ def _locked(change_order_id: int) -> tuple[Contract, ChangeOrder]:
 def change_order_accept(*, actor: User, change_order_id: int) -> ChangeOrder:
     """The other party accepts a proposed change order: an `awaiting_funding` milestone is
     added to the contract (a rights extension's needs no delivery) and the brand is asked to
-    fund it."""
+    fund it. A rights extension is held to the IP licence again, with every extension already
+    agreed (409 `rights_outside_ip_licence`)."""
     contract, order = _locked(change_order_id)
     side = contract_party_side(actor, contract)
     if side == order.proposer_side:
@@ -137,6 +144,15 @@ def change_order_accept(*, actor: User, change_order_id: int) -> ChangeOrder:
             f"a {contract.status} contract takes no change orders",
             code=CampaignError.CONTRACT_ENDED,
             current_state=contract.status,
+        )
+    if order.kind == ChangeOrderKind.RIGHTS_EXTENSION and order.extension_months:
+        # Held to the licence again: time has passed, the window may have started, and other
+        # extensions may have been agreed since it was proposed.
+        rights_extension_check(
+            contract,
+            order.extension_months,
+            field="extension_months",
+            also_months=pending_extension_months(contract, exclude_order_id=order.pk),
         )
     order.decided_by = actor
     order.decided_at = timezone.now()

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from creators.models import GeneratedVideo, LicenceVerdict
@@ -23,6 +23,9 @@ from ..locks import lock_brief, lock_contract_row, lock_delivery
 from ..models import (
     Brief,
     BriefStatus,
+    ChangeOrder,
+    ChangeOrderKind,
+    ChangeOrderStatus,
     Contract,
     ContractKind,
     Delivery,
@@ -40,6 +43,7 @@ from ..rights import (
     chain_licence_end,
     default_term_months,
     ip_publish_problem,
+    months_between,
     notice_due,
     rights_due,
 )
@@ -115,13 +119,39 @@ def contract_rights_start_if_due(contract: Contract, *, at: datetime | None = No
     return True
 
 
+def pending_extension_months(contract: Contract, *, exclude_order_id: int | None = None) -> int:
+    """Months of the contract's accepted rights extensions not yet added to its term (their
+    milestone awaits funding, or is funded and about to be released): what the contract has
+    already promised beyond `rights_term_months`."""
+    orders = ChangeOrder.objects.filter(
+        contract_id=contract.pk,
+        kind=ChangeOrderKind.RIGHTS_EXTENSION,
+        status=ChangeOrderStatus.ACCEPTED,
+        milestone__status__in=(MilestoneStatus.AWAITING_FUNDING, MilestoneStatus.FUNDED),
+    )
+    if exclude_order_id is not None:
+        orders = orders.exclude(pk=exclude_order_id)
+    return orders.aggregate(total=Sum("extension_months"))["total"] or 0
+
+
 def rights_extension_check(
-    contract: Contract, months: int, *, field: str = "months"
+    contract: Contract,
+    months: int,
+    *,
+    field: str = "months",
+    also_months: int = 0,
+    now: datetime | None = None,
 ) -> tuple[int, datetime | None]:
     """The term and end a rights extension of `months` would give `contract`, or the refusal:
-    months outside 1–120 (400, `months`), a perpetual grant (409), an end past the licence of
-    the IP the contract rests on (409 naming `months` and the bound). Checked when a rights
-    extension is proposed and again when it is released."""
+    months outside 1–120 (400, `field`), a perpetual grant (409), an end past the licence of
+    the IP the contract rests on (409 `rights_outside_ip_licence` naming `field`, the bound
+    and how many months still fit).
+
+    `also_months` are other extensions already agreed (accepted, not yet in the term): the
+    bound holds for all of them together. Before the usage window starts the end is not
+    known, so the bound holds for the earliest possible end: the window starting now (or at
+    the later start the contract names) and running the whole term plus every extension.
+    Checked when an extension is proposed, accepted, funded and released."""
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
         raise InvalidInput(
             f"must be a whole number of months from 1 to {MAX_EXTENSION_MONTHS}",
@@ -135,19 +165,67 @@ def rights_extension_check(
             field=field,
             current_state="perpetual",
         )
-    term = (contract.rights_term_months or default_term_months()) + months
-    new_end = add_months(contract.rights_start, term) if contract.rights_start else None
+    base = contract.rights_term_months or default_term_months()
+    term = base + months
+    started = contract.rights_start is not None
+    if started:
+        start = contract.rights_start
+    else:
+        start = now or timezone.now()
+        if contract.rights_not_before is not None and contract.rights_not_before > start:
+            start = contract.rights_not_before
+    new_end = add_months(start, term) if started else None
+    bounding_end = add_months(start, term + also_months)
     bound = chain_licence_end(contract.ip_chain)
-    if new_end is not None and bound is not None and new_end > bound:
+    if bound is not None and bounding_end > bound:
+        most = max(months_between(start, bound) - base - also_months, 0)
+        others = f", {also_months} months of extensions already agreed" if also_months else ""
+        if started:
+            message = (
+                f"the rights would run to {bounding_end.date().isoformat()}, past the IP "
+                f"licence's end {bound.date().isoformat()}; at most {most} more months fit"
+            )
+        else:
+            message = (
+                "the usage window has not started; even if it started on "
+                f"{start.date().isoformat()}, the earliest start the contract allows, its "
+                f"{base}-month term{others} and these {months} months would run to "
+                f"{bounding_end.date().isoformat()}, past the IP licence's end "
+                f"{bound.date().isoformat()}; at most {most} more months fit"
+            )
         raise Conflict(
-            f"the rights would run to {new_end.date().isoformat()}, past the IP licence's end "
-            f"{bound.date().isoformat()}",
+            message,
             code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
             field=field,
             bound=bound.date().isoformat(),
+            earliest_end=None if started else bounding_end.date().isoformat(),
+            max_extension_months=most,
             current_state=contract.status,
         )
     return term, new_end
+
+
+def rights_extension_funding_check(contract: Contract, milestone: Milestone) -> None:
+    """Refuse (409 `rights_outside_ip_licence`, naming the milestone) to fund a rights
+    extension's milestone whose months, with every other extension already agreed, no longer
+    fit the IP licence (time has passed, the window started): funding it would charge the
+    brand for rights that cannot be granted. Other milestones pass."""
+    order = ChangeOrder.objects.filter(
+        milestone_id=milestone.pk, kind=ChangeOrderKind.RIGHTS_EXTENSION
+    ).first()
+    if order is None or not order.extension_months:
+        return
+    try:
+        rights_extension_check(
+            contract,
+            order.extension_months,
+            field="milestones",
+            also_months=pending_extension_months(contract, exclude_order_id=order.pk),
+        )
+    except Conflict as exc:
+        exc.extra["milestone"] = milestone.pk
+        exc.extra["change_order"] = order.pk
+        raise
 
 
 @transaction.atomic

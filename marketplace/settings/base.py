@@ -308,6 +308,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.close_briefs_ip_ended",
         "schedule": 3600.0,
     },
+    # Asks Stripe about payments, accounts and events a webhook should have settled by now.
+    "poll-stripe": {"task": "payments.tasks.poll_stripe", "schedule": 60.0},
 }
 # The outbox sweep sends rows at least this many seconds old (younger ones are being sent by
 # the request that wrote them).
@@ -329,6 +331,12 @@ PAYMENTS_RETRY_BACKOFF_MAX = int(env("PAYMENTS_RETRY_BACKOFF_MAX", "30"))
 # `reconcile` lists a transfer Stripe holds that the database has not recorded yet as in
 # flight; it is a violation only once it is older than this.
 RECONCILE_GRACE_SECONDS = int(env("RECONCILE_GRACE_SECONDS", "900"))
+# The poll job asks Stripe about a payment, a payout account or a stored event still waiting
+# for its webhook after this many seconds (payments opened within PAYMENTS_POLL_WINDOW).
+PAYMENTS_POLL_AFTER_SECONDS = int(env("PAYMENTS_POLL_AFTER_SECONDS", "90"))
+PAYMENTS_POLL_WINDOW_SECONDS = int(env("PAYMENTS_POLL_WINDOW_SECONDS", str(2 * 24 * 3600)))
+# A sweep that finds money work older than this opens a staff work item (once per item).
+PAYMENTS_STALE_ALERT_SECONDS = int(env("PAYMENTS_STALE_ALERT_SECONDS", "600"))
 
 # Stripe. With no STRIPE_SECRET_KEY the local sandbox (payments/sandbox) plays Stripe: `make run`
 # starts it in process, `make prod` as its own process (`manage.py stripe_sandbox`), both at

@@ -31,6 +31,7 @@ from .money import (
     StripeEventAdmin,
     TransferAdmin,
 )
+from .work_items import MoneyWorkItemAdmin
 
 # The index shows the staff's work queues (payments/staff_queues.py) above the app list.
 admin.site.index_template = "admin/staff_index.html"
@@ -53,4 +54,5 @@ __all__ = [
     "StripeEventAdmin",
     "DisputeAdmin",
     "ChangeOrderAdmin",
+    "MoneyWorkItemAdmin",
 ]

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 from payments.sandbox.accounts import complete_onboarding
 from payments.sandbox.app import SandboxApp
-from payments.sandbox.state import KINDS
+from payments.sandbox.state import KINDS, new_object
 from payments.sandbox.wire import dump, list_of
 
 HTML = "text/html; charset=utf-8"
@@ -67,6 +67,10 @@ def control(
                 result = complete_onboarding(app, account_id)
                 if result is None:
                     raise ControlError(404, f"no such account {account_id}")
+            case "POST", ["charges", charge_id, "dispute"]:
+                result = open_dispute(app, charge_id, payload)
+                if result is None:
+                    raise ControlError(404, f"no such charge {charge_id}")
             case "GET", ["onboard", account_id]:
                 return 200, onboard_page(app, account_id, args), HTML
             case _:
@@ -74,6 +78,28 @@ def control(
     except (ValueError, TypeError, AttributeError) as exc:
         raise ControlError(400, f"bad control request: {exc}") from exc
     return 200, dump(result), JSON
+
+
+def open_dispute(app: SandboxApp, charge_id: str, payload: dict[str, Any]) -> Any:
+    """The cardholder disputes a charge: emit ``charge.dispute.created`` (the dispute object
+    is not stored and the balance is not debited: enough to test how disputes are reported)."""
+    store = app.store
+    with store.lock:
+        charge = store.get("charges", charge_id)
+        if charge is None:
+            return None
+        dispute = new_object(
+            "dp",
+            "dispute",
+            amount=int(payload.get("amount") or charge["amount"]),
+            currency=charge["currency"],
+            charge=charge_id,
+            payment_intent=charge.get("payment_intent"),
+            reason=str(payload.get("reason") or "fraudulent"),
+            status="needs_response",
+        )
+        app.emit("charge.dispute.created", dispute, None)
+        return dispute
 
 
 def onboard_page(app: SandboxApp, account_id: str, args: dict[str, str]) -> bytes:

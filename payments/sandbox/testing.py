@@ -76,6 +76,10 @@ class Sandbox:
         """Finish onboarding of a connected account (emits ``account.updated``)."""
         self._call("POST", f"/_sandbox/accounts/{account_id}/complete_onboarding")
 
+    def dispute(self, charge_id: str, **fields: Any) -> dict[str, Any]:
+        """The cardholder disputes a charge (emits ``charge.dispute.created``)."""
+        return self._call("POST", f"/_sandbox/charges/{charge_id}/dispute", fields)
+
     def events(self, type: str | None = None) -> list[dict[str, Any]]:
         """All events so far, oldest first, optionally of one type."""
         query = "?" + urlencode({"type": type}) if type else ""

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, Milestone, MilestoneStatus
-from marketplace.audit import notify, transition
-from marketplace.errors import Conflict, InvalidInput, PaymentFailed
+from campaigns.services import rights_extension_funding_check
+from marketplace.audit import notify, notify_staff, transition
+from marketplace.errors import Conflict, DomainError, InvalidInput, PaymentFailed
 from marketplace.models import User
 
 from .. import gateway, ledger
@@ -48,6 +49,49 @@ def _payment_key(contract: Contract, milestone_ids: list[int], *, only_one: bool
     return key
 
 
+def funding_refusal_check(contract: Contract, milestone: Milestone) -> None:
+    """Everything that would refuse to book this milestone's funding, checked before anything
+    is charged: a milestone no longer awaiting funding (cancelled, funded meanwhile: 409
+    `invalid_state`) and a rights extension whose months no longer fit the IP licence with the
+    extensions already agreed (409 `rights_outside_ip_licence`). Booking runs the same rules;
+    money that still arrives for a milestone they refuse is refunded (`payment_succeeded`)."""
+    if milestone.status != MilestoneStatus.AWAITING_FUNDING:
+        raise Conflict(
+            f"cannot fund milestone {milestone.pk}: it is {milestone.status}",
+            code=PaymentError.INVALID_STATE,
+            current_state=milestone.status,
+            milestone=milestone.pk,
+        )
+    if not milestone.requires_delivery:
+        rights_extension_funding_check(contract, milestone)
+
+
+def _book_if_charged(contract_id: int, milestone_ids: list[int]) -> None:
+    """Before reusing or refusing a funding of these milestones, ask Stripe whether an earlier
+    PaymentIntent for them has already succeeded (the browser confirmed it, the webhook is
+    late or failed): book it now, so an already-charged intent's client secret is never
+    handed out again and a refusal never leaves a charge unbooked."""
+    intents = (
+        Payment.objects.filter(contract_id=contract_id, items__milestone_id__in=milestone_ids)
+        .exclude(status=PaymentStatus.SUCCEEDED)
+        .exclude(stripe_payment_intent_id=None)
+        .exclude(stripe_payment_intent_id="")
+        .values_list("pk", "stripe_payment_intent_id")
+        .distinct()
+    )
+    for payment_id, intent_id in intents:
+        intent = gateway.retrieve_payment_intent(intent_id)
+        if intent.status == "succeeded":
+            payment_succeeded(
+                intent_id=intent.id,
+                contract_id=contract_id,
+                charge_id=charge_id_of(intent),
+                amount=intent.amount,
+                currency=intent.currency,
+                payment_id=payment_id,
+            )
+
+
 def _reserve_payment(actor: User, contract_id: int, milestone_ids: list[int]) -> Payment:
     """Find or create the funding of exactly these milestones, with the contract and the
     milestones locked (so concurrent calls serialise here)."""
@@ -62,13 +106,7 @@ def _reserve_payment(actor: User, contract_id: int, milestone_ids: list[int]) ->
                 field="milestones",
             )
         for milestone in milestones:
-            if milestone.status != MilestoneStatus.AWAITING_FUNDING:
-                raise Conflict(
-                    f"cannot fund milestone {milestone.pk}: it is {milestone.status}",
-                    code=PaymentError.INVALID_STATE,
-                    current_state=milestone.status,
-                    milestone=milestone.pk,
-                )
+            funding_refusal_check(contract, milestone)
         wanted = {m.pk for m in milestones}
         pending = set(
             PaymentItem.objects.filter(milestone_id__in=wanted)
@@ -113,6 +151,9 @@ def milestones_fund(
 ) -> Payment:
     """A brand member funds one or several milestones of a contract with one PaymentIntent.
 
+    Everything that would refuse to book the funding is checked first
+    (`funding_refusal_check`), so nothing is charged for what cannot be booked; an earlier
+    intent for these milestones that Stripe has already charged is booked, never reused.
     Creates (once, idempotently) the PaymentIntent for their total with the contract's
     transfer group and returns the payment with its client secret. In test mode a
     `payment_method` such as `pm_card_visa` confirms at once; a decline raises PaymentFailed
@@ -128,6 +169,11 @@ def milestones_fund(
         raise InvalidInput(
             "name at least one milestone", code=PaymentError.MILESTONES_INVALID, field="milestones"
         )
+    contract = Contract.objects.filter(pk=contract_id).first()
+    if contract is not None:
+        # Only the brand's members may make us ask Stripe; the reservation checks again.
+        require_brand_member(actor, contract)
+        _book_if_charged(contract_id, milestone_ids)
     payment = _reserve_payment(actor, contract_id, milestone_ids)
     contract = payment.contract
     if not payment.stripe_payment_intent_id:
@@ -179,7 +225,7 @@ def milestones_fund(
             payment_succeeded(
                 intent_id=intent.id,
                 contract_id=contract.pk,
-                charge_id=_charge_id(intent),
+                charge_id=charge_id_of(intent),
                 amount=intent.amount,
                 currency=intent.currency,
                 payment_id=payment.pk,
@@ -225,7 +271,8 @@ def milestone_fund(*, actor: User, milestone_id: int, payment_method: str = "") 
     )
 
 
-def _charge_id(intent: object) -> str:
+def charge_id_of(intent: object) -> str:
+    """The id of an intent's latest charge (expanded or not), or ""."""
     charge = getattr(intent, "latest_charge", None)
     if charge is None:
         return ""
@@ -257,7 +304,9 @@ def payment_succeeded(
 ) -> Payment | None:
     """Stripe confirmed a payment: mark it, post one funding entry per milestone it covers
     and fund each milestone still awaiting funding (a rights extension is released at once).
-    Money for a milestone that no longer takes it (cancelled meanwhile) is refunded.
+    Money is always booked as received: a milestone that no longer takes it (cancelled
+    meanwhile) or that a rule now refuses to fund (its rights extension no longer fits the
+    licence) has its share refunded in full, and the refused milestone is cancelled.
 
     Safe to call any number of times and in any order with the webhook: the second call finds
     the payment succeeded and changes nothing.
@@ -306,18 +355,11 @@ def payment_succeeded(
             memo=f"payment {intent_id}: milestone {milestone.position}",
         )
         if milestone.status == MilestoneStatus.AWAITING_FUNDING:
-            milestone.funded_at = timezone.now()
-            transition(
-                milestone,
-                to=MilestoneStatus.FUNDED,
-                allowed=Milestone.ALLOWED,
-                actor=None,
-                verb="fund",
-                extra_fields=["funded_at"],
-            )
-            funded.append(milestone)
-            if not milestone.requires_delivery:
-                milestone_release_without_delivery(contract=contract, milestone=milestone)
+            refusal = _fund_milestone(contract, milestone)
+            if refusal is None:
+                funded.append(milestone)
+                continue
+            _refund_unbookable(contract, milestone, payment, item.amount, refusal)
         else:
             # Money arrived for a milestone that no longer takes it: return its share.
             logger.warning(
@@ -344,6 +386,68 @@ def payment_succeeded(
             obj=contract,
         )
     return payment
+
+
+def _fund_milestone(contract: Contract, milestone: Milestone) -> DomainError | None:
+    """Move a paid milestone to funded (a rights extension is released at once), in a
+    savepoint: a rule that refuses it (the rights no longer fit the licence) undoes only this
+    milestone's booking and is answered, not raised, so the charge is still booked."""
+    try:
+        with transaction.atomic():
+            funding_refusal_check(contract, milestone)
+            milestone.funded_at = timezone.now()
+            transition(
+                milestone,
+                to=MilestoneStatus.FUNDED,
+                allowed=Milestone.ALLOWED,
+                actor=None,
+                verb="fund",
+                extra_fields=["funded_at"],
+            )
+            if not milestone.requires_delivery:
+                milestone_release_without_delivery(contract=contract, milestone=milestone)
+    except DomainError as exc:
+        milestone.refresh_from_db()
+        contract.refresh_from_db()
+        return exc
+    return None
+
+
+def _refund_unbookable(
+    contract: Contract, milestone: Milestone, payment: Payment, amount: int, refusal: DomainError
+) -> None:
+    """A charge arrived for a milestone that can no longer be funded: its share is booked as
+    received (the caller posted the funding entry), the milestone is cancelled and the share
+    refunded in full, like a late payment; both parties and staff are told why."""
+    logger.warning(
+        "payment %s for milestone %s cannot be booked (%s): refunding",
+        payment.pk,
+        milestone.pk,
+        refusal.code,
+    )
+    transition(
+        milestone,
+        to=MilestoneStatus.CANCELLED,
+        allowed=Milestone.ALLOWED,
+        actor=None,
+        verb="cancel_unbookable",
+        data={"code": str(refusal.code), "message": refusal.message[:300], "payment": payment.pk},
+    )
+    refund_start(
+        contract=contract,
+        milestone=milestone,
+        amount=amount,
+        reason=f"unbookable:{refusal.code}"[:64],
+        actor=None,
+        payment=payment,
+    )
+    message = (
+        f"Contract #{contract.pk}: the payment for milestone {milestone.position} arrived but "
+        f"could not be booked ({refusal.message}); it is refunded in full and the milestone "
+        "is cancelled."
+    )
+    notify(party_users(contract), kind="payment_refunded_unbookable", message=message, obj=contract)
+    notify_staff(kind="payment_refunded_unbookable", message=message, obj=milestone)
 
 
 @transaction.atomic

@@ -268,7 +268,19 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
             attempt=attempt,
         )
     except ServiceUnavailable:
-        return transfer  # still pending; the next run retries with the same key
+        # Still unpaid; the task retries with the same key. One that waited for the account
+        # is pending now: the account is ready, only Stripe failed.
+        with transaction.atomic():
+            locked = lock_transfer(transfer_id)
+            if locked.status == TransferStatus.WAITING_FOR_ACCOUNT:
+                move(
+                    locked,
+                    to=TransferStatus.PENDING,
+                    allowed=Transfer.ALLOWED,
+                    verb="payout_retry",
+                    data={"error": "payment provider unavailable"},
+                )
+            return locked
     except GatewayRejected as exc:
         found = [t for t in _safe_list(contract.pk) if _is_ours(t, transfer)]
         if not found:
@@ -384,15 +396,20 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     return transfer
 
 
-def payouts_release_due(*, creator_id: int | None = None) -> int:
-    """Retry every unpaid transfer (of one creator, or all); returns how many were paid now."""
+def payout_ids_due(*, creator_id: int | None = None) -> list[int]:
+    """The unpaid transfers (of one creator, or all) that may still be retried."""
     qs = Transfer.objects.exclude(status=TransferStatus.PAID).filter(
         attempts__lt=MAX_TRANSFER_ATTEMPTS
     )
     if creator_id is not None:
         qs = qs.filter(creator_id=creator_id)
+    return list(qs.values_list("pk", flat=True))
+
+
+def payouts_release_due(*, creator_id: int | None = None) -> int:
+    """Retry every unpaid transfer (of one creator, or all); returns how many were paid now."""
     paid = 0
-    for transfer_id in qs.values_list("pk", flat=True):
+    for transfer_id in payout_ids_due(creator_id=creator_id):
         if payout_release(transfer_id=transfer_id).status == TransferStatus.PAID:
             paid += 1
     return paid

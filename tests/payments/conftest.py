@@ -82,3 +82,18 @@ def make_contract():  # type: ignore[no-untyped-def]
         return contract, owner, contract.creator
 
     return make
+
+
+def assert_reconciled() -> None:
+    """Every money test ends here: the ledger's invariants hold and platform cash matches
+    what Stripe (the sandbox) holds."""
+    from payments.reconcile import reconcile
+
+    report = reconcile()
+    assert report.ok, report.violations
+
+
+@pytest.fixture
+def reconciled():  # type: ignore[no-untyped-def]
+    """The reconcile check as a fixture: call it at the end of a money test."""
+    return assert_reconciled
