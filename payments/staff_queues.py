@@ -118,7 +118,7 @@ QUEUES: tuple[Queue, ...] = (
         "admin:payments_moneyworkitem_changelist",
         {"status__exact": WorkItemStatus.OPEN},
         lambda: MoneyWorkItem.objects.filter(status=WorkItemStatus.OPEN),
-        "created_at",
+        lambda: F("created_at"),
     ),
 )
 

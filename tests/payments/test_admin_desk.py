@@ -28,7 +28,8 @@ from campaigns.models import (
 )
 from creators.models import CreatorProfile, ModelLicence, PartnerApplication, Portfolio, Reel
 from marketplace.models import AuditLog, Notification
-from payments.models import Refund, Transfer
+from payments.models import Refund, Transfer, WorkItemKind
+from payments.services.work_items import work_item_open
 from tests.factories import (
     BidFactory,
     CreatorFactory,
@@ -256,6 +257,14 @@ def _one_of_everything(disputed, client_for, staff):  # type: ignore[no-untyped-
         {"amount": "600.00", "reason": "half", "_previewed": key},
     )
     assert done.status_code == 302
+    work_item_open(
+        key=f"unrequested-reversal-{contract.pk}",
+        kind=WorkItemKind.TRANSFER_REVERSED,
+        message="Stripe reversed 100.00 USD of a payout we did not ask to reverse",
+        amount=10_000,
+        currency=contract.currency,
+        contract_id=contract.pk,
+    )
     creator = contract.creator
     video = VideoFactory(provider="pika", model="pika-2.2", plan="standard")
     delivery = Delivery.objects.create(

@@ -12,6 +12,7 @@ from celery.exceptions import Retry
 from django.test import Client
 from django.utils import timezone
 
+from marketplace import outbox
 from marketplace.models import Notification
 from payments import queue, tasks
 from payments.models import (
@@ -36,7 +37,7 @@ PM = {"payment_method": "pm_card_visa"}
 def captured(monkeypatch):  # type: ignore[no-untyped-def]
     """Task starts of the named kinds are held back (as if a worker will take them later, or
     lost with it); every other task runs as usual."""
-    real_send = queue.send
+    real_send = outbox.send
     held: list[tuple[str, tuple]] = []
     names: set[str] = set()
 
@@ -46,7 +47,7 @@ def captured(monkeypatch):  # type: ignore[no-untyped-def]
         else:
             real_send(name, *args)
 
-    monkeypatch.setattr(queue, "send", send)
+    monkeypatch.setattr(outbox, "send", send)
 
     class Held:
         def hold(self, *task_names: str) -> list[tuple[str, tuple]]:
