@@ -1,6 +1,8 @@
-"""The stored evidence of DESIGN §6 v2 (what approved reels show) and the term statistics."""
+"""The stored evidence of matching (what approved reels and completed contracts show) and the
+corpus statistics (term document frequencies, population means)."""
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from marketplace.listcache import lists_changed
 
@@ -30,10 +32,15 @@ def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
         "video__prompt",
         "created_at",
         "video__duration_s",
+        "video__seed",
+        "video__provider_task_id",
+        "video__thumbnail_url",
     ):
-        (creator_id, tags, model, provider, width, height, terms, title, text, prompt, at, secs) = (
-            values
-        )
+        (
+            creator_id, tags, model, provider, width, height, terms, title, text, prompt, at,
+            secs, seed, task, thumbnail,
+        ) = values  # fmt: skip
+        counts, length = evidence.reel_row_text(title, text, prompt)
         rows[creator_id].append(
             evidence.ReelRow(
                 tags=tags or [],
@@ -45,6 +52,12 @@ def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
                 terms=terms or evidence.reel_terms(title, text, prompt),
                 created_at=at,
                 duration_s=secs,
+                counts=counts,
+                length=length,
+                prompt=prompt or "",
+                seed=seed,
+                task_id=task or "",
+                thumbnail=thumbnail or "",
             )
         )
     return rows
@@ -67,9 +80,11 @@ def creators_evidence_refresh(*, creator_ids: list[int]) -> None:
     profiles = CreatorProfile.objects.filter(pk__in=creator_ids).order_by("pk")
     skills: list[CreatorSkill] = []
     changed = []
-    for profile in profiles.only("pk", "tags", "last_deal_at"):
+    avg_length = average_reel_length()
+    for profile in profiles.only("pk", "tags", "last_deal_at", "track_record"):
         rows = reels[profile.pk]
-        ev = evidence.compute(rows, profile.tags or [])
+        record = evidence.TrackRecord.of(profile.track_record)
+        ev = evidence.compute(rows, profile.tags or [], record, avg_length=avg_length)
         by_model: dict[str, CreatorSkill] = {}
         tags: set[str] = set()
         for row in rows:
@@ -110,12 +125,59 @@ CORPUS_SIZE_SQL = {
 }
 
 
+def average_reel_length() -> float | None:
+    """The corpus's average approved reel length in terms (None before the first refresh)."""
+    rows = dict(
+        TermStat.objects.filter(term__in=[TermStat.REEL_TERMS, TermStat.REELS]).values_list(
+            "term", "df"
+        )
+    )
+    reels = rows.get(TermStat.REELS, 0)
+    return float(rows.get(TermStat.REEL_TERMS, 0)) / float(reels) if reels else None
+
+
+def _population() -> dict[str, int]:
+    """The sums behind the population means of the quality and reliability priors."""
+    totals = CreatorProfile.objects.aggregate(
+        rating_sum=Sum("rating_sum"),
+        review_count=Sum("review_count"),
+        on_time=Sum("on_time_contracts"),
+        completed=Sum("completed_contracts"),
+    )
+    return {k: int(v or 0) for k, v in totals.items()}
+
+
+REEL_LENGTH_SQL = {
+    "postgresql": (
+        "SELECT COUNT(*), COALESCE(SUM(jsonb_array_length(terms)), 0) FROM {table} "
+        "WHERE moderation = %s AND jsonb_typeof(terms) = 'array'"
+    ),
+    "sqlite": (
+        "SELECT COUNT(*), COALESCE(SUM(json_array_length(terms)), 0) FROM {table} "
+        "WHERE moderation = %s AND json_type(terms) = 'array'"
+    ),
+}
+
+
+def _reel_lengths() -> tuple[int, int]:
+    """(approved reels, their total length in distinct terms), from the stored reel terms."""
+    vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            REEL_LENGTH_SQL[vendor].format(table=Reel._meta.db_table), [Moderation.APPROVED]
+        )
+        reels, total = cursor.fetchone()
+    return int(reels), int(total)
+
+
 @transaction.atomic
 def term_stats_refresh() -> int:
     """Recount the matching corpus statistics from the creators' stored terms.
 
     `TermStat.df` = how many creators' approved reels contain the term; the reserved row
-    `TermStat.CORPUS` holds N, the creators with any term. Replaces the table in one
+    `TermStat.CORPUS` holds N, the creators with any term; the other reserved rows
+    (`TermStat.STATS`) hold the sums behind the population means of the quality and
+    reliability priors and the average approved reel length. Replaces the table in one
     transaction, so it is safe to run twice or concurrently with the ranking. Returns N.
     """
     table = CreatorProfile._meta.db_table
@@ -125,9 +187,20 @@ def term_stats_refresh() -> int:
         counts = [(term, df) for term, df in cursor.fetchall() if term]
         cursor.execute(CORPUS_SIZE_SQL[vendor].format(table=table))
         corpus = cursor.fetchone()[0]
+    population = _population()
+    reels, length = _reel_lengths()
+    stats = {
+        TermStat.RATING_SUM: population["rating_sum"],
+        TermStat.REVIEW_COUNT: population["review_count"],
+        TermStat.ON_TIME: population["on_time"],
+        TermStat.COMPLETED: population["completed"],
+        TermStat.REELS: reels,
+        TermStat.REEL_TERMS: length,
+    }
     TermStat.objects.all().delete()
     TermStat.objects.bulk_create(
         [TermStat(term=TermStat.CORPUS, df=corpus)]
+        + [TermStat(term=key, df=min(value, TermStat.MAX_DF)) for key, value in stats.items()]
         + [TermStat(term=term[:60], df=df) for term, df in counts],
         batch_size=5000,
         ignore_conflicts=True,
