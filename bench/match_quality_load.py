@@ -34,8 +34,13 @@ def log(*args: Any) -> None:
 # Django ------------------------------------------------------------------------------------------
 
 
+def sqlite_path() -> Path:
+    """The throwaway SQLite file; MATCH_QUALITY_SQLITE moves it (tests, parallel runs)."""
+    return Path(os.environ.get("MATCH_QUALITY_SQLITE") or SQLITE_PATH)
+
+
 def meta_path() -> Path:
-    return SQLITE_PATH.with_suffix(".meta.json")
+    return sqlite_path().with_suffix(".meta.json")
 
 
 def boot(args: argparse.Namespace) -> bool:
@@ -44,7 +49,7 @@ def boot(args: argparse.Namespace) -> bool:
     os.environ["DATABASE_POOL"] = "0"
     # The world sends thousands of notification e-mails; keep them off stdout (`--json`).
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    key = {"seed": args.seed, "creators": args.creators, "briefs": args.briefs}
+    key = world_key(args)
     fresh = True
     if args.database_url:
         parts = urlparse(args.database_url)
@@ -66,15 +71,20 @@ def boot(args: argparse.Namespace) -> bool:
                 conn.execute(f'CREATE DATABASE "{PG_NAME}"')
             fresh = not reuse
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-        reuse = args.reuse and SQLITE_PATH.exists() and _meta_matches(key, "sqlite")
+        path = sqlite_path()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        reuse = args.reuse and path.exists() and _meta_matches(key, "sqlite")
         if not reuse:
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
         fresh = not reuse
     import django
 
     django.setup()
+    import logging
+
+    for noisy in ("celery", "kombu", "axes"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from django.db.backends.signals import connection_created
 
     def pragmas(sender, connection, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -93,6 +103,18 @@ def boot(args: argparse.Namespace) -> bool:
         meta_path().unlink(missing_ok=True)
         call_command("migrate", verbosity=0)
     return fresh
+
+
+def world_key(args: argparse.Namespace) -> dict[str, Any]:
+    """What identifies a loaded database: the world's parameters (for `--reuse`)."""
+    return {
+        "seed": args.seed,
+        "creators": args.creators,
+        "briefs": args.briefs,
+        "setting": args.setting,
+        "adversaries": args.adversaries,
+        "share": args.adversary_share,
+    }
 
 
 def _meta_matches(key: dict[str, Any], backend: str) -> bool:
@@ -121,22 +143,35 @@ def ok(response, *codes: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return response.json() if response.content else {}
 
 
-def load(world: mw.World) -> None:
-    """Create the world through the API and the staff services."""
-    from django.utils import timezone
-
-    from campaigns.models import Brief
-    from campaigns.services import brief_approve
-    from creators.models import CreatorProfile, Reel
-    from creators.services import creator_set_tier, creator_suspend, reel_approve, reel_reject
+def load(world: mw.World, creators: list[mw.CreatorSpec] | None = None) -> None:
+    """Create the world through the API and the staff services: its creators (or the given
+    ones), then its brands and briefs."""
     from marketplace.models import User
 
-    rng = random.Random(world.seed * 7919)
+    User.objects.create_superuser(email="staff@mq.bench", password=PASSWORD)
+    load_creators(world, world.creators if creators is None else creators)
+    load_briefs(world)
+
+
+def _staff():  # type: ignore[no-untyped-def]
+    from marketplace.models import User
+
+    return User.objects.get(email="staff@mq.bench")
+
+
+def load_creators(world: mw.World, creators: list[mw.CreatorSpec]) -> None:
+    """Sign the creators up, post and moderate their reels, set tier and suspension."""
+    from django.utils import timezone
+
+    from creators.models import CreatorProfile, Reel
+    from creators.services import creator_set_tier, creator_suspend, reel_approve, reel_reject
+
+    rng = random.Random(world.seed * 7919 + (creators[0].index if creators else 0))
     now = timezone.now()
-    staff = User.objects.create_superuser(email="staff@mq.bench", password=PASSWORD)
+    staff = _staff()
     anon = api_client()
     started = time.monotonic()
-    for i, c in enumerate(world.creators):
+    for i, c in enumerate(creators):
         body = ok(
             anon.post(
                 "/api/v1/auth/register/",
@@ -167,14 +202,14 @@ def load(world: mw.World) -> None:
                 "provider": r.provider,
                 "model": r.model,
                 "video_url": f"https://cdn.mq.bench/{c.handle}/{j}.mp4",
-                "thumbnail_url": f"https://cdn.mq.bench/{c.handle}/{j}.jpg",
+                "thumbnail_url": r.thumbnail or f"https://cdn.mq.bench/{c.handle}/{j}.jpg",
                 "prompt": r.prompt,
                 "mode": "text_to_video",
                 "duration_s": r.duration_s,
                 "width": r.width,
                 "height": r.height,
                 "fps": r.fps,
-                "seed": rng.randint(1, 2**31),
+                "seed": r.video_seed if r.video_seed is not None else rng.randint(1, 2**31),
                 "provider_task_id": f"task-{c.index}-{j}",
                 "generated_at": when.isoformat(),
             }
@@ -215,6 +250,19 @@ def load(world: mw.World) -> None:
         )
         if (i + 1) % 50 == 0:
             log(f"  {i + 1} creators loaded ({time.monotonic() - started:.0f} s)")
+    log(f"{len(creators)} creators loaded in {time.monotonic() - started:.0f} s")
+
+
+def load_briefs(world: mw.World) -> None:
+    """Register the brands' owners, create, submit and approve the open briefs."""
+    from django.utils import timezone
+
+    from campaigns.models import Brief
+    from campaigns.services import brief_approve
+
+    now = timezone.now()
+    staff = _staff()
+    anon = api_client()
     owners = []
     for b, name in enumerate(world.brands):
         body = ok(
@@ -241,14 +289,13 @@ def load(world: mw.World) -> None:
         created = ok(client.post("/api/v1/briefs/", payload, format="json"), 201)
         ok(client.post(f"/api/v1/briefs/{created['id']}/submit/", format="json"), 200)
         brief_approve(actor=staff, brief=Brief.objects.get(pk=created["id"]))
-    log(f"loaded in {time.monotonic() - started:.0f} s")
 
 
 def brief_ids(world: mw.World) -> list[int]:
     """Database ids of the world's briefs, in world order (created in that order)."""
     from campaigns.models import Brief
 
-    ids = list(Brief.objects.order_by("id").values_list("id", flat=True))
+    ids = list(Brief.objects.filter(status="open").order_by("id").values_list("id", flat=True))
     assert len(ids) == len(world.briefs), "the database does not hold this world"
     return ids
 
