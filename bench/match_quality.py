@@ -56,7 +56,7 @@ from match_quality_load import (  # noqa: E402
     boot,
     brief_ids,
     load,
-    load_creators,
+    load_stage,
     log,
     meta_path,
     post_load,
@@ -145,8 +145,9 @@ def main(argv: list[str] | None = None) -> None:
         print(render(out))
 
 
-def run_world(args: argparse.Namespace) -> dict[str, Any]:
-    """Load one world (its adversaries too) and measure every ranking on it."""
+def run_world(args: argparse.Namespace, *, booted: bool = False) -> dict[str, Any]:
+    """Load one world (its adversaries too) and measure every ranking on it. `booted`: Django
+    is already set up on an empty, migrated database (the test suite's), use it as it is."""
     t0 = time.monotonic()
     kinds = [k for k in args.adversaries.split(",") if k]
     world = mw.build_world(
@@ -158,7 +159,7 @@ def run_world(args: argparse.Namespace) -> dict[str, Any]:
         assert [c.handle for c in base.creators] == [
             c.handle for c in world.creators[: len(base.creators)]
         ]
-    fresh = boot(args)
+    fresh = True if booted else boot(args)
     if fresh:
         first = base if args.pair else world
         log(
@@ -175,9 +176,9 @@ def run_world(args: argparse.Namespace) -> dict[str, Any]:
         if fresh:
             added = len(world.creators) - len(base.creators)
             log(f"adding {added} adversaries ({args.adversaries})")
-            load_creators(world, world.creators[len(base.creators) :])
+            load_stage(world, world.creators[len(base.creators) :])
             post_load(args.post_load)
-    if fresh:
+    if fresh and not booted:
         meta_path().write_text(
             json.dumps(
                 {
@@ -187,6 +188,8 @@ def run_world(args: argparse.Namespace) -> dict[str, Any]:
             )
         )
     conditions["adversarial" if kinds else "clean"] = measure(world, args)
+    from match_quality_history import history_check
+
     return {
         "setting": args.setting,
         "seed": args.seed,
@@ -194,6 +197,7 @@ def run_world(args: argparse.Namespace) -> dict[str, Any]:
         "adversaries": args.adversaries,
         "adversary_share": args.adversary_share,
         "seconds_total": round(time.monotonic() - t0, 1),
+        "history": history_check(world),
         "conditions": conditions,
     }
 

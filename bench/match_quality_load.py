@@ -2,7 +2,8 @@
 
 Through the API and the staff services, not fixtures, so the rows the rankings read are the
 rows real sign-ups, reel uploads and moderation produce; only what no service writes in bulk
-(the cached track record, the reels' dates) is set with `QuerySet.update`. Django is
+(the reels' dates, the track record's money steps: `match_quality_history`) is set with
+`QuerySet.update`. Django is
 imported inside the functions: nothing may touch it before `boot` has chosen the database.
 """
 
@@ -143,14 +144,29 @@ def ok(response, *codes: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return response.json() if response.content else {}
 
 
-def load(world: mw.World, creators: list[mw.CreatorSpec] | None = None) -> None:
-    """Create the world through the API and the staff services: its creators (or the given
-    ones), then its brands and briefs."""
+def load(world: mw.World) -> dict[str, int]:
+    """Create the world through the API and the staff services: the brands, the creators with
+    their reels and track record (`load_stage`), then the open briefs."""
+    from match_quality_history import register_brands
+
     from marketplace.models import User
 
     User.objects.create_superuser(email="staff@mq.bench", password=PASSWORD)
-    load_creators(world, world.creators if creators is None else creators)
+    register_brands(world)
+    done = load_stage(world, world.creators)
     load_briefs(world)
+    return done
+
+
+def load_stage(world: mw.World, creators: list[mw.CreatorSpec]) -> dict[str, int]:
+    """Creators (profiles, reels), their track record as real contracts and reviews, then the
+    staff decisions (tier, suspension: after the history, which needs them able to bid)."""
+    from match_quality_history import load_history
+
+    load_creators(world, creators)
+    done = load_history(world, creators)
+    finish_creators(creators)
+    return done
 
 
 def _staff():  # type: ignore[no-untyped-def]
@@ -160,11 +176,11 @@ def _staff():  # type: ignore[no-untyped-def]
 
 
 def load_creators(world: mw.World, creators: list[mw.CreatorSpec]) -> None:
-    """Sign the creators up, post and moderate their reels, set tier and suspension."""
+    """Sign the creators up, fill their profiles, post and moderate their reels."""
     from django.utils import timezone
 
-    from creators.models import CreatorProfile, Reel
-    from creators.services import creator_set_tier, creator_suspend, reel_approve, reel_reject
+    from creators.models import Reel
+    from creators.services import reel_approve, reel_reject
 
     rng = random.Random(world.seed * 7919 + (creators[0].index if creators else 0))
     now = timezone.now()
@@ -236,25 +252,35 @@ def load_creators(world: mw.World, creators: list[mw.CreatorSpec]) -> None:
                 created_at=when,
                 moderated_at=None if r.moderation == "pending" else when + timedelta(hours=2),
             )
-        profile_row = CreatorProfile.objects.get(handle=c.handle)
-        if c.tier != "standard":
-            creator_set_tier(actor=staff, profile=profile_row, tier=c.tier)
-        if c.suspended:
-            creator_suspend(actor=staff, profile=profile_row, reason="benchmark")
-        CreatorProfile.objects.filter(pk=profile_row.pk).update(
-            rating_sum=c.rating_sum,
-            review_count=c.review_count,
-            completed_contracts=c.completed,
-            on_time_contracts=c.on_time,
-            last_active_at=now - timedelta(days=c.last_active_days_ago or 0, hours=1),
-        )
         if (i + 1) % 50 == 0:
             log(f"  {i + 1} creators loaded ({time.monotonic() - started:.0f} s)")
     log(f"{len(creators)} creators loaded in {time.monotonic() - started:.0f} s")
 
 
+def finish_creators(creators: list[mw.CreatorSpec]) -> None:
+    """Staff decisions (tier, suspension) and the creator's last activity: their latest reel
+    or delivery (bidding on past briefs stamped now; the world's dates are in the past)."""
+    from django.utils import timezone
+
+    from creators.models import CreatorProfile
+    from creators.services import creator_set_tier, creator_suspend
+
+    now = timezone.now()
+    staff = _staff()
+    for c in creators:
+        profile_row = CreatorProfile.objects.get(handle=c.handle)
+        if c.tier != "standard":
+            creator_set_tier(actor=staff, profile=profile_row, tier=c.tier)
+        if c.suspended:
+            creator_suspend(actor=staff, profile=profile_row, reason="benchmark")
+        days = min([c.last_active_days_ago or 0] + [j.days_ago for j in c.history])
+        CreatorProfile.objects.filter(pk=profile_row.pk).update(
+            last_active_at=now - timedelta(days=days, hours=1)
+        )
+
+
 def load_briefs(world: mw.World) -> None:
-    """Register the brands' owners, create, submit and approve the open briefs."""
+    """Create (as the brand's owner, through the API), submit and approve the open briefs."""
     from django.utils import timezone
 
     from campaigns.models import Brief
@@ -264,19 +290,14 @@ def load_briefs(world: mw.World) -> None:
     staff = _staff()
     anon = api_client()
     owners = []
-    for b, name in enumerate(world.brands):
+    for b in range(len(world.brands)):
         body = ok(
             anon.post(
-                "/api/v1/auth/register/",
-                {
-                    "email": f"brand{b}@mq.bench",
-                    "password": PASSWORD,
-                    "role": "brand",
-                    "brand_name": name,
-                },
+                "/api/v1/auth/token/",
+                {"email": f"brand{b}@mq.bench", "password": PASSWORD},
                 format="json",
             ),
-            201,
+            200,
         )
         owners.append(body["access"])
     for brief in world.briefs:

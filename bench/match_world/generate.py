@@ -407,11 +407,11 @@ def build_world(
             c.kind = kind
             adv.adversary_truth(arng, c)
             _observe(arng, c, cfg)
-            jobs[c.index] = _job_count(hist_rng, c, cfg)
+            jobs[c.index] = _job_count(arng, c, cfg)
             creators.append(c)
     # the track record: past briefs of the same brands and the jobs done on them
     past = draw_history(
-        hist_rng,
+        random.Random(seed * 7919 + 2),
         creators,
         jobs,
         lambda r, i, brand: _make_brief(r, i, creators[:n_creators], cfg, brand=brand),
