@@ -55,11 +55,14 @@ import match_world as mw  # noqa: E402
 from match_quality_load import (  # noqa: E402
     boot,
     brief_ids,
+    clean_path,
     load,
     load_stage,
     log,
     meta_path,
+    on_sqlite,
     post_load,
+    snapshot_clean,
     world_key,
 )
 from match_quality_metrics import Judge, K, evaluate  # noqa: E402
@@ -123,6 +126,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"unknown adversaries {sorted(unknown)}; choose from {sorted(mw.ADVERSARY_KINDS)}")
     if args.pair and not args.adversaries:
         p.error("--pair needs --adversaries")
+    if args.pair and args.reuse and args.database_url:
+        p.error("--pair --reuse needs SQLite (the clean world is kept as a copy of the file)")
     return args
 
 
@@ -172,8 +177,17 @@ def run_world(args: argparse.Namespace, *, booted: bool = False) -> dict[str, An
     post_load(args.post_load)
     conditions: dict[str, Any] = {}
     if args.pair:
-        conditions["clean"] = measure(base, args)
-        if fresh:
+        if not fresh:
+            with on_sqlite(clean_path()):
+                from django.core.management import call_command
+
+                call_command("migrate", verbosity=0)
+                post_load(args.post_load)
+                conditions["clean"] = measure(base, args)
+        else:
+            if not booted:
+                snapshot_clean()
+            conditions["clean"] = measure(base, args)
             added = len(world.creators) - len(base.creators)
             log(f"adding {added} adversaries ({args.adversaries})")
             load_stage(world, world.creators[len(base.creators) :])

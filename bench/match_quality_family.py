@@ -3,16 +3,21 @@ measured without and with the adversaries, then the mean ± spread over the worl
 
     .venv/bin/python bench/match_quality.py --family --split holdout
     .venv/bin/python bench/match_quality.py --family --split tune --seeds 1,2 --settings home,fresh
+    .venv/bin/python bench/match_quality.py --family --split tune --reuse --weights '{…}'
 
 Each world runs as `match_quality.py --setting S --seed N --pair --adversaries …` under
 `nice -n 10` (Django can be set up once per process, and every world gets a fresh database),
-one after the other. Spread is the sample standard deviation over the worlds (0 for one world).
+one after the other, each on its own SQLite file (`bench/.match_quality-<setting>-<seed>-…`,
+plus its `.clean` copy taken before the adversaries were added), so `--reuse` measures the
+loaded worlds again in about a minute each — what a weight or scorer change needs. Spread is the
+sample standard deviation over the worlds (0 for one world).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -48,6 +53,11 @@ def plan(args: argparse.Namespace) -> list[tuple[str, int]]:
     return [(s, seed) for s in settings for seed in seeds]
 
 
+def db_path(args: argparse.Namespace, setting: str, seed: int) -> Path:
+    """Each world keeps its own SQLite file, so `--family --reuse` measures without reloading."""
+    return HERE / f".match_quality-{setting}-{seed}-{args.creators}x{args.briefs}.sqlite3"
+
+
 def world_command(args: argparse.Namespace, setting: str, seed: int, out: Path) -> list[str]:
     cmd = [
         "nice",
@@ -74,6 +84,8 @@ def world_command(args: argparse.Namespace, setting: str, seed: int, out: Path) 
         cmd += ["--database-url", args.database_url]
     if args.weights:
         cmd += ["--weights", args.weights]
+    if args.reuse:
+        cmd.append("--reuse")
     for name in args.post_load:
         cmd += ["--post-load", name]
     return cmd
@@ -94,7 +106,8 @@ def run_family(args: argparse.Namespace) -> dict[str, Any]:
         for setting, seed in worlds:
             out = Path(tmp) / f"{setting}-{seed}.json"
             log(f"world {setting}/{seed} …")
-            subprocess.run(world_command(args, setting, seed, out), check=True)
+            env = {**os.environ, "MATCH_QUALITY_SQLITE": str(db_path(args, setting, seed))}
+            subprocess.run(world_command(args, setting, seed, out), check=True, env=env)
             results.append(json.loads(out.read_text()))
     report = summarise(args, results, time.monotonic() - t0)
     if args.out:

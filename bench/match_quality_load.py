@@ -15,6 +15,8 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,39 @@ def sqlite_path() -> Path:
 
 def meta_path() -> Path:
     return sqlite_path().with_suffix(".meta.json")
+
+
+def clean_path() -> Path:
+    """The copy of the SQLite world taken before the adversaries were added (`--pair`)."""
+    path = sqlite_path()
+    return path.with_name(f"{path.stem}.clean{path.suffix}")
+
+
+def snapshot_clean() -> None:
+    """Copy the loaded SQLite database as it is now (before adversaries) for `--reuse`."""
+    import shutil
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    shutil.copyfile(sqlite_path(), clean_path())
+
+
+@contextmanager
+def on_sqlite(path: Path) -> Iterator[None]:
+    """Point the default connection at another SQLite file for the duration."""
+    from django.db import connection
+
+    before = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = before
 
 
 def boot(args: argparse.Namespace) -> bool:
@@ -75,9 +110,12 @@ def boot(args: argparse.Namespace) -> bool:
         path = sqlite_path()
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
         reuse = args.reuse and path.exists() and _meta_matches(key, "sqlite")
+        if args.pair and not clean_path().exists():
+            reuse = False
         if not reuse:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            clean_path().unlink(missing_ok=True)
         fresh = not reuse
     import django
 
@@ -98,11 +136,12 @@ def boot(args: argparse.Namespace) -> bool:
     from rest_framework.throttling import SimpleRateThrottle
 
     SimpleRateThrottle.allow_request = lambda self, request, view: True  # type: ignore[method-assign]
-    if fresh:
-        from django.core.management import call_command
+    from django.core.management import call_command
 
+    if fresh:
         meta_path().unlink(missing_ok=True)
-        call_command("migrate", verbosity=0)
+    # a reused world gets the branch's newer migrations too (then --post-load refreshes)
+    call_command("migrate", verbosity=0)
     return fresh
 
 
