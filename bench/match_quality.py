@@ -101,6 +101,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--split", choices=("tune", "holdout"), default="holdout")
     p.add_argument("--settings", default="", help="family: comma list (default: by split)")
     p.add_argument("--seeds", default="", help="family: comma list (default: the split's)")
+    p.add_argument("--merge", default="", help="comma list of family JSON reports to print as one")
     p.add_argument("--database-url", default="", help="postgres://… (database reelmatch_mq)")
     p.add_argument("--reuse", action="store_true", help="keep the loaded database of this seed")
     p.add_argument("--weights", default="", help="JSON overriding settings.MATCH_WEIGHTS")
@@ -126,6 +127,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"unknown adversaries {sorted(unknown)}; choose from {sorted(mw.ADVERSARY_KINDS)}")
     if args.pair and not args.adversaries:
         p.error("--pair needs --adversaries")
+    if args.setting in mw.HOLDOUT_ONLY and args.seed in mw.TUNE_SEEDS:
+        p.error(f"{args.setting} is held out only: not with the tune seeds {mw.TUNE_SEEDS}")
     if args.pair and args.reuse and args.database_url:
         p.error("--pair --reuse needs SQLite (the clean world is kept as a copy of the file)")
     return args
@@ -136,6 +139,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.merge:
+        from match_quality_family import merge, render_family
+
+        report = merge(args.merge.split(","))
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2, default=str))
+        print(json.dumps(report, indent=2) if args.json else render_family(report))
+        return
     if args.family:
         from match_quality_family import run_family
 

@@ -38,11 +38,15 @@ def plan(args: argparse.Namespace) -> list[tuple[str, int]]:
     """The (setting, seed) worlds of the split; a seed list may not mix the splits."""
     if args.settings:
         settings = [s.strip() for s in args.settings.split(",") if s.strip()]
+    elif args.split == "holdout":
+        settings = list(mw.HOLDOUT_SETTINGS)
     else:
-        settings = list(mw.HOLDOUT_SETTINGS) if args.split == "holdout" else list(mw.SETTINGS)
+        settings = [s for s in mw.SETTINGS if s not in mw.HOLDOUT_ONLY]
     unknown = set(settings) - set(mw.SETTINGS)
     if unknown:
         sys.exit(f"unknown settings {sorted(unknown)}; choose from {sorted(mw.SETTINGS)}")
+    if args.split == "tune" and set(settings) & set(mw.HOLDOUT_ONLY):
+        sys.exit(f"settings {sorted(mw.HOLDOUT_ONLY)} are held out only: never tune on them")
     allowed = mw.HOLDOUT_SEEDS if args.split == "holdout" else mw.TUNE_SEEDS
     other = mw.TUNE_SEEDS if args.split == "holdout" else mw.HOLDOUT_SEEDS
     seeds = [int(x) for x in args.seeds.split(",") if x.strip()] if args.seeds else allowed
@@ -146,18 +150,7 @@ def summarise(args: argparse.Namespace, results: list[dict[str, Any]], seconds: 
                 "newcomers_in_top10": m["newcomers_in_top10"],
             }
         worlds.append(row)
-    summary: dict[str, Any] = {}
-    conditions = sorted({c for r in results for c in r["conditions"]})
-    for cond in conditions:
-        rows = [w[cond] for w in worlds if cond in w]
-        summary[cond] = {
-            name: {
-                **{k: _spread([row["results"][name][k] for row in rows]) for k in KEYS},
-                "newcomers_in_top10": _spread([row["newcomers_in_top10"][name] for row in rows]),
-            }
-            for name in RANKINGS
-        }
-        summary[cond]["ideal_precision"] = _spread([row["ideal_precision"] for row in rows])
+    summary = aggregate(worlds)
     return {
         "split": args.split,
         "adversaries": args.adversaries,
@@ -168,6 +161,23 @@ def summarise(args: argparse.Namespace, results: list[dict[str, Any]], seconds: 
         "worlds": worlds,
         "summary": summary,
     }
+
+
+def aggregate(worlds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mean, sample sd, min and max over the worlds, per condition and ranking."""
+    summary: dict[str, Any] = {}
+    conditions = sorted({c for w in worlds for c in ("clean", "adversarial") if c in w})
+    for cond in conditions:
+        rows = [w[cond] for w in worlds if cond in w]
+        summary[cond] = {
+            name: {
+                **{k: _spread([row["results"][name][k] for row in rows]) for k in KEYS},
+                "newcomers_in_top10": _spread([row["newcomers_in_top10"][name] for row in rows]),
+            }
+            for name in RANKINGS
+        }
+        summary[cond]["ideal_precision"] = _spread([row["ideal_precision"] for row in rows])
+    return summary
 
 
 def render_family(report: dict[str, Any]) -> str:
@@ -218,3 +228,16 @@ def render_family(report: dict[str, Any]) -> str:
                 f"| {r['newcomers_in_top10']['mean']:.1f} ± {r['newcomers_in_top10']['sd']:.1f} |"
             )
     return "\n".join(lines)
+
+
+def merge(paths: list[str]) -> dict[str, Any]:
+    """One report from several family reports (JSON from `--out`): their worlds together."""
+    reports = [json.loads(Path(p).read_text()) for p in paths]
+    first = reports[0]
+    worlds = [w for r in reports for w in r["worlds"]]
+    return {
+        **{k: first[k] for k in ("split", "adversaries", "adversary_share", "creators", "briefs")},
+        "seconds": round(sum(r["seconds"] for r in reports), 1),
+        "worlds": worlds,
+        "summary": aggregate(worlds),
+    }

@@ -34,7 +34,14 @@ draws and `grading` the answer key.
 """
 
 from .adversaries import ADVERSARY_KINDS, DEFAULT_SHARE
-from .family import HOLDOUT_SEEDS, HOLDOUT_SETTINGS, SETTINGS, TUNE_SEEDS, WorldConfig
+from .family import (
+    HOLDOUT_ONLY,
+    HOLDOUT_SEEDS,
+    HOLDOUT_SETTINGS,
+    SETTINGS,
+    TUNE_SEEDS,
+    WorldConfig,
+)
 from .generate import KINDS, build_world
 from .grading import TIER_RANK, eligible, fit, grade, utility
 from .history import PastJob
@@ -69,6 +76,7 @@ from .vocab import (
 __all__ = [
     "ADVERSARY_KINDS",
     "DEFAULT_SHARE",
+    "HOLDOUT_ONLY",
     "HOLDOUT_SEEDS",
     "HOLDOUT_SETTINGS",
     "SETTINGS",
