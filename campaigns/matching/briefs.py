@@ -123,6 +123,7 @@ def recommend_briefs(
                 "penalties": {
                     name: share * brief_facts[s.id].gap_penalties()[name]
                     for name, share in s.gaps.items()
+                    if share > 0.0
                 },
             },
         )

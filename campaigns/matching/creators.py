@@ -243,7 +243,9 @@ def constraints_of(brief: ref.BriefFacts, creator: ref.CreatorFacts) -> dict[str
         "required": list(brief.constraints()),
         "missing": [n for n in brief.constraints() if ref.misses(n, brief, creator)],
         "penalties": {
-            name: ref.gap(name, brief, creator) * penalty for name, penalty in penalties.items()
+            name: ref.gap(name, brief, creator) * penalty
+            for name, penalty in penalties.items()
+            if ref.gap(name, brief, creator) > 0.0
         },
     }
 

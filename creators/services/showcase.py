@@ -110,6 +110,24 @@ def creators_evidence_refresh(*, creator_ids: list[int]) -> None:
     lists_changed("creators", "reels")
 
 
+def creators_track_record_store(records: dict[int, evidence.TrackRecord]) -> None:
+    """Store track records handed over by campaigns as they are (no evidence recomputed)."""
+    profiles = []
+    for creator_id, record in sorted(records.items()):
+        profiles.append(CreatorProfile(pk=creator_id, track_record=record.as_json()))
+    CreatorProfile.objects.bulk_update(profiles, ["track_record"], batch_size=2000)
+
+
+@transaction.atomic
+def creator_track_record_set(*, creator_id: int, record: evidence.TrackRecord) -> None:
+    """Store a creator's track record (the credits of their completed contracts per brief tag
+    and model, computed by campaigns, which owns contracts) and recompute their matching
+    evidence in the same transaction: evidence a creator cannot write counts more than reels.
+    """
+    CreatorProfile.objects.filter(pk=creator_id).update(track_record=record.as_json())
+    creators_evidence_refresh(creator_ids=[creator_id])
+
+
 TERM_DF_SQL = {
     "postgresql": (
         "SELECT k, COUNT(*) FROM {table}, jsonb_object_keys({table}.terms) AS k "

@@ -138,6 +138,14 @@ def seed_world(rng: random.Random, n_creators: int, n_briefs: int) -> list[Brief
                 completed_contracts=completed,
                 on_time_contracts=rng.randint(0, completed),
                 last_deal_at=None if days is None else NOW - timedelta(days=days),
+                track_record=(
+                    {
+                        "tags": {t: rng.choice([0.5, 1.0, 1.75]) for t in rng.sample(TAGS, 2)},
+                        "models": {rng.choice(MODELS): rng.choice([0.25, 1.0])},
+                    }
+                    if rng.random() < 0.3
+                    else {}
+                ),
             )
         )
     profiles = CreatorProfile.objects.bulk_create(profiles)
@@ -151,7 +159,11 @@ def seed_world(rng: random.Random, n_creators: int, n_briefs: int) -> list[Brief
                     provider="other" if model == "my-lora" else model.split("-")[0],
                     model=model,
                     video_url="https://cdn.example.com/v.mp4",
-                    prompt=_text(rng, rng.randint(0, 5)),
+                    # Some near-duplicates: a shared prompt or a shared seed.
+                    prompt=rng.choice(["", "same old prompt again"])
+                    if rng.random() < 0.2
+                    else _text(rng, rng.randint(0, 5)),
+                    seed=rng.choice([None, None, None, 7]),
                     duration_s=rng.randint(5, 20),
                     width=width,
                     height=height,
@@ -193,6 +205,9 @@ def seed_world(rng: random.Random, n_creators: int, n_briefs: int) -> list[Brief
                 tags=rng.sample(TAGS, rng.choice([0, 1, 2, 3, 4])),
                 preferred_models=rng.sample(MODELS, rng.choice([0, 1, 2, 3])),
                 languages=rng.sample(LANGUAGES, rng.choice([0, 0, 1, 2])),
+                required=rng.choice(
+                    [None, None, [], ["formats"], ["models"], ["formats", "languages", "models"]]
+                ),
                 deliverables=deliverables,
                 total_seconds=rng.choice([0, 10, 15, 30, 60]),
                 budget_min=1,
