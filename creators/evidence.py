@@ -25,7 +25,11 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
   weight for a term is the best of its reels'; the creator's stored strength is the mean of
   the best `TOP_REELS` clusters' weights (missing ones count 0), so relevance comes from a
   creator's best few reels, never from the union of every word they wrote. `avgdl` is the
-  corpus statistic refreshed with the term statistics (`AVG_REEL_TERMS` until there is one).
+  corpus's *median* reel length (stuffed prompts cannot inflate it), refreshed with the term
+  statistics (`AVG_REEL_TERMS` until there is one).
+- **Per-creator saturation of words.** The strengths sum to at most `TERM_MASS_REELS` × the
+  median reel length; a creator whose reels name everything has every strength scaled down by
+  the same factor, so writing more words cannot buy relevance for every brief.
 
 Every stored number is rounded to `DIGITS` decimals, so it reads back as the same double from
 JSON on every database.
@@ -49,8 +53,9 @@ RECORD_WEIGHT = 2.0  # showings per unit of contract credit
 NEAR_DUPLICATE = 0.75  # Jaccard overlap of prompt terms that makes two reels one
 MIN_PROMPT_TERMS = 3
 TOP_REELS = 2  # relevance from the best this many distinct reels
+TERM_MASS_REELS = 3.0  # a creator's words count in full up to this many typical reels' worth
 BM25_K1 = 1.2
-BM25_B = 0.75
+BM25_B = 1.0  # full length normalisation: a reel that names everything is evidence of little
 AVG_REEL_TERMS = 20.0
 DIGITS = 6
 
@@ -327,13 +332,17 @@ def compute(
     for weights in best.values():
         for term, w in weights.items():
             per_term.setdefault(term, []).append(w)
-    terms = {}
+    strengths = {}
+    mass = 0.0
     for term, ws in sorted(per_term.items()):
         top = sorted(ws, reverse=True)[:TOP_REELS]
         total = 0.0
         for w in top:
             total += w
-        terms[term] = stored(total / TOP_REELS)
+        strengths[term] = total / TOP_REELS
+        mass += strengths[term]
+    scale = min(1.0, TERM_MASS_REELS * avg / mass) if mass > 0 else 1.0
+    terms = {t: stored(s * scale) for t, s in strengths.items() if stored(s * scale) > 0}
     return Evidence(
         tag_evidence=dict(sorted(tag_ev.items())),
         model_evidence=model_ev,

@@ -424,14 +424,14 @@ class TermStat(models.Model):
 
     CORPUS = ""  # reserved term: its df is N
     # Reserved rows (no term contains "_"): the sums behind the population means of the
-    # quality and reliability priors, and the approved reels' count and total length.
+    # quality and reliability priors, the approved reels' count and their median length.
     RATING_SUM = "_rating_sum"
     REVIEW_COUNT = "_review_count"
     ON_TIME = "_on_time"
     COMPLETED = "_completed"
     REELS = "_reels"
-    REEL_TERMS = "_reel_terms"
-    STATS = (RATING_SUM, REVIEW_COUNT, ON_TIME, COMPLETED, REELS, REEL_TERMS)
+    REEL_LENGTH = "_reel_length"
+    STATS = (RATING_SUM, REVIEW_COUNT, ON_TIME, COMPLETED, REELS, REEL_LENGTH)
     MAX_DF = 2**31 - 1
 
     term = models.CharField(max_length=60, unique=True)

@@ -35,20 +35,21 @@ FACTORS: tuple[str, ...] = (
 ALWAYS_ASKED = ("budget", "quality", "reliability", "recency")
 # Used for a factor missing from settings.MATCH_WEIGHTS (the same tuned values).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "style": 0.22,
-    "relevance": 0.12,
-    "tools": 0.12,
-    "format": 0.08,
-    "budget": 0.14,
-    "quality": 0.14,
-    "reliability": 0.08,
-    "language": 0.06,
-    "recency": 0.04,
+    "style": 0.40,
+    "relevance": 0.30,
+    "tools": 0.06,
+    "format": 0.02,
+    "budget": 0.08,
+    "quality": 0.08,
+    "reliability": 0.03,
+    "language": 0.02,
+    "recency": 0.01,
 }
 # Subtracted from the score, times the share of the brief's deliverables in an aspect ratio
 # the creator never showed ("formats") and of its preferred models with no evidence at all
-# ("models"), when the brief does not require them (required ones cost a whole point).
-DEFAULT_PENALTIES: dict[str, float] = {"formats": 0.15, "models": 0.10}
+# ("models"), when the brief does not require them (required ones cost a whole point). Off by
+# default (see the settings' MATCH_PENALTIES).
+DEFAULT_PENALTIES: dict[str, float] = {"formats": 0.0, "models": 0.0}
 CONSTRAINTS = ("languages", "formats", "models")
 
 PRIOR_COUNT = 5  # pseudo-observations behind the Bayesian priors

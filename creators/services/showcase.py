@@ -144,14 +144,10 @@ CORPUS_SIZE_SQL = {
 
 
 def average_reel_length() -> float | None:
-    """The corpus's average approved reel length in terms (None before the first refresh)."""
-    rows = dict(
-        TermStat.objects.filter(term__in=[TermStat.REEL_TERMS, TermStat.REELS]).values_list(
-            "term", "df"
-        )
-    )
-    reels = rows.get(TermStat.REELS, 0)
-    return float(rows.get(TermStat.REEL_TERMS, 0)) / float(reels) if reels else None
+    """The corpus's typical approved reel length in distinct terms: the median, which a few
+    creators' stuffed prompts cannot inflate (None before the first refresh)."""
+    row = TermStat.objects.filter(term=TermStat.REEL_LENGTH).values_list("df", flat=True).first()
+    return float(row) if row else None
 
 
 def _population() -> dict[str, int]:
@@ -166,26 +162,31 @@ def _population() -> dict[str, int]:
 
 
 REEL_LENGTH_SQL = {
-    "postgresql": (
-        "SELECT COUNT(*), COALESCE(SUM(jsonb_array_length(terms)), 0) FROM {table} "
-        "WHERE moderation = %s AND jsonb_typeof(terms) = 'array'"
-    ),
-    "sqlite": (
-        "SELECT COUNT(*), COALESCE(SUM(json_array_length(terms)), 0) FROM {table} "
-        "WHERE moderation = %s AND json_type(terms) = 'array'"
-    ),
+    "postgresql": "jsonb_array_length(terms)",
+    "sqlite": "json_array_length(terms)",
+}
+APPROVED_ARRAYS = {
+    "postgresql": "moderation = %s AND jsonb_typeof(terms) = 'array'",
+    "sqlite": "moderation = %s AND json_type(terms) = 'array'",
 }
 
 
 def _reel_lengths() -> tuple[int, int]:
-    """(approved reels, their total length in distinct terms), from the stored reel terms."""
+    """(approved reels, their median length in distinct terms), from the stored reel terms."""
     vendor = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    table = Reel._meta.db_table
+    where = APPROVED_ARRAYS[vendor]
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", [Moderation.APPROVED])
+        reels = int(cursor.fetchone()[0])
+        if not reels:
+            return 0, 0
         cursor.execute(
-            REEL_LENGTH_SQL[vendor].format(table=Reel._meta.db_table), [Moderation.APPROVED]
+            f"SELECT {REEL_LENGTH_SQL[vendor]} FROM {table} WHERE {where} "
+            "ORDER BY 1 LIMIT 1 OFFSET %s",
+            [Moderation.APPROVED, reels // 2],
         )
-        reels, total = cursor.fetchone()
-    return int(reels), int(total)
+        return reels, int(cursor.fetchone()[0])
 
 
 @transaction.atomic
@@ -206,14 +207,14 @@ def term_stats_refresh() -> int:
         cursor.execute(CORPUS_SIZE_SQL[vendor].format(table=table))
         corpus = cursor.fetchone()[0]
     population = _population()
-    reels, length = _reel_lengths()
+    reels, median = _reel_lengths()
     stats = {
         TermStat.RATING_SUM: population["rating_sum"],
         TermStat.REVIEW_COUNT: population["review_count"],
         TermStat.ON_TIME: population["on_time"],
         TermStat.COMPLETED: population["completed"],
         TermStat.REELS: reels,
-        TermStat.REEL_TERMS: length,
+        TermStat.REEL_LENGTH: median,
     }
     TermStat.objects.all().delete()
     TermStat.objects.bulk_create(

@@ -225,7 +225,8 @@ def test_a_language_is_required_by_default_and_said_in_the_breakdown() -> None:
     }
 
 
-def test_a_brief_can_require_formats_and_models_or_require_nothing() -> None:
+def test_a_brief_can_require_formats_and_models_or_require_nothing(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MATCH_PENALTIES = {"formats": 0.15, "models": 0.1}
     deliverables = [{"count": 1, "duration_s": 15, "aspect_ratio": "16:9", "resolution": "1080p"}]
     wide = reels(CreatorFactory(), 1, width=1920, height=1080, model="veo-3", provider="veo")
     tall = reels(CreatorFactory(), 4, model="veo-3", provider="veo")
@@ -339,7 +340,8 @@ def _explained(brief: ref.BriefFacts, creator: ref.CreatorFacts):  # type: ignor
 
 
 @pytest.mark.parametrize("seed", [5, 17])
-def test_every_reason_is_true_of_the_breakdown(seed: int) -> None:
+def test_every_reason_is_true_of_the_breakdown(seed: int, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MATCH_PENALTIES = {"formats": 0.15, "models": 0.1}
     briefs = seed_world(random.Random(seed), n_creators=50, n_briefs=6)
     everyone = {c.id: c for c in ref.load_creator_facts()}
     for brief in briefs:
@@ -374,3 +376,22 @@ def test_moderation_still_decides_what_counts() -> None:
     creator_refresh_showcase(creator_id=creator.pk)
     creator.refresh_from_db()
     assert set(creator.tag_evidence) == {"anime"}
+
+
+def test_gap_penalties_and_exploration_equal_the_reference(settings) -> None:  # type: ignore[no-untyped-def]
+    """The database ranking and the reference agree bit for bit with every v3 term switched on:
+    gap penalties, required constraints, rounding, and a wide exploration margin."""
+    settings.MATCH_PENALTIES = {"formats": 0.15, "models": 0.1}
+    settings.MATCH_EXPLORATION = {"slot": 3, "margin": 0.5}
+    briefs = seed_world(random.Random(31), n_creators=50, n_briefs=6)
+    everyone = ref.load_creator_facts()
+    for brief in briefs:
+        expected = ref.rank_creators(ref.BriefFacts.of(brief), everyone, now=NOW)
+        for limit in (2, 5, 1000):
+            fast = matching.rank_creators(brief, limit=limit, now=NOW)
+            assert [(m.creator.pk, m.score, m.breakdown) for m in fast] == [
+                (s.id, s.score, s.breakdown) for s in expected[:limit]
+            ], (brief.pk, limit)
+            assert [m.constraints["missing"] for m in fast] == [
+                list(s.missing) for s in expected[:limit]
+            ]
