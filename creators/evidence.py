@@ -30,6 +30,9 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
 - **Per-creator saturation of words.** The strengths sum to at most `TERM_MASS_REELS` × the
   median reel length; a creator whose reels name everything has every strength scaled down by
   the same factor, so writing more words cannot buy relevance for every brief.
+- **Words of the work done.** The terms of the briefs of a creator's completed contracts
+  (written by brands, not by the creator) are evidence too: a term with contract credit c is
+  `1 − 0.5^(RECORD_WEIGHT·c)`, combined with the reels' strength s as `1 − (1 − s)(1 − that)`.
 
 Every stored number is rounded to `DIGITS` decimals, so it reads back as the same double from
 JSON on every database.
@@ -188,17 +191,25 @@ class TrackRecord:
 
     tags: dict[str, float] = field(default_factory=dict)
     models: dict[str, float] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)  # words of the contracts' briefs
 
     @classmethod
     def of(cls, data: Mapping | None) -> TrackRecord:
         data = data or {}
-        return cls(tags=dict(data.get("tags") or {}), models=dict(data.get("models") or {}))
+        return cls(
+            tags=dict(data.get("tags") or {}),
+            models=dict(data.get("models") or {}),
+            terms=dict(data.get("terms") or {}),
+        )
 
     def as_json(self) -> dict[str, dict[str, float]]:
-        return {
+        out = {
             "tags": {k: stored(v) for k, v in sorted(self.tags.items())},
             "models": {k: stored(v) for k, v in sorted(self.models.items())},
         }
+        if self.terms:
+            out["terms"] = {k: stored(v) for k, v in sorted(self.terms.items())}
+        return out
 
 
 @dataclass
@@ -342,7 +353,14 @@ def compute(
         strengths[term] = total / TOP_REELS
         mass += strengths[term]
     scale = min(1.0, TERM_MASS_REELS * avg / mass) if mass > 0 else 1.0
-    terms = {t: stored(s * scale) for t, s in strengths.items() if stored(s * scale) > 0}
+    for term in strengths:
+        strengths[term] *= scale
+    # Words of the briefs of completed contracts (written by brands, weighed by the contracts'
+    # credit) combine with the reels' as independent evidence: 1 − (1 − reels)(1 − record).
+    for term, credit in record.terms.items():
+        shown = evidence(RECORD_WEIGHT * credit)
+        strengths[term] = 1.0 - (1.0 - strengths.get(term, 0.0)) * (1.0 - shown)
+    terms = {t: stored(s) for t, s in sorted(strengths.items()) if stored(s) > 0}
     return Evidence(
         tag_evidence=dict(sorted(tag_ev.items())),
         model_evidence=model_ev,

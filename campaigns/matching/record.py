@@ -3,7 +3,7 @@
 A creator writes their reels' tags and prompts; they cannot write a brand's review, an on-time
 delivery or a dispute. Each completed contract (its completion recorded) earns a *credit* in
 0..1, counted for each of its brief's tags and preferred models (a brief is fixed once open, so
-its tags and models are what the contract was for):
+its tags, models and words are what the contract was for):
 
     credit = stars × timeliness × revisions × disputes
     stars      = (brand's review stars − 1) / 4; 0.5 while the brand has not reviewed
@@ -28,6 +28,7 @@ from django.db.models import Max, Sum
 from creators.evidence import TrackRecord
 from creators.models import Review, ReviewerRole
 from creators.services import creator_track_record_set, creators_track_record_store
+from creators.text import tokenize
 
 from ..models import Contract, Dispute, DisputeStatus, Milestone, Resolution
 
@@ -69,6 +70,9 @@ def track_records(creator_ids: Iterable[int]) -> dict[int, TrackRecord]:
             "revisions_used",
             "brief__tags",
             "brief__preferred_models",
+            "brief__terms",
+            "brief__title",
+            "brief__description",
         )
     )
     if not contracts:
@@ -106,6 +110,9 @@ def track_records(creator_ids: Iterable[int]) -> dict[int, TrackRecord]:
             record.tags[tag] = record.tags.get(tag, 0.0) + credit
         for model in sorted(set(c["brief__preferred_models"] or ())):
             record.models[model] = record.models.get(model, 0.0) + credit
+        words = c["brief__terms"] or tokenize(c["brief__title"], c["brief__description"])
+        for term in sorted(set(words)):
+            record.terms[term] = record.terms.get(term, 0.0) + credit
     return records
 
 

@@ -16,6 +16,7 @@ from campaigns.models import Brief, ContractStatus
 from creators import evidence
 from creators.models import CreatorProfile, Moderation, TermStat
 from creators.services import creator_refresh_showcase, term_stats_refresh
+from creators.text import tokenize
 from payments.services.reviews import review_create
 from tests.campaigns.test_matching import seed_world
 from tests.campaigns.test_validation import brief_body
@@ -148,7 +149,13 @@ def test_completed_contracts_and_the_brands_review_count_more_than_reels() -> No
     owner = MembershipFactory(brand=past.brand).user
     review_create(actor=owner, contract_id=past.pk, stars=5)
     proven.refresh_from_db()
-    assert proven.track_record == {"tags": {"noir": 1.0}, "models": {"veo-3": 1.0}}
+    assert proven.track_record["tags"] == {"noir": 1.0}
+    assert proven.track_record["models"] == {"veo-3": 1.0}
+    # The words of the contract's brief, written by the brand, are evidence too.
+    assert set(proven.track_record["terms"]) == set(
+        tokenize(past.brief.title, past.brief.description)
+    )
+    assert all(proven.terms[t] == 0.75 for t in proven.track_record["terms"])
     assert proven.tag_evidence["noir"] == 0.75  # one contract = two reels
     assert reels_only.tag_evidence["noir"] == 0.75
     order = [m.creator.pk for m in ranked(brief)]
