@@ -280,6 +280,12 @@ def measure(world: mw.World, args: argparse.Namespace) -> dict[str, Any]:
         "newcomers_in_top10": {
             name: int(round(sum(p["newcomers"] for p in per[name]))) for name in rankings
         },
+        "wrong_items_by_cause": {
+            name: dict(
+                sum((Counter(judge.causes(i, tops[name][i])) for i in everything), Counter())
+            )
+            for name in rankings
+        },
         "seconds_evaluate": round(time.monotonic() - t1, 1),
         "per_brief": [
             {
@@ -344,6 +350,10 @@ def render(out: dict[str, Any]) -> str:
                 f"| {r['stuffers']:.1%} | {r['reel_stuffers']:.1%} | {r['farmers']:.1%} "
                 f"| {m['newcomers_in_top10'][name]} |"
             )
+        causes = m.get("wrong_items_by_cause", {}).get("product", {})
+        if causes:
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda x: -x[1]))
+            lines += ["", f"product's top-10 items graded ≤ 1, by first hidden cause: {listed}"]
         if "tune" in m:
             t = m["tune"]
             lines += [

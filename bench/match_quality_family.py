@@ -164,6 +164,7 @@ def world_row(r: dict[str, Any]) -> dict[str, Any]:
                 name: {k: round(v, 4) for k, v in res.items()} for name, res in m["results"].items()
             },
             "newcomers_in_top10": m["newcomers_in_top10"],
+            "wrong_items_by_cause": m.get("wrong_items_by_cause", {}),
         }
     return row
 
@@ -232,6 +233,13 @@ def render_family(report: dict[str, Any]) -> str:
                 f"| {r['farmers']['mean']:.1%} "
                 f"| {r['newcomers_in_top10']['mean']:.1f} ± {r['newcomers_in_top10']['sd']:.1f} |"
             )
+        causes: dict[str, int] = {}
+        for w in report["worlds"]:
+            for k, v in w.get(cond, {}).get("wrong_items_by_cause", {}).get("product", {}).items():
+                causes[k] = causes.get(k, 0) + v
+        if causes:
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda x: -x[1]))
+            lines += ["", f"product's top-10 items graded ≤ 1, by first hidden cause: {listed}"]
     return "\n".join(lines)
 
 
