@@ -211,6 +211,17 @@ def ok(response, *codes: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return response.json() if response.content else {}
 
 
+def emails_off(client) -> None:  # type: ignore[no-untyped-def]
+    """The bench's users turn notification e-mail off (a user's own choice, through the API):
+    the notifications are still written, no e-mail is rendered for them."""
+    ok(
+        client.patch(
+            "/api/v1/notifications/email-preference/", {"frequency": "off"}, format="json"
+        ),
+        200,
+    )
+
+
 def load(world: mw.World) -> dict[str, int]:
     """Create the world through the API and the staff services: the brands, the creators with
     their reels and track record (`load_stage`), then the open briefs."""
@@ -270,6 +281,7 @@ def load_creators(world: mw.World, creators: list[mw.CreatorSpec]) -> None:
             201,
         )
         client = api_client(body["access"])
+        emails_off(client)
         profile = {
             "bio": c.bio,
             "country": c.country,
