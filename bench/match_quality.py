@@ -1,39 +1,44 @@
-"""Matching quality on a labelled world (issue 10, item 3). Run by hand, not in CI.
+"""Matching quality on labelled worlds: one world, or a family of them. Run by hand, not in CI.
 
-    .venv/bin/python bench/match_quality.py                 # SQLite, seed 7, table
-    .venv/bin/python bench/match_quality.py --json          # the same as JSON on stdout
-    .venv/bin/python bench/match_quality.py --weights '{"style": 0.25, ...}'
-    .venv/bin/python bench/match_quality.py --reuse --tune  # coordinate search of the weights
-    .venv/bin/python bench/match_quality.py --database-url postgres://postgres@127.0.0.1:5432/x
+    .venv/bin/python bench/match_quality.py --family --split holdout     # ≈ 10 min a world
+    .venv/bin/python bench/match_quality.py --family --split tune --reuse --weights '{…}'
+    .venv/bin/python bench/match_quality.py --setting polyglot --seed 101 \
+        --adversaries stuffers,farmers --pair --post-load refresh_matching
+    .venv/bin/python bench/match_quality.py                 # the original world, seed 7
+    .venv/bin/python bench/match_quality.py --merge a.json,b.json       # family reports as one
 
-The world (`bench/match_world/`, seed `--seed`): ~400 creators with hidden true skills and
-observable reels/profiles/track records drawn from them with noise (tag stuffers, one lucky reel,
-strong newcomers, language-only matches, pending and rejected reels), ~30 briefs written as
-brands write them, and a grade 0..3 per (brief, creator) from the hidden truth only.
+Worlds (`bench/match_world/`): ~400 creators with hidden true skills and observable reels,
+profiles and a track record drawn from them with noise, ~30 briefs written as brands write them,
+and a grade 0..3 per (brief, creator) from the hidden truth only. `--setting` picks a generator
+setting (`match_world/family.py`: home, brandvoice, polyglot, fresh, outsider), seeds are split
+into tune and held-out sets (`--family --split`). `--adversaries stuffers,farmers` adds
+reel-stuffers and reel farmers (`match_world/adversaries.py`), each `--adversary-share` (8%) of
+the final pool, on top of the same base world; `--pair` measures the world without them, adds
+them, measures again (one load). Tag stuffers are always part of the base pool.
 
 Loading goes through the product's own write paths, in-process, into a throwaway database
-(`bench/.match_quality.sqlite3`, deleted and migrated each run; or database `reelmatch_mq` on the
-server of `--database-url`, dropped and created):
-- `POST /api/v1/auth/register/` (creators and brand owners; their JWTs for everything after),
-  `PATCH /api/v1/creators/me/` (languages, tags, rate card), `POST /api/v1/reels/` (with the
-  generated video nested), `POST /api/v1/briefs/` and `POST /api/v1/briefs/{id}/submit/`;
+(`bench/.match_quality.sqlite3` or `$MATCH_QUALITY_SQLITE`, deleted and migrated each run; the
+family keeps one file per world; or database `reelmatch_mq` on the server of `--database-url`):
+- `POST /api/v1/auth/register/` (creators and brand owners), `PATCH /api/v1/creators/me/`
+  (languages, tags, rate card), `POST /api/v1/reels/` (with the generated video nested),
+  `POST /api/v1/briefs/` and `POST /api/v1/briefs/{id}/submit/`;
 - staff services: `creators.services.reel_approve` / `reel_reject`, `creator_set_tier`,
   `creator_suspend`, `campaigns.services.brief_approve` (→ `open`);
-- set directly with `QuerySet.update` (documented shortcut; no service writes them in bulk):
-  the cached track record of `CreatorProfile` (`rating_sum`, `review_count`,
-  `completed_contracts`, `on_time_contracts`, `last_active_at` = the creator's latest reel) and
-  each reel's `created_at` / `moderated_at` (the reel's date in the world; the API stamps now).
+- the track record as real rows (`match_quality_history.py`): past briefs, bids and accepted
+  contracts through the services, the money steps shortcut (no Stripe), the brand's review
+  through `review_create`, the creators' counters computed by the product's own functions;
+- set with `QuerySet.update`: each reel's and past row's dates (the API stamps now).
 Throttles are bypassed (`SimpleRateThrottle.allow_request` patched in this process only).
 
 Rankings compared, top 10 per brief:
-- (a) product: `GET /api/v1/briefs/{id}/matches/?limit=10` as the brief's brand owner (whatever
+- product: `GET /api/v1/briefs/{id}/matches/?limit=10` as the brief's brand owner (whatever
   the code on the branch computes; `--weights` overrides `settings.MATCH_WEIGHTS` for it);
-- (b) v1: a frozen plain-Python copy of DESIGN §6 v1 (as in `campaigns/matching_reference.py`
-  on 2025-11: claimed ∪ reel tags, yes/no tools, float FX budget, …) over the same rows;
-- (c) evidence baseline: approved reels carrying one of the brief's tags (untagged briefs: made
+- v1: a frozen plain-Python copy of DESIGN §6 v1 over the same rows;
+- evidence baseline: approved reels carrying one of the brief's tags (untagged briefs: made
   with a preferred model; neither: all approved reels); ties by completed contracts, then id.
-Metrics, mean over briefs: NDCG@10 (gain 2^grade − 1, log2 discount, ideal from all eligible
-creators), precision@10 (grade ≥ 2) and the share of tag stuffers in the top 10.
+Metrics (`match_quality_metrics.py`), mean over briefs: NDCG@10 (gain 2^grade − 1, log2
+discount, ideal from all eligible creators), P@10 (grade ≥ 2), the share of the top 10 held by
+tag stuffers, reel-stuffers and farmers, and the strong newcomers (no history, grade ≥ 2) in it.
 """
 
 from __future__ import annotations
@@ -275,6 +280,12 @@ def measure(world: mw.World, args: argparse.Namespace) -> dict[str, Any]:
         "newcomers_in_top10": {
             name: int(round(sum(p["newcomers"] for p in per[name]))) for name in rankings
         },
+        "wrong_items_by_cause": {
+            name: dict(
+                sum((Counter(judge.causes(i, tops[name][i])) for i in everything), Counter())
+            )
+            for name in rankings
+        },
         "seconds_evaluate": round(time.monotonic() - t1, 1),
         "per_brief": [
             {
@@ -339,6 +350,10 @@ def render(out: dict[str, Any]) -> str:
                 f"| {r['stuffers']:.1%} | {r['reel_stuffers']:.1%} | {r['farmers']:.1%} "
                 f"| {m['newcomers_in_top10'][name]} |"
             )
+        causes = m.get("wrong_items_by_cause", {}).get("product", {})
+        if causes:
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda x: -x[1]))
+            lines += ["", f"product's top-10 items graded ≤ 1, by first hidden cause: {listed}"]
         if "tune" in m:
             t = m["tune"]
             lines += [

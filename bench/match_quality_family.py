@@ -21,7 +21,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -106,13 +105,13 @@ def run_family(args: argparse.Namespace) -> dict[str, Any]:
     log(f"family {args.split}: {len(worlds)} worlds, adversaries {args.adversaries or 'none'}")
     results = []
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        for setting, seed in worlds:
-            out = Path(tmp) / f"{setting}-{seed}.json"
-            log(f"world {setting}/{seed} …")
-            env = {**os.environ, "MATCH_QUALITY_SQLITE": str(db_path(args, setting, seed))}
-            subprocess.run(world_command(args, setting, seed, out), check=True, env=env)
-            results.append(json.loads(out.read_text()))
+    for setting, seed in worlds:
+        db = db_path(args, setting, seed)
+        out = db.with_suffix(".result.json")  # kept: `--merge` can combine partial runs
+        log(f"world {setting}/{seed} …")
+        env = {**os.environ, "MATCH_QUALITY_SQLITE": str(db)}
+        subprocess.run(world_command(args, setting, seed, out), check=True, env=env)
+        results.append(json.loads(out.read_text()))
     report = summarise(args, results, time.monotonic() - t0)
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2, default=str))
@@ -134,22 +133,7 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 def summarise(args: argparse.Namespace, results: list[dict[str, Any]], seconds: float) -> dict:
     """Per world (without per-brief rows) and mean ± sd over the worlds, per condition."""
-    worlds = []
-    for r in results:
-        row = {"setting": r["setting"], "seed": r["seed"], "seconds": r["seconds_total"]}
-        for cond, m in r["conditions"].items():
-            row[cond] = {
-                "creators": m["creators"],
-                "relevant_per_brief": round(m["relevant_per_brief"], 2),
-                "ideal_precision": round(m["ideal_precision"], 3),
-                "strong_newcomers": m["strong_newcomers"],
-                "results": {
-                    name: {k: round(v, 4) for k, v in res.items()}
-                    for name, res in m["results"].items()
-                },
-                "newcomers_in_top10": m["newcomers_in_top10"],
-            }
-        worlds.append(row)
+    worlds = [world_row(r) for r in results]
     summary = aggregate(worlds)
     return {
         "split": args.split,
@@ -161,6 +145,28 @@ def summarise(args: argparse.Namespace, results: list[dict[str, Any]], seconds: 
         "worlds": worlds,
         "summary": summary,
     }
+
+
+def world_row(r: dict[str, Any]) -> dict[str, Any]:
+    """One world's result (`run_world`) without its per-brief rows."""
+    row: dict[str, Any] = {
+        "setting": r["setting"],
+        "seed": r["seed"],
+        "seconds": r["seconds_total"],
+    }
+    for cond, m in r["conditions"].items():
+        row[cond] = {
+            "creators": m["creators"],
+            "relevant_per_brief": round(m["relevant_per_brief"], 2),
+            "ideal_precision": round(m["ideal_precision"], 3),
+            "strong_newcomers": m["strong_newcomers"],
+            "results": {
+                name: {k: round(v, 4) for k, v in res.items()} for name, res in m["results"].items()
+            },
+            "newcomers_in_top10": m["newcomers_in_top10"],
+            "wrong_items_by_cause": m.get("wrong_items_by_cause", {}),
+        }
+    return row
 
 
 def aggregate(worlds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -227,17 +233,31 @@ def render_family(report: dict[str, Any]) -> str:
                 f"| {r['farmers']['mean']:.1%} "
                 f"| {r['newcomers_in_top10']['mean']:.1f} ± {r['newcomers_in_top10']['sd']:.1f} |"
             )
+        causes: dict[str, int] = {}
+        for w in report["worlds"]:
+            for k, v in w.get(cond, {}).get("wrong_items_by_cause", {}).get("product", {}).items():
+                causes[k] = causes.get(k, 0) + v
+        if causes:
+            listed = ", ".join(f"{k} {v}" for k, v in sorted(causes.items(), key=lambda x: -x[1]))
+            lines += ["", f"product's top-10 items graded ≤ 1, by first hidden cause: {listed}"]
     return "\n".join(lines)
 
 
 def merge(paths: list[str]) -> dict[str, Any]:
     """One report from several family reports (JSON from `--out`): their worlds together."""
     reports = [json.loads(Path(p).read_text()) for p in paths]
-    first = reports[0]
-    worlds = [w for r in reports for w in r["worlds"]]
+    worlds = []
+    for r in reports:  # a family report, or one world's (`--out` of a single run)
+        worlds += r["worlds"] if "worlds" in r else [world_row(r)]
+    first = next((r for r in reports if "worlds" in r), None)
+    one = next(iter(reports[0]["conditions"].values())) if first is None else None
     return {
-        **{k: first[k] for k in ("split", "adversaries", "adversary_share", "creators", "briefs")},
-        "seconds": round(sum(r["seconds"] for r in reports), 1),
+        "split": first["split"] if first else "holdout",
+        "adversaries": first["adversaries"] if first else reports[0]["adversaries"],
+        "adversary_share": first["adversary_share"] if first else reports[0]["adversary_share"],
+        "creators": first["creators"] if first else one["creators"],
+        "briefs": first["briefs"] if first else one["briefs"],
+        "seconds": round(sum(w["seconds"] for w in worlds), 1),
         "worlds": worlds,
         "summary": aggregate(worlds),
     }

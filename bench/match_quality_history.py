@@ -47,11 +47,11 @@ def brand_owner(b: int):  # type: ignore[no-untyped-def]
 
 def register_brands(world: mw.World) -> None:
     """The brands' owners sign up through the API (their brand is created with them)."""
-    from match_quality_load import api_client, ok
+    from match_quality_load import api_client, emails_off, ok
 
     anon = api_client()
     for b, name in enumerate(world.brands):
-        ok(
+        body = ok(
             anon.post(
                 "/api/v1/auth/register/",
                 {
@@ -64,6 +64,7 @@ def register_brands(world: mw.World) -> None:
             ),
             201,
         )
+        emails_off(api_client(body["access"]))
 
 
 def _delivered_model(brief: mw.BriefSpec, c: mw.CreatorSpec) -> str:

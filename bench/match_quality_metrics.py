@@ -52,6 +52,32 @@ class Judge:
         )
         return out
 
+    def causes(self, i: int, handles: list[str]) -> dict[str, int]:
+        """Why the top-10 items graded ≤ 1 are wrong, by their first hidden cause: a language
+        the brief needs that they do not speak, the main format they cannot do, named models
+        they are poor at or never used, a weak style (< 0.5), over budget, else weak craft."""
+        b = self.world.briefs[i]
+        out: dict[str, int] = {}
+        for h in handles[:K]:
+            if self.grades[i].get(h, 0) >= 2:
+                continue
+            c = self.by_handle[h]
+            f = mw.fit(b, c)
+            if f["language"] == 0.0:
+                why = "language"
+            elif b.deliverables[0]["aspect_ratio"] not in c.aspects:
+                why = "format"
+            elif b.payload["preferred_models"] and f["model"] < 0.3:
+                why = "model"
+            elif f["style"] < 0.5:
+                why = "style"
+            elif f["price"] < 1.0:
+                why = "budget"
+            else:
+                why = "craft"
+            out[why] = out.get(why, 0) + 1
+        return out
+
     def strong_newcomers(self, i: int) -> int:
         """Eligible newcomers (no history) with grade ≥ 2 for brief i: who could be found."""
         return sum(1 for h, g in self.grades[i].items() if g >= 2 and self.by_handle[h].newcomer)
