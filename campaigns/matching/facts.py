@@ -42,7 +42,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "budget": 0.08,
     "quality": 0.08,
     "reliability": 0.03,
-    "language": 0.02,
+    "language": 0.15,
     "recency": 0.01,
 }
 # Subtracted from the score, times the share of the brief's deliverables in an aspect ratio

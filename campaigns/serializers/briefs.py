@@ -65,8 +65,7 @@ class BriefWriteSerializer(serializers.Serializer):
         allow_null=True,
         required=False,
         help_text="which of languages, formats and models matching treats as hard constraints "
-        "(a creator missing one ranks below every creator meeting it); null or absent: "
-        "languages only",
+        "(a creator missing one ranks below every creator meeting it); null or absent: none",
     )
     deliverables = DeliverableSerializer(
         many=True, allow_empty=False, max_length=MAX_DELIVERABLE_ITEMS

@@ -355,7 +355,7 @@ MATCH_WEIGHTS = {
     "budget": 0.08,
     "quality": 0.08,
     "reliability": 0.03,
-    "language": 0.02,
+    "language": 0.15,
     "recency": 0.01,
 }
 # Taken off a score times the share of the brief's deliverables in an aspect ratio the creator

@@ -213,8 +213,8 @@ def test_the_best_newcomer_within_the_margin_takes_the_tenth_place(settings) -> 
 # Hard constraints -----------------------------------------------------------------------------
 
 
-def test_a_language_is_required_by_default_and_said_in_the_breakdown() -> None:
-    brief = plain_brief(languages=["fr"], tags=["anime"])
+def test_a_required_language_ranks_below_and_is_said_in_the_breakdown() -> None:
+    brief = plain_brief(languages=["fr"], tags=["anime"], required=["languages"])
     strong = reels(CreatorFactory(languages=["en"]), 5, tags=["anime"])
     weak = reels(CreatorFactory(languages=["fr"]), 1, tags=["anime"])
     matches = ranked(brief)
@@ -260,7 +260,7 @@ def test_required_is_validated_naming_the_field(client_for) -> None:  # type: ig
     assert good.status_code == 201, good.json()
     assert good.json()["required"] == ["languages", "models"]
     default = client.post("/api/v1/briefs/", brief_body(), format="json")
-    assert default.json()["required"] == ["languages"]
+    assert default.json()["required"] == []
 
 
 # Exact ties and precision ---------------------------------------------------------------------
