@@ -52,7 +52,7 @@ RARE_SEED_SHARE = 0.03
 
 
 def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
-    """The creator-side SQL of DESIGN §6 for one brief (see `creator_sql`)."""
+    """The creator-side SQL of the score for one brief (see `creator_sql`)."""
     facts = brief if isinstance(brief, ref.BriefFacts) else ref.BriefFacts.of(brief)
     return CreatorScorePlan(facts, now=now)
 

@@ -1,4 +1,4 @@
-"""Keeping matching's stored evidence and corpus statistics current (DESIGN §6 v2).
+"""Keeping matching's stored evidence and corpus statistics current.
 
 The reel services keep each creator's evidence current as reels are approved, rejected, edited
 or deleted; what is left to a job: the corpus statistics behind relevance's idf

@@ -57,7 +57,7 @@ def _factor(help_text: str, *, asked_always: bool = False) -> serializers.FloatF
 
 
 class BreakdownSerializer(serializers.Serializer):
-    """Each factor of DESIGN §6 in 0..1, before weighting; null: not asked (left out of the
+    """Each factor in 0..1, before weighting; null: not asked (left out of the
     score, the other weights renormalised)."""
 
     style = _factor(

@@ -64,7 +64,7 @@ def _approved_rows(creator_ids: list[int]) -> dict[int, list[evidence.ReelRow]]:
 
 
 def creator_evidence_refresh(*, creator_id: int) -> None:
-    """Recompute a creator's matching evidence from their approved reels (DESIGN §6 v2).
+    """Recompute a creator's matching evidence from their approved reels and track record.
 
     Skills, reel tags, tag/model/provider evidence, formats, terms, and `last_active_at` (the
     latest approved reel, bid or delivery; pending and rejected reels never count). Called by
@@ -238,7 +238,7 @@ EVIDENCE_FIELDS = [
 ]
 
 
-# The name the reel services and the demo seed used before the evidence of DESIGN §6 v2.
+# The name the reel services and the demo seed used before the stored matching evidence.
 def creator_refresh_showcase(*, creator_id: int) -> None:
     """Recompute skills, reel tags and matching evidence (see `creator_evidence_refresh`)."""
     creator_evidence_refresh(creator_id=creator_id)

@@ -1,4 +1,4 @@
-"""`manage.py refresh_matching`: backfill matching evidence and corpus statistics (issue 10)."""
+"""`manage.py refresh_matching`: backfill matching evidence and corpus statistics."""
 
 from typing import Any
 
