@@ -32,7 +32,8 @@ def tune(
     rounds: int,
     penalty: float,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Coordinate search over the weights (their sum kept), maximising ndcg − penalty × stuffers."""
+    """Coordinate search over the weights (their sum kept), maximising ndcg − penalty × the
+    share of adversaries (tag stuffers, reel-stuffers, farmers) in the top 10."""
     total = sum(start.values()) or 1.0
 
     def norm(w: dict[str, float]) -> dict[str, float]:
@@ -41,7 +42,7 @@ def tune(
 
     def objective(w: dict[str, float]) -> float:
         m, _, _ = evaluate(judge, product_with(w, rank), train)
-        return m["ndcg"] - penalty * m["stuffers"]
+        return m["ndcg"] - penalty * m["adversaries"]
 
     best = norm(dict(start))
     best_value = objective(best)

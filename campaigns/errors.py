@@ -54,6 +54,7 @@ class CampaignError(StrEnum):
     SLOTS_INVALID = "slots_invalid"
     IP_NOT_OF_BRAND = "ip_not_of_brand"
     PREFERRED_MODELS_INVALID = "preferred_models_invalid"
+    REQUIRED_INVALID = "required_invalid"
     BRIEF_BRAND_FIXED = "brief_brand_fixed"
     REASON_REQUIRED = "reason_required"
     BRIEF_HAS_CONTRACTS = "brief_has_contracts"

@@ -148,6 +148,7 @@ BRIEF_ROW_FIELDS = (
     "tags",
     "preferred_models",
     "languages",
+    "required",
     "deliverables",
     "total_seconds",
     "budget_min",

@@ -66,6 +66,9 @@ class CreatorProfile(models.Model):
     provider_evidence = models.JSONField(default=dict, blank=True, editable=False)
     formats = models.JSONField(default=dict, blank=True, editable=False)
     terms = models.JSONField(default=dict, blank=True, editable=False)
+    # What completed contracts show (written by campaigns through `creator_track_record_set`):
+    # {"tags": {tag: credit}, "models": {model: credit}}, each contract's credit in 0..1.
+    track_record = models.JSONField(default=dict, blank=True, editable=False, db_default={})
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -420,6 +423,16 @@ class TermStat(models.Model):
     with at least one approved reel. Refreshed by `term_stats_refresh` (safe to run twice)."""
 
     CORPUS = ""  # reserved term: its df is N
+    # Reserved rows (no term contains "_"): the sums behind the population means of the
+    # quality and reliability priors, the approved reels' count and their median length.
+    RATING_SUM = "_rating_sum"
+    REVIEW_COUNT = "_review_count"
+    ON_TIME = "_on_time"
+    COMPLETED = "_completed"
+    REELS = "_reels"
+    REEL_LENGTH = "_reel_length"
+    STATS = (RATING_SUM, REVIEW_COUNT, ON_TIME, COMPLETED, REELS, REEL_LENGTH)
+    MAX_DF = 2**31 - 1
 
     term = models.CharField(max_length=60, unique=True)
     df = models.PositiveIntegerField(default=0)

@@ -10,7 +10,13 @@ Truth of a creator: styles with a skill in 0..1, generation models with a profic
 formats (aspect ratios they deliver and their maximum resolution), languages, a true price
 (US cents per delivered second and per project), quality and reliability in 0..1.
 
-Adversaries, each a `kind`:
+A family of settings (`family.py`: brand voice, language mix, newcomers, budgets, models a
+creator is poor at, over-claimed languages, track-record depth, a strict answer key) with tune
+and held-out seeds; the track record is drawn as jobs on past briefs (`history.py`) and loaded
+as real contracts and reviews. Adversaries added on request (`adversaries.py`): reel-stuffers
+(`reel_stuffer`) and reel farmers (`farmer`), each 8% of the final pool by default.
+
+Adversaries of the base pool, each a `kind`:
 - `stuffer` (15% of the pool): the profile claims almost every style tag; the reels show the
   creator's one or two ordinary true styles; a third of them also stuff extra tags on reels
   (their prompts still describe what they really made).
@@ -27,8 +33,18 @@ Callers import the package (`import match_world as mw`); inside, `vocab` (with t
 draws and `grading` the answer key.
 """
 
+from .adversaries import ADVERSARY_KINDS, DEFAULT_SHARE
+from .family import (
+    HOLDOUT_ONLY,
+    HOLDOUT_SEEDS,
+    HOLDOUT_SETTINGS,
+    SETTINGS,
+    TUNE_SEEDS,
+    WorldConfig,
+)
 from .generate import KINDS, build_world
 from .grading import TIER_RANK, eligible, fit, grade, utility
+from .history import PastJob
 from .specs import BriefSpec, CreatorSpec, ReelSpec, World
 from .text import brief_text, reel_text
 from .vocab import (
@@ -58,6 +74,15 @@ from .vocab import (
 )
 
 __all__ = [
+    "ADVERSARY_KINDS",
+    "DEFAULT_SHARE",
+    "HOLDOUT_ONLY",
+    "HOLDOUT_SEEDS",
+    "HOLDOUT_SETTINGS",
+    "SETTINGS",
+    "TUNE_SEEDS",
+    "PastJob",
+    "WorldConfig",
     "ASPECTS",
     "BRAND_NAMES",
     "EXPONENT",

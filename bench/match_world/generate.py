@@ -10,12 +10,14 @@ import math
 import random
 from typing import Any
 
+from . import adversaries as adv
+from .family import SETTINGS, WorldConfig
+from .history import draw_history
 from .specs import BriefSpec, CreatorSpec, ReelSpec, World
 from .text import brief_text, reel_text
 from .vocab import (
     ASPECTS,
     BRAND_NAMES,
-    LANGUAGE_WEIGHTS,
     LANGUAGES,
     MODEL_POPULARITY,
     MODELS,
@@ -37,17 +39,17 @@ def _weighted_model(rng: random.Random, exclude: set[str] = frozenset()) -> str:
     return rng.choices(names, weights)[0]
 
 
-def _languages(rng: random.Random) -> list[str]:
-    first = rng.choices(LANGUAGES, LANGUAGE_WEIGHTS)[0]
+def _languages(rng: random.Random, cfg: WorldConfig) -> list[str]:
+    first = rng.choices(LANGUAGES, cfg.language_weights)[0]
     out = [first]
     if first != "en" and rng.random() < 0.7:
         out.append("en")
-    elif rng.random() < 0.35:
+    elif rng.random() < cfg.second_language:
         out.append(rng.choice(LANGUAGES[1:]))
     return list(dict.fromkeys(out))
 
 
-def _make_truth(rng: random.Random, index: int, kind: str) -> CreatorSpec:
+def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
     skills: dict[str, float] = {}
     if kind == "specialist":
         skills[rng.choice(STYLE_NAMES)] = rng.uniform(0.8, 1.0)
@@ -76,10 +78,10 @@ def _make_truth(rng: random.Random, index: int, kind: str) -> CreatorSpec:
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         models.setdefault(_weighted_model(rng), rng.uniform(0.4, 1.0))
     aspects = {rng.choices(ASPECTS, [40, 35, 15, 10])[0]}
-    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+    for _ in range(rng.choice(cfg.aspect_breadth)):
         aspects.add(rng.choices(ASPECTS, [35, 35, 15, 15])[0])
     max_res = rng.choices(RESOLUTIONS, [20, 55, 25])[0]
-    languages = _languages(rng)
+    languages = _languages(rng, cfg)
     if kind == "lingo":
         languages = [rng.choice(RARE_LANGUAGES)] + (["en"] if rng.random() < 0.3 else [])
     quality = rng.betavariate(4, 2.5)
@@ -89,6 +91,10 @@ def _make_truth(rng: random.Random, index: int, kind: str) -> CreatorSpec:
         reliability = rng.uniform(0.75, 0.98)
     if kind in {"stuffer", "lingo"}:
         quality = rng.uniform(0.25, 0.65)
+    if cfg.poor_model_share and rng.random() < cfg.poor_model_share:
+        # a model they post with now and then but handle poorly (a brief naming it is a trap)
+        poor = _weighted_model(rng, set(models))
+        models[poor] = rng.uniform(0.05, 0.25)
     # price: a log-normal per-second rate around $3/s, scaled up with quality
     per_second = math.exp(rng.gauss(math.log(300), 0.5)) * (0.6 + 0.8 * quality)
     min_project = per_second * rng.choice([10, 20, 30, 45])
@@ -155,8 +161,8 @@ def _reel(
     )
 
 
-def _observe(rng: random.Random, c: CreatorSpec) -> None:
-    """Draw the observable profile, reels and track record from the truth."""
+def _observe(rng: random.Random, c: CreatorSpec, cfg: WorldConfig) -> None:
+    """Draw the observable profile and reels from the truth (the track record: `history`)."""
     styles = list(c.skills)
     # activity: most creators are active; reels spread backwards from their last activity
     recent = rng.random() < (0.9 if c.kind == "newcomer" else 0.65)
@@ -166,7 +172,11 @@ def _observe(rng: random.Random, c: CreatorSpec) -> None:
     def day() -> int:
         return last + int(rng.random() ** 1.5 * span)
 
-    if c.kind == "specialist":
+    if c.kind in {"reel_stuffer", "farmer"}:
+        n = 0
+        make = adv.reel_stuffer_reels if c.kind == "reel_stuffer" else adv.farmer_reels
+        c.reels.extend(make(rng, c, last))
+    elif c.kind == "specialist":
         n = rng.randint(7, 14)
     elif c.kind == "newcomer":
         n = rng.randint(3, 5)
@@ -178,7 +188,8 @@ def _observe(rng: random.Random, c: CreatorSpec) -> None:
         n = max(1, round(rng.gauss(2 + 7 * max(c.skills.values()), 2)))
     weights = [c.skills[s] ** 2 for s in styles]
     days = sorted(day() for _ in range(n))
-    days[0] = last
+    if days:
+        days[0] = last
     for d in days:
         style = rng.choices(styles, weights)[0]
         if rng.random() < 0.06:  # an occasional off-style experiment
@@ -207,7 +218,7 @@ def _observe(rng: random.Random, c: CreatorSpec) -> None:
             )
         )
     # profile
-    if c.kind == "stuffer":
+    if c.kind in {"stuffer", "reel_stuffer"}:
         c.profile_tags = rng.sample(STYLE_NAMES, k=rng.randint(14, 19))
     else:
         tags = [s for s in styles if rng.random() < 0.8]
@@ -219,6 +230,11 @@ def _observe(rng: random.Random, c: CreatorSpec) -> None:
     c.profile_languages = list(c.languages)
     if rng.random() < 0.1 and len(c.profile_languages) > 1:
         c.profile_languages = c.profile_languages[:1]
+    if cfg.claim_noise and rng.random() < cfg.claim_noise:
+        # claims a language they do not work in (often the one briefs ask for most)
+        claimed = [x for x in ["en", "es", "de", "ja", "fr"] if x not in c.languages]
+        if claimed:
+            c.profile_languages.append(rng.choice(claimed))
     if rng.random() < 0.9:
         currency = rng.choices(RATE_CURRENCIES, RATE_CURRENCY_WEIGHTS)[0]
         noise = rng.uniform(0.92, 1.08)
@@ -233,37 +249,26 @@ def _observe(rng: random.Random, c: CreatorSpec) -> None:
         c.rate_card = card
     c.country = rng.choice(["US", "GB", "DE", "FR", "ES", "JP", "KR", "CN", "BR", "IN"])
     c.bio = f"AI video creator. {' / '.join(c.profile_tags[:3]) or 'Open to anything'}."
-    # track record
-    if c.kind != "newcomer":
-        c.completed = int(rng.random() ** 1.7 * (4 + 30 * max(c.skills.values())))
-        c.on_time = sum(rng.random() < c.reliability for _ in range(c.completed))
-        c.review_count = sum(rng.random() < 0.75 for _ in range(c.completed))
-        stars = [
-            min(5, max(1, round(rng.gauss(2.2 + 3.0 * c.quality, 0.7))))
-            for _ in range(c.review_count)
-        ]
-        c.rating_sum = sum(stars)
     c.last_active_days_ago = min(r.days_ago for r in c.reels)
 
 
-KINDS = (
-    ["stuffer"] * 60
-    + ["specialist"] * 60
-    + ["newcomer"] * 30
-    + ["dabbler"] * 40
-    + ["lingo"] * 30
-    + ["normal"] * 180
-)
+KINDS = SETTINGS["home"].kinds(400)
 
 
-def _make_brief(rng: random.Random, index: int, creators: list[CreatorSpec]) -> BriefSpec:
+def _make_brief(
+    rng: random.Random,
+    index: int,
+    creators: list[CreatorSpec],
+    cfg: WorldConfig,
+    brand: int | None = None,
+) -> BriefSpec:
     primary = STYLE_NAMES[index % len(STYLE_NAMES)] if index < 20 else rng.choice(STYLE_NAMES)
     styles = {primary: 1.0}
     if rng.random() < 0.35:
         second = rng.choice(NEIGHBOURS[primary])
         styles = {primary: 0.7, second: 0.3}
     n_items = rng.choice([1, 1, 1, 2])
-    first_aspect = rng.choices(ASPECTS, [40, 30, 15, 15])[0]
+    first_aspect = rng.choices(ASPECTS, cfg.brief_aspect_weights)[0]
     deliverables = []
     for i in range(n_items):
         deliverables.append(
@@ -274,8 +279,13 @@ def _make_brief(rng: random.Random, index: int, creators: list[CreatorSpec]) -> 
                 "resolution": rng.choices(RESOLUTIONS, [15, 60, 25])[0],
             }
         )
-    brand = index % len(BRAND_NAMES)
-    title, description = brief_text(rng, list(styles), deliverables, BRAND_NAMES[brand])
+    brand = index % len(BRAND_NAMES) if brand is None else brand
+    voice = cfg.voice
+    if voice == "mixed":
+        voice = "brand" if rng.random() < 0.5 else "reel"
+    title, description = brief_text(
+        rng, list(styles), deliverables, BRAND_NAMES[brand], voice=voice
+    )
     roll = rng.random()
     if roll < 0.2:
         tags: list[str] = []
@@ -286,24 +296,26 @@ def _make_brief(rng: random.Random, index: int, creators: list[CreatorSpec]) -> 
         if rng.random() < 0.3:
             tags.append(rng.choice(["ai-video", "social", "ad", "campaign"]))
     models: list[str] = []
-    if rng.random() < 0.6:
+    if rng.random() < cfg.model_share:
         models = [_weighted_model(rng)]
         if rng.random() < 0.3:
             models.append(_weighted_model(rng, set(models)))
     languages: list[str] = []
     roll = rng.random()
-    if roll < 0.35:
+    if roll < cfg.english_share:
         languages = ["en"]
-    elif roll < 0.5:
+    elif roll < cfg.english_share + cfg.foreign_share:
         languages = [rng.choice(RARE_LANGUAGES + ["es", "fr", "zh"])]
     currency = rng.choice(["USD", "USD", "EUR", "GBP", "JPY", "CNY"])
     total = sum(d["count"] * d["duration_s"] for d in deliverables)
     quotes = sorted(
         max(c.min_project_usd_cents, c.price_per_second_usd_cents * total) for c in creators
     )
-    budget_max_usd = quotes[int(len(quotes) * rng.uniform(0.4, 0.9))]
+    budget_max_usd = quotes[int(len(quotes) * rng.uniform(*cfg.budget_quantiles))]
     budget_max = minor_from_usd_cents(budget_max_usd, currency)
     budget_min = max(1, int(budget_max * rng.uniform(0.3, 0.7)))
+    if cfg.state_constraints:
+        description = f"{description} {_constraints_text(models, languages, budget_max, currency)}"
     min_tier = "partner" if rng.random() < 0.07 else "standard"
     payload = {
         "title": title[:150],
@@ -327,23 +339,98 @@ def _make_brief(rng: random.Random, index: int, creators: list[CreatorSpec]) -> 
     )
 
 
-def build_world(seed: int = 7, n_creators: int = 400, n_briefs: int = 30) -> World:
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "pt": "Portuguese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Mandarin",
+}
+
+
+def _constraints_text(
+    models: list[str], languages: list[str], budget_max: int, currency: str
+) -> str:
+    """What a brand writes about its constraints (the same facts as the brief's fields)."""
+    parts = []
+    if languages:
+        parts.append(
+            f"Voice-over and on-screen text in {LANGUAGE_NAMES[languages[0]]}; "
+            "you must work in that language."
+        )
+    if models:
+        parts.append(f"We would like it made with {' or '.join(models)}.")
+    major = budget_max / 10 ** (0 if currency == "JPY" else 2)
+    parts.append(f"Budget up to {major:,.0f} {currency} all in.")
+    return " ".join(parts)
+
+
+def build_world(
+    seed: int = 7,
+    n_creators: int = 400,
+    n_briefs: int = 30,
+    setting: str | WorldConfig = "home",
+    adversaries: tuple[str, ...] | list[str] = (),
+    share: float = adv.DEFAULT_SHARE,
+) -> World:
+    """The world of `seed` under `setting`; `adversaries` (`stuffers`, `farmers`) are added on
+    top of the same base world, each `share` of the final pool, from their own random stream."""
+    cfg = SETTINGS[setting] if isinstance(setting, str) else setting
     rng = random.Random(seed)
-    kinds = [KINDS[i % len(KINDS)] for i in range(len(KINDS))]
+    kinds = cfg.kinds(sum(n for _, n in cfg.kind_mix))
     rng.shuffle(kinds)
     kinds = (kinds * (n_creators // len(kinds) + 1))[:n_creators]
     creators = []
     for i, kind in enumerate(kinds):
-        c = _make_truth(rng, i, kind)
-        _observe(rng, c)
+        c = _make_truth(rng, i, kind, cfg)
+        _observe(rng, c, cfg)
         creators.append(c)
-    # tiers and suspensions (staff decisions, from the track record and the truth)
+    # tiers and suspensions (staff decisions, from the truth: a proven, good creator)
+    hist_rng = random.Random(seed * 7919 + 1)
+    jobs = {c.index: _job_count(hist_rng, c, cfg) for c in creators}
     for c in creators:
-        if c.completed >= 8 and c.quality > 0.55 and rng.random() < 0.7:
-            c.tier = "elite" if c.completed >= 22 and rng.random() < 0.4 else "partner"
+        if jobs[c.index] >= 6 and c.quality > 0.55 and rng.random() < 0.7:
+            c.tier = "elite" if jobs[c.index] >= 14 and rng.random() < 0.4 else "partner"
         elif c.kind == "newcomer" and rng.random() < 0.2:
             c.tier = "partner"
     for c in rng.sample(creators, k=max(1, n_creators // 100)):
         c.suspended = True
-    briefs = [_make_brief(rng, i, creators) for i in range(n_briefs)]
-    return World(seed=seed, creators=creators, briefs=briefs, brands=BRAND_NAMES)
+    briefs = [_make_brief(rng, i, creators, cfg) for i in range(n_briefs)]
+    # adversaries: their own stream, after the base world, so the base stays the same
+    arng = random.Random(seed * 104729 + 3)
+    for kind, count in adv.counts(n_creators, list(adversaries), share).items():
+        for _ in range(count):
+            c = _make_truth(arng, len(creators), "normal", cfg)
+            c.kind = kind
+            adv.adversary_truth(arng, c)
+            _observe(arng, c, cfg)
+            jobs[c.index] = _job_count(arng, c, cfg)
+            creators.append(c)
+    # the track record: past briefs of the same brands and the jobs done on them
+    past = draw_history(
+        random.Random(seed * 7919 + 2),
+        creators,
+        jobs,
+        lambda r, i, brand: _make_brief(r, i, creators[:n_creators], cfg, brand=brand),
+        n_brands=len(BRAND_NAMES),
+    )
+    return World(
+        seed=seed,
+        creators=creators,
+        briefs=briefs,
+        brands=BRAND_NAMES,
+        setting=cfg.name,
+        strict=cfg.strict,
+        adversaries=tuple(adversaries),
+        past_briefs=past,
+    )
+
+
+def _job_count(rng: random.Random, c: CreatorSpec, cfg: WorldConfig) -> int:
+    """How many contracts the creator has completed: none for a newcomer, more for the skilled."""
+    if c.kind == "newcomer":
+        return 0
+    return int(rng.random() ** 1.7 * (3 + 18 * max(c.skills.values())) * cfg.history_scale)

@@ -65,8 +65,14 @@ def utility(brief: BriefSpec, c: CreatorSpec) -> float:
     )
 
 
-def grade(brief: BriefSpec, c: CreatorSpec) -> int:
-    """0 (useless) .. 3 (ideal), from the hidden truth only."""
+def grade(brief: BriefSpec, c: CreatorSpec, strict: bool = False) -> int:
+    """0 (useless) .. 3 (ideal), from the hidden truth only.
+
+    `strict` (the family's new settings): as a brand would judge, the main deliverable's format
+    (the first) the creator cannot do, or named models they are all poor at, caps the grade at
+    1; another deliverable's format they cannot do costs a grade; named models they have never
+    worked with (nor the same provider's) cap it at 2.
+    """
     f = fit(brief, c)
     if f["style"] < 0.3:
         return 0
@@ -78,4 +84,14 @@ def grade(brief: BriefSpec, c: CreatorSpec) -> int:
         g = min(g, 1)
     elif f["price"] == 0.5:
         g = max(0, g - 1)
+    if strict:
+        missing = [d["aspect_ratio"] not in c.aspects for d in brief.deliverables]
+        if missing[0]:
+            g = min(g, 1)
+        elif any(missing):
+            g = max(0, g - 1)
+        models = brief.payload["preferred_models"]
+        if models and f["model"] < 0.3:
+            poor = any(0 < c.models.get(m, 0.0) < 0.3 for m in models)
+            g = min(g, 1 if poor else 2)
     return g

@@ -26,6 +26,9 @@ class ReelSpec:
     days_ago: int
     moderation: str  # approved | pending | rejected
     style: str  # what it really shows (hidden)
+    # provenance a reel farmer reuses across near-duplicates (None: the loader draws fresh ones)
+    video_seed: int | None = None
+    thumbnail: str | None = None
 
 
 @dataclass
@@ -57,6 +60,13 @@ class CreatorSpec:
     completed: int = 0
     on_time: int = 0
     last_active_days_ago: int | None = None
+    # the jobs behind the track record (history.PastJob); the counters above are their sums
+    history: list[Any] = field(default_factory=list)
+
+    @property
+    def newcomer(self) -> bool:
+        """No track record at all: no completed contract, no review."""
+        return self.completed == 0 and self.review_count == 0
 
 
 @dataclass
@@ -68,6 +78,7 @@ class BriefSpec:
     # the brief as written (the API payload, dates added on load)
     payload: dict[str, Any]
     budget_max_usd_cents: float = 0.0
+    days_ago: int = 0  # past briefs (the track record): when they ran
 
     @property
     def deliverables(self) -> list[dict[str, Any]]:
@@ -80,3 +91,7 @@ class World:
     creators: list[CreatorSpec]
     briefs: list[BriefSpec]
     brands: list[str]
+    setting: str = "home"
+    strict: bool = False  # the answer key of the setting (family.WorldConfig.strict)
+    adversaries: tuple[str, ...] = ()
+    past_briefs: list[Any] = field(default_factory=list)  # history.PastBrief, in load order

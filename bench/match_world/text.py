@@ -11,6 +11,7 @@ import random
 from typing import Any
 
 from .vocab import GENERIC_CAMERA, GENERIC_LOOK, PRODUCTS, STYLES
+from .voice import BRAND_BUZZWORDS, BRAND_VOICE
 
 
 def reel_text(rng: random.Random, style: str, *, plain: bool = False) -> tuple[str, str, str]:
@@ -44,8 +45,16 @@ def reel_text(rng: random.Random, style: str, *, plain: bool = False) -> tuple[s
 
 
 def brief_text(
-    rng: random.Random, styles: list[str], deliverables: list[dict[str, Any]], brand: str
+    rng: random.Random,
+    styles: list[str],
+    deliverables: list[dict[str, Any]],
+    brand: str,
+    *,
+    voice: str = "reel",
 ) -> tuple[str, str]:
+    """Title and description; `voice="brand"`: the brand's marketing words, few reel words."""
+    if voice == "brand":
+        return _brand_voice_text(rng, styles, deliverables, brand)
     primary = styles[0]
     thing = rng.choice(PRODUCTS.get(primary, ["our campaign", "a new launch", "our brand"]))
     n = sum(d["count"] for d in deliverables)
@@ -82,3 +91,36 @@ def brief_text(
     )
     parts.append(f"Deliverables: {secs}.")
     return title, " ".join(parts)
+
+
+def _brand_voice_text(
+    rng: random.Random, styles: list[str], deliverables: list[dict[str, Any]], brand: str
+) -> tuple[str, str]:
+    primary = styles[0]
+    thing = rng.choice(PRODUCTS.get(primary, ["our campaign", "a new launch", "our brand"]))
+    n = sum(d["count"] for d in deliverables)
+    title = rng.choice(
+        [
+            f"{brand} x creators: {thing}",
+            f"{n} social assets for {thing}",
+            f"Campaign: {thing}",
+            f"{brand} — {rng.choice(BRAND_BUZZWORDS)} content for {thing}",
+        ]
+    )
+    parts = [
+        f"At {brand} we are launching {thing}.",
+        f"We want {rng.choice(BRAND_VOICE[primary])}.",
+    ]
+    for extra in styles[1:]:
+        parts.append(f"A touch of {rng.choice(BRAND_VOICE[extra])}.")
+    if rng.random() < 0.4:  # a few concrete words slip in
+        parts.append(f"Maybe {rng.choice(STYLES[primary]['details'])}.")
+    parts.append(
+        f"It has to feel {', '.join(rng.sample(BRAND_BUZZWORDS, 3))} and true to our brand."
+    )
+    secs = ", ".join(
+        f"{d['count']}× {d['duration_s']}s {d['aspect_ratio']} {d['resolution']}"
+        for d in deliverables
+    )
+    parts.append(f"Deliverables: {secs}.")
+    return title[:150], " ".join(parts)

@@ -1,9 +1,12 @@
-"""Matching (DESIGN §6): rank creators for a brief, and briefs for a creator, in the database.
+"""Matching: rank creators for a brief, and briefs for a creator, in the database.
 
-The rules live in `campaigns.matching.reference`, the plain-Python specification of v2
-(evidence from approved reels over profile claims); this package computes the same numbers as
-SQL (`creator_sql`), ranks and cuts the top N in the database (`creators`), orders a
-creator's open briefs (`briefs`) and explains each result's place in its list (`reasons`).
+The rules live in `campaigns.matching.reference`, the plain-Python specification of v3
+(stored evidence a creator cannot stuff: diluted tags, near-duplicates once, BM25 word
+strengths of the best reels, completed contracts; hard constraints; population priors;
+exploration; scores in millionths); this package computes the same numbers as SQL
+(`creator_sql`), ranks and cuts the top N in the database (`creators`, `probes`), orders a
+creator's open briefs (`briefs`), explains each result's place in its list (`reasons`) and
+keeps the track-record evidence current (`record`, `refresh`).
 """
 
 from .briefs import BriefMatch, briefs_open_to, recommend_briefs

@@ -1,4 +1,4 @@
-"""Matching endpoints: ranked creators for a brief, ranked briefs for a creator (DESIGN §6).
+"""Matching endpoints: ranked creators for a brief, ranked briefs for a creator.
 
 A brand member invites a creator straight from a match with the invitations endpoint,
 `POST /api/v1/briefs/{id}/invitations/ {"handle": <match.creator.handle>}`.

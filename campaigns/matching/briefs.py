@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -66,6 +67,7 @@ class BriefMatch:
     reasons: list[str] = field(default_factory=list)
     reason_details: list[dict[str, str]] = field(default_factory=list)
     invited: bool = False
+    constraints: dict[str, Any] = field(default_factory=dict)
 
 
 def recommend_briefs(
@@ -84,10 +86,10 @@ def recommend_briefs(
             invited=Exists(Invitation.objects.filter(brief=OuterRef("pk"), creator_id=creator.pk))
         )
     )
-    idf = ref.term_idf({t for b in briefs for t in ref.brief_terms(b)})
+    corpus = ref.corpus_stats({t for b in briefs for t in ref.brief_terms(b)})
     facts = ref.CreatorFacts.of(creator)
     by_id = {b.pk: b for b in briefs}
-    brief_facts = {b.pk: ref.BriefFacts.of(b, idf) for b in briefs}
+    brief_facts = {b.pk: ref.BriefFacts.of(b, corpus) for b in briefs}
     ranked = ref.rank_briefs(facts, brief_facts.values(), now=now, limit=limit)
     models = sorted({m for s in ranked for m in brief_facts[s.id].models})
     skills = dict(
@@ -115,6 +117,15 @@ def recommend_briefs(
             reasons=reasons,
             reason_details=details,
             invited=by_id[s.id].invited,
+            constraints={
+                "required": list(s.required),
+                "missing": list(s.missing),
+                "penalties": {
+                    name: share * brief_facts[s.id].gap_penalties()[name]
+                    for name, share in s.gaps.items()
+                    if share > 0.0
+                },
+            },
         )
         for s, (reasons, details) in zip(ranked, explained, strict=True)
     ]

@@ -1,4 +1,4 @@
-"""Exact currency arithmetic for the budget factor (DESIGN §6 v2).
+"""Exact currency arithmetic for the budget factor.
 
 A quote in one currency is compared with a budget in another through Fractions of the decimal
 `FX_TO_USD` table, so a quote exactly at the converted budget max scores 1 in every currency

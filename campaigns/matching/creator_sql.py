@@ -30,7 +30,9 @@ Fragment = tuple[str, tuple[Any, ...]]
 COLUMNS = ref.SCORE_COLUMNS
 # Read from small objects and the row itself: the part of the score bounded first.
 CHEAP_FACTORS = ("format", "budget", "quality", "reliability", "language", "recency")
-PRUNE_SLACK = 1e-9  # absorbs the rounding of summing a bound in another order than the score
+# Absorbs the rounding of summing a bound in another order than the score, and the rounding of
+# the score to millionths (which can raise it by half a millionth).
+PRUNE_SLACK = 1e-6
 # The brief's most common terms, up to this share of relevance, are bounded by their room; the
 # rest by one `?|` test of the row's terms (see `CreatorScorePlan.relevance_bound`).
 COMMON_TERMS_SHARE = 0.2
@@ -116,6 +118,15 @@ class Dialect:
             return f"({column} ? %s)", (item,)
         return f"EXISTS (SELECT 1 FROM json_each({column}) AS je WHERE je.value = %s)", (item,)
 
+    def floor(self, part: Fragment) -> Fragment:
+        """⌊x⌋ as a double (SQLite: from the truncation, one less below a negative fraction)."""
+        if self.pg:
+            return cat("floor(", part, ")")
+        return cat(
+            "(CAST(CAST(", part, " AS INTEGER) AS REAL) - CASE WHEN (", part,
+            ") < CAST(CAST(", part, " AS INTEGER) AS REAL) THEN 1.0 ELSE 0.0 END)",
+        )  # fmt: skip
+
     def greatest(self, a: Fragment, b: Fragment) -> Fragment:
         return cat("GREATEST(" if self.pg else "MAX(", a, ", ", b, ")")
 
@@ -139,6 +150,8 @@ class CreatorScorePlan:
         self.weights = brief.normalised_weights()
         self.lines = brief.lines()
         self.cutoffs = ref.recency_cutoffs(now)
+        self.required = brief.constraints()
+        self.gaps = brief.gap_penalties()
 
     # One factor each, as SQL over the row's columns `c`.
 
@@ -154,30 +167,27 @@ class CreatorScorePlan:
 
     def relevance(self, d: Dialect, c: dict[str, str]) -> Fragment:
         hits = [
-            cat("CASE WHEN ", d.has_key(c["terms"], t), " THEN ", d.num(idf), " ELSE ",
-                d.num(0.0), " END")
+            cat("(", d.num(idf), " * COALESCE(", d.value(c["terms"], t), ", ", d.num(0.0), "))")
             for t, idf in self.brief.terms
-        ]  # fmt: skip
+        ]
         total = 0.0
         for _, idf in self.brief.terms:
             total += idf
         return cat("((", join(" + ", hits), ") / ", d.num(total), ")")
 
+    def tool(self, m: str, d: Dialect, c: dict[str, str]) -> Fragment:
+        return cat(
+            "COALESCE(",
+            d.value(c["model_evidence"], m),
+            ", ",
+            d.value(c["provider_evidence"], provider_of(m)),
+            ", ",
+            d.num(0.0),
+            ")",
+        )
+
     def tools(self, d: Dialect, c: dict[str, str]) -> Fragment:
-        parts = []
-        for m in self.brief.models:
-            parts.append(
-                cat(
-                    "COALESCE(",
-                    d.value(c["model_evidence"], m),
-                    ", ",
-                    d.value(c["provider_evidence"], provider_of(m)),
-                    ", ",
-                    d.num(0.0),
-                    ")",
-                )
-            )
-        return self.mean(d, parts)
+        return self.mean(d, [self.tool(m, d, c) for m in self.brief.models])
 
     def format(self, d: Dialect, c: dict[str, str]) -> Fragment:
         parts = []
@@ -239,7 +249,7 @@ class CreatorScorePlan:
     def quality(self, d: Dialect, c: dict[str, str]) -> Fragment:
         return cat(
             "(",
-            d.num(ref.QUALITY_PRIOR),
+            d.num(self.brief.quality_prior),
             " + ",
             d.to_float((c["rating_sum"], ())),
             ") / ",
@@ -251,7 +261,7 @@ class CreatorScorePlan:
     def reliability(self, d: Dialect, c: dict[str, str]) -> Fragment:
         return cat(
             "(",
-            d.num(ref.RELIABILITY_PRIOR),
+            d.num(self.brief.reliability_prior),
             " + ",
             d.to_float((c["on_time_contracts"], ())),
             ") / ",
@@ -275,6 +285,55 @@ class CreatorScorePlan:
 
     def factor(self, name: str, d: Dialect, c: dict[str, str]) -> Fragment:
         return getattr(self, name)(d, c)
+
+    # Constraints: the gaps (shares, as the reference sums them) and the misses (0 or 1).
+
+    def gap(self, name: str, d: Dialect, c: dict[str, str]) -> Fragment:
+        if name == "formats":
+            parts = [
+                cat("CASE WHEN ", d.rank(c["formats"], aspect), " IS NULL THEN ", d.num(1.0),
+                    " ELSE ", d.num(0.0), " END")
+                for aspect, _ in self.brief.deliverables
+            ]  # fmt: skip
+        else:
+            parts = [
+                cat("CASE WHEN ", self.tool(m, d, c), " = ", d.num(0.0), " THEN ", d.num(1.0),
+                    " ELSE ", d.num(0.0), " END")
+                for m in self.brief.models
+            ]  # fmt: skip
+        return self.mean(d, parts)
+
+    def missing(self, name: str, d: Dialect, c: dict[str, str]) -> Fragment:
+        """1 when the row misses the constraint `name`, else 0 (an integer)."""
+        if name == "languages":
+            speaks = join(
+                " OR ", [d.has_item(c["languages"], lang) for lang in sorted(self.brief.languages)]
+            )
+            return cat("CASE WHEN (", speaks, ") THEN 0 ELSE 1 END")
+        return cat("CASE WHEN (", self.gap(name, d, c), ") > ", d.num(0.0), " THEN 1 ELSE 0 END")
+
+    def misses(self, d: Dialect, c: dict[str, str], names: Iterable[str] | None = None) -> Fragment:
+        """How many of the constraints in force (or of `names` among them) the row misses."""
+        chosen = [n for n in self.required if names is None or n in names]
+        if not chosen:
+            return ("0", ())
+        return cat("(", join(" + ", [self.missing(n, d, c) for n in chosen]), ")")
+
+    def penalised(self, d: Dialect, c: dict[str, str]) -> Fragment:
+        """The weighted sum less the gap penalties, in the reference's order."""
+        total = self.weighted(ref.FACTORS, d, c) or d.num(0.0)
+        for name, penalty in self.gaps.items():
+            total = cat("(", total, " - ", d.num(penalty), " * (", self.gap(name, d, c), "))")
+        return total
+
+    def final(self, d: Dialect, c: dict[str, str]) -> Fragment:
+        """⌊base × 10⁶ + 0.5⌋ / 10⁶ − misses, as the reference computes it."""
+        scaled = cat("(", self.penalised(d, c), " * ", d.num(float(ref.PRECISION)), " + ",
+                     d.num(0.5), ")")  # fmt: skip
+        return cat(
+            "(", d.floor(scaled), " / ", d.num(float(ref.PRECISION)), " - ",
+            d.to_float(self.misses(d, c)), ")",
+        )  # fmt: skip
 
     def weighted(self, names: Iterable[str], d: Dialect, c: dict[str, str]) -> Fragment | None:
         """((w₁·f₁ + w₂·f₂) + …) left to right over the asked `names`, like the reference."""
@@ -323,7 +382,7 @@ class CreatorScorePlan:
 
     def render(self, part: str, d: Dialect, c: dict[str, str], threshold: float | None) -> Fragment:
         if part == "score":
-            return self.weighted(ref.FACTORS, d, c) or d.num(0.0)
+            return self.final(d, c)
         if part.startswith("factor:"):
             return cat("(", self.factor(part.removeprefix("factor:"), d, c), ")")
         # Upper bounds compared with θ: what is computed so far plus the room of the rest.
@@ -339,7 +398,10 @@ class CreatorScorePlan:
                 known = cat("(", known, " + ", self.relevance_bound(d, c), ")")
         else:
             raise ValueError(part)
-        bound = cat("(", known, " + ", d.num(rest + PRUNE_SLACK), ")")
+        # Missing a language or a format is read from the row's small columns: it lowers the
+        # bound by a whole point, like the score.
+        cheap_misses = d.to_float(self.misses(d, c, ("languages", "formats")))
+        bound = cat("((", known, " + ", d.num(rest + PRUNE_SLACK), ") - ", cheap_misses, ")")
         return cat(bound, " >= ", d.num(threshold if threshold is not None else -1.0))
 
 

@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -51,7 +52,7 @@ RARE_SEED_SHARE = 0.03
 
 
 def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
-    """The creator-side SQL of DESIGN §6 for one brief (see `creator_sql`)."""
+    """The creator-side SQL of the score for one brief (see `creator_sql`)."""
     facts = brief if isinstance(brief, ref.BriefFacts) else ref.BriefFacts.of(brief)
     return CreatorScorePlan(facts, now=now)
 
@@ -201,7 +202,8 @@ def creator_ranking_queryset(
     pruning: Pruning | None = None,
     facts: ref.BriefFacts | None = None,
 ) -> QuerySet:
-    """`(creator id, score)` of candidates, best first: score, more completed contracts, id.
+    """`(creator id, score, completed contracts)` of candidates, best first: score, more
+    completed contracts, id.
 
     With `pruning` (from `ranking_threshold`), rows whose upper bound is below θ are skipped
     before their evidence is read; the top N is unchanged.
@@ -215,7 +217,7 @@ def creator_ranking_queryset(
     return (
         ranked.annotate(score=CreatorSQL(plan, "score"))
         .order_by("-score", "-completed_contracts", "pk")
-        .values_list("pk", "score")
+        .values_list("pk", "score", "completed_contracts")
     )
 
 
@@ -230,6 +232,51 @@ class CreatorMatch:
     reason_details: list[dict[str, str]] = field(default_factory=list)
     invited: bool = False
     has_bid: bool = False
+    constraints: dict[str, Any] = field(default_factory=dict)
+
+
+def constraints_of(brief: ref.BriefFacts, creator: ref.CreatorFacts) -> dict[str, Any]:
+    """The hard constraints in force, those the creator misses, and the gap penalties applied
+    (share × penalty), as the score computed them."""
+    penalties = brief.gap_penalties()
+    return {
+        "required": list(brief.constraints()),
+        "missing": [n for n in brief.constraints() if ref.misses(n, brief, creator)],
+        "penalties": {
+            name: ref.gap(name, brief, creator) * penalty
+            for name, penalty in penalties.items()
+            if ref.gap(name, brief, creator) > 0.0
+        },
+    }
+
+
+def explored(
+    brief: Brief,
+    plan: CreatorScorePlan,
+    top: list[tuple[int, float, int]],
+    *,
+    exclude: Iterable[str],
+) -> list[tuple[int, float, int]]:
+    """`top` (best first: id, score, completed contracts; cut at its length) with the
+    exploration rule of the reference applied: one more query only when the first `slot` all
+    have completed contracts."""
+    slot, margin = ref.exploration()
+    if slot < 1 or len(top) < slot or any(row[2] == 0 for row in top[:slot]):
+        return top
+    floor = max(top[slot - 1][1] - margin, 0.0)
+    best = list(
+        candidates(brief, exclude=exclude)
+        .filter(completed_contracts=0)
+        .filter(CreatorSQL(plan, "bound", floor))
+        .annotate(score=CreatorSQL(plan, "score"))
+        .filter(score__gte=floor)
+        .order_by("-score", "pk")
+        .values_list("pk", "score", "completed_contracts")[:1]
+    )
+    if not best:
+        return top
+    rest = [row for row in top[slot - 1 :] if row[0] != best[0][0]]
+    return [*top[: slot - 1], best[0], *rest][: len(top)]
 
 
 def rank_creators(
@@ -269,11 +316,12 @@ def rank_creators(
                 brief, now=now, exclude=exclude, pruning=pruning, facts=facts
             )
             top = list(ranked[:limit])
+        top = explored(brief, plan, top, exclude=exclude)
     if not top:
         return []
     rows = (
         CreatorProfile.objects.order_by()
-        .filter(pk__in=[pk for pk, _ in top])
+        .filter(pk__in=[row[0] for row in top])
         .annotate(
             **{f"factor_{name}": CreatorSQL(plan, f"factor:{name}") for name in plan.asked},
             invited=Exists(Invitation.objects.filter(brief_id=brief.pk, creator=OuterRef("pk"))),
@@ -295,7 +343,7 @@ def rank_creators(
     )
     by_id = {row.pk: row for row in rows}
     matches = []
-    for pk, score in top:
+    for pk, score, _ in top:
         creator = by_id[pk]
         breakdown: dict[str, float | None] = {
             name: getattr(creator, f"factor_{name}") if name in plan.asked else None
@@ -326,6 +374,7 @@ def rank_creators(
     for match, (reasons, details) in zip(matches, explained, strict=True):
         match.reasons = reasons
         match.reason_details = details
+        match.constraints = constraints_of(facts, ref.CreatorFacts.of(match.creator))
     return matches
 
 

@@ -285,9 +285,9 @@ def ranked_by_index(
     *,
     limit: int,
     theta: float,
-) -> list[tuple[int, float]]:
-    """The exact top `limit` of `base` (the eligible candidates) under `chosen`, for a θ the
-    `limit`-th best reaches."""
+) -> list[tuple[int, float, int]]:
+    """The exact top `limit` (id, score, completed contracts) of `base` (the eligible
+    candidates) under `chosen`, for a θ the `limit`-th best reaches."""
     order = ("-score", "-completed_contracts", "pk")
 
     def scored(qs: QuerySet) -> QuerySet:
@@ -320,4 +320,4 @@ def ranked_by_index(
             "SELECT set_config('enable_seqscan', 'off', true), set_config('work_mem', %s, true)",
             [PROBE_WORK_MEM],
         )
-    return [(pk, score) for pk, score, _ in ranked]
+    return list(ranked)

@@ -1,11 +1,15 @@
-"""Reasons that explain a result's place in its list (DESIGN §6 v2).
+"""Reasons that explain a result's place in its list, from the numbers of its score.
 
 For each result and each asked factor, its contribution (normalised weight × factor) is
-compared with the mean contribution of that factor over the returned list. The 2–3 factors that
-lift the result most above the list's average are named with their evidence ("8 approved
-kling-2.1-pro reels", "reels mention: pancakes, syrup"), then the one that holds it back most
-("no approved reel tagged horror"). When the list does not separate the result (one result, or
-equal rows), its strongest contributions are named instead.
+compared with the mean contribution of that factor over the returned list. Up to two factors
+whose contribution is strictly above the list's average are named as *lifts* with their
+evidence ("8 approved kling-2.1-pro reels", "reels mention: pancakes, syrup"), and the one
+strictly below it by most as the *hold* ("no approved reel tagged horror"); a factor at the
+average is never called either. A hard constraint the result misses, or a gap penalty it pays,
+is said first (kind `constraint` / `penalty`). When that makes fewer than two, the result's
+strongest contributions are added as *notes* (true statements, no claim about the average).
+Texts read the stored evidence the score read (diluted, near-duplicates once), never raw
+counts the score discounted.
 """
 
 from __future__ import annotations
@@ -20,11 +24,18 @@ from creators.evidence import RESOLUTION_RANK, showings
 from creators.text import first_words
 
 from . import reference as ref
+from .budget_lines import exact_rate
 
 FACTORS = ref.FACTORS
 RESOLUTION_NAME = {rank: name for name, rank in RESOLUTION_RANK.items()}
 EPSILON = 1e-12
 MAX_LIFTS = 2
+KINDS = ("constraint", "penalty", "lift", "hold", "note")
+CONSTRAINT_TEXT = {
+    "languages": "required language: speaks none of {}",
+    "formats": "required format: never showed {}",
+    "models": "required model: no approved work with {}",
+}
 
 
 @dataclass(frozen=True)
@@ -58,30 +69,30 @@ def _money(amount: int, currency: str) -> str:
 
 
 def _style(e: Explained) -> tuple[str, str]:
-    shown = [(showings(e.creator.tag_evidence.get(t, 0.0)), t) for t in e.brief.tags]
-    reels = sorted(((n, t) for n, t in shown if n >= 1), key=lambda p: (-p[0], p[1]))
-    missing = [t for n, t in shown if n < 1]
-    claimed = [t for n, t in shown if 0 < n < 1]
-    if reels:
-        n, tag = reels[0]
-        more = f" (+{len(reels) - 1} more of the brief's tags)" if len(reels) > 1 else ""
-        lift = f"{_plural(n, 'approved reel')} tagged {tag}{more}"
-    elif claimed:
-        lift = f"claims {_listed(claimed)} on the profile, no approved reel yet"
+    values = [(float(e.creator.tag_evidence.get(t, 0.0)), t) for t in e.brief.tags]
+    record = (e.creator.track_record or {}).get("tags") or {}
+    shown = sorted(((v, t) for v, t in values if v > 0), key=lambda p: (-p[0], p[1]))
+    missing = [t for v, t in values if v <= 0]
+    if shown:
+        value, tag = shown[0]
+        source = "completed contracts and approved reels" if tag in record else "approved reels"
+        more = f" (+{len(shown) - 1} more of the brief's tags)" if len(shown) > 1 else ""
+        lift = f"{source} show {tag}: evidence {value:.2f} of 1{more}"
     else:
         lift = f"no approved reel tagged {_listed(missing)}"
-    hold = (
-        f"no approved reel tagged {_listed(missing)}"
-        if missing
-        else f"fewest reels for {min(shown)[1]}"
-    )
+    if missing:
+        hold = f"no approved reel tagged {_listed(missing)}"
+    else:
+        value, tag = min(values)
+        hold = f"weakest evidence for {tag}: {value:.2f} of 1"
     return lift, hold
 
 
 def _relevance(e: Explained) -> tuple[str, str]:
-    ranked = sorted(e.brief.terms, key=lambda p: (-p[1], p[0]))
-    found = [e.words.get(t, t) for t, _ in ranked if t in e.creator.terms]
-    absent = [e.words.get(t, t) for t, _ in ranked if t not in e.creator.terms]
+    strength = {t: float(e.creator.terms.get(t, 0.0)) for t, _ in e.brief.terms}
+    ranked = sorted(e.brief.terms, key=lambda p: (-p[1] * strength[p[0]], -p[1], p[0]))
+    found = [e.words.get(t, t) for t, _ in ranked if strength[t] > 0]
+    absent = [e.words.get(t, t) for t, _ in ranked if strength[t] <= 0]
     lift = (
         f"reels mention: {_listed(found)}" if found else f"reels mention none of: {_listed(absent)}"
     )
@@ -90,16 +101,23 @@ def _relevance(e: Explained) -> tuple[str, str]:
 
 
 def _tools(e: Explained) -> tuple[str, str]:
-    used = sorted(
-        ((e.skills.get(m, 0), m) for m in e.brief.models if e.skills.get(m)),
-        key=lambda p: (-p[0], p[1]),
-    )
-    unused = [m for m in e.brief.models if not e.skills.get(m)]
+    used = []
+    for m in e.brief.models:
+        value = float(e.creator.model_evidence.get(m, 0.0))
+        if value > 0:
+            used.append((value, m))
+    used.sort(key=lambda p: (-p[0], p[1]))
+    unused = [m for m in e.brief.models if m not in {u for _, u in used}]
     near = [m for m in unused if ref.tool_evidence(m, e.creator) > 0]
     if used:
-        n, model = used[0]
+        value, model = used[0]
+        worth = showings(value)
+        count = e.skills.get(model, 0)
         more = f" (+{len(used) - 1} more preferred)" if len(used) > 1 else ""
-        lift = f"{_plural(n, 'approved ' + model + ' reel')}{more}"
+        if count and count <= worth:
+            lift = f"{_plural(count, 'approved ' + model + ' reel')}{more}"
+        else:
+            lift = f"work with {model}: evidence {value:.2f} of 1{more}"
     elif near:
         lift = f"approved reels with other models of the provider of {near[0]}"
     else:
@@ -147,7 +165,10 @@ def _budget(e: Explained, value: float) -> str:
     if value >= 1.0:
         return f"quote {quoted} fits the budget"
     if value <= 0.0:
-        return f"quote {quoted} is over twice the budget"
+        rate = exact_rate(creator.rate_currency, brief.currency)
+        if rate is not None and amount * rate > 2 * brief.budget_max:
+            return f"quote {quoted} is over twice the budget"
+        return f"quote {quoted} is twice the budget"
     return f"quote {quoted} is {max(1, round((1.0 - value) * 100))}% over the budget"
 
 
@@ -199,19 +220,49 @@ def _add(details: list[dict[str, str]], item: Explained, name: str, kind: str) -
     has nothing to say as a lift)."""
     value = float(item.breakdown[name] or 0.0)
     lift, hold = _phrases(name, item, value)
-    text = lift if kind == "lift" else hold
+    text = hold if kind == "hold" else lift
+    if kind == "note" and text is None:
+        text = hold
     if text is not None and all(d["factor"] != name and d["text"] != text for d in details):
         details.append({"factor": name, "kind": kind, "text": text})
+
+
+def constraint_details(item: Explained) -> list[dict[str, str]]:
+    """The hard constraints the result misses and the gap penalties it pays, as said first."""
+    brief, creator = item.brief, item.creator
+    out = []
+    for name in brief.constraints():
+        if not ref.misses(name, brief, creator):
+            continue
+        if name == "languages":
+            what = ", ".join(sorted(brief.languages))
+        elif name == "formats":
+            never = (a for a, _ in brief.deliverables if a not in creator.formats)
+            what = ", ".join(dict.fromkeys(never))
+        else:
+            what = ", ".join(m for m in brief.models if ref.tool_evidence(m, creator) == 0.0)
+        text = CONSTRAINT_TEXT[name].format(what)
+        out.append({"factor": name, "kind": "constraint", "text": text})
+    for name in brief.gap_penalties():
+        if ref.gap(name, brief, creator) <= 0.0:
+            continue
+        if name == "formats":
+            never = dict.fromkeys(a for a, _ in brief.deliverables if a not in creator.formats)
+            text = f"never showed {', '.join(never)} (penalised)"
+        else:
+            never = [m for m in brief.models if ref.tool_evidence(m, creator) == 0.0]
+            text = f"no approved work with {', '.join(never)} (penalised)"
+        out.append({"factor": name, "kind": "penalty", "text": text})
+    return out
 
 
 def explain_all(items: Sequence[Explained]) -> list[tuple[list[str], list[dict[str, str]]]]:
     """For each item: 2–3 reasons (strings) and their details `{factor, kind, text}`."""
     if not items:
         return []
-    nw = items[0].brief.normalised_weights() if items else {}
     contributions = []
     for item in items:
-        weights = item.brief.normalised_weights() if item.brief is not items[0].brief else nw
+        weights = item.brief.normalised_weights()
         contributions.append(
             {
                 name: weights[name] * float(value)
@@ -228,28 +279,23 @@ def explain_all(items: Sequence[Explained]) -> list[tuple[list[str], list[dict[s
         ]
         lifts = sorted((d for d in diffs if d[0] > EPSILON), key=lambda d: (-d[0], d[1]))
         holds = sorted((d for d in diffs if d[0] < -EPSILON), key=lambda d: (d[0], d[1]))
-        details: list[dict[str, str]] = []
-        for _, _, name in lifts[: MAX_LIFTS + (0 if holds else 1)]:
+        details = constraint_details(item)[:2]
+        room = 3 - len(details)
+        for _, _, name in lifts[: min(MAX_LIFTS, max(room - (1 if holds else 0), 0))]:
             _add(details, item, name, "lift")
-        # When the list does not separate this result, its strongest contributions speak.
+        if holds and len(details) < 3:
+            _add(details, item, holds[0][2], "hold")
+        # Fewer than two: the strongest contributions, as plain notes.
         strongest = sorted(contribution.items(), key=lambda p: (-p[1], FACTORS.index(p[0])))
-        for name, value in strongest:
+        for name, _ in strongest:
             if len(details) >= 2:
                 break
-            if value > EPSILON:
-                _add(details, item, name, "lift")
-        for _, _, name in holds[:1] if len(details) < 3 else ():
-            _add(details, item, name, "hold")
-        # Never fewer than two: what holds it back next, then what it lacks.
-        for name in [d[2] for d in holds[1:]] + [n for n, _ in reversed(strongest)]:
-            if len(details) >= 2:
-                break
-            _add(details, item, name, "hold")
-        details.sort(key=lambda d: d["kind"] != "lift")
+            _add(details, item, name, "note")
         if item.brief.currency not in settings.FX_TO_USD:
             # Say why every budget fit is 0.5, whatever the list looks like.
             details = [d for d in details if d["factor"] != "budget"][:2]
-            details.append({"factor": "budget", "kind": "hold", "text": _budget(item, 0.5)})
+            details.append({"factor": "budget", "kind": "note", "text": _budget(item, 0.5)})
+        details.sort(key=lambda d: KINDS.index(d["kind"]))
         details = details[:3]
         out.append(([d["text"] for d in details], details))
     return out

@@ -1,42 +1,47 @@
-"""The plain-Python reference scorer for matching (DESIGN §6 v2): the specification, kept simple.
+"""The plain-Python reference scorer for matching (v3): the specification, kept simple.
 
 The production ranking (`campaigns.matching.creators`) computes the same numbers in the
 database and is tested against this module: same order, same scores, same breakdown. Both sides
 do the same IEEE-754 double operations in the same order (sums left to right in the order
 below), so they agree to the last bit, not just to 1e-9.
 
-Evidence is what approved reels show, stored on the profile by `creators.evidence` (n
-showings → `1 − 0.5ⁿ`). Each factor is in 0..1:
+Evidence is what approved reels and completed contracts show, stored on the profile by
+`creators.evidence` (near-duplicates once, tags diluted, n showings → `1 − 0.5ⁿ`, contracts
+worth more than reels, per-term BM25 strengths of the best reels). Each factor is in 0..1:
 
-- **style**: mean over the brief's distinct tags (sorted) of `tag_evidence[tag]` (0 if absent;
-  a tag only claimed on the profile is stored as n = 0.5).
-- **relevance**: the brief's terms (`Brief.terms`, same tokenizer as the reels) that occur in the
-  corpus (`TermStat.df > 0`), at most `MAX_BRIEF_TERMS` of the highest idf, idf(t) =
-  ln(1 + N / (1 + df)): Σ idf over those found in the creator's approved reels' terms / Σ idf.
+- **style**: mean over the brief's distinct tags (sorted) of `tag_evidence[tag]` (0 if absent).
+- **relevance**: over the brief's distinct terms (at most `MAX_BRIEF_TERMS` of the highest idf,
+  idf(t) = ln(1 + N / (1 + df)), df 0 for a term no creator shows):
+  Σ idf × `terms[t]` (the creator's stored strength, 0 if absent) / Σ idf. Brief words found in
+  no reel stay in the denominator.
 - **tools**: mean over the brief's distinct preferred models (sorted) of `model_evidence[m]`,
   else `provider_evidence[provider_of(m)]`, else 0.
 - **format**: mean over the deliverables of 1 if approved reels show the aspect ratio at the
   resolution or better, 0.5 if only at a lower resolution, else 0.
 - **budget**: quote = `max(min_price_per_project or 0, price_per_second × total_seconds)` in
   minor units of the rate currency. Compared with the brief's `budget_max` through the exact
-  rate (Fractions of the decimal `FX_TO_USD` table): quote ≤ T1 = ⌊B / rate⌋ → 1, quote ≥
-  T2 = ⌈2B / rate⌉ → 0, in between `min(1, max(0, (2B − quote × rate) / B))` in doubles with
-  the rate rounded to one double. **0.5** without a rate card, with a rate currency the FX table
-  does not know, or when the brief's currency has no FX rate.
-- **quality**: `(5 × 3.5 + rating_sum) / (5 + review_count) / 5`.
-- **reliability**: `(5 × 0.8 + on_time_contracts) / (5 + completed_contracts)`.
+  rate (`budget_lines`): quote ≤ T1 → 1, quote ≥ T2 → 0, in between
+  `min(1, max(0, (2B − quote × rate) / B))`. **0.5** without a rate card or an FX rate.
+- **quality**: `(Q + rating_sum) / (PRIOR_COUNT + review_count) / 5`, Q = PRIOR_COUNT reviews
+  at the population's mean stars (`Corpus.quality_prior`): a newcomer sits at the mean.
+- **reliability**: `(R + on_time) / (PRIOR_COUNT + completed)`, R likewise at the population's
+  on-time rate.
 - **language**: 1 if the creator speaks one of the brief's languages, else 0.
-- **recency**: from `last_active_at` (approved reels, bids, deliveries only): 1 within 30 days,
-  0.5 within 90, else 0.
+- **recency**: 1 within 30 days of `last_active_at`, 0.5 within 90, else 0.
 
-A factor the brief does not ask about (no tags, no relevant terms, no preferred models, no
-deliverables, no languages) is left out (None in the breakdown); the weights of the asked
-factors are renormalised to sum to 1, each `w / Σw` one double, and the score is
-`Σ nw × factor` over the asked factors in `FACTORS` order.
+The score: `base = Σ nw × factor` over the asked factors in `FACTORS` order (`nw = w / Σw`
+over the asked factors); minus `penalty × gap` for each gap penalty in force (the share of
+deliverables in an aspect ratio never shown, then of preferred models with no evidence, when
+not required); rounded to millionths, `⌊base × 10⁶ + 0.5⌋ / 10⁶`; minus 1 for each hard
+constraint in force the creator misses (languages: speaks none; formats: some deliverable's
+aspect ratio never shown; models: some preferred model with no evidence). So a creator missing
+a required constraint ranks below every creator meeting them all, and equal rounded scores are
+exact ties.
 
 Eligible creators: not suspended, `tier_rank ≥ brief.min_tier_rank`, user active. Creators rank
-by score, then more completed contracts, then lower id. Briefs (a creator's recommendations)
-rank by score, then earlier bid deadline, then lower id.
+by score, then more completed contracts, then lower id; then the exploration rule
+(`explore`). Briefs (a creator's recommendations) rank by score, then earlier bid deadline,
+then lower id.
 """
 
 from __future__ import annotations
@@ -44,209 +49,88 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
-from creators.evidence import RESOLUTION_RANK, provider_of
-from creators.models import TIER_RANK, CreatorProfile, TermStat
-from creators.text import tokenize
+from creators.evidence import provider_of
 
-from .budget_lines import BudgetLine, budget_lines
-
-FACTORS: tuple[str, ...] = (
-    "style",
-    "relevance",
-    "tools",
-    "format",
-    "budget",
-    "quality",
-    "reliability",
-    "language",
-    "recency",
+from .budget_lines import BudgetLine
+from .facts import (
+    ALWAYS_ASKED,
+    CONSTRAINTS,
+    DEFAULT_PENALTIES,
+    DEFAULT_WEIGHTS,
+    FACTORS,
+    MAX_BRIEF_TERMS,
+    MAX_STARS,
+    NO_RATE_CARD,
+    PRECISION,
+    PRIOR_COUNT,
+    SCORE_COLUMNS,
+    BriefFacts,
+    Corpus,
+    CreatorFacts,
+    brief_terms,
+    corpus_stats,
+    load_creator_facts,
+    penalties,
+    recency_cutoffs,
+    weights,
 )
-# Asked whatever the brief says.
-ALWAYS_ASKED = ("budget", "quality", "reliability", "recency")
-# Used for a factor missing from settings.MATCH_WEIGHTS (the same tuned values).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "style": 0.20,
-    "relevance": 0.25,
-    "tools": 0.10,
-    "format": 0.05,
-    "budget": 0.13,
-    "quality": 0.11,
-    "reliability": 0.09,
-    "language": 0.05,
-    "recency": 0.02,
-}
 
-PRIOR_COUNT = 5  # pseudo-observations behind the Bayesian priors
-PRIOR_RATING = 3.5  # stars
-PRIOR_ON_TIME = 0.8  # share of contracts delivered on time
-MAX_STARS = 5
-QUALITY_PRIOR = PRIOR_COUNT * PRIOR_RATING  # 17.5, exact in binary
-RELIABILITY_PRIOR = PRIOR_COUNT * PRIOR_ON_TIME  # 4.0 in binary
-NO_RATE_CARD = 0.5
-MAX_BRIEF_TERMS = 32
+__all__ = [
+    "ALWAYS_ASKED",
+    "CONSTRAINTS",
+    "DEFAULT_PENALTIES",
+    "DEFAULT_WEIGHTS",
+    "FACTORS",
+    "MAX_BRIEF_TERMS",
+    "MAX_STARS",
+    "NO_RATE_CARD",
+    "PRECISION",
+    "PRIOR_COUNT",
+    "SCORE_COLUMNS",
+    "BriefFacts",
+    "Corpus",
+    "CreatorFacts",
+    "Scored",
+    "brief_terms",
+    "corpus_stats",
+    "load_creator_facts",
+    "penalties",
+    "rank_briefs",
+    "rank_creators",
+    "recency_cutoffs",
+    "score",
+    "weights",
+]
 
-
-def weights() -> dict[str, float]:
-    """The factor weights from settings (defaults for any missing), as doubles, in order."""
-    configured = getattr(settings, "MATCH_WEIGHTS", {})
-    return {name: float(configured.get(name, DEFAULT_WEIGHTS[name])) for name in FACTORS}
-
-
-def recency_cutoffs(now: datetime) -> tuple[datetime, datetime]:
-    """The two instants the recency factor compares `last_active_at` with."""
-    full, half = settings.MATCH_RECENCY_DAYS
-    return now - timedelta(days=full), now - timedelta(days=half)
+# Exploration: the best creator without completed contracts takes this place in the list when
+# none is above it and their score is within the margin of the creator there.
+DEFAULT_EXPLORATION = {"slot": 10, "margin": 0.03}
 
 
-def term_idf(terms: Iterable[str]) -> dict[str, float]:
-    """idf of each of `terms` found in the corpus statistics (one query)."""
-    terms = set(terms)
-    rows = dict(
-        TermStat.objects.filter(term__in=[*terms, TermStat.CORPUS]).values_list("term", "df")
-    )
-    corpus = rows.pop(TermStat.CORPUS, 0)
-    return {
-        t: math.log(1.0 + float(corpus) / (1.0 + float(df)))
-        for t, df in sorted(rows.items())
-        if df > 0 and t in terms
-    }
-
-
-def brief_terms(brief: Any) -> list[str]:
-    """The brief's stored terms (tokenized from title and description when not stored yet)."""
-    return list(brief.terms or tokenize(brief.title or "", brief.description or ""))
-
-
-@dataclass(frozen=True)
-class BriefFacts:
-    """What the scorer reads from a brief; lists are distinct and sorted (the summing order)."""
-
-    id: int
-    tags: tuple[str, ...]
-    models: tuple[str, ...]
-    languages: frozenset[str]
-    deliverables: tuple[tuple[str, int], ...]  # (aspect ratio, required resolution rank)
-    terms: tuple[tuple[str, float], ...]  # (term, idf), the scored terms in sorted order
-    total_seconds: int
-    budget_max: int
-    currency: str
-    min_tier_rank: int = 0
-    bid_deadline: datetime | None = None
-    all_terms: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, brief: Any, idf: Mapping[str, float] | None = None) -> BriefFacts:
-        """Facts of a Brief row; `idf` of its terms (looked up when not given)."""
-        terms = brief_terms(brief)
-        if idf is None:
-            idf = term_idf(terms)
-        known = sorted(((t, idf[t]) for t in set(terms) if t in idf), key=lambda p: (-p[1], p[0]))
-        scored = tuple(sorted(known[:MAX_BRIEF_TERMS]))
-        deliverables = tuple(
-            (str(d.get("aspect_ratio")), RESOLUTION_RANK.get(str(d.get("resolution")), 0))
-            for d in (brief.deliverables or ())
-            if isinstance(d, dict)
-        )
-        return cls(
-            id=brief.pk,
-            tags=tuple(sorted(set(brief.tags or ()))),
-            models=tuple(sorted(set(brief.preferred_models or ()))),
-            languages=frozenset(brief.languages or ()),
-            deliverables=deliverables,
-            terms=scored,
-            total_seconds=brief.total_seconds,
-            budget_max=brief.budget_max,
-            currency=brief.currency,
-            min_tier_rank=TIER_RANK[brief.min_tier],
-            bid_deadline=brief.bid_deadline,
-            all_terms=tuple(terms),
-        )
-
-    def asked(self) -> tuple[str, ...]:
-        """The factors this brief asks about, in `FACTORS` order."""
-        present = {
-            "style": bool(self.tags),
-            "relevance": bool(self.terms),
-            "tools": bool(self.models),
-            "format": bool(self.deliverables),
-            "language": bool(self.languages),
-        }
-        return tuple(name for name in FACTORS if present.get(name, True))
-
-    def normalised_weights(self) -> dict[str, float]:
-        """`w / Σw` over the asked factors (Σ left to right), one double each."""
-        w = weights()
-        asked = self.asked()
-        total = 0.0
-        for name in asked:
-            total += w[name]
-        if total <= 0.0:
-            return {name: 0.0 for name in asked}
-        return {name: w[name] / total for name in asked}
-
-    def lines(self) -> dict[str, BudgetLine] | None:
-        return budget_lines(self.budget_max, self.currency)
-
-
-@dataclass(frozen=True)
-class CreatorFacts:
-    """What the scorer reads from a creator: stored evidence and the cached track record."""
-
-    id: int
-    tag_evidence: Mapping[str, float]
-    model_evidence: Mapping[str, float]
-    provider_evidence: Mapping[str, float]
-    formats: Mapping[str, int]
-    terms: frozenset[str]
-    languages: frozenset[str]
-    min_price_per_project: int | None
-    price_per_second: int | None
-    rate_currency: str
-    rating_sum: int
-    review_count: int
-    completed_contracts: int
-    on_time_contracts: int
-    last_active_at: datetime | None
-    suspended: bool = False
-    tier_rank: int = 0
-    active: bool = True
-
-    @classmethod
-    def of(cls, creator: CreatorProfile, *, active: bool = True) -> CreatorFacts:
-        return cls(
-            id=creator.pk,
-            tag_evidence=creator.tag_evidence or {},
-            model_evidence=creator.model_evidence or {},
-            provider_evidence=creator.provider_evidence or {},
-            formats=creator.formats or {},
-            terms=frozenset(creator.terms or ()),
-            languages=frozenset(creator.languages or ()),
-            min_price_per_project=creator.min_price_per_project,
-            price_per_second=creator.price_per_second,
-            rate_currency=creator.rate_currency,
-            rating_sum=creator.rating_sum,
-            review_count=creator.review_count,
-            completed_contracts=creator.completed_contracts,
-            on_time_contracts=creator.on_time_contracts,
-            last_active_at=creator.last_active_at,
-            suspended=creator.suspended,
-            tier_rank=TIER_RANK[creator.tier],
-            active=active,
-        )
+def exploration() -> tuple[int, float]:
+    """(slot, margin) of the exploration rule from settings; slot 0 turns it off."""
+    configured = {**DEFAULT_EXPLORATION, **getattr(settings, "MATCH_EXPLORATION", {})}
+    return int(configured["slot"]), float(configured["margin"])
 
 
 @dataclass
 class Scored:
-    """One scored candidate: its id, total score and per-factor breakdown (None: not asked)."""
+    """One scored candidate: its id, score, per-factor breakdown (None: not asked) and the
+    constraints (`required`: in force; `missing`: those it misses; `gaps`: share per gap
+    penalty in force)."""
 
     id: int
     score: float
     breakdown: dict[str, float | None] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    gaps: dict[str, float] = field(default_factory=dict)
+    completed: int = 0
 
 
 # Factors ---------------------------------------------------------------------------------------
@@ -263,7 +147,7 @@ def relevance(brief: BriefFacts, creator: CreatorFacts) -> float:
     found = 0.0
     total = 0.0
     for term, idf in brief.terms:
-        found += idf if term in creator.terms else 0.0
+        found += idf * float(creator.terms.get(term, 0.0))
         total += idf
     return found / total
 
@@ -320,16 +204,16 @@ def budget(
     return min(1.0, max(0.0, linear))
 
 
-def quality(creator: CreatorFacts) -> float:
+def quality(brief: BriefFacts, creator: CreatorFacts) -> float:
     return (
-        (QUALITY_PRIOR + float(creator.rating_sum))
+        (brief.quality_prior + float(creator.rating_sum))
         / float(creator.review_count + PRIOR_COUNT)
         / float(MAX_STARS)
     )
 
 
-def reliability(creator: CreatorFacts) -> float:
-    return (RELIABILITY_PRIOR + float(creator.on_time_contracts)) / float(
+def reliability(brief: BriefFacts, creator: CreatorFacts) -> float:
+    return (brief.reliability_prior + float(creator.on_time_contracts)) / float(
         creator.completed_contracts + PRIOR_COUNT
     )
 
@@ -367,12 +251,47 @@ def factor(
     if name == "budget":
         return budget(brief, creator, lines)
     if name == "quality":
-        return quality(creator)
+        return quality(brief, creator)
     if name == "reliability":
-        return reliability(creator)
+        return reliability(brief, creator)
     if name == "language":
         return language(brief, creator)
     return recency(creator, now)
+
+
+# Constraints -----------------------------------------------------------------------------------
+
+
+def format_gap(brief: BriefFacts, creator: CreatorFacts) -> float:
+    """The share of deliverables in an aspect ratio the creator never showed."""
+    total = 0.0
+    for aspect, _ in brief.deliverables:
+        total += 1.0 if creator.formats.get(aspect) is None else 0.0
+    return total / float(len(brief.deliverables))
+
+
+def model_gap(brief: BriefFacts, creator: CreatorFacts) -> float:
+    """The share of preferred models with no evidence at all (model or provider)."""
+    total = 0.0
+    for model in brief.models:
+        total += 1.0 if tool_evidence(model, creator) == 0.0 else 0.0
+    return total / float(len(brief.models))
+
+
+def gap(name: str, brief: BriefFacts, creator: CreatorFacts) -> float:
+    return format_gap(brief, creator) if name == "formats" else model_gap(brief, creator)
+
+
+def misses(name: str, brief: BriefFacts, creator: CreatorFacts) -> bool:
+    """The creator misses the constraint `name` (languages, formats or models)."""
+    if name == "languages":
+        return not brief.languages & creator.languages
+    return gap(name, brief, creator) > 0.0
+
+
+def rounded(value: float) -> float:
+    """`value` to the nearest millionth (halves up), as one double on every side."""
+    return math.floor(value * float(PRECISION) + 0.5) / float(PRECISION)
 
 
 def score(
@@ -392,12 +311,50 @@ def score(
         value = factor(name, brief, creator, now, lines)
         breakdown[name] = value
         total += nw[name] * value
-    return Scored(id=creator.id, score=total, breakdown=breakdown)
+    gaps = {}
+    for name, penalty in brief.gap_penalties().items():
+        gaps[name] = gap(name, brief, creator)
+        total -= penalty * gaps[name]
+    required = brief.constraints()
+    missing = tuple(name for name in required if misses(name, brief, creator))
+    return Scored(
+        id=creator.id,
+        score=rounded(total) - float(len(missing)),
+        breakdown=breakdown,
+        required=required,
+        missing=missing,
+        gaps=gaps,
+        completed=creator.completed_contracts,
+    )
 
 
 def is_eligible(brief: BriefFacts, creator: CreatorFacts) -> bool:
     """Active, not suspended, at or above the brief's minimum tier."""
     return creator.active and not creator.suspended and creator.tier_rank >= brief.min_tier_rank
+
+
+def explore(ranked: list[Any], *, score_of: Any, completed_of: Any) -> list[Any]:
+    """The exploration rule on a ranked list (best first).
+
+    When every one of the first `slot` results has completed contracts, the first result
+    further down without any (a newcomer) that meets every hard constraint (score ≥ 0) moves
+    up to place `slot` if its score is at least the score at `slot` minus `margin`; the results
+    from `slot` on move down one. Places before `slot` never change, and a list shorter than
+    `slot` is left as it is.
+    """
+    slot, margin = exploration()
+    if slot < 1 or len(ranked) < slot:
+        return ranked
+    if any(completed_of(r) == 0 for r in ranked[:slot]):
+        return ranked
+    bar = score_of(ranked[slot - 1]) - margin
+    for i in range(slot, len(ranked)):
+        candidate = ranked[i]
+        if score_of(candidate) < bar or score_of(candidate) < 0.0:
+            return ranked
+        if completed_of(candidate) == 0:
+            return [*ranked[: slot - 1], candidate, *ranked[slot - 1 : i], *ranked[i + 1 :]]
+    return ranked
 
 
 def rank_creators(
@@ -407,16 +364,13 @@ def rank_creators(
     now: datetime,
     limit: int | None = None,
 ) -> list[Scored]:
-    """Eligible creators best first: score, then completed contracts, then id."""
+    """Eligible creators best first: score, then completed contracts, then id; then the
+    exploration rule over the whole ranking, cut at `limit`."""
     lines = brief.lines()
-    rows = [
-        (score(brief, c, now=now, lines=lines), c.completed_contracts)
-        for c in creators
-        if is_eligible(brief, c)
-    ]
-    rows.sort(key=lambda row: (-row[0].score, -row[1], row[0].id))
-    ranked = [row[0] for row in rows]
-    return ranked if limit is None else ranked[:limit]
+    rows = [score(brief, c, now=now, lines=lines) for c in creators if is_eligible(brief, c)]
+    rows.sort(key=lambda row: (-row.score, -row.completed, row.id))
+    rows = explore(rows, score_of=lambda r: r.score, completed_of=lambda r: r.completed)
+    return rows if limit is None else rows[:limit]
 
 
 def rank_briefs(
@@ -436,33 +390,3 @@ def rank_briefs(
     rows.sort(key=lambda row: (-row[0].score, row[1].bid_deadline, row[1].id))
     ranked = [row[0] for row in rows]
     return ranked if limit is None else ranked[:limit]
-
-
-# Loading facts from the database (tests and the brute-force benchmark) -------------------------
-
-# The creator columns the score reads: the SQL scorer (`creator_sql`) references exactly these.
-SCORE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "tag_evidence",
-    "model_evidence",
-    "provider_evidence",
-    "formats",
-    "terms",
-    "languages",
-    "min_price_per_project",
-    "price_per_second",
-    "rate_currency",
-    "rating_sum",
-    "review_count",
-    "completed_contracts",
-    "on_time_contracts",
-    "last_active_at",
-)
-
-
-def load_creator_facts(ids: Iterable[int] | None = None) -> list[CreatorFacts]:
-    """Facts of every creator (or of `ids`), eligibility included: one query, all in memory."""
-    creators = CreatorProfile.objects.order_by().select_related("user")
-    if ids is not None:
-        creators = creators.filter(pk__in=list(ids))
-    return [CreatorFacts.of(c, active=c.user.is_active) for c in creators.iterator(chunk_size=5000)]

@@ -1,4 +1,4 @@
-"""Keeping matching's stored evidence and corpus statistics current (DESIGN §6 v2).
+"""Keeping matching's stored evidence and corpus statistics current.
 
 The reel services keep each creator's evidence current as reels are approved, rejected, edited
 or deleted; what is left to a job: the corpus statistics behind relevance's idf
@@ -16,6 +16,7 @@ from creators.models import CreatorProfile
 from creators.services import creators_evidence_refresh, term_stats_refresh
 
 from ..models import Bid, Delivery
+from .record import track_records_backfill
 
 CHUNK = 2000
 
@@ -44,12 +45,14 @@ def _last_deals() -> dict[int, object]:
 
 
 def matching_backfill(*, chunk: int = CHUNK) -> dict[str, int]:
-    """Recompute every creator's evidence, approved-only activity and the idf statistics.
+    """Recompute every creator's track record, evidence, approved-only activity and the corpus
+    statistics.
 
     `last_deal_at` comes from the creator's latest bid or delivery; `last_active_at` becomes
     the later of that and their latest approved reel (pending and rejected reels never count).
     """
     deals = _last_deals()
+    with_record = 0
     ids = list(CreatorProfile.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -61,6 +64,13 @@ def matching_backfill(*, chunk: int = CHUNK) -> dict[str, int]:
                     profile.last_deal_at = at
                     changed.append(profile)
             CreatorProfile.objects.bulk_update(changed, ["last_deal_at"])
+            records = track_records_backfill(part)
             creators_evidence_refresh(creator_ids=part)
+            with_record += records
     corpus = matching_refresh_idf()
-    return {"creators": len(ids), "corpus": corpus}
+    # The stored relevance strengths are normalised by the corpus's average reel length, which
+    # the statistics just refreshed: one more pass so every creator uses the same average.
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            creators_evidence_refresh(creator_ids=ids[start : start + chunk])
+    return {"creators": len(ids), "corpus": corpus, "with_track_record": with_record}

@@ -57,11 +57,16 @@ def _factor(help_text: str, *, asked_always: bool = False) -> serializers.FloatF
 
 
 class BreakdownSerializer(serializers.Serializer):
-    """Each factor of DESIGN §6 in 0..1, before weighting; null: not asked (left out of the
+    """Each factor in 0..1, before weighting; null: not asked (left out of the
     score, the other weights renormalised)."""
 
-    style = _factor("approved reels carrying the brief's tags (1 − 0.5ⁿ per tag)")
-    relevance = _factor("idf-weighted share of the brief's words found in approved reels")
+    style = _factor(
+        "evidence of the brief's tags (1 − 0.5ⁿ per tag; reels diluted by their tag count, "
+        "near-duplicates once, completed contracts count double)"
+    )
+    relevance = _factor(
+        "idf-weighted BM25 strength of the brief's words in the best two approved reels"
+    )
     tools = _factor("approved reels made with the preferred models (1 − 0.5ⁿ per model)")
     format = _factor("approved reels in the deliverables' aspect ratio and resolution")
     budget = _factor("quote within the budget (1) down to twice it (0)", asked_always=True)
@@ -86,12 +91,33 @@ class WeightsSerializer(serializers.Serializer):
 
 
 class ReasonDetailSerializer(serializers.Serializer):
-    factor = serializers.CharField()
+    factor = serializers.CharField(
+        help_text="a factor, or for kinds constraint/penalty: languages, formats or models"
+    )
     kind = serializers.ChoiceField(
-        choices=["lift", "hold"],
-        help_text="lift: above the list's average for this factor; hold: what holds it back",
+        choices=["constraint", "penalty", "lift", "hold", "note"],
+        help_text="constraint: a required constraint it misses (ranks below all who meet it); "
+        "penalty: a format or model never shown (score lowered); lift: strictly above the "
+        "list's average for this factor; hold: strictly below it; note: a plain fact when the "
+        "list does not separate it",
     )
     text = serializers.CharField()
+
+
+class ConstraintsSerializer(serializers.Serializer):
+    required = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the brief's hard constraints in force (languages, formats, models)",
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="those this creator misses: 1 is taken off the score for each",
+    )
+    penalties = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text="gap penalties taken off the score (formats never shown, preferred models "
+        "with no evidence, when not required)",
+    )
 
 
 class CreatorSummarySerializer(serializers.Serializer):
@@ -106,7 +132,10 @@ class CreatorSummarySerializer(serializers.Serializer):
 
 class CreatorMatchSerializer(serializers.Serializer):
     creator = CreatorSummarySerializer()
-    score = serializers.FloatField(help_text="Σ weight × factor over the asked factors, 0..1")
+    score = serializers.FloatField(
+        help_text="Σ weight × factor over the asked factors less the gap penalties, in "
+        "millionths, less 1 per required constraint missed"
+    )
     breakdown = BreakdownSerializer()
     reasons = serializers.ListField(
         child=serializers.CharField(),
@@ -116,6 +145,7 @@ class CreatorMatchSerializer(serializers.Serializer):
         "then what holds it back",
     )
     reason_details = ReasonDetailSerializer(many=True)
+    constraints = ConstraintsSerializer()
     invited = serializers.BooleanField(help_text="already invited to this brief")
     has_bid = serializers.BooleanField(help_text="has a live bid on this brief")
 
@@ -145,10 +175,11 @@ class BriefSummarySerializer(serializers.Serializer):
 
 class BriefMatchSerializer(serializers.Serializer):
     brief = BriefSummarySerializer()
-    score = serializers.FloatField(help_text="Σ weight × factor over the asked factors, 0..1")
+    score = serializers.FloatField(help_text="as for matches: the same scorer")
     breakdown = BreakdownSerializer()
     reasons = serializers.ListField(child=serializers.CharField(), min_length=2, max_length=3)
     reason_details = ReasonDetailSerializer(many=True)
+    constraints = ConstraintsSerializer()
     invited = serializers.BooleanField(help_text="you were invited to this brief")
 
 

@@ -43,6 +43,11 @@ class VideoResolution(models.TextChoices):
 DELIVERABLE_COUNT_RANGE = (1, 50)
 DELIVERABLE_DURATION_RANGE = (1, 600)
 MAX_DELIVERABLE_ITEMS = 20
+# What a brief can mark as a hard matching constraint, and the default when it says nothing.
+REQUIRED_CHOICES = ("formats", "languages", "models")
+# Nothing by default: on the benchmark's tuning world a language made a hard constraint sank
+# strong creators whose profiles list fewer languages than they work in (-0.04 NDCG@10).
+REQUIRED_DEFAULT: tuple[str, ...] = ()
 
 
 class Brief(models.Model):
@@ -73,6 +78,9 @@ class Brief(models.Model):
     tags = models.JSONField(default=list, blank=True)
     preferred_models = models.JSONField(default=list, blank=True)
     languages = models.JSONField(default=list, blank=True)
+    # Which of languages, formats and models matching treats as hard constraints; null: the
+    # default (`REQUIRED_DEFAULT`, none).
+    required = models.JSONField(null=True, blank=True, default=None)
     deliverables = models.JSONField(default=list)
     total_seconds = models.PositiveIntegerField(default=0)
     budget_min = models.PositiveBigIntegerField()

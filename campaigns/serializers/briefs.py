@@ -20,6 +20,8 @@ from ..models import (
     DELIVERABLE_COUNT_RANGE,
     DELIVERABLE_DURATION_RANGE,
     MAX_DELIVERABLE_ITEMS,
+    REQUIRED_CHOICES,
+    REQUIRED_DEFAULT,
     AspectRatio,
     Brief,
     Invitation,
@@ -57,6 +59,14 @@ class BriefWriteSerializer(serializers.Serializer):
     tags = SlugListField()
     preferred_models = ModelNameListField(max_length=10)
     languages = SlugListField(max_length=10)
+    required = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(REQUIRED_CHOICES)),
+        max_length=len(REQUIRED_CHOICES),
+        allow_null=True,
+        required=False,
+        help_text="which of languages, formats and models matching treats as hard constraints "
+        "(a creator missing one ranks below every creator meeting it); null or absent: none",
+    )
     deliverables = DeliverableSerializer(
         many=True, allow_empty=False, max_length=MAX_DELIVERABLE_ITEMS
     )
@@ -135,6 +145,7 @@ class BriefSerializer(serializers.ModelSerializer):
             "tags",
             "preferred_models",
             "languages",
+            "required",
             "deliverables",
             "total_seconds",
             "generation_cost",
@@ -157,12 +168,25 @@ class BriefSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    required = serializers.SerializerMethodField(
+        help_text="the hard matching constraints in force (the default when the brief set none)"
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_required(self, brief: Brief) -> list[str]:
+        return required_in_force(brief.required)
+
     @extend_schema_field(GenerationCostSerializer(many=True))
     def get_generation_cost(self, brief: Brief) -> list[dict]:
         return list(estimate_generation_cost(brief))
 
 
 DELIVERABLE_KEYS = ("count", "duration_s", "aspect_ratio", "resolution")
+
+
+def required_in_force(required: list[str] | None) -> list[str]:
+    """The brief's hard matching constraints, or the default when it set none."""
+    return list(REQUIRED_DEFAULT) if required is None else list(required)
 
 
 def brief_list_item(row: dict) -> dict:
@@ -181,6 +205,7 @@ def brief_list_item(row: dict) -> dict:
         "tags": row["tags"],
         "preferred_models": row["preferred_models"],
         "languages": row["languages"],
+        "required": required_in_force(row["required"]),
         "deliverables": [
             {key: item.get(key) for key in DELIVERABLE_KEYS} for item in row["deliverables"]
         ],

@@ -26,6 +26,7 @@ from ..errors import CampaignError
 from ..locks import lock_brief
 from ..models import (
     ENDED_CONTRACT_STATUSES,
+    REQUIRED_CHOICES,
     Brand,
     Brief,
     BriefStatus,
@@ -117,6 +118,23 @@ PLAIN_BRIEF_FIELDS = (
 )
 
 
+def required_normalise(required: Iterable[str] | None) -> list[str] | None:
+    """The brief's hard matching constraints, distinct and sorted; None keeps the default.
+
+    Each must be one of `REQUIRED_CHOICES` (400 naming `required` otherwise)."""
+    if required is None:
+        return None
+    items = sorted(set(required))
+    unknown = [item for item in items if item not in REQUIRED_CHOICES]
+    if unknown:
+        raise InvalidInput(
+            f"unknown constraint {', '.join(unknown)}; allowed: {', '.join(REQUIRED_CHOICES)}",
+            code=CampaignError.REQUIRED_INVALID,
+            field="required",
+        )
+    return items
+
+
 def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
     for key in PLAIN_BRIEF_FIELDS:
         if key in data:
@@ -135,6 +153,8 @@ def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
                 code=CampaignError.PREFERRED_MODELS_INVALID,
                 field="preferred_models",
             ) from exc
+    if "required" in data:
+        brief.required = required_normalise(data["required"])
     if "currency" in data:
         brief.currency = str(data["currency"]).upper()
     if "deliverables" in data:
@@ -176,6 +196,7 @@ def brief_create(
     tags: Iterable[str] = (),
     preferred_models: Iterable[str] = (),
     languages: Iterable[str] = (),
+    required: Iterable[str] | None = None,
     visibility: str = Visibility.PUBLIC,
     min_tier: str = Tier.STANDARD,
     slots: int = 1,
@@ -218,6 +239,7 @@ def brief_create(
             "tags": tags,
             "preferred_models": preferred_models,
             "languages": languages,
+            "required": required,
             "visibility": visibility,
             "min_tier": min_tier,
             "slots": slots,

@@ -48,7 +48,9 @@ from .showcase import (
     TERM_DF_SQL,
     creator_evidence_refresh,
     creator_refresh_showcase,
+    creator_track_record_set,
     creators_evidence_refresh,
+    creators_track_record_store,
     term_stats_refresh,
 )
 
@@ -63,6 +65,8 @@ __all__ = [
     "creator_touch",
     "creator_evidence_refresh",
     "creators_evidence_refresh",
+    "creator_track_record_set",
+    "creators_track_record_store",
     "TERM_DF_SQL",
     "CORPUS_SIZE_SQL",
     "term_stats_refresh",

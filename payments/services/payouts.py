@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.matching.record import creator_track_record_refresh
 from campaigns.models import (
     Contract,
     Milestone,
@@ -112,6 +113,8 @@ def _record_completion(contract: Contract) -> None:
     profile.save(update_fields=["completed_contracts", "on_time_contracts", "updated_at"])
     contract.completion_recorded = True
     contract.save(update_fields=["completion_recorded", "updated_at"])
+    # Matching's track-record evidence: a completed contract counts for its brief's tags.
+    creator_track_record_refresh(creator_id=contract.creator_id)
     lists_changed("creators")
 
 

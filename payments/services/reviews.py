@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from campaigns.matching.record import creator_track_record_refresh
 from campaigns.models import ContractStatus
 from creators.models import CreatorProfile, Review, ReviewerRole
 from marketplace.errors import Conflict
@@ -61,5 +62,7 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
         CreatorProfile.objects.filter(pk=contract.creator_id).update(
             rating_sum=F("rating_sum") + stars, review_count=F("review_count") + 1
         )
+        # Matching's track-record evidence weighs the contract by the brand's stars.
+        creator_track_record_refresh(creator_id=contract.creator_id)
         lists_changed("creators")
     return review

@@ -1,6 +1,7 @@
 """Matching v2 (issue 10): evidence over claims, exact budget boundaries, approved-only activity,
 the corpus job, reasons relative to the list, and bad input answered 400 with the field."""
 
+import itertools
 from datetime import datetime
 from fractions import Fraction
 from itertools import product
@@ -38,6 +39,9 @@ matching_urls = pytest.mark.urls(__name__)
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.get_current_timezone())
 
 
+TAKES = itertools.count(1)
+
+
 def plain_brief(**kwargs) -> object:  # type: ignore[no-untyped-def]
     values = {"tags": [], "preferred_models": [], "languages": [], "deliverables": [], **kwargs}
     return BriefFactory(**values)
@@ -48,8 +52,10 @@ def by_creator(brief) -> dict[int, matching.CreatorMatch]:  # type: ignore[no-un
 
 
 def reels(creator: CreatorProfile, model: str, tags: list[str], n: int) -> CreatorProfile:
+    """n distinct reels (different prompts and thumbnails) with `model` and `tags`."""
     for _ in range(n):
-        ReelFactory(creator=creator, tags=tags, video=VideoFactory(model=model), created_at=NOW)
+        video = VideoFactory(model=model, prompt=f"take {next(TAKES)}")
+        ReelFactory(creator=creator, tags=tags, video=video, created_at=NOW)
     creator_refresh_showcase(creator_id=creator.pk)
     creator.refresh_from_db()
     return creator
@@ -122,7 +128,8 @@ def test_recency_ignores_pending_and_rejected_reels() -> None:
     reel_approve(actor=staff, reel=pending)
     creator.refresh_from_db()
     assert creator.last_active_at == pending.created_at
-    assert creator.terms == {"ramen": 1, "steam": 1}
+    # One mention each in a short reel: full weight, half of the best two reels' mean.
+    assert creator.terms == {"ramen": 0.5, "steam": 0.5}
     assert creator.model_evidence == {"kling-2.1-pro": 0.5}
     reel_reject(actor=staff, reel=pending, reason="off topic")
     creator.refresh_from_db()
@@ -227,8 +234,8 @@ def test_a_newcomers_prior_is_never_named_as_what_lifts_them() -> None:
     (mine,) = [m for m in matches if m.creator.pk == newcomer.pk]
     assert mine.breakdown["quality"] > matches[-1].breakdown["quality"]
     texts = {d["text"]: d["kind"] for m in matches for d in m.reason_details}
-    assert texts.get("no reviews yet", "hold") == "hold"
-    assert texts.get("no completed contracts yet", "hold") == "hold"
+    assert texts.get("no reviews yet", "hold") in {"hold", "note"}
+    assert texts.get("no completed contracts yet", "hold") in {"hold", "note"}
     assert all(2 <= len(m.reasons) <= 3 for m in matches)
 
 

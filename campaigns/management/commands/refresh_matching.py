@@ -1,4 +1,4 @@
-"""`manage.py refresh_matching`: backfill matching evidence and corpus statistics (issue 10)."""
+"""`manage.py refresh_matching`: backfill matching evidence and corpus statistics."""
 
 from typing import Any
 
@@ -9,8 +9,9 @@ from campaigns.matching.refresh import matching_backfill, matching_refresh_idf
 
 class Command(BaseCommand):
     help = (
-        "Recompute every creator's matching evidence (tags, models, formats, terms, approved "
-        "activity) from their approved reels, bids and deliveries, then the idf statistics. "
+        "Recompute every creator's matching evidence (track record from completed contracts and "
+        "reviews; tags, models, formats, terms, approved activity from approved reels, bids and "
+        "deliveries), then the corpus statistics. "
         "Safe to run twice. --idf-only recounts the statistics alone (the hourly job)."
     )
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
             return
         done = matching_backfill()
         self.stdout.write(
-            f"refreshed {done['creators']} creators; term statistics over {done['corpus']}"
+            f"refreshed {done['creators']} creators ({done['with_track_record']} with a track "
+            f"record); term statistics over {done['corpus']}"
         )
