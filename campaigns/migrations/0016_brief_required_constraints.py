@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0012_milestone_links_required'),
+        ('campaigns', '0015_brand_verification'),
     ]
 
     operations = [
