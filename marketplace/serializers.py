@@ -24,7 +24,23 @@ class HttpsURLField(serializers.URLField):
         return value
 
 
-class SlugListField(serializers.ListField):
+class BoundedListField(serializers.ListField):
+    """A list whose length is checked before any of its items: a body of 600,000 items is
+    refused at once instead of validating each. Every input list has a `max_length` (100
+    unless the field names one)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> list:
+        if isinstance(data, list | tuple) and self.max_length is not None:
+            if len(data) > self.max_length:
+                self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class SlugListField(BoundedListField):
     """A list of tags or names, normalised to lower-case slugs."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -51,7 +67,7 @@ class ModelNameField(serializers.CharField):
             raise serializers.ValidationError(str(exc)) from exc
 
 
-class ModelNameListField(serializers.ListField):
+class ModelNameListField(BoundedListField):
     """A list of generation model names, normalised and deduplicated."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from marketplace.serializers import (
+    BoundedListField,
     HttpsURLField,
     ScopedPrimaryKeyRelatedField,
 )
@@ -109,7 +110,7 @@ class IPAssetSerializer(serializers.ModelSerializer):
     territories = TerritoryListField(help_text="ISO 3166-1 alpha-2 codes or WW; empty: no bound")
     channels = ChannelListField()
     term_months = term_field()
-    reference_links = serializers.ListField(child=HttpsURLField(), max_length=20, required=False)
+    reference_links = BoundedListField(child=HttpsURLField(), max_length=20, required=False)
     held = NamedChoiceField(enum_name="IPHoldingEnum", choices=IPHolding.choices, required=False)
 
     class Meta:
