@@ -39,7 +39,7 @@ class RegisterView(APIView):
                 "is refused as `registration_refused` without naming the field (with that "
                 "account's password the call answers 201 with it, so a retry is safe)"
             ),
-            415: OpenApiResponse(description="a body that is not JSON, form or multipart data"),
+            415: OpenApiResponse(description="a body that is not JSON"),
             429: OpenApiResponse(description="too many attempts from this address"),
         },
         extensions=OWN_ERROR_RESPONSES,  # takes no credentials: no 401/403

@@ -9,6 +9,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from campaigns.conversations.selectors import unread_total
 from marketplace.models import User
+from marketplace.serializers import EmailAddressField
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -58,7 +59,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(write_only=True, max_length=128)
     role = serializers.ChoiceField(choices=["creator", "brand"])
     handle = serializers.SlugField(max_length=40, required=False)

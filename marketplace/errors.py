@@ -25,6 +25,7 @@ class CommonError(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     TOO_MANY_FIELDS = "too_many_fields"
     BAD_REQUEST = "bad_request"
+    INVALID_TEXT = "invalid_text"
 
 
 class DomainError(Exception):

@@ -53,6 +53,24 @@ class SlugListField(BoundedListField):
         return normalise_slugs(super().to_internal_value(data))
 
 
+class EmailAddressField(serializers.EmailField):
+    """An e-mail address as we store it: stripped and lower-cased, at most 254 characters
+    after lower-casing (some letters grow: "İ" becomes two characters), so a valid answer
+    always fits the column."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data).strip().lower()
+        if self.max_length is not None and len(value) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        for validator in self.validators:
+            validator(value)
+        return value
+
+
 class ModelNameField(serializers.CharField):
     """A generation model name such as ``kling-2.1-pro``, normalised to lower case."""
 

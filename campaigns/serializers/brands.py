@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from marketplace.serializers import (
     BoundedListField,
+    EmailAddressField,
     HttpsURLField,
     ScopedPrimaryKeyRelatedField,
 )
@@ -51,7 +52,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     role = NamedChoiceField(
         enum_name="MemberRoleEnum", choices=MemberRole.choices, default=MemberRole.MANAGER
     )

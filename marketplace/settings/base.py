@@ -219,6 +219,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
     # JSON only: the API has no file fields, and a form or multipart body is a 415 unread.
     "DEFAULT_PARSER_CLASSES": ["marketplace.parsers.BoundedJSONParser"],
+    "DEFAULT_METADATA_CLASS": "marketplace.metadata.Metadata",
+    "DEFAULT_RENDERER_CLASSES": [
+        "marketplace.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", "20/min"),
