@@ -126,3 +126,15 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.frequency}"
+
+
+class ThrottleCounter(models.Model):
+    """A throttle's count for one key and window, when the shared cache is the database
+    (`marketplace.counters`): incremented in SQL, so concurrent requests never lose a hit."""
+
+    counter_key = models.CharField(max_length=250, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.counter_key}={self.count}"
