@@ -1,10 +1,12 @@
 """Shared input fields and output helpers."""
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import serializers
 
 from .fields import normalise_model_name, normalise_slugs
@@ -69,6 +71,40 @@ class EmailAddressField(serializers.EmailField):
         for validator in self.validators:
             validator(value)
         return value
+
+
+# Calendar dates people enter (licence periods, consent expiry) lie in this range: anything
+# else is a typo, and dates near the end of the calendar break arithmetic on them.
+DATE_MIN = date(1970, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+
+
+class BoundedDateField(serializers.DateField):
+    """A calendar date from `DATE_MIN` to `DATE_MAX` (1970-01-01..2100-12-31), else a 400
+    naming the field."""
+
+    def to_internal_value(self, value: Any) -> date:
+        day = super().to_internal_value(value)
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise serializers.ValidationError(
+                f"must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+            )
+        return day
+
+
+class HorizonDateTimeField(serializers.DateTimeField):
+    """A moment within `DEADLINE_HORIZON_DAYS` of now, either way (730 days by default),
+    else a 400 naming the field; whether it must lie in the future is the service's rule."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        moment = super().to_internal_value(value)
+        horizon = timedelta(days=settings.DEADLINE_HORIZON_DAYS)
+        now = timezone.now()
+        if not now - horizon <= moment <= now + horizon:
+            raise serializers.ValidationError(
+                f"must be within {settings.DEADLINE_HORIZON_DAYS} days of now"
+            )
+        return moment
 
 
 class ModelNameField(serializers.CharField):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from marketplace.serializers import (
+    BoundedDateField,
     BoundedListField,
     EmailAddressField,
     HttpsURLField,
@@ -113,6 +114,9 @@ class IPAssetSerializer(serializers.ModelSerializer):
     term_months = term_field()
     reference_links = BoundedListField(child=HttpsURLField(), max_length=20, required=False)
     held = NamedChoiceField(enum_name="IPHoldingEnum", choices=IPHolding.choices, required=False)
+    licence_start = BoundedDateField(required=False, allow_null=True)
+    licence_end = BoundedDateField(required=False, allow_null=True)
+    likeness_consent_expires = BoundedDateField(required=False, allow_null=True)
 
     class Meta:
         model = IPAsset
