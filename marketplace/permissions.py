@@ -1,3 +1,4 @@
+import math
 from typing import Any
 
 from rest_framework import permissions, throttling
@@ -32,7 +33,7 @@ class AtomicRateThrottle(throttling.SimpleRateThrottle):
         window = int(self.now // self.duration)
         elapsed = (self.now - window * self.duration) / self.duration
         previous = counter_get(f"{self.key}:{window - 1}")
-        carried = int(previous * (1 - elapsed))
+        carried = math.ceil(previous * (1 - elapsed))  # rounded up: never lets one more in
         key = f"{self.key}:{window}"
         count = counter_add(key, 1, ttl_s=2 * self.duration + 1)
         if count + carried <= self.num_requests:
