@@ -91,3 +91,31 @@ def notify_staff(*, kind: str, message: str, obj: models.Model | None = None) ->
     """Tell every active staff user that something waits for them (a brief to review, a
     dispute, a flagged message, a payment that failed for good)."""
     notify(staff_users(), kind=kind, message=message, obj=obj)
+
+
+def contacts_masked_record(
+    *, actor: User | None, obj: models.Model, originals: dict[str, tuple[str, list[str]]]
+) -> None:
+    """Keep for staff the originals of texts whose contact details were hidden before a
+    contract (`marketplace.contacts`): one audit row `mask` holding every original by field
+    (each version of an edited text gets its own row), and one notice to staff. `originals`
+    maps a field to (original text, kinds found); nothing happens when it is empty."""
+    if not originals:
+        return
+    kinds = sorted({kind for _, found in originals.values() for kind in found})
+    audit_record(
+        actor=actor,
+        verb="mask",
+        obj=obj,
+        after="masked",
+        data={
+            "kinds": kinds,
+            "originals": {field: text for field, (text, _) in originals.items()},
+        },
+    )
+    notify_staff(
+        kind="contact_masked",
+        message=f"Contact details ({', '.join(kinds)}) hidden in "
+        f"{obj._meta.verbose_name} #{obj.pk}: {', '.join(sorted(originals))}.",
+        obj=obj,
+    )

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from creators.models import GeneratedVideo
 from marketplace.models import User
 
-from ..models import Delivery, Dispute, Message, Thread, ThreadRead
+from ..models import ContractKind, Delivery, Dispute, Message, Thread, ThreadKind, ThreadRead
 from ..selectors import is_brand_member, member_brand_ids
 
 
@@ -112,3 +112,33 @@ def flagged_messages_waiting() -> QuerySet[Message]:
     return Message.objects.filter(flagged=True, flag_reviewed_at__isnull=True).order_by(
         "created_at", "pk"
     )
+
+
+def masking_applies(thread: Thread) -> bool:
+    """Whether contact details are hidden in this thread: before a contract exists (a brief
+    thread), and in the thread of a paid test shot until it is funded (an unfunded test shot
+    is not yet a deal escrow protects)."""
+    if thread.kind == ThreadKind.BRIEF:
+        return True
+    contract = thread.contract
+    return bool(
+        contract is not None
+        and contract.kind == ContractKind.TEST_SHOT
+        and contract.funded_at is None
+    )
+
+
+def consecutive_texts(thread: Thread, author_id: int, *, before_id: int | None = None) -> list[str]:
+    """The texts of `author_id`'s latest run of consecutive messages in the thread (before
+    message `before_id`, if given), oldest first, at most three: a contact split over a
+    sender's messages is read joined."""
+    messages = Message.objects.filter(thread=thread).order_by("-id")
+    if before_id is not None:
+        messages = messages.filter(id__lt=before_id)
+    run: list[str] = []
+    for author, text, deleted in messages.values_list("author_id", "text", "deleted_at")[:3]:
+        if author != author_id:
+            break
+        if deleted is None:
+            run.append(text)
+    return run[::-1]

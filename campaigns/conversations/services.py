@@ -35,7 +35,13 @@ from ..selectors import is_brand_member
 from . import masking
 from .errors import ConversationError
 from .locks import lock_message, lock_thread
-from .selectors import contract_video, is_participant, participant_users
+from .selectors import (
+    consecutive_texts,
+    contract_video,
+    is_participant,
+    masking_applies,
+    participant_users,
+)
 
 # A creator may start a question while the brief takes bids (or has just closed for them).
 OPENABLE_BRIEF_STATUSES = (BriefStatus.OPEN, BriefStatus.CLOSED)
@@ -84,10 +90,13 @@ def _flag(message: Message, kinds: list[str]) -> None:
     )
 
 
-def _masked(thread: Thread, text: str) -> tuple[str, list[str]]:
-    if thread.kind != ThreadKind.BRIEF:
+def _masked(
+    thread: Thread, text: str, author_id: int, before_id: int | None = None
+) -> tuple[str, list[str]]:
+    if not masking_applies(thread):
         return text, []
-    return masking.mask(text)
+    earlier = consecutive_texts(thread, author_id, before_id=before_id)
+    return masking.mask_continuing(earlier, text)
 
 
 def _notify_others(thread: Thread, author: User) -> None:
@@ -142,7 +151,7 @@ def _post(
                 code=ConversationError.AT_S_OUT_OF_RANGE,
                 field="at_s",
             )
-    shown, kinds = _masked(thread, text)
+    shown, kinds = _masked(thread, text, actor.pk)
     message = Message.objects.create(
         thread=thread,
         author=actor,
@@ -314,7 +323,7 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     message = lock_message(message.pk)
     _require_editable(actor, message, what="edit")
     text = _clean_text(text)
-    shown, kinds = _masked(message.thread, text)
+    shown, kinds = _masked(message.thread, text, message.author_id, message.pk)
     if not message.original_text:
         message.original_text = message.text
     before = message.text
