@@ -151,3 +151,13 @@ def test_a_contact_split_over_consecutive_messages_is_masked(client_for):
     _post(creator, thread, "shots 3 and")
     reply = _post(owner, thread, "4 5 6 7 8 9 10 are fine")
     assert not reply["masked"]
+
+
+def test_the_held_out_set_keeps_its_measured_rates():
+    """Written after tuning and never tuned on: 34 of 40 evasions masked, 1 of 40 ordinary
+    messages flagged (a GTIN). A change that lowers either fails here."""
+    from tests.conversations import masking_held_out
+
+    result = masking_held_out.measure()
+    assert result["masked_rate"] >= 0.85, result["missed"]
+    assert result["false_positive_rate"] <= 0.025, result["false_positives"]
