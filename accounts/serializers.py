@@ -18,6 +18,9 @@ class UserSerializer(serializers.ModelSerializer):
     unread_messages = serializers.SerializerMethodField(
         help_text="messages of others after your read mark, over all your conversations"
     )
+    email_verified = serializers.SerializerMethodField(
+        help_text="whether the address was proved through the link e-mailed to it"
+    )
 
     class Meta:
         model = User
@@ -29,9 +32,13 @@ class UserSerializer(serializers.ModelSerializer):
             "creator_handle",
             "brands",
             "unread_messages",
+            "email_verified",
             "date_joined",
         ]
         read_only_fields = fields
+
+    def get_email_verified(self, user: User) -> bool:
+        return user.email_verified_at is not None
 
     def get_unread_messages(self, user: User) -> int:
         return unread_total(user)
@@ -90,3 +97,12 @@ class RefreshSerializer(TokenRefreshSerializer):
             raise AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
             ) from exc
+
+
+class EmailVerificationSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=1000)
+
+
+class EmailVerifySentSerializer(serializers.Serializer):
+    sent = serializers.BooleanField(help_text="false when the address is already verified")
+    email_verified = serializers.BooleanField()

@@ -10,6 +10,7 @@ from marketplace.errors import InvalidInput
 from marketplace.models import User
 
 from .errors import AccountError
+from .verification import email_verification_send
 
 
 @transaction.atomic
@@ -28,6 +29,7 @@ def user_register(
     never named as taken: with that account's password the call is a retry and answers the
     account unchanged (a registration whose answer was lost can be sent again); with another
     password it is refused with a message that names no field (docs/SECURITY.md).
+    A new account is e-mailed a link that verifies its address (`.verification`).
     """
     email = email.strip().lower()
     existing = User.objects.filter(email=email).first()
@@ -67,4 +69,5 @@ def user_register(
         raise InvalidInput(
             "role must be creator or brand", code=AccountError.UNKNOWN_ROLE, field="role"
         )
+    email_verification_send(user=user)
     return user

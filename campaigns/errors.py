@@ -22,6 +22,8 @@ class CampaignError(StrEnum):
     LAST_OWNER = "last_owner"
     MEMBER_INVITATION_PENDING = "member_invitation_pending"
     NOT_MEMBER_INVITEE = "not_member_invitee"
+    EMAIL_UNVERIFIED = "email_unverified"
+    NOT_INVITING_OWNER = "not_inviting_owner"
     # IP assets
     IP_BRAND_FIXED = "ip_brand_fixed"
     IP_IN_USE = "ip_in_use"

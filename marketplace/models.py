@@ -36,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the holder of `email` proved it through a signed link (accounts.services); None:
+    # not yet. Brand invitations are accepted only by a verified address.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 

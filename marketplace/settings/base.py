@@ -335,6 +335,13 @@ STRIPE_WEBHOOK_TOLERANCE = 300
 STRIPE_HEALTH_CACHE_SECONDS = int(env("STRIPE_HEALTH_CACHE_SECONDS", "60"))
 # The public address of the site: onboarding return and refresh links point here.
 FRONTEND_URL = env("FRONTEND_URL", f"http://127.0.0.1:{PORT}")
+# E-mail verification: the link sent is this URL followed by the signed token (a front end
+# that posts it to /api/v1/auth/verify-email/confirm/, or that endpoint itself, which also
+# answers GET ?token=); it works this many hours.
+EMAIL_VERIFY_URL = env(
+    "EMAIL_VERIFY_URL", f"{FRONTEND_URL}/api/v1/auth/verify-email/confirm/?token="
+)
+EMAIL_VERIFY_MAX_AGE_HOURS = int(env("EMAIL_VERIFY_MAX_AGE_HOURS", "48"))
 
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")
