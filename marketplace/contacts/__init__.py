@@ -430,7 +430,8 @@ def mask_continuing(earlier: list[str], text: str) -> tuple[str, list[str]]:
     findings = list(find(text))
     for joiner in (" ", ""):
         for count in range(1, min(len(earlier), 3) + 1):
-            head = joiner.join(earlier[-count:]) + joiner
+            # A split contact is short: the end of the earlier messages is enough.
+            head = (joiner.join(earlier[-count:]) + joiner)[-120:]
             for finding in find(head + text):
                 if finding.end > len(head):
                     start = max(0, finding.start - len(head))

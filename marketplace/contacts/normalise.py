@@ -104,12 +104,12 @@ _BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:dot|d0t|\.|punkt|point)\s*{_CLOSE}\
 _BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:at|@|a)\s*{_CLOSE}\s*", re.I)
 # "ana at gmail dot com": spelled-out words read as symbols when they form an address.
 _SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.@])([a-z0-9][\w.+\-]*)\s+(?:at|@)\s+([a-z0-9][\w\-]*(?:(?:\s+dot\s+|\.)[\w\-]+)*"
+    rf"(?<![\w.@+\-])([a-z0-9][\w.+\-]*)\s+(?:at|@)\s+([a-z0-9][\w\-]*(?:(?:\s+dot\s+|\.)[\w\-]+)*"
     rf"(?:\s+dot\s+|\.)(?:{_TLDS}))\b",
     re.I,
 )
 _SPELLED_DOT_DOMAIN = re.compile(
-    rf"\b([a-z0-9][\w\-]*)\s+dot\s+((?:{_TLDS})(?:/[\w.\-/+]*)?)\b", re.I
+    rf"(?<![\w\-])([a-z0-9][\w\-]*)\s+dot\s+((?:{_TLDS})(?:/[\w.\-/+]*)?)\b", re.I
 )
 _SPELLED_DOT = re.compile(r"\s+dot\s+", re.I)
 _SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@\s*(?=[a-z0-9][\w\-]*\s*\.)", re.I)

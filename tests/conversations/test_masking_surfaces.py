@@ -161,3 +161,15 @@ def test_the_held_out_set_keeps_its_measured_rates():
     result = masking_held_out.measure()
     assert result["masked_rate"] >= 0.85, result["missed"]
     assert result["false_positive_rate"] <= 0.025, result["false_positives"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1-" * 2500, "a at " + "b." * 2497, "1 " * 2500, "@" * 5000, "微信" * 2500, "a1.-_+@ " * 625],
+)
+def test_the_detector_stays_fast_on_5000_hostile_characters(text):
+    import time
+
+    started = time.perf_counter()
+    mask(text)
+    assert time.perf_counter() - started < 1.5
