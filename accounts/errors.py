@@ -9,3 +9,5 @@ class AccountError(StrEnum):
     HANDLE_REQUIRED = "handle_required"
     BRAND_NAME_REQUIRED = "brand_name_required"
     UNKNOWN_ROLE = "unknown_role"
+    VERIFICATION_INVALID = "verification_invalid"
+    VERIFICATION_EXPIRED = "verification_expired"

@@ -9,6 +9,7 @@ from rest_framework_simplejwt.serializers import TokenRefreshSerializer
 
 from campaigns.conversations.selectors import unread_total
 from marketplace.models import User
+from marketplace.serializers import EmailAddressField
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -16,6 +17,9 @@ class UserSerializer(serializers.ModelSerializer):
     brands = serializers.SerializerMethodField()
     unread_messages = serializers.SerializerMethodField(
         help_text="messages of others after your read mark, over all your conversations"
+    )
+    email_verified = serializers.SerializerMethodField(
+        help_text="whether the address was proved through the link e-mailed to it"
     )
 
     class Meta:
@@ -28,9 +32,13 @@ class UserSerializer(serializers.ModelSerializer):
             "creator_handle",
             "brands",
             "unread_messages",
+            "email_verified",
             "date_joined",
         ]
         read_only_fields = fields
+
+    def get_email_verified(self, user: User) -> bool:
+        return user.email_verified_at is not None
 
     def get_unread_messages(self, user: User) -> int:
         return unread_total(user)
@@ -58,7 +66,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     password = serializers.CharField(write_only=True, max_length=128)
     role = serializers.ChoiceField(choices=["creator", "brand"])
     handle = serializers.SlugField(max_length=40, required=False)
@@ -89,3 +97,12 @@ class RefreshSerializer(TokenRefreshSerializer):
             raise AuthenticationFailed(
                 self.error_messages["no_active_account"], "no_active_account"
             ) from exc
+
+
+class EmailVerificationSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=1000)
+
+
+class EmailVerifySentSerializer(serializers.Serializer):
+    sent = serializers.BooleanField(help_text="false when the address is already verified")
+    email_verified = serializers.BooleanField()

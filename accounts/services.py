@@ -12,6 +12,7 @@ from marketplace.errors import InvalidInput
 from marketplace.models import User
 
 from .errors import AccountError
+from .verification import email_verification_send
 
 
 def _same_registration(
@@ -52,6 +53,7 @@ def user_register(
     or brand name, full name) is a retry and answers the account unchanged (a registration
     whose answer was lost can be sent again); any other request is refused with a message
     that names no field (docs/SECURITY.md), never answered with an account it did not ask for.
+    A new account is e-mailed a link that verifies its address (`.verification`).
     """
     email = email.strip().lower()
     existing = User.objects.filter(email=email).first()
@@ -97,4 +99,5 @@ def user_register(
         raise InvalidInput(
             "role must be creator or brand", code=AccountError.UNKNOWN_ROLE, field="role"
         )
+    email_verification_send(user=user)
     return user

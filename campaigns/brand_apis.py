@@ -195,6 +195,14 @@ class BrandMemberInvitationViewSet(
         services.member_invitation_revoke(actor=request.user, invitation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(request=None, responses=MemberInvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, brand_id: str, pk: str) -> Response:
+        """The inviting owner confirms an owner invitation its invitee accepted (`awaiting`):
+        only then does the invitee become an owner."""
+        services.member_invitation_confirm(actor=request.user, invitation=self.get_object())
+        return Response(MemberInvitationSerializer(self.get_queryset().get(pk=pk)).data)
+
 
 class MemberInvitationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet

@@ -27,6 +27,8 @@ class CampaignError(StrEnum):
     VERIFICATION_PENDING = "verification_pending"
     VERIFIED_READ_ONLY = "verified_read_only"
     VERIFICATION_FIELD_INVALID = "verification_field_invalid"
+    EMAIL_UNVERIFIED = "email_unverified"
+    NOT_INVITING_OWNER = "not_inviting_owner"
     # IP assets
     IP_BRAND_FIXED = "ip_brand_fixed"
     IP_IN_USE = "ip_in_use"

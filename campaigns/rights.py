@@ -35,9 +35,16 @@ NOTICE_LEAD = (
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus whole calendar months; the 31st lands on the month's last day."""
+    """`moment` plus whole calendar months; the 31st lands on the month's last day.
+
+    Total: a result past the calendar's last year (9999) is its last moment, one before year
+    1 its first, never an error (older rows may hold dates the API no longer accepts)."""
     index = moment.month - 1 + months
     year, month = moment.year + index // 12, index % 12 + 1
+    if year > datetime.max.year:
+        return datetime.max.replace(tzinfo=moment.tzinfo)
+    if year < datetime.min.year:
+        return datetime.min.replace(tzinfo=moment.tzinfo)
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
 

@@ -86,6 +86,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         detail=False,
         methods=["get", "put", "patch"],
         url_path="email-preference",
+        serializer_class=EmailPreferenceSerializer,
         filter_backends=[],
         pagination_class=None,
     )

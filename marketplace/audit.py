@@ -109,3 +109,31 @@ def entered_state_at(model: type[models.Model], state: str, *, fallback: str) ->
         .values("created_at")[:1]
     )
     return Coalesce(Subquery(moved), F(fallback), output_field=models.DateTimeField())
+
+
+def contacts_masked_record(
+    *, actor: User | None, obj: models.Model, originals: dict[str, tuple[str, list[str]]]
+) -> None:
+    """Keep for staff the originals of texts whose contact details were hidden before a
+    contract (`marketplace.contacts`): one audit row `mask` holding every original by field
+    (each version of an edited text gets its own row), and one notice to staff. `originals`
+    maps a field to (original text, kinds found); nothing happens when it is empty."""
+    if not originals:
+        return
+    kinds = sorted({kind for _, found in originals.values() for kind in found})
+    audit_record(
+        actor=actor,
+        verb="mask",
+        obj=obj,
+        after="masked",
+        data={
+            "kinds": kinds,
+            "originals": {field: text for field, (text, _) in originals.items()},
+        },
+    )
+    notify_staff(
+        kind="contact_masked",
+        message=f"Contact details ({', '.join(kinds)}) hidden in "
+        f"{obj._meta.verbose_name} #{obj.pk}: {', '.join(sorted(originals))}.",
+        obj=obj,
+    )

@@ -30,6 +30,7 @@ class CommonError(StrEnum):
     # A unique constraint refused a row the services did not expect to exist (a race).
     DUPLICATE = "duplicate"
     SERVER_ERROR = "server_error"
+    INVALID_TEXT = "invalid_text"
 
 
 class DomainError(Exception):

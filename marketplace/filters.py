@@ -4,8 +4,10 @@ from datetime import UTC
 from typing import Any
 
 import django_filters
+import django_filters.rest_framework
 from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.rest_framework import DjangoFilterBackend
@@ -162,11 +164,27 @@ class StrictOrderingFilter(OrderingFilter):
         return valid
 
 
+class FilterSet(django_filters.rest_framework.FilterSet):
+    """The base of the filter sets made from a view's `filterset_fields`: a foreign key is
+    filtered by id (`IdFilter`), never by "Select a valid choice" among every row of the
+    table, which would tell another tenant's object (200, empty) from one that does not
+    exist (400). Both are now the same 200 with an empty page."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+    }
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, skipping the FilterSet (its deep copies and form) when the
     request names none of its filters: with no filter given, the queryset is unchanged anyway.
     On a list it first refuses query parameters the list does not take (400 naming them).
+    Filter sets made from `filterset_fields` are built on `FilterSet` above.
     """
+
+    filterset_base = FilterSet
 
     def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)

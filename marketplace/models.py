@@ -36,6 +36,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the holder of `email` proved it through a signed link (accounts.services); None:
+    # not yet. Brand invitations are accepted only by a verified address.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -174,3 +177,15 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{tuple(self.args)!r}"
+
+
+class ThrottleCounter(models.Model):
+    """A throttle's count for one key and window, when the shared cache is the database
+    (`marketplace.counters`): incremented in SQL, so concurrent requests never lose a hit."""
+
+    counter_key = models.CharField(max_length=250, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.counter_key}={self.count}"

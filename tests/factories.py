@@ -33,6 +33,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Factory users have proved their address (pass None for an unverified one).
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805

@@ -5,6 +5,8 @@ a thread only when its contract is (or was) disputed or one of its messages was 
 Everything a page shows is loaded for the whole page (joins and subqueries), never per row.
 """
 
+from datetime import datetime
+
 from django.db.models import (
     Count,
     Exists,
@@ -21,7 +23,18 @@ from django.db.models.functions import Coalesce
 from creators.models import GeneratedVideo
 from marketplace.models import User
 
-from ..models import Delivery, Dispute, Message, MessageVersion, Thread, ThreadRead
+from ..models import (
+    Contract,
+    ContractKind,
+    ContractStatus,
+    Delivery,
+    Dispute,
+    Message,
+    MessageVersion,
+    Thread,
+    ThreadKind,
+    ThreadRead,
+)
 from ..selectors import is_brand_member, member_brand_ids
 
 
@@ -128,3 +141,41 @@ def flagged_messages_waiting() -> QuerySet[Message]:
     return Message.objects.filter(flagged=True, flag_reviewed_at__isnull=True).order_by(
         "created_at", "pk"
     )
+
+
+def masking_applies(thread: Thread, *, sent_at: datetime) -> bool:
+    """Whether contact details are hidden in a message sent at `sent_at` in this thread: in a
+    brief thread, when no contract between its creator and brand (of any brief, not
+    cancelled) existed yet; in the thread of a paid test shot until it is funded (an unfunded
+    test shot is not yet a deal escrow protects). Decided once, when the message is sent."""
+    if thread.kind == ThreadKind.BRIEF:
+        contracted = (
+            Contract.objects.filter(
+                creator_id=thread.creator_id, brand_id=thread.brand_id, created_at__lte=sent_at
+            )
+            .exclude(status=ContractStatus.CANCELLED)
+            .exists()
+        )
+        return not contracted
+    contract = thread.contract
+    return bool(
+        contract is not None
+        and contract.kind == ContractKind.TEST_SHOT
+        and contract.funded_at is None
+    )
+
+
+def consecutive_texts(thread: Thread, author_id: int, *, before_id: int | None = None) -> list[str]:
+    """The texts of `author_id`'s latest run of consecutive messages in the thread (before
+    message `before_id`, if given), oldest first, at most three: a contact split over a
+    sender's messages is read joined."""
+    messages = Message.objects.filter(thread=thread).order_by("-id")
+    if before_id is not None:
+        messages = messages.filter(id__lt=before_id)
+    run: list[str] = []
+    for author, text, deleted in messages.values_list("author_id", "text", "deleted_at")[:3]:
+        if author != author_id:
+            break
+        if deleted is None:
+            run.append(text)
+    return run[::-1]

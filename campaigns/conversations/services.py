@@ -28,7 +28,6 @@ from ..models import (
     Bid,
     BriefStatus,
     Contract,
-    ContractStatus,
     Invitation,
     Message,
     MessageVersion,
@@ -40,7 +39,13 @@ from ..selectors import is_brand_member
 from . import masking
 from .errors import ConversationError
 from .locks import lock_message, lock_thread
-from .selectors import contract_video, is_participant, participant_users
+from .selectors import (
+    consecutive_texts,
+    contract_video,
+    is_participant,
+    masking_applies,
+    participant_users,
+)
 
 # A creator may start a question while the brief takes bids (or has just closed for them).
 OPENABLE_BRIEF_STATUSES = (BriefStatus.OPEN, BriefStatus.CLOSED)
@@ -89,26 +94,13 @@ def _flag(message: Message, kinds: list[str]) -> None:
     )
 
 
-def masking_applies(thread: Thread, *, sent_at: datetime) -> bool:
-    """Whether a message sent at `sent_at` in `thread` is masked: in a brief thread, when no
-    contract between the thread's creator and brand (of any brief, not cancelled) existed
-    yet. A contract's own thread is never masked."""
-    if thread.kind != ThreadKind.BRIEF:
-        return False
-    contracted = (
-        Contract.objects.filter(
-            creator_id=thread.creator_id, brand_id=thread.brand_id, created_at__lte=sent_at
-        )
-        .exclude(status=ContractStatus.CANCELLED)
-        .exists()
-    )
-    return not contracted
-
-
-def _masked(thread: Thread, text: str, *, sent_at: datetime) -> tuple[str, list[str]]:
+def _masked(
+    thread: Thread, text: str, author_id: int, *, sent_at: datetime, before_id: int | None = None
+) -> tuple[str, list[str]]:
     if not masking_applies(thread, sent_at=sent_at):
         return text, []
-    return masking.mask(text)
+    earlier = consecutive_texts(thread, author_id, before_id=before_id)
+    return masking.mask_continuing(earlier, text)
 
 
 def _keep_version(message: Message, *, text: str, kinds: list[str]) -> MessageVersion:
@@ -177,7 +169,7 @@ def _post(
                 field="at_s",
             )
     now = timezone.now()
-    shown, kinds = _masked(thread, text, sent_at=now)
+    shown, kinds = _masked(thread, text, actor.pk, sent_at=now)
     message = Message.objects.create(
         thread=thread,
         author=actor,
@@ -354,7 +346,9 @@ def message_edit(*, actor: User, message: Message, text: str) -> Message:
     _require_editable(actor, message, what="edit")
     text = _clean_text(text)
     # Decided when the message was sent: an edit neither gains nor loses the masking.
-    shown, kinds = _masked(message.thread, text, sent_at=message.created_at)
+    shown, kinds = _masked(
+        message.thread, text, message.author_id, sent_at=message.created_at, before_id=message.pk
+    )
     if not message.original_text:
         message.original_text = message.text
     before = message.text

@@ -134,6 +134,8 @@ class MemberInvitationStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     REVOKED = "revoked", "Revoked"
+    # An owner invitation the invitee accepted, waiting for the inviting owner to confirm.
+    AWAITING = "awaiting", "Awaiting the owner's confirmation"
 
 
 class MemberInvitation(models.Model):
@@ -146,9 +148,14 @@ class MemberInvitation(models.Model):
     ALLOWED = {
         MemberInvitationStatus.PENDING: {
             MemberInvitationStatus.ACCEPTED,
+            MemberInvitationStatus.AWAITING,
             MemberInvitationStatus.DECLINED,
             MemberInvitationStatus.REVOKED,
-        }
+        },
+        MemberInvitationStatus.AWAITING: {
+            MemberInvitationStatus.ACCEPTED,
+            MemberInvitationStatus.REVOKED,
+        },
     }
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="member_invitations")

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators.models import Reel, Tier
+from marketplace.serializers import BoundedListField, HorizonDateTimeField
 
 from .. import pricing
 from ..generation_cost import below_cost_warnings
@@ -21,7 +22,7 @@ class BidMilestoneSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=150)
     amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
-    due_date = serializers.DateTimeField()
+    due_date = HorizonDateTimeField()
 
 
 class BidCreateSerializer(serializers.Serializer):
@@ -36,7 +37,7 @@ class BidCreateSerializer(serializers.Serializer):
     delivery_days = serializers.IntegerField(
         min_value=1, max_value=365, required=False, allow_null=True
     )
-    sample_reels = serializers.ListField(
+    sample_reels = BoundedListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         max_length=10,
         required=False,

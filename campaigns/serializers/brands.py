@@ -3,6 +3,9 @@
 from rest_framework import serializers
 
 from marketplace.serializers import (
+    BoundedDateField,
+    BoundedListField,
+    EmailAddressField,
     HttpsURLField,
     ScopedPrimaryKeyRelatedField,
 )
@@ -90,7 +93,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = EmailAddressField()
     role = NamedChoiceField(
         enum_name="MemberRoleEnum", choices=MemberRole.choices, default=MemberRole.MANAGER
     )
@@ -149,8 +152,11 @@ class IPAssetSerializer(serializers.ModelSerializer):
     territories = TerritoryListField(help_text="ISO 3166-1 alpha-2 codes or WW; empty: no bound")
     channels = ChannelListField()
     term_months = term_field()
-    reference_links = serializers.ListField(child=HttpsURLField(), max_length=20, required=False)
+    reference_links = BoundedListField(child=HttpsURLField(), max_length=20, required=False)
     held = NamedChoiceField(enum_name="IPHoldingEnum", choices=IPHolding.choices, required=False)
+    licence_start = BoundedDateField(required=False, allow_null=True)
+    licence_end = BoundedDateField(required=False, allow_null=True)
+    likeness_consent_expires = BoundedDateField(required=False, allow_null=True)
 
     class Meta:
         model = IPAsset

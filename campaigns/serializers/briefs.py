@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from creators.models import Tier
 from marketplace.serializers import (
+    BoundedListField,
     ModelNameListField,
     ScopedPrimaryKeyRelatedField,
     SlugListField,
@@ -103,9 +104,13 @@ class BriefUpdateSerializer(BriefWriteSerializer):
 
 class BriefUsageRightsSerializer(serializers.Serializer):
     exclusive = serializers.BooleanField(source="usage_exclusive")
-    territories = serializers.ListField(child=serializers.CharField(), source="usage_territories")
+    territories = BoundedListField(
+        child=serializers.CharField(max_length=2), source="usage_territories", max_length=250
+    )
     term_months = serializers.IntegerField(source="usage_term_months", allow_null=True)
-    channels = serializers.ListField(child=serializers.CharField(), source="usage_channels")
+    channels = BoundedListField(
+        child=serializers.CharField(max_length=50), source="usage_channels", max_length=20
+    )
     perpetual = serializers.BooleanField(source="usage_perpetual")
 
 

@@ -6,9 +6,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from marketplace.countries import is_territory
-from marketplace.serializers import (
-    SlugListField,
-)
+from marketplace.serializers import BoundedListField, SlugListField
 
 from ..models import (
     MAX_TERM_MONTHS,
@@ -19,7 +17,7 @@ MAX_AMOUNT = 10**12
 MAX_ID = 2**63 - 1  # ids beyond the bigint range cannot exist (and crash the SQLite driver)
 
 
-class TerritoryListField(serializers.ListField):
+class TerritoryListField(BoundedListField):
     """ISO 3166-1 alpha-2 country codes (WW for worldwide), upper-cased and deduplicated."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creators.models import Tier
+from marketplace.serializers import HorizonDateTimeField
 
 from ..models import (
     ChangeOrder,
@@ -199,7 +200,7 @@ class ChangeOrderCreateSerializer(serializers.Serializer):
 
     kind = NamedChoiceField(enum_name="ChangeOrderKindEnum", choices=ChangeOrderKind.choices)
     amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT)
-    due_date = serializers.DateTimeField()
+    due_date = HorizonDateTimeField()
     description = serializers.CharField(max_length=5000)
     extension_months = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=600
@@ -236,7 +237,7 @@ class TestShotCreateSerializer(serializers.Serializer):
         help_text="minor units of the brief's currency; at least the generation-cost estimate",
     )
     deliverable = DeliverableSerializer()
-    due_date = serializers.DateTimeField()
+    due_date = HorizonDateTimeField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 

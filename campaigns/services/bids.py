@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from creators.models import TIER_RANK, CreatorProfile, Moderation, Reel
 from creators.services import creator_touch
-from marketplace.audit import audit_record, notify, transition
+from marketplace.audit import audit_record, contacts_masked_record, notify, transition
+from marketplace.contacts import mask as mask_contacts
 from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.listcache import lists_changed
 from marketplace.models import User
@@ -105,6 +106,25 @@ def _check_may_bid(actor: User, creator: CreatorProfile, brief: Brief) -> None:
         )
 
 
+def _contacts_hidden(
+    pitch: str, stages: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]], dict[str, tuple[str, list[str]]]]:
+    """The pitch and milestone titles as the brand reads them before a contract, contact
+    details hidden, and the originals of those that had any (by field), for staff."""
+    originals: dict[str, tuple[str, list[str]]] = {}
+    shown, kinds = mask_contacts(pitch or "")
+    if kinds:
+        originals["pitch"] = (pitch, kinds)
+    masked_stages = []
+    for i, stage in enumerate(stages):
+        title, kinds = mask_contacts(str(stage.get("title", "")))
+        if kinds:
+            originals[f"milestones[{i}].title"] = (stage["title"], kinds)
+            stage = {**stage, "title": title[:150]}
+        masked_stages.append(stage)
+    return shown, masked_stages, originals
+
+
 LIVE_BID_MESSAGE = "you already have a live bid on this brief; edit or withdraw it instead"
 
 
@@ -141,6 +161,7 @@ def bid_create(
     _check_bid_currency(brief, currency)
     _check_amount(amount)
     stages = milestones_check(list(milestones), amount=amount, deadline=brief.delivery_deadline)
+    pitch, stages, originals = _contacts_hidden(pitch, stages)
     reels = _sample_reels(creator, sample_reels)
     existing = Bid.objects.filter(
         brief=brief, creator=creator, status__in=LIVE_BID_STATUSES
@@ -163,6 +184,7 @@ def bid_create(
         raise Conflict(LIVE_BID_MESSAGE, code=CampaignError.LIVE_BID_EXISTS) from exc
     bid.sample_reels.set(reels)
     audit_record(actor=actor, verb="create", obj=bid, after=bid.status)
+    contacts_masked_record(actor=actor, obj=bid, originals=originals)
     notify(
         brand_member_users(brief.brand_id),
         kind="bid_new",
@@ -201,9 +223,18 @@ def bid_update(*, actor: User, bid: Bid, data: dict[str, Any]) -> Bid:
     for key in ("pitch", "delivery_days"):
         if key in data:
             setattr(bid, key, data[key])
+    pitch, stages, originals = _contacts_hidden(
+        bid.pitch if "pitch" in data else "",
+        bid.milestones if "amount" in data or "milestones" in data else [],
+    )
+    if "pitch" in data:
+        bid.pitch = pitch
+    if "amount" in data or "milestones" in data:
+        bid.milestones = stages
     if "sample_reels" in data:
         bid.sample_reels.set(_sample_reels(bid.creator, data["sample_reels"]))
     bid.save()
+    contacts_masked_record(actor=actor, obj=bid, originals=originals)
     creator_touch(profile_id=bid.creator_id)
     return bid
 

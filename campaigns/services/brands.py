@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from marketplace.audit import audit_record, notify, transition
-from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.listcache import lists_changed
 from marketplace.models import User
 
@@ -145,22 +145,9 @@ def _own_invitation(actor: User, invitation_id: int) -> MemberInvitation:
     return invitation
 
 
-@transaction.atomic
-def member_invitation_accept(*, actor: User, invitation: MemberInvitation) -> BrandMembership:
-    """The invitee (signed in with the invited e-mail) joins the brand in the invited role."""
-    lock_memberships(invitation.brand_id)
-    invitation = _own_invitation(actor, invitation.pk)
-    invitation.responded_at = timezone.now()
-    transition(
-        invitation,
-        to=MemberInvitationStatus.ACCEPTED,
-        allowed=MemberInvitation.ALLOWED,
-        actor=actor,
-        verb="accept",
-        extra_fields=["responded_at"],
-    )
+def _add_member(actor: User, invitation: MemberInvitation, *, user: User) -> BrandMembership:
     membership, created = BrandMembership.objects.get_or_create(
-        brand_id=invitation.brand_id, user=actor, defaults={"role": invitation.role}
+        brand_id=invitation.brand_id, user=user, defaults={"role": invitation.role}
     )
     if created:
         audit_record(
@@ -168,7 +155,7 @@ def member_invitation_accept(*, actor: User, invitation: MemberInvitation) -> Br
             verb="add_member",
             obj=invitation.brand,
             after=invitation.role,
-            data={"user": actor.pk, "invitation": invitation.pk},
+            data={"user": user.pk, "invitation": invitation.pk},
         )
     owners = User.objects.filter(
         brand_memberships__brand_id=invitation.brand_id,
@@ -177,10 +164,97 @@ def member_invitation_accept(*, actor: User, invitation: MemberInvitation) -> Br
     notify(
         owners,
         kind="brand_member_joined",
-        message=f"{actor.email} accepted the invitation to {invitation.brand.name}.",
+        message=f"{user.email} joined {invitation.brand.name} as {invitation.role}.",
         obj=invitation.brand,
     )
     return membership
+
+
+@transaction.atomic
+def member_invitation_accept(
+    *, actor: User, invitation: MemberInvitation
+) -> BrandMembership | None:
+    """The invitee, signed in with the invited address and having verified it, accepts.
+
+    A manager invitation makes them a member at once. An owner invitation then waits for the
+    inviting owner's confirmation (`member_invitation_confirm`; the invitation is
+    `awaiting`, None is answered): someone who merely registered an address first can never
+    become an owner. Refused (403 `email_unverified`) while the address is unverified."""
+    lock_memberships(invitation.brand_id)
+    invitation = _own_invitation(actor, invitation.pk)
+    if actor.email_verified_at is None:
+        raise Forbidden(
+            "verify your e-mail address first (POST /api/v1/auth/verify-email/)",
+            code=CampaignError.EMAIL_UNVERIFIED,
+        )
+    invitation.responded_at = timezone.now()
+    owner_role = invitation.role == MemberRole.OWNER
+    transition(
+        invitation,
+        to=MemberInvitationStatus.AWAITING if owner_role else MemberInvitationStatus.ACCEPTED,
+        allowed=MemberInvitation.ALLOWED,
+        actor=actor,
+        verb="accept",
+        extra_fields=["responded_at"],
+    )
+    if owner_role:
+        notify(
+            _confirmers(invitation),
+            kind="brand_owner_confirm",
+            message=f"{actor.email} accepted your invitation to own {invitation.brand.name}; "
+            "confirm it to make them an owner.",
+            obj=invitation,
+        )
+        return None
+    return _add_member(actor, invitation, user=actor)
+
+
+def _confirmers(invitation: MemberInvitation) -> list[User]:
+    """Who confirms an owner invitation: the owner who sent it, or (when they are no longer
+    an owner of the brand) every owner."""
+    owners = list(
+        User.objects.filter(
+            brand_memberships__brand_id=invitation.brand_id,
+            brand_memberships__role=MemberRole.OWNER,
+        )
+    )
+    inviter = [u for u in owners if u.pk == invitation.invited_by_id]
+    return inviter or owners
+
+
+@transaction.atomic
+def member_invitation_confirm(*, actor: User, invitation: MemberInvitation) -> BrandMembership:
+    """The inviting owner confirms an owner invitation its invitee accepted: the invitee
+    becomes an owner. Only that owner may (any owner once they are no longer one: 403
+    `not_inviting_owner` otherwise); the invitee's address must still be verified and still
+    be the invited one (409)."""
+    lock_memberships(invitation.brand_id)
+    invitation = lock_member_invitation(invitation.pk)
+    require_owner(actor, invitation.brand_id, what="confirm owner invitations")
+    if actor.pk not in {u.pk for u in _confirmers(invitation)}:
+        raise Forbidden(
+            "the owner who sent this invitation confirms it",
+            code=CampaignError.NOT_INVITING_OWNER,
+        )
+    if invitation.status != MemberInvitationStatus.AWAITING:
+        raise InvalidTransition("invitation", invitation.status, "confirm")
+    invitee = User.objects.filter(
+        email=invitation.email, is_active=True, email_verified_at__isnull=False
+    ).first()
+    if invitee is None:
+        raise Conflict(
+            "the invitee no longer holds a verified account with this address",
+            code=CampaignError.EMAIL_UNVERIFIED,
+            current_state=invitation.status,
+        )
+    transition(
+        invitation,
+        to=MemberInvitationStatus.ACCEPTED,
+        allowed=MemberInvitation.ALLOWED,
+        actor=actor,
+        verb="confirm",
+    )
+    return _add_member(actor, invitation, user=invitee)
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 
 from creators.models import TIER_RANK, CreatorProfile
-from marketplace.audit import audit_record, notify, transition
+from marketplace.audit import audit_record, contacts_masked_record, notify, transition
+from marketplace.contacts import mask as mask_contacts
 from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.models import User
 
@@ -19,6 +20,7 @@ def invitation_create(*, actor: User, brief: Brief, handle: str, message: str = 
     """A brand member invites a creator, by handle, to an open brief; the creator is notified.
 
     The creator must be active and meet the brief's minimum tier; inviting twice is a conflict.
+    Contact details in the message are hidden (the original kept for staff).
     The brief is locked, so an invitation never lands on a brief being closed or cancelled.
     """
     require_member(actor, brief.brand_id, what="invite creators")
@@ -47,14 +49,17 @@ def invitation_create(*, actor: User, brief: Brief, handle: str, message: str = 
     existing = Invitation.objects.filter(brief=brief, creator=creator).first()
     if existing is not None:
         raise Conflict(duplicate, code=CampaignError.ALREADY_INVITED, current_state=existing.status)
+    shown, kinds = mask_contacts(message or "")
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                brief=brief, creator=creator, invited_by=actor, message=message
+                brief=brief, creator=creator, invited_by=actor, message=shown
             )
     except IntegrityError as exc:
         raise Conflict(duplicate, code=CampaignError.ALREADY_INVITED) from exc
     audit_record(actor=actor, verb="invite", obj=invitation, after=invitation.status)
+    if kinds:
+        contacts_masked_record(actor=actor, obj=invitation, originals={"message": (message, kinds)})
     notify(
         [creator.user],
         kind="invitation",

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.audit import audit_record
+from marketplace.audit import audit_record, contacts_masked_record
+from marketplace.contacts import mask as mask_contacts
 from marketplace.errors import Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
@@ -48,10 +49,12 @@ def creator_profile_create(*, user: User, handle: str, display_name: str = "") -
 def creator_profile_update(
     *, actor: User, profile: CreatorProfile, data: dict[str, Any]
 ) -> CreatorProfile:
-    """A creator edits their own public profile and rate card; tier and flags are staff-only."""
+    """A creator edits their own public profile and rate card; tier and flags are staff-only.
+    The bio is public: contact details in it are hidden, the original kept for staff."""
     if profile.user_id != actor.pk:
         raise Forbidden("you can edit only your own profile", code=CreatorError.NOT_PROFILE_OWNER)
     profile = lock_profile(profile.pk)
+    originals: dict[str, tuple[str, list[str]]] = {}
     for key, value in data.items():
         if key not in PROFILE_FIELDS:
             continue
@@ -59,8 +62,13 @@ def creator_profile_update(
             value = normalise_slugs(value)
         if key in {"country", "rate_currency"} and value:
             value = value.upper()
+        if key == "bio" and value:
+            value, kinds = mask_contacts(value)
+            if kinds:
+                originals["bio"] = (data["bio"], kinds)
         setattr(profile, key, value)
     profile.save()
+    contacts_masked_record(actor=actor, obj=profile, originals=originals)
     if "tags" in data:
         # A claimed tag is (weak) evidence for matching.
         creator_evidence_refresh(creator_id=profile.pk)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "marketplace.request_id.RequestIdMiddleware",
+    # Before anything reads the body: over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, unread.
+    "marketplace.middleware.BodySizeLimitMiddleware",
     "marketplace.middleware.ApiNotFoundMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -219,10 +221,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "marketplace.schema.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["marketplace.permissions.WriteThrottle"],
-    "DEFAULT_PARSER_CLASSES": [
-        "marketplace.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+    # JSON only: the API has no file fields, and a form or multipart body is a 415 unread.
+    "DEFAULT_PARSER_CLASSES": ["marketplace.parsers.BoundedJSONParser"],
+    "DEFAULT_METADATA_CLASS": "marketplace.metadata.Metadata",
+    "DEFAULT_RENDERER_CLASSES": [
+        "marketplace.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
@@ -365,6 +369,13 @@ STRIPE_WEBHOOK_TOLERANCE = 300
 STRIPE_HEALTH_CACHE_SECONDS = int(env("STRIPE_HEALTH_CACHE_SECONDS", "60"))
 # The public address of the site: onboarding return and refresh links point here.
 FRONTEND_URL = env("FRONTEND_URL", f"http://127.0.0.1:{PORT}")
+# E-mail verification: the link sent is this URL followed by the signed token (a front end
+# that posts it to /api/v1/auth/verify-email/confirm/, or that endpoint itself, which also
+# answers GET ?token=); it works this many hours.
+EMAIL_VERIFY_URL = env(
+    "EMAIL_VERIFY_URL", f"{FRONTEND_URL}/api/v1/auth/verify-email/confirm/?token="
+)
+EMAIL_VERIFY_MAX_AGE_HOURS = int(env("EMAIL_VERIFY_MAX_AGE_HOURS", "48"))
 
 # Marketplace rules.
 CURRENCIES = env_list("CURRENCIES", "USD,EUR,GBP,JPY,CNY")

@@ -45,7 +45,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["marketplace.renderers.JSONRenderer"],
 }
 STRIPE_TEST_MODE = env_bool("STRIPE_TEST_MODE", _SANDBOX)
 LOG_FORMAT = env("LOG_FORMAT", "json")

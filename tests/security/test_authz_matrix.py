@@ -117,6 +117,13 @@ MATRIX: list[Row] = [
     Row("auth-token-refresh", "POST", (200, 200, 200, 200, 200, 200, 200),
         body=lambda w: {"refresh": w.refresh_token}),
     Row("me", "GET",                (401, 200, 200, 200, 200, 200, 200)),
+    # Anyone signed in asks for a verification link to their own address; a token is checked
+    # whoever sends it (it names the account), so a forged one is 400 for every role.
+    Row("auth-verify-email", "POST", (401, 202, 202, 202, 202, 202, 202)),
+    Row("auth-verify-email-confirm", "POST", (400, 400, 400, 400, 400, 400, 400),
+        body={"token": "forged"}),
+    Row("auth-verify-email-confirm", "GET", (400, 400, 400, 400, 400, 400, 400),
+        query="token=forged"),
     Row("notification-list", "GET", (401, 200, 200, 200, 200, 200, 200)),
     Row("notification-read", "POST", (401, 200, 404, 404, 404, 404, 404),
         kwargs={PK: "notification_a"}),
@@ -204,6 +211,9 @@ MATRIX: list[Row] = [
     Row("brand-member-invitation-list", "GET", (401, 404, 404, 200, 200, 404, 200),
         kwargs={"brand_id": "brand_x"}),
     Row("brand-member-invitation-detail", "DELETE", (401, 404, 404, 204, 403, 404, 403),
+        kwargs={"brand_id": "brand_x", PK: "member_invitation_b"}),
+    # Confirming is the inviting owner's: a pending (not yet accepted) invitation is 409.
+    Row("brand-member-invitation-confirm", "POST", (401, 404, 404, 409, 403, 404, 403),
         kwargs={"brand_id": "brand_x", PK: "member_invitation_b"}),
     Row("member-invitation-list", "GET", (401, 200, 200, 200, 200, 200, 200)),
     Row("member-invitation-detail", "GET", (401, 404, 200, 404, 404, 404, 404),

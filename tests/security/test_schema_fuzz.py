@@ -57,8 +57,11 @@ def app_keeps_the_test_connection() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
+# The periodic deep run (`make fuzz-full`, FUZZ_ALL_PHASES=1) adds the coverage phase: every
+# boundary case the schema allows for every operation (~8,000 requests per role).
+ALL_PHASES = os.environ.get("FUZZ_ALL_PHASES") == "1"
 CONFIG = schemathesis.Config.from_dict(
-    {"phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}}}
+    {"phases": {"coverage": {"enabled": ALL_PHASES}, "stateful": {"enabled": False}}}
 )
 with app_keeps_the_test_connection():
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)

@@ -149,6 +149,8 @@ class Command(BaseCommand):
     def _user(self, email: str, **extra: Any) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
+            # Demo addresses count as verified: they can accept brand invitations at once.
+            extra.setdefault("email_verified_at", timezone.now())
             user = User.objects.create_user(email=email, password=DEMO_PASSWORD, **extra)
         return user
 
@@ -231,7 +233,14 @@ class Command(BaseCommand):
             numbers = range(start + done, start + done + size)
             with transaction.atomic():
                 users = User.objects.bulk_create(
-                    [User(email=f"bulk{n}@reelmatch.test", password=password) for n in numbers]
+                    [
+                        User(
+                            email=f"bulk{n}@reelmatch.test",
+                            password=password,
+                            email_verified_at=timezone.now(),
+                        )
+                        for n in numbers
+                    ]
                 )
                 profiles = CreatorProfile.objects.bulk_create(
                     [
