@@ -450,6 +450,7 @@ MATRIX: list[Row] = [
     Row("payments-account", "GET",  (401, 200, 404, 404, 404, 404, 404)),
     Row("payments-earnings", "GET", (401, 200, 200, 404, 404, 404, 404)),
     Row("payments-payouts", "GET",  (401, 200, 200, 404, 404, 404, 404)),
+    Row("payments-transfers", "GET",  (401, 200, 200, 404, 404, 404, 404)),
     # Unsigned: refused for everyone alike (the signed path is tested in tests/payments).
     Row("stripe-webhook", "POST",   (400, 400, 400, 400, 400, 400, 400), body={}),
     Row("stripe-connect-webhook", "POST", (400, 400, 400, 400, 400, 400, 400), body={}),
