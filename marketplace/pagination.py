@@ -47,6 +47,30 @@ def capped_count(queryset: QuerySet, limit: int) -> int:
     return queryset.order_by()[: limit + 1].count()
 
 
+def page_ids_first(queryset: QuerySet, offset: int, size: int) -> QuerySet | None:
+    """The rows of one page as a queryset that reads only them, in the same order:
+    `pk IN (SELECT pk … ORDER BY … LIMIT size OFFSET offset)`.
+
+    What a page computes per row (aggregated skills, joined videos and names) then runs for
+    the page's rows alone; a deep page skips the OFFSET rows by their ids (often from an
+    index only) instead of building and discarding them. Querysets whose order needs their
+    own annotations, or that are distinct or combined, get None (slice them as they are).
+    """
+    query = queryset.query
+    ordering = list(query.order_by or (queryset.model._meta.ordering if query.default_ordering
+                                       else ()))  # fmt: skip
+    own = set(query.annotations)
+    if (
+        query.distinct
+        or query.combinator
+        or any(isinstance(o, str) and o.lstrip("-") in own for o in ordering)
+        or not all(isinstance(o, str) for o in ordering)
+    ):
+        return None
+    ids = queryset.values("pk")[offset : offset + size]
+    return queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
+
+
 class CappedPage(Sequence):
     """One page of rows with what the links and the count need (Django's Page, cap-aware)."""
 
@@ -126,10 +150,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
         page_rows = getattr(view, "page_rows", None)
         if page_rows is not None:
             # The view reads its page as plain rows (`page_rows(queryset)`, a values()
-            # queryset); the capped count rides along as a scalar sub-query over the bare
-            # queryset (without the rows' joins and columns): one query per page.
-            source = page_rows(queryset).annotate(**{COUNT_KEY: CappedCount(queryset, window)})
-            rows = list(source[offset : offset + page_size])
+            # queryset) of the page's ids only; the capped count rides along as a scalar
+            # sub-query over the bare queryset (without the rows' joins and columns): one
+            # query per page.
+            count = {COUNT_KEY: CappedCount(queryset, window)}
+            page = page_ids_first(queryset, offset, page_size)
+            if page is not None:
+                rows = list(page_rows(page).annotate(**count))
+            else:
+                rows = list(page_rows(queryset).annotate(**count)[offset : offset + page_size])
             counted = rows[0][COUNT_KEY] if rows else offset
             for row in rows:
                 del row[COUNT_KEY]

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A still-valid conditional GET of a public list: 304 before sessions, auth and DRF.
+    "marketplace.middleware.PublicListNotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,6 +200,10 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 # default only with Redis (CACHE_URL above): the database cache would cost what it saves.
 LIST_COUNT_CAP = int(env("LIST_COUNT_CAP", "1000"))
 LIST_CACHE_SECONDS = int(env("LIST_CACHE_SECONDS", "30" if CACHE_URL else "0"))
+# Conditional GETs are answered from the list versions: a version read from the database cache
+# is trusted this long per process; a change behind the services shows within this bound.
+LIST_VERSION_MEMO_SECONDS = float(env("LIST_VERSION_MEMO_SECONDS", "2"))
+LIST_STALE_SECONDS = int(env("LIST_STALE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
