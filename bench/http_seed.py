@@ -70,9 +70,10 @@ def database_url(base: str, name: str) -> str:
     return urlunparse(urlparse(base)._replace(path=f"/{name}"))
 
 
-def ensure_database(base_url: str, name: str, *, drop: bool) -> bool:
-    """Create database `name` on the server of `base_url` (dropped first if `drop`); True if
-    it was created."""
+def ensure_database(base_url: str, name: str, *, drop: bool, template: str = "") -> bool:
+    """Create database `name` on the server of `base_url` (dropped first if `drop`), as a copy
+    of `template` when one is named and free (a migrated database: no migrations to run);
+    True if it was created."""
     import psycopg
 
     with psycopg.connect(database_url(base_url, "postgres"), autocommit=True) as conn:
@@ -81,9 +82,24 @@ def ensure_database(base_url: str, name: str, *, drop: bool) -> bool:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             exists = None
         if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            try:
+                conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"'
+                                                             if template else ""))  # fmt: skip
+            except (psycopg.errors.ObjectInUse, psycopg.errors.InvalidCatalogName) as exc:
+                # Someone is connected to the template, or there is none: migrate instead.
+                print(f"  (cannot copy {template}: {exc}; creating {name} empty)", flush=True)
+                conn.execute(f'CREATE DATABASE "{name}"')
             return True
     return False
+
+
+def empty_tables(conninfo: str) -> None:
+    """Empty the tables the seeder loads (a database copied from a template may hold rows)."""
+    import psycopg
+
+    names = ", ".join(f'"{t.name}"' for t in tables().values())
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 def drop_database(base_url: str, name: str) -> None:
@@ -395,8 +411,10 @@ def seed(conninfo: str, n_creators: int, per_creator: int, jobs: int = 0) -> int
             conn.execute("SET maintenance_work_mem = '512MB'")
             conn.execute(statement)
 
+    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(build, rebuild))
+    print(f"  indexes in {time.perf_counter() - started:.0f} s", flush=True)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         for key in ("user", "creator", "video", "reel", "skill", "licence", "brand", "ip",
                     "brief"):  # fmt: skip

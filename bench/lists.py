@@ -56,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--load", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--jobs", type=int, default=0, help="seeding processes (0: per CPU)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/BENCHMARKS.md")
+    parser.add_argument("--timed", default="", help="time only these lists (default: all)")
+    parser.add_argument("--template", default="", help="copy new databases from this one")
     args = parser.parse_args(argv)
     args.page_numbers = [int(p) for p in args.pages.split(",")]
     args.size_list = [int(s) for s in args.sizes.split(",")]
@@ -116,12 +118,16 @@ def prepare(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     if note and note.startswith(mark):
         print(f"== reusing {name} ({note})", flush=True)
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
         return {"name": name, "url": url, "seeded": note.removeprefix(mark).strip(" ,")}
-    seeding.ensure_database(base_url, name, drop=True)
-    print(f"== seeding {name}: {size:,} creators", flush=True)
     started = time.perf_counter()
+    seeding.ensure_database(base_url, name, drop=True, template=args.template)
+    print(f"== seeding {name}: {size:,} creators", flush=True)
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # a template may come without it
     connection.close()
+    print(f"   created and migrated in {time.perf_counter() - started:.0f} s", flush=True)
+    seeding.empty_tables(url)
     reels = seeding.seed(url, size, args.reels_per_creator, jobs=args.jobs)
     took = time.perf_counter() - started
     done = f"{reels} reels, seeded in {took:.0f} s"
@@ -174,6 +180,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         try:
             urls = measure.pages(args)
             etags = measure.check_same(servers["ports"], urls)
+            only = [n for n in args.timed.split(",") if n]
+            urls = {k: v for k, v in urls.items() if not only or k.rsplit(" ", 1)[0] in only}
             timed = measure.rounds(servers, urls, etags, args)
         finally:
             measure.stop_servers(servers["procs"])
