@@ -27,3 +27,6 @@ if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):  # noqa: F405
 # Tests change rows with factories, behind the services' backs: pages are not cached unless a
 # test turns it on (tests/marketplace/test_list_cache.py).
 LIST_CACHE_SECONDS = 0
+# The replica alias mirrors the primary (Django's TEST MIRROR), so the router can be tested;
+# it routes nothing unless a test sets READ_REPLICA = "replica" (tests/marketplace/test_replica.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
