@@ -10,7 +10,7 @@ Secondary indexes are dropped before the load and built after it, then VACUUM AN
 Shape: creators claim 0–6 of 300 Zipf tags, 1% suspended, tiers 85/12/3%; reels per creator
 exponential with mean `reels_per_creator`, 85% approved, one of 14 models, a third of the
 videos made on a plan with a model licence row (so `licence_conditions` is not always null);
-one brand per 100 creators, one brief per 10 creators and at least 300 (60% open, 90% public,
+one brand per 100 creators, one brief per 2 creators and at least 300 (60% open, 90% public,
 some with an IP).
 """
 
@@ -30,6 +30,7 @@ from urllib.parse import urlparse, urlunparse
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 SEED = 20251207
+SHAPE = "briefs 1:2"  # in the reuse mark: a database seeded with another shape is reseeded
 CHUNK = 2_000  # creators per COPY round of a worker
 
 MODELS = {  # model → (provider, popularity)
@@ -283,7 +284,7 @@ def brand_and_brief_lines(t: dict[str, Table], n_creators: int) -> dict[str, lis
         out["brand"].append(t["brand"].line((b, f"Brand {b}", f"brand-{b}", NOW)))
         out["ip"].append(t["ip"].line((b, b, f"Mascot {b}", "The brand's mascot.", NOW)))
     statuses = ["open"] * 6 + ["draft", "closed", "awarded", "completed"]
-    for i in range(1, max(300, n_creators // 10) + 1):
+    for i in range(1, max(300, n_creators // 2) + 1):
         seconds = rng.choice([15, 30, 45, 60])
         low = rng.randint(20_000, 300_000)
         brand = rng.randint(1, n_brands)

@@ -3,7 +3,7 @@
     nice -n 5 .venv/bin/python bench/lists.py --sizes 10000,100000 [--reuse]
 
 DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres;
-its database is not touched). For each size (creators; ~10 reels each, a brief per 10) it
+its database is not touched). For each size (creators; ~10 reels each, a brief per 2) it
 creates, migrates and seeds `<--db-prefix>_<size>` by COPY (bench/http_seed.py), or with
 `--reuse` keeps one seeded alike before. Then it starts the API (gunicorn, sync workers,
 DEBUG=0, the page cache off) and the floor (bench/http_floor.py: a plain WSGI app, psycopg
@@ -102,7 +102,10 @@ def prepare(size: int, args: argparse.Namespace, base_url: str) -> dict[str, Any
     from django.db import connection
 
     name = f"{args.db_prefix}_{size}"
-    mark = f"lists: {size} creators, {args.reels_per_creator} reels each, seed {seeding.SEED}"
+    mark = (
+        f"lists: {size} creators, {args.reels_per_creator} reels each, seed {seeding.SEED}, "
+        f"{seeding.SHAPE}"
+    )
     url = seeding.database_url(base_url, name)
     note = None
     if args.reuse and not seeding.ensure_database(base_url, name, drop=False):
