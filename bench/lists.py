@@ -182,10 +182,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         servers = measure.start_servers(db["url"], config, args)
         try:
             urls = measure.pages(args)
-            etags = measure.check_same(servers["ports"], urls)
+            measure.check_same(servers["ports"], urls)
             only = [n for n in args.timed.split(",") if n]
             urls = {k: v for k, v in urls.items() if not only or k.rsplit(" ", 1)[0] in only}
-            timed = measure.rounds(servers, urls, etags, args)
+            timed = measure.rounds(servers, urls, args)
         finally:
             measure.stop_servers(servers["procs"])
         after = loads()
