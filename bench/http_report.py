@@ -40,7 +40,8 @@ def render(results: list[dict[str, Any]], env: dict[str, str], command: str,
         "",
         f"Servers: the API (gunicorn, {args.workers} sync workers, DEBUG=0, psycopg pool, page "
         "cache off so every request runs its SQL, no shared cache: list versions in a "
-        "per-process memo) and the floor (`bench/http_floor.py`: a plain WSGI app on psycopg, "
+        "per-process memo; `LIST_STALE_SECONDS=3600` so no ETag turns over during a 304 run) "
+        "and the floor (`bench/http_floor.py`: a plain WSGI app on psycopg, "
         f"one SQL statement per page, `json.dumps`; no Django) with {args.workers} workers too. "
         "Before timing, every page below is fetched from both with the same Host header and "
         "must be equal byte for byte, and the API must answer the page's ETag with 304. "
