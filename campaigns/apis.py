@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -86,8 +87,12 @@ class BriefViewSet(
     @cached_public_list("briefs")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The page read as values with brand and IP names (`selectors.brief_rows`)."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([brief_list_item(row) for row in page])
+        page = self.paginator.cached_page(request, self)
+        if page is None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        tz = timezone.get_current_timezone()
+        costs: dict = {}  # generation cost estimates, shared by the page's alike briefs
+        return self.get_paginated_response([brief_list_item(row, tz, costs) for row in page])
 
     def page_rows(self, queryset: QuerySet[Brief]) -> QuerySet:
         """How the pagination reads the list's page (it counts on the bare queryset)."""

@@ -1,6 +1,7 @@
 """Creator-facing endpoints: thin views that validate, call a service or selector, serialize."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -64,8 +65,11 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     @cached_public_list("creators")
     def list(self, request: Request) -> Response:
         """The page read as values with skills aggregated in SQL (`selectors.creator_rows`)."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([creator_list_item(row) for row in page])
+        page = self.paginator.cached_page(request, self)
+        if page is None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([creator_list_item(row, tz) for row in page])
 
     def page_rows(self, queryset):  # type: ignore[no-untyped-def]
         """How the pagination reads the list's page (it counts on the bare queryset)."""
@@ -143,8 +147,11 @@ class ReelViewSet(viewsets.ModelViewSet):
     @cached_public_list("reels")
     def list(self, request: Request) -> Response:
         """The page read as values, the video and creator joined in (`selectors.reel_rows`)."""
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([reel_list_item(row) for row in page])
+        page = self.paginator.cached_page(request, self)
+        if page is None:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        tz = timezone.get_current_timezone()
+        return self.get_paginated_response([reel_list_item(row, tz) for row in page])
 
     def page_rows(self, queryset):  # type: ignore[no-untyped-def]
         """How the pagination reads the list's page (it counts on the bare queryset)."""

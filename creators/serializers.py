@@ -1,5 +1,7 @@
 """Input and output shapes for creators, portfolios, reels and the partner programme."""
 
+from datetime import tzinfo
+
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -64,10 +66,10 @@ def _ratio(part: int, whole: int, digits: int) -> float | None:
     return round(part / whole, digits) if whole else None
 
 
-def creator_list_item(row: dict) -> dict:
+def creator_list_item(row: dict, tz: tzinfo | None = None) -> dict:
     """One row of `selectors.creator_rows` in `CreatorSerializer`'s shape (same keys, order
     and formats; tests hold the two equal), without building model objects per row."""
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     return {
         "handle": row["handle"],
         "display_name": row["display_name"],
@@ -236,10 +238,10 @@ class ReelSerializer(serializers.ModelSerializer):
         ]
 
 
-def reel_list_item(row: dict) -> dict:
+def reel_list_item(row: dict, tz: tzinfo | None = None) -> dict:
     """One row of `selectors.reel_rows` in `ReelSerializer`'s shape (same keys, order and
     formats; tests hold the two equal), without building model objects per row."""
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     return {
         "id": row["id"],
         "creator": row["creator__handle"],

@@ -19,6 +19,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from . import pagesql
+
 MAX_PAGE = 10**9  # page × page_size stays far inside a 64-bit OFFSET
 
 COUNT_KEY = "_capped_count"
@@ -45,6 +47,38 @@ def capped_count(queryset: QuerySet, limit: int) -> int:
     `SELECT COUNT(*) FROM (SELECT … LIMIT limit+1)`: the database stops after limit+1 rows.
     """
     return queryset.order_by()[: limit + 1].count()
+
+
+def page_ids_first(queryset: QuerySet, offset: int, size: int) -> QuerySet | None:
+    """The rows of one page as a queryset that reads only them, in the same order:
+    `pk IN (SELECT pk … ORDER BY … LIMIT size OFFSET offset)`.
+
+    What a page computes per row (aggregated skills, joined videos and names) then runs for
+    the page's rows alone; a deep page skips the OFFSET rows by their ids (often from an
+    index only) instead of building and discarding them. Querysets whose order needs their
+    own annotations, or that are distinct or combined, get None (slice them as they are).
+    """
+    query = queryset.query
+    ordering = list(query.order_by or (queryset.model._meta.ordering if query.default_ordering
+                                       else ()))  # fmt: skip
+    own = set(query.annotations)
+    if (
+        query.distinct
+        or query.combinator
+        or any(isinstance(o, str) and o.lstrip("-") in own for o in ordering)
+        or not all(isinstance(o, str) for o in ordering)
+    ):
+        return None
+    ids = queryset.values("pk")[offset : offset + size]
+    return queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
+
+
+def _pop_count(rows: list[dict], offset: int) -> int:
+    """The capped count the page query carried in each row (removed from the rows)."""
+    counted = rows[0][COUNT_KEY] if rows else offset
+    for row in rows:
+        del row[COUNT_KEY]
+    return counted
 
 
 class CappedPage(Sequence):
@@ -125,28 +159,54 @@ class PageNumberPagination(pagination.PageNumberPagination):
         window = max(self.count_cap(), offset + page_size)
         page_rows = getattr(view, "page_rows", None)
         if page_rows is not None:
+            key = pagesql.key_for(request, view)
             # The view reads its page as plain rows (`page_rows(queryset)`, a values()
-            # queryset); the capped count rides along as a scalar sub-query over the bare
-            # queryset (without the rows' joins and columns): one query per page.
-            source = page_rows(queryset).annotate(**{COUNT_KEY: CappedCount(queryset, window)})
-            rows = list(source[offset : offset + page_size])
-            counted = rows[0][COUNT_KEY] if rows else offset
-            for row in rows:
-                del row[COUNT_KEY]
+            # queryset) of the page's ids only; the capped count rides along as a scalar
+            # sub-query over the bare queryset (without the rows' joins and columns): one
+            # query per page.
+            count = {COUNT_KEY: CappedCount(queryset, window)}
+            page = page_ids_first(queryset, offset, page_size)
+            if page is not None:
+                source = page_rows(page).annotate(**count)
+            else:
+                source = page_rows(queryset).annotate(**count)[offset : offset + page_size]
+            rows = pagesql.rows_of(source, key)
+            counted = _pop_count(rows, offset)
         else:
             rows = list(queryset[offset : offset + page_size])
             counted = None
+        return self._finish(rows, number, page_size, counted)
+
+    def cached_page(self, request: Request, view: Any) -> list | None:
+        """The page of an anonymous list request whose SQL this process already compiled
+        (`marketplace.pagesql`), without building the queryset; None when it has none."""
+        entry = pagesql.lookup(pagesql.key_for(request, view))
+        if entry is None:
+            return None
+        self.request = request
+        page_size = self.get_page_size(request)
+        number = self.get_page_number(request)
+        rows = pagesql.run(entry)
+        if not rows and number > 1:
+            return None  # past the end: the full path counts the list for the empty page
+        return self._finish(rows, number, page_size, _pop_count(rows, (number - 1) * page_size))
+
+    def _finish(self, rows: list, number: int, page_size: int, counted: int | None) -> list:
+        offset = (number - 1) * page_size
+        window = max(self.count_cap(), offset + page_size)
         if not rows and number > 1:
             # A page past the end is an empty page (with the real count and a link back),
             # not an error: a client paging while rows disappear just stops.
-            counted = capped_count(queryset, window)
+            assert self._queryset is not None
+            counted = capped_count(self._queryset, window)
             count, capped = min(counted, window), counted > window
         elif len(rows) < page_size:
             # The page shows where the list ends: that is the count.
             count, capped = offset + len(rows), False
         else:
             if counted is None:
-                counted = capped_count(queryset, window)
+                assert self._queryset is not None
+                counted = capped_count(self._queryset, window)
             count, capped = min(counted, window), counted > window
         self.page = CappedPage(rows, number=number, per_page=page_size, count=count, capped=capped)
         return rows

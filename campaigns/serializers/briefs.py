@@ -1,5 +1,6 @@
 """Briefs (input, output and the list rows) and invitations to them."""
 
+from datetime import tzinfo
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -194,10 +195,21 @@ def required_in_force(required: list[str] | None) -> list[str]:
     return list(REQUIRED_DEFAULT) if required is None else list(required)
 
 
-def brief_list_item(row: dict) -> dict:
+def _generation_cost(row: dict, costs: dict | None) -> list[dict]:
+    """The estimate of a listed brief; `costs` keeps them per page, where briefs repeat the
+    same models, seconds and currency (each item a fresh copy)."""
+    if costs is None:
+        return list(estimate_generation_cost(SimpleNamespace(**row)))
+    key = (tuple(row["preferred_models"] or ()), row["total_seconds"], row["currency"])
+    if key not in costs:
+        costs[key] = estimate_generation_cost(SimpleNamespace(**row))
+    return [dict(item) for item in costs[key]]
+
+
+def brief_list_item(row: dict, tz: tzinfo | None = None, costs: dict | None = None) -> dict:
     """One row of `selectors.brief_rows` in `BriefSerializer`'s shape (same keys, order and
     formats; tests hold the two equal), without building model objects per row."""
-    tz = timezone.get_current_timezone()
+    tz = tz or timezone.get_current_timezone()
     return {
         "id": row["id"],
         "brand": row["brand_id"],
@@ -215,7 +227,7 @@ def brief_list_item(row: dict) -> dict:
             {key: item.get(key) for key in DELIVERABLE_KEYS} for item in row["deliverables"]
         ],
         "total_seconds": row["total_seconds"],
-        "generation_cost": estimate_generation_cost(SimpleNamespace(**row)),
+        "generation_cost": _generation_cost(row, costs),
         "budget_min": row["budget_min"],
         "budget_max": row["budget_max"],
         "currency": row["currency"],

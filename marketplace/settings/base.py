@@ -63,11 +63,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # A still-valid conditional GET of a public list: 304 before sessions, auth and DRF.
+    "marketplace.middleware.PublicListNotModifiedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A POST retried with the same Idempotency-Key replays the first answer.
     "marketplace.idempotency.IdempotencyMiddleware",
+    # With a read replica: public lists and matching read from it (read-your-writes kept).
+    "marketplace.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # django-axes must come last: it turns a locked-out admin login into a 429.
@@ -126,6 +130,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": int(env("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
+# A read replica (DATABASE_REPLICA_URL, same options as the primary): the public lists and
+# matching read from it, and a user who has just written reads the primary for
+# READ_YOUR_WRITES_SECONDS (marketplace/dbrouter.py). Tests mirror it onto the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["marketplace.dbrouter.ReplicaRouter"]
+READ_YOUR_WRITES_SECONDS = int(env("READ_YOUR_WRITES_SECONDS", "10"))
+REPLICA_READ_VIEWS = [
+    "creator-list",
+    "reel-list",
+    "brief-list",
+    "brief-matches",
+    "creator-recommended-briefs",
+]
+
 # Cache: throttle counters and the admin lockout live here, so every web process must share it.
 # REDIS_URL (or CACHE_URL, redis:// or rediss://) selects Redis; otherwise the database's
 # cache table (created by the marketplace migrations, or `manage.py createcachetable`).
@@ -204,6 +230,10 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 # default only with Redis (CACHE_URL above): the database cache would cost what it saves.
 LIST_COUNT_CAP = int(env("LIST_COUNT_CAP", "1000"))
 LIST_CACHE_SECONDS = int(env("LIST_CACHE_SECONDS", "30" if CACHE_URL else "0"))
+# Conditional GETs are answered from the list versions: a version read from the database cache
+# is trusted this long per process; a change behind the services shows within this bound.
+LIST_VERSION_MEMO_SECONDS = float(env("LIST_VERSION_MEMO_SECONDS", "2"))
+LIST_STALE_SECONDS = int(env("LIST_STALE_SECONDS", "60"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

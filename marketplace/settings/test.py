@@ -31,3 +31,6 @@ LIST_CACHE_SECONDS = 0
 # The migration linter (a development dependency): `manage.py lintmigrations`, run by CI on
 # PostgreSQL; its options and historical exceptions: pyproject.toml, [tool.django_migration_linter].
 INSTALLED_APPS = [*INSTALLED_APPS, "django_migration_linter"]  # noqa: F405
+# The replica alias mirrors the primary (Django's TEST MIRROR), so the router can be tested;
+# it routes nothing unless a test sets READ_REPLICA = "replica" (tests/marketplace/test_replica.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
