@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from bench.http_seed import drop_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,7 +49,12 @@ def test_the_list_benchmark_runs_on_a_tiny_size() -> None:
         "--port", str(_free_port_pair()), "--template", template, "--no-doc", "--drop",
     ]  # fmt: skip
     env = {**os.environ, "DATABASE_URL": server}
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    try:
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+        )
+    finally:  # --drop does it too, unless the run stopped half-way
+        drop_database(server, f"{prefix}_500")
     out = result.stdout
     assert result.returncode == 0, out[-3000:] + result.stderr[-3000:]
     for page in ("creators p1", "creators p50", "creators tag+model p50", "reels p50",
