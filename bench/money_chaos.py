@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 
 import smoke  # noqa: E402  (deploy/smoke.py: the production harness this run builds on)
+from money_chaos_stats import STATS_SQL  # noqa: E402
 from smoke import (  # noqa: E402
     PASSWORD,
     STAFF,
@@ -258,58 +259,6 @@ def start_beat(env: dict[str, str], run_dir: Path, log_file: Any) -> subprocess.
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-
-
-def percentiles(seconds: list[float]) -> dict[str, float]:
-    if not seconds:
-        return {}
-    seconds = sorted(seconds)
-    pick = lambda q: seconds[min(len(seconds) - 1, int(q * len(seconds)))]  # noqa: E731
-    return {"n": len(seconds), "p50": pick(0.5), "p90": pick(0.9), "max": seconds[-1]}
-
-
-STATS_SQL = """
-import json
-from datetime import datetime
-from campaigns.models import Milestone
-from payments.models import Payment, Refund
-
-window = json.loads(WINDOW)
-def pct(values):
-    values = sorted(values)
-    if not values:
-        return {}
-    pick = lambda q: round(values[min(len(values) - 1, int(q * len(values)))], 1)
-    return {"n": len(values), "p50": pick(0.5), "p90": pick(0.9), "p99": pick(0.99),
-            "max": round(values[-1], 1)}
-paid = Milestone.objects.filter(paid_at__isnull=False, approved_at__isnull=False)
-rows = list(paid.values_list("pk", "approved_at", "paid_at"))
-seconds = {pk: (p - a).total_seconds() for pk, a, p in rows}
-# From when the payout could be made: approved, and the creator's account able to receive it
-# (a quarter of the journeys onboard only after their approvals).
-ready_rows = paid.values_list(
-    "pk", "approved_at", "paid_at", "contract__creator__payout_account__flags_as_of"
-)
-ready = {
-    pk: (p - max(a, f or a)).total_seconds() for pk, a, p, f in ready_rows
-}
-off, on = window.get("off"), window.get("on")
-dead = []
-if off:
-    off = datetime.fromisoformat(off)
-    on = datetime.fromisoformat(on) if on else None
-    dead = [ready[pk] for pk, a, p in rows if a >= off and (on is None or a <= on)]
-print(json.dumps({
-    "approval_to_paid_s": pct(list(seconds.values())),
-    "payable_to_paid_s": pct(list(ready.values())),
-    "payable_to_paid_while_beat_dead_s": pct(dead),
-    "refunds_pending": Refund.objects.filter(status="pending").count(),
-    "refunds_unbookable_or_late": Refund.objects.filter(status="succeeded").count(),
-    "payments_not_succeeded": Payment.objects.exclude(status="succeeded").count(),
-    "milestones_by_status": {s: Milestone.objects.filter(status=s).count()
-                             for s in ("paid", "cancelled", "approved", "funded")},
-}))
-"""
 
 
 def db_stats(deployment: Deployment, window: dict[str, str]) -> dict[str, Any]:

@@ -6,26 +6,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from .environment import env, env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
-
-def env(name: str, default: str = "") -> str:
-    """Read an environment variable; unset or blank (`NAME=` in an .env file) is `default`."""
-    value = os.environ.get(name, "").strip()
-    return value or default
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
-    value = env(name)
-    if not value:
-        return default
-    return value.lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable into a list of non-empty items."""
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 SECRET_KEY = env("SECRET_KEY", "dev-only-key-not-for-production-0123456789-abcdefghijklmnop")
@@ -314,37 +297,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(RUN_DIR / "celerybeat-schedule")
 )
-CELERY_BEAT_SCHEDULE = {
-    "forget-idempotency-keys": {
-        "task": "marketplace.tasks.forget_idempotency_keys",
-        "schedule": 3600.0,
-    },
-    "close-expired-briefs": {"task": "campaigns.tasks.close_expired_briefs", "schedule": 60.0},
-    "refresh-matching-idf": {"task": "campaigns.tasks.refresh_matching_idf", "schedule": 3600.0},
-    "auto-approve-deliveries": {
-        "task": "payments.tasks.auto_approve_deliveries",
-        "schedule": 300.0,
-    },
-    "retry-stripe-events": {"task": "payments.tasks.retry_stripe_events", "schedule": 120.0},
-    "release-waiting-payouts": {
-        "task": "payments.tasks.release_waiting_payouts",
-        "schedule": 300.0,
-    },
-    # Background processes' heartbeats (marketplace/health.py): beat records its own on each
-    # tick of HeartbeatScheduler, a worker records one each time it runs this.
-    "worker-heartbeat": {"task": "marketplace.tasks.worker_heartbeat", "schedule": 30.0},
-    # Tasks whose after-commit send met a broker outage wait in the outbox (marketplace/outbox.py).
-    "sweep-outbox": {"task": "marketplace.tasks.sweep_outbox", "schedule": 60.0},
-    # Hourly, so each day's digest leaves within the first hour; a second run sends nothing.
-    "email-digests": {"task": "marketplace.tasks.send_email_digests", "schedule": 3600.0},
-    "send-rights-notices": {"task": "campaigns.tasks.send_rights_notices", "schedule": 3600.0},
-    "close-briefs-ip-ended": {
-        "task": "campaigns.tasks.close_briefs_ip_ended",
-        "schedule": 3600.0,
-    },
-    # Asks Stripe about payments, accounts and events a webhook should have settled by now.
-    "poll-stripe": {"task": "payments.tasks.poll_stripe", "schedule": 60.0},
-}
+# The periodic jobs: marketplace/settings/schedule.py (every one safe to run twice).
+from .schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401, I001
+
 # The outbox sweep sends rows at least this many seconds old (younger ones are being sent by
 # the request that wrote them).
 OUTBOX_SWEEP_AGE = int(env("OUTBOX_SWEEP_AGE", "30"))
