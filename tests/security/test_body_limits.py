@@ -8,7 +8,9 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from tests.factories import ContractFactory, CreatorFactory, MembershipFactory
@@ -41,8 +43,16 @@ class CountingStream(io.RawIOBase):
 
 
 def _call(environ: dict) -> tuple[int, dict]:
+    """Run the WSGI handler itself (the test client would read the body first), without the
+    request signals closing the test's database connection (as the test client does too)."""
     status: list[str] = []
-    body = b"".join(WSGIHandler()(environ, lambda s, h, *a: status.append(s)))
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(WSGIHandler()(environ, lambda s, h, *a: status.append(s)))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return int(status[0].split()[0]), json.loads(body)
 
 
