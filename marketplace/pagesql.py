@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from rest_framework.request import Request
@@ -57,7 +58,11 @@ def rows_of(source: QuerySet, key: tuple | None) -> list[dict]:
     """The rows of `source` (a values() queryset) as dicts; its SQL kept under `key`."""
     alias = source.db
     compiler = source.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        # A filter the ORM knows matches nothing (`id IN ()`): no query, no rows.
+        return []
     query = source.query
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
     fields = [s[0] for s in compiler.select[: compiler.col_count]]
