@@ -216,7 +216,7 @@ SELECT (SELECT count(*) FROM (SELECT 1 FROM campaigns_brief b
        b.budget_max, b.currency, b.bid_deadline, b.delivery_deadline, b.visibility, b.min_tier,
        b.slots, b.usage_exclusive, b.usage_territories, b.usage_term_months, b.usage_channels,
        b.usage_perpetual, b.commercial_licence_required, b.status, b.rejection_reason,
-       b.submitted_at, b.approved_at, b.created_at, b.updated_at
+       b.submitted_at, b.approved_at, b.created_at, b.updated_at, br.verified, b.required
 FROM (SELECT b.id FROM campaigns_brief b WHERE b.status = 'open' AND b.visibility = 'public'
       ORDER BY b.id DESC LIMIT %(limit)s OFFSET %(offset)s) page
 JOIN campaigns_brief b ON b.id = page.id
@@ -259,6 +259,7 @@ def briefs(query: dict[str, list[str]], params: dict[str, Any]) -> tuple[str, Ca
             "id": r[1],
             "brand": r[2],
             "brand_name": r[3],
+            "brand_verified": r[33],
             "ip": r[4],
             "ip_name": r[5],
             "title": r[6],
@@ -266,6 +267,8 @@ def briefs(query: dict[str, list[str]], params: dict[str, Any]) -> tuple[str, Ca
             "tags": r[8],
             "preferred_models": r[9],
             "languages": r[10],
+            # A brief that names no hard constraints requires none (REQUIRED_DEFAULT).
+            "required": list(r[34]) if r[34] is not None else [],
             "deliverables": [{k: d.get(k) for k in DELIVERABLE_KEYS} for d in r[11]],
             "total_seconds": r[12],
             "generation_cost": generation_cost(r[9], r[12], r[15]),

@@ -31,7 +31,7 @@ def test_the_second_request_of_a_url_runs_the_kept_sql_on_fresh_rows(api):
     pages = [q["sql"] for q in second.captured_queries if "_capped_count" in q["sql"]]
     assert pages == [q["sql"] for q in first.captured_queries if "_capped_count" in q["sql"]]
     # Another URL, another statement: the filter is part of the key.
-    assert api.get("/api/v1/creators/?handle=zz&search=zz").json()["results"] == []
+    assert api.get("/api/v1/creators/?tags=zz&search=zz").json()["results"] == []
     assert len(pagesql._compiled) == 2
 
 
