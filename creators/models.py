@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from marketplace.transitions import moves
+
 
 class Tier(models.TextChoices):
     STANDARD = "standard", "Standard"
@@ -266,11 +268,13 @@ class Moderation(models.TextChoices):
 class Reel(models.Model):
     """A showcased piece of work, linking to the generated video; public once approved."""
 
-    ALLOWED = {
-        Moderation.PENDING: {Moderation.APPROVED, Moderation.REJECTED},
-        Moderation.APPROVED: {Moderation.REJECTED, Moderation.PENDING},
-        Moderation.REJECTED: {Moderation.APPROVED, Moderation.PENDING},
-    }
+    TRANSITION_FIELD = "moderation"
+    TRANSITIONS = moves(
+        approve=({Moderation.PENDING, Moderation.REJECTED}, Moderation.APPROVED),
+        reject=({Moderation.PENDING, Moderation.APPROVED}, Moderation.REJECTED),
+        # An edit of an approved or rejected reel sends it back to moderation.
+        resubmit=({Moderation.APPROVED, Moderation.REJECTED}, Moderation.PENDING),
+    )
 
     creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="reels")
     portfolio = models.ForeignKey(
@@ -322,9 +326,10 @@ class ApplicationStatus(models.TextChoices):
 class PartnerApplication(models.Model):
     """A creator's application to the partner programme; approval grants the partner tier."""
 
-    ALLOWED = {
-        ApplicationStatus.PENDING: {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED},
-    }
+    TRANSITIONS = moves(
+        approve=({ApplicationStatus.PENDING}, ApplicationStatus.APPROVED),
+        reject=({ApplicationStatus.PENDING}, ApplicationStatus.REJECTED),
+    )
 
     creator = models.ForeignKey(
         CreatorProfile, on_delete=models.CASCADE, related_name="partner_applications"

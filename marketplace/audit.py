@@ -1,6 +1,6 @@
 """Writing the audit trail and notifications; called by services inside their transaction."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -8,8 +8,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 
 from .emails import email_notifications_after_commit
-from .errors import InvalidTransition
 from .models import AuditLog, Notification, User
+from .transitions import transition_field, transition_target
 
 
 def audit_record(
@@ -36,21 +36,20 @@ def audit_record(
 
 def transition(
     obj: models.Model,
-    *,
-    to: str,
-    allowed: Mapping[str, Iterable[str]],
-    actor: User | None,
     verb: str,
-    field: str = "status",
-    extra_fields: Iterable[str] = (),
+    *,
+    actor: User | None,
+    fields: Iterable[str] = (),
     data: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Move `obj.<field>` to `to` if the table allows it, save and audit; else InvalidTransition."""
+    """Apply the named move `verb` of the model's TRANSITIONS table: check the current state,
+    save the new one (with `fields` the caller changed) and write the audit row whose verb is
+    that name. An illegal move raises InvalidTransition (409) and changes nothing."""
+    to = transition_target(obj, verb)
+    field = transition_field(obj)
     current = getattr(obj, field)
-    if to not in allowed.get(current, ()):
-        raise InvalidTransition(obj._meta.verbose_name, current, verb)
     setattr(obj, field, to)
-    update_fields = [field, *extra_fields]
+    update_fields = [field, *fields]
     if hasattr(obj, "updated_at"):
         update_fields.append("updated_at")
     obj.save(update_fields=update_fields)

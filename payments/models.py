@@ -8,6 +8,7 @@ from django.utils import timezone
 from campaigns.models import Contract, Milestone
 from creators.models import CreatorProfile
 from marketplace.money import format_money
+from marketplace.transitions import moves
 
 
 class PayoutAccount(models.Model):
@@ -46,11 +47,15 @@ class Payment(models.Model):
     S = PaymentStatus
     # A webhook can overtake our own record of the intent (still `creating`), and a failed
     # attempt can be followed by a success; a succeeded payment never moves again.
-    ALLOWED = {
-        S.CREATING: {S.REQUIRES_PAYMENT_METHOD, S.PROCESSING, S.SUCCEEDED},
-        S.REQUIRES_PAYMENT_METHOD: {S.PROCESSING, S.SUCCEEDED},
-        S.PROCESSING: {S.REQUIRES_PAYMENT_METHOD, S.SUCCEEDED},
-    }
+    TRANSITIONS = moves(
+        payment_intent_created=({S.CREATING}, S.REQUIRES_PAYMENT_METHOD),
+        payment_succeeded=({S.CREATING, S.REQUIRES_PAYMENT_METHOD, S.PROCESSING}, S.SUCCEEDED),
+        # Every failed attempt is recorded, also one after another failure.
+        payment_failed=(
+            {S.CREATING, S.REQUIRES_PAYMENT_METHOD, S.PROCESSING},
+            S.REQUIRES_PAYMENT_METHOD,
+        ),
+    )
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
     milestones = models.ManyToManyField(
@@ -112,11 +117,13 @@ class Transfer(models.Model):
     # Staff may retry a failed transfer (it can wait for the account again); paid is final.
     # A transfer whose account became ready but whose payout met a Stripe outage is pending
     # again (its task retries it).
-    ALLOWED = {
-        S.PENDING: {S.WAITING_FOR_ACCOUNT, S.PAID, S.FAILED},
-        S.WAITING_FOR_ACCOUNT: {S.PENDING, S.PAID, S.FAILED},
-        S.FAILED: {S.WAITING_FOR_ACCOUNT, S.PAID},
-    }
+    TRANSITIONS = moves(
+        payout_wait_for_account=({S.PENDING, S.FAILED}, S.WAITING_FOR_ACCOUNT),
+        payout_retry=({S.WAITING_FOR_ACCOUNT}, S.PENDING),
+        # Every failed attempt is recorded, also one after another failure.
+        payout_failed=({S.PENDING, S.WAITING_FOR_ACCOUNT, S.FAILED}, S.FAILED),
+        payout=({S.PENDING, S.WAITING_FOR_ACCOUNT, S.FAILED}, S.PAID),
+    )
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="transfers")
     milestone = models.OneToOneField(Milestone, on_delete=models.PROTECT, related_name="transfer")
@@ -162,10 +169,10 @@ class Refund(models.Model):
 
     S = RefundStatus
     # Staff may retry a failed refund; a succeeded one is final.
-    ALLOWED = {
-        S.PENDING: {S.SUCCEEDED, S.FAILED},
-        S.FAILED: {S.SUCCEEDED},
-    }
+    TRANSITIONS = moves(
+        refund_failed=({S.PENDING}, S.FAILED),
+        refund=({S.PENDING, S.FAILED}, S.SUCCEEDED),
+    )
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="refunds")
     milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="refunds")
@@ -315,7 +322,7 @@ class MoneyWorkItem(models.Model):
     the sweep), so a redelivered event opens nothing new."""
 
     S = WorkItemStatus
-    ALLOWED = {S.OPEN: {S.RESOLVED}}
+    TRANSITIONS = moves(work_item_resolve=({S.OPEN}, S.RESOLVED))
 
     key = models.CharField(max_length=160, unique=True)
     kind = models.CharField(max_length=24, choices=WorkItemKind.choices)

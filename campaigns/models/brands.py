@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from marketplace.transitions import moves
+
 
 class Brand(models.Model):
     """A company or IP owner that posts briefs; members act for it."""
@@ -34,9 +36,10 @@ class BrandVerification(models.Model):
     registration number, a contact); staff approve it (the brand becomes `verified`) or
     reject it with a reason, after which the brand may ask again. One pending per brand."""
 
-    ALLOWED = {
-        VerificationStatus.PENDING: {VerificationStatus.APPROVED, VerificationStatus.REJECTED}
-    }
+    TRANSITIONS = moves(
+        verification_approved=({VerificationStatus.PENDING}, VerificationStatus.APPROVED),
+        verification_rejected=({VerificationStatus.PENDING}, VerificationStatus.REJECTED),
+    )
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="verifications")
     status = models.CharField(
@@ -145,18 +148,15 @@ class MemberInvitation(models.Model):
     the invitee, signed in with that e-mail, accepts (then a `BrandMembership` exists).
     """
 
-    ALLOWED = {
-        MemberInvitationStatus.PENDING: {
-            MemberInvitationStatus.ACCEPTED,
-            MemberInvitationStatus.AWAITING,
-            MemberInvitationStatus.DECLINED,
-            MemberInvitationStatus.REVOKED,
-        },
-        MemberInvitationStatus.AWAITING: {
-            MemberInvitationStatus.ACCEPTED,
-            MemberInvitationStatus.REVOKED,
-        },
-    }
+    S = MemberInvitationStatus
+    TRANSITIONS = moves(
+        accept=({S.PENDING}, S.ACCEPTED),
+        # An invitation to become an owner waits for the inviting owner's confirmation.
+        accept_awaiting_confirmation=({S.PENDING}, S.AWAITING),
+        confirm=({S.AWAITING}, S.ACCEPTED),
+        decline=({S.PENDING}, S.DECLINED),
+        revoke=({S.PENDING, S.AWAITING}, S.REVOKED),
+    )
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="member_invitations")
     email = models.EmailField(max_length=254)

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from creators.models import CreatorProfile, Reel, Tier
+from marketplace.transitions import moves
 
 from .brands import Brand, IPAsset
 
@@ -54,14 +55,15 @@ class Brief(models.Model):
     """A brand's request for video work that creators bid on."""
 
     S = BriefStatus
-    ALLOWED = {
-        S.DRAFT: {S.IN_REVIEW, S.CANCELLED},
-        S.IN_REVIEW: {S.OPEN, S.REJECTED, S.CANCELLED},
-        S.REJECTED: {S.IN_REVIEW, S.DRAFT},
-        S.OPEN: {S.CLOSED, S.AWARDED, S.CANCELLED},
-        S.CLOSED: {S.AWARDED, S.CANCELLED},
-        S.AWARDED: {S.COMPLETED},
-    }
+    TRANSITIONS = moves(
+        submit=({S.DRAFT, S.REJECTED}, S.IN_REVIEW),
+        approve=({S.IN_REVIEW}, S.OPEN),
+        reject=({S.IN_REVIEW}, S.REJECTED),
+        close=({S.OPEN}, S.CLOSED),
+        award=({S.OPEN, S.CLOSED}, S.AWARDED),
+        cancel=({S.DRAFT, S.IN_REVIEW, S.OPEN, S.CLOSED}, S.CANCELLED),
+        complete=({S.AWARDED}, S.COMPLETED),
+    )
     EDITABLE = {S.DRAFT, S.REJECTED}
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="briefs")
@@ -142,7 +144,7 @@ class InvitationStatus(models.TextChoices):
 class Invitation(models.Model):
     """A brand's invitation of one creator to a brief; it lets them see and bid on it."""
 
-    ALLOWED = {InvitationStatus.PENDING: {InvitationStatus.DECLINED}}
+    TRANSITIONS = moves(decline=({InvitationStatus.PENDING}, InvitationStatus.DECLINED))
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="invitations")
     creator = models.ForeignKey(
@@ -182,10 +184,12 @@ class Bid(models.Model):
     """A creator's offer on a brief; accepting it creates a contract."""
 
     S = BidStatus
-    ALLOWED = {
-        S.SUBMITTED: {S.SHORTLISTED, S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
-        S.SHORTLISTED: {S.ACCEPTED, S.REJECTED, S.WITHDRAWN},
-    }
+    TRANSITIONS = moves(
+        shortlist=({S.SUBMITTED}, S.SHORTLISTED),
+        accept=({S.SUBMITTED, S.SHORTLISTED}, S.ACCEPTED),
+        reject=({S.SUBMITTED, S.SHORTLISTED}, S.REJECTED),
+        withdraw=({S.SUBMITTED, S.SHORTLISTED}, S.WITHDRAWN),
+    )
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="bids")
     creator = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="bids")

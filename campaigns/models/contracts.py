@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from creators.models import CreatorProfile, GeneratedVideo, Tier
+from marketplace.transitions import moves
 
 from .brands import Brand
 from .briefs import Bid, Brief
@@ -58,16 +59,6 @@ class Contract(models.Model):
     `amount`, `fee` and `creator_net` are the sums over its milestones."""
 
     S = ContractStatus
-    # The moves of a one-milestone contract (its milestone's table); kept for reference.
-    ALLOWED = {
-        S.AWAITING_FUNDING: {S.FUNDED, S.CANCELLED},
-        S.FUNDED: {S.DELIVERED, S.DISPUTED, S.REFUNDED},
-        S.DELIVERED: {S.APPROVED, S.REVISION_REQUESTED, S.DISPUTED},
-        S.REVISION_REQUESTED: {S.DELIVERED, S.DISPUTED},
-        S.APPROVED: {S.PAID},
-        S.DISPUTED: {S.RESOLVED},
-    }
-
     # Null for a paid test shot, which is offered to a bidder without accepting their bid.
     bid = models.OneToOneField(
         Bid, null=True, blank=True, on_delete=models.PROTECT, related_name="contract"
@@ -195,18 +186,24 @@ class Milestone(models.Model):
     A milestone that needs no delivery (a rights extension) is released once funded."""
 
     S = MilestoneStatus
-    ALLOWED = {
-        S.AWAITING_FUNDING: {S.FUNDED, S.CANCELLED},
-        S.FUNDED: {S.DELIVERED, S.DISPUTED, S.REFUNDED},
-        S.DELIVERED: {S.APPROVED, S.REVISION_REQUESTED, S.DISPUTED},
-        S.REVISION_REQUESTED: {S.DELIVERED, S.DISPUTED},
-        S.APPROVED: {S.PAID},
-        S.DISPUTED: {S.RESOLVED},
-    }
-    # A milestone that needs no delivery (a rights extension) is approved once funded.
-    RELEASE_WITHOUT_DELIVERY = {S.FUNDED: {S.APPROVED}}
-    # Staff refund a funded or paid milestone (a paid one's transfer is reversed first).
-    STAFF_REFUND = {S.FUNDED: {S.REFUNDED}, S.PAID: {S.REFUNDED}}
+    TRANSITIONS = moves(
+        fund=({S.AWAITING_FUNDING}, S.FUNDED),
+        cancel=({S.AWAITING_FUNDING}, S.CANCELLED),
+        # Funded after its contract could no longer take it: the money goes back at once.
+        cancel_unbookable=({S.AWAITING_FUNDING}, S.CANCELLED),
+        deliver=({S.FUNDED, S.REVISION_REQUESTED}, S.DELIVERED),
+        request_revision=({S.DELIVERED}, S.REVISION_REQUESTED),
+        approve=({S.DELIVERED}, S.APPROVED),
+        auto_approve=({S.DELIVERED}, S.APPROVED),
+        # A milestone that needs no delivery (a rights extension) is approved once funded.
+        release_without_delivery=({S.FUNDED}, S.APPROVED),
+        pay=({S.APPROVED}, S.PAID),
+        refund=({S.FUNDED}, S.REFUNDED),
+        # Staff refund a funded or paid milestone (a paid one's transfer is reversed first).
+        staff_refund=({S.FUNDED, S.PAID}, S.REFUNDED),
+        dispute=({S.FUNDED, S.DELIVERED, S.REVISION_REQUESTED}, S.DISPUTED),
+        resolve=({S.DISPUTED}, S.RESOLVED),
+    )
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
@@ -267,7 +264,11 @@ class ChangeOrder(models.Model):
     party adds an `awaiting_funding` milestone."""
 
     S = ChangeOrderStatus
-    ALLOWED = {S.PROPOSED: {S.ACCEPTED, S.DECLINED, S.WITHDRAWN}}
+    TRANSITIONS = moves(
+        accept=({S.PROPOSED}, S.ACCEPTED),
+        decline=({S.PROPOSED}, S.DECLINED),
+        withdraw=({S.PROPOSED}, S.WITHDRAWN),
+    )
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="change_orders")
     kind = models.CharField(max_length=20, choices=ChangeOrderKind.choices)
@@ -304,7 +305,8 @@ class ChangeOrder(models.Model):
 class Delivery(models.Model):
     """One submission of a milestone's work; a revision request asks for another."""
 
-    ALLOWED_LICENCE_FLAG = {LicenceFlag.FLAGGED: {LicenceFlag.CLEARED}}
+    TRANSITION_FIELD = "licence_flag"
+    TRANSITIONS = moves(licence_clear=({LicenceFlag.FLAGGED}, LicenceFlag.CLEARED))
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="deliveries")
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="deliveries")
@@ -346,7 +348,7 @@ class Dispute(models.Model):
     """A party's dispute over one milestone of a contract; staff resolve it (release, refund or
     split that milestone's money)."""
 
-    ALLOWED = {DisputeStatus.OPEN: {DisputeStatus.RESOLVED}}
+    TRANSITIONS = moves(resolve_dispute=({DisputeStatus.OPEN}, DisputeStatus.RESOLVED))
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="disputes")
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="disputes")

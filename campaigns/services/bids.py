@@ -18,6 +18,7 @@ from marketplace.contacts import mask as mask_contacts
 from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.listcache import lists_changed
 from marketplace.models import User
+from marketplace.transitions import transition_target
 
 from .. import pricing
 from ..errors import BidRule, CampaignError
@@ -34,7 +35,7 @@ from ..models import (
 )
 from ..rights import contract_window_terms, ip_chain_snapshot
 from ..selectors import brand_member_users, invitation_pending, is_brand_member
-from .common import brief_usage_rights, ensure_allowed, require_member
+from .common import brief_usage_rights, require_member
 from .contracts import milestones_check, milestones_snapshot
 from .shots import grant_test_shot_rights
 
@@ -244,7 +245,7 @@ def bid_withdraw(*, actor: User, bid: Bid) -> Bid:
     """The bidder withdraws a submitted or shortlisted bid; brand members are notified."""
     bid = lock_bid(bid.pk)
     _require_bidder(actor, bid, what="withdraw")
-    transition(bid, to=BidStatus.WITHDRAWN, allowed=Bid.ALLOWED, actor=actor, verb="withdraw")
+    transition(bid, "withdraw", actor=actor)
     notify(
         brand_member_users(bid.brief.brand_id),
         kind="bid_withdrawn",
@@ -259,7 +260,7 @@ def bid_shortlist(*, actor: User, bid: Bid) -> Bid:
     """A member of the brief's brand shortlists a submitted bid; the creator is notified."""
     require_member(actor, bid.brief.brand_id, what="shortlist bids")
     bid = lock_bid(bid.pk)
-    transition(bid, to=BidStatus.SHORTLISTED, allowed=Bid.ALLOWED, actor=actor, verb="shortlist")
+    transition(bid, "shortlist", actor=actor)
     notify(
         [bid.creator.user],
         kind="bid_shortlisted",
@@ -274,14 +275,7 @@ def bid_reject(*, actor: User, bid: Bid, reason: str = "") -> Bid:
     """A member of the brief's brand rejects a live bid; the creator is notified."""
     require_member(actor, bid.brief.brand_id, what="reject bids")
     bid = lock_bid(bid.pk)
-    transition(
-        bid,
-        to=BidStatus.REJECTED,
-        allowed=Bid.ALLOWED,
-        actor=actor,
-        verb="reject",
-        data={"reason": reason} if reason else None,
-    )
+    transition(bid, "reject", actor=actor, data={"reason": reason} if reason else None)
     suffix = f": {reason.strip()}" if reason.strip() else "."
     notify(
         [bid.creator.user],
@@ -299,14 +293,7 @@ def bids_reject_live(*, brief: Brief, actor: User | None, why: str) -> int:
     """
     count = 0
     for bid in lock_live_bids(brief.pk):
-        transition(
-            bid,
-            to=BidStatus.REJECTED,
-            allowed=Bid.ALLOWED,
-            actor=actor,
-            verb="reject",
-            data={"reason": why},
-        )
+        transition(bid, "reject", actor=actor, data={"reason": why})
         notify(
             [bid.creator.user],
             kind="bid_rejected",
@@ -362,7 +349,7 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
     bid = lock_bid(bid.pk)
     if brief.status not in (BriefStatus.OPEN, BriefStatus.CLOSED):
         raise InvalidTransition("brief", brief.status, "accept a bid on")
-    ensure_allowed(bid, BidStatus.ACCEPTED, verb="accept")
+    transition_target(bid, "accept")
     accepted = Bid.objects.filter(brief=brief, status=BidStatus.ACCEPTED).count()
     if accepted >= brief.slots:
         raise Conflict(
@@ -376,7 +363,7 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
             code=CampaignError.CREATOR_SUSPENDED,
             current_state=bid.status,
         )
-    transition(bid, to=BidStatus.ACCEPTED, allowed=Bid.ALLOWED, actor=actor, verb="accept")
+    transition(bid, "accept", actor=actor)
     contract = _contract_from_bid(bid, brief)
     audit_record(
         actor=actor,
@@ -399,7 +386,7 @@ def bid_accept(*, actor: User, bid: Bid) -> Contract:
         obj=contract,
     )
     if accepted + 1 >= brief.slots:
-        transition(brief, to=BriefStatus.AWARDED, allowed=Brief.ALLOWED, actor=actor, verb="award")
+        transition(brief, "award", actor=actor)
         lists_changed("briefs")
         bids_reject_live(brief=brief, actor=actor, why="the brief was awarded")
     return contract

@@ -191,11 +191,9 @@ def member_invitation_accept(
     owner_role = invitation.role == MemberRole.OWNER
     transition(
         invitation,
-        to=MemberInvitationStatus.AWAITING if owner_role else MemberInvitationStatus.ACCEPTED,
-        allowed=MemberInvitation.ALLOWED,
+        "accept_awaiting_confirmation" if owner_role else "accept",
         actor=actor,
-        verb="accept",
-        extra_fields=["responded_at"],
+        fields=["responded_at"],
     )
     if owner_role:
         notify(
@@ -247,13 +245,7 @@ def member_invitation_confirm(*, actor: User, invitation: MemberInvitation) -> B
             code=CampaignError.EMAIL_UNVERIFIED,
             current_state=invitation.status,
         )
-    transition(
-        invitation,
-        to=MemberInvitationStatus.ACCEPTED,
-        allowed=MemberInvitation.ALLOWED,
-        actor=actor,
-        verb="confirm",
-    )
+    transition(invitation, "confirm", actor=actor)
     return _add_member(actor, invitation, user=invitee)
 
 
@@ -262,14 +254,7 @@ def member_invitation_decline(*, actor: User, invitation: MemberInvitation) -> M
     """The invitee declines; nothing about their account reaches the brand."""
     invitation = _own_invitation(actor, invitation.pk)
     invitation.responded_at = timezone.now()
-    return transition(
-        invitation,
-        to=MemberInvitationStatus.DECLINED,
-        allowed=MemberInvitation.ALLOWED,
-        actor=actor,
-        verb="decline",
-        extra_fields=["responded_at"],
-    )
+    return transition(invitation, "decline", actor=actor, fields=["responded_at"])
 
 
 @transaction.atomic
@@ -278,14 +263,7 @@ def member_invitation_revoke(*, actor: User, invitation: MemberInvitation) -> Me
     require_owner(actor, invitation.brand_id, what="revoke invitations")
     invitation = lock_member_invitation(invitation.pk)
     invitation.responded_at = timezone.now()
-    return transition(
-        invitation,
-        to=MemberInvitationStatus.REVOKED,
-        allowed=MemberInvitation.ALLOWED,
-        actor=actor,
-        verb="revoke",
-        extra_fields=["responded_at"],
-    )
+    return transition(invitation, "revoke", actor=actor, fields=["responded_at"])
 
 
 @transaction.atomic

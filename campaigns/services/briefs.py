@@ -21,6 +21,7 @@ from marketplace.fields import normalise_model_names, normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.listcache import lists_changed
 from marketplace.models import User
+from marketplace.transitions import transition_target
 
 from ..errors import CampaignError
 from ..locks import lock_brief
@@ -41,7 +42,6 @@ from .common import (
     brief_usage_rights,
     deliverables_normalise,
     deliverables_total_seconds,
-    ensure_allowed,
     require_member,
     require_member_for_input,
     usage_terms,
@@ -283,19 +283,12 @@ def brief_submit(*, actor: User, brief: Brief) -> Brief:
     """
     require_member(actor, brief.brand_id, what="submit its briefs")
     brief = lock_brief(brief.pk)
-    ensure_allowed(brief, BriefStatus.IN_REVIEW, verb="submit")
+    transition_target(brief, "submit")
     _check_brief(brief, now=timezone.now(), rights_error=Conflict)
     _check_rights(brief, error=Conflict, publish=True)
     brief.submitted_at = timezone.now()
     brief.rejection_reason = ""
-    transition(
-        brief,
-        to=BriefStatus.IN_REVIEW,
-        allowed=Brief.ALLOWED,
-        actor=actor,
-        verb="submit",
-        extra_fields=["submitted_at", "rejection_reason"],
-    )
+    transition(brief, "submit", actor=actor, fields=["submitted_at", "rejection_reason"])
     notify_staff(
         kind="brief_submitted",
         message=f"Brief “{brief.title}” of {brief.brand.name} waits for review.",
@@ -313,7 +306,7 @@ def brief_approve(*, actor: User, brief: Brief) -> Brief:
     """
     require_staff(actor, what="approve briefs")
     brief = lock_brief(brief.pk)
-    ensure_allowed(brief, BriefStatus.OPEN, verb="approve")
+    transition_target(brief, "approve")
     _check_rights(brief, error=Conflict, publish=True)
     if brief.bid_deadline <= timezone.now():
         raise Conflict(
@@ -322,14 +315,7 @@ def brief_approve(*, actor: User, brief: Brief) -> Brief:
             current_state=brief.status,
         )
     brief.approved_at = timezone.now()
-    transition(
-        brief,
-        to=BriefStatus.OPEN,
-        allowed=Brief.ALLOWED,
-        actor=actor,
-        verb="approve",
-        extra_fields=["approved_at"],
-    )
+    transition(brief, "approve", actor=actor, fields=["approved_at"])
     lists_changed("briefs")
     notify(
         brand_member_users(brief.brand_id),
@@ -350,15 +336,7 @@ def brief_reject(*, actor: User, brief: Brief, reason: str) -> Brief:
         )
     brief = lock_brief(brief.pk)
     brief.rejection_reason = reason.strip()[:500]
-    transition(
-        brief,
-        to=BriefStatus.REJECTED,
-        allowed=Brief.ALLOWED,
-        actor=actor,
-        verb="reject",
-        extra_fields=["rejection_reason"],
-        data={"reason": reason},
-    )
+    transition(brief, "reject", actor=actor, fields=["rejection_reason"], data={"reason": reason})
     notify(
         brand_member_users(brief.brand_id),
         kind="brief_rejected",
@@ -374,9 +352,7 @@ def brief_close(*, actor: User, brief: Brief) -> Brief:
     require_member(actor, brief.brand_id, what="close its briefs")
     brief = lock_brief(brief.pk)
     lists_changed("briefs")
-    return transition(
-        brief, to=BriefStatus.CLOSED, allowed=Brief.ALLOWED, actor=actor, verb="close"
-    )
+    return transition(brief, "close", actor=actor)
 
 
 @transaction.atomic
@@ -392,14 +368,7 @@ def brief_expire(*, brief_id: int, now: datetime | None = None) -> bool:
         return False
     if brief.status != BriefStatus.OPEN or brief.bid_deadline > now:
         return False
-    transition(
-        brief,
-        to=BriefStatus.CLOSED,
-        allowed=Brief.ALLOWED,
-        actor=None,
-        verb="close",
-        data={"reason": "bid deadline passed"},
-    )
+    transition(brief, "close", actor=None, data={"reason": "bid deadline passed"})
     lists_changed("briefs")
     notify(
         brand_member_users(brief.brand_id),
@@ -429,14 +398,14 @@ def brief_cancel(*, actor: User, brief: Brief) -> Brief:
     """
     require_member(actor, brief.brand_id, what="cancel its briefs")
     brief = lock_brief(brief.pk)
-    ensure_allowed(brief, BriefStatus.CANCELLED, verb="cancel")
+    transition_target(brief, "cancel")
     if brief.contracts.exclude(status=ContractStatus.CANCELLED).exists():
         raise Conflict(
             "this brief has contracts; cancel them before cancelling the brief",
             code=CampaignError.BRIEF_HAS_CONTRACTS,
             current_state=brief.status,
         )
-    transition(brief, to=BriefStatus.CANCELLED, allowed=Brief.ALLOWED, actor=actor, verb="cancel")
+    transition(brief, "cancel", actor=actor)
     lists_changed("briefs")
     bids_reject_live(brief=brief, actor=actor, why="the brief was cancelled")
     return brief
@@ -456,6 +425,6 @@ def brief_complete_if_finished(*, brief_id: int) -> bool:
         return False
     if brief.contracts.exclude(status__in=ENDED_CONTRACT_STATUSES).exists():
         return False
-    transition(brief, to=BriefStatus.COMPLETED, allowed=Brief.ALLOWED, actor=None, verb="complete")
+    transition(brief, "complete", actor=None)
     lists_changed("briefs")
     return True

@@ -19,7 +19,6 @@ from ..locks import lock_change_order, lock_contract_row
 from ..models import (
     ChangeOrder,
     ChangeOrderKind,
-    ChangeOrderStatus,
     Contract,
     ContractStatus,
 )
@@ -156,14 +155,7 @@ def change_order_accept(*, actor: User, change_order_id: int) -> ChangeOrder:
         )
     order.decided_by = actor
     order.decided_at = timezone.now()
-    transition(
-        order,
-        to=ChangeOrderStatus.ACCEPTED,
-        allowed=ChangeOrder.ALLOWED,
-        actor=actor,
-        verb="accept",
-        extra_fields=["decided_by", "decided_at"],
-    )
+    transition(order, "accept", actor=actor, fields=["decided_by", "decided_at"])
     milestone = milestone_append(
         contract=contract,
         title=f"{ChangeOrderKind(order.kind).label} (change order {order.pk})",
@@ -204,14 +196,7 @@ def change_order_decline(*, actor: User, change_order_id: int) -> ChangeOrder:
         )
     order.decided_by = actor
     order.decided_at = timezone.now()
-    transition(
-        order,
-        to=ChangeOrderStatus.DECLINED,
-        allowed=ChangeOrder.ALLOWED,
-        actor=actor,
-        verb="decline",
-        extra_fields=["decided_by", "decided_at"],
-    )
+    transition(order, "decline", actor=actor, fields=["decided_by", "decided_at"])
     notify(
         _other_side_users(contract, side),
         kind="change_order_declined",
@@ -233,14 +218,7 @@ def change_order_withdraw(*, actor: User, change_order_id: int) -> ChangeOrder:
         )
     order.decided_by = actor
     order.decided_at = timezone.now()
-    transition(
-        order,
-        to=ChangeOrderStatus.WITHDRAWN,
-        allowed=ChangeOrder.ALLOWED,
-        actor=actor,
-        verb="withdraw",
-        extra_fields=["decided_by", "decided_at"],
-    )
+    transition(order, "withdraw", actor=actor, fields=["decided_by", "decided_at"])
     notify(
         _other_side_users(contract, side),
         kind="change_order_withdrawn",

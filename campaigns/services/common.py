@@ -6,10 +6,8 @@ The other service modules import this one, never the reverse.
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
-
 from marketplace.countries import is_territory
-from marketplace.errors import Forbidden, InvalidInput, InvalidTransition
+from marketplace.errors import Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.models import User
 
@@ -59,13 +57,6 @@ def require_member_for_input(actor: User, brand_id: int) -> None:
             code=CampaignError.NOT_BRAND_MEMBER,
             field="brand",
         )
-
-
-def ensure_allowed(obj: models.Model, to: str, *, verb: str, field: str = "status") -> None:
-    """Refuse early (409) when the ALLOWED table forbids the move, before any other check."""
-    current = getattr(obj, field)
-    if to not in type(obj).ALLOWED.get(current, ()):  # type: ignore[attr-defined]
-        raise InvalidTransition(obj._meta.verbose_name, current, verb)
 
 
 # Licence terms ----------------------------------------------------------------------------

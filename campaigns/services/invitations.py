@@ -7,12 +7,13 @@ from marketplace.audit import audit_record, contacts_masked_record, notify, tran
 from marketplace.contacts import mask as mask_contacts
 from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.models import User
+from marketplace.transitions import transition_target
 
 from ..errors import CampaignError
 from ..locks import lock_brief, lock_invitation
-from ..models import LIVE_BID_STATUSES, Bid, Brief, BriefStatus, Invitation, InvitationStatus
+from ..models import LIVE_BID_STATUSES, Bid, Brief, BriefStatus, Invitation
 from ..selectors import brand_member_users
-from .common import ensure_allowed, require_member
+from .common import require_member
 
 
 @transaction.atomic
@@ -77,7 +78,7 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
         raise Forbidden(
             "only the invited creator may decline an invitation", code=CampaignError.NOT_INVITEE
         )
-    ensure_allowed(invitation, InvitationStatus.DECLINED, verb="decline")
+    transition_target(invitation, "decline")
     live = Bid.objects.filter(
         brief_id=invitation.brief_id,
         creator_id=invitation.creator_id,
@@ -89,13 +90,7 @@ def invitation_decline(*, actor: User, invitation: Invitation) -> Invitation:
             code=CampaignError.LIVE_BID_EXISTS,
             current_state=invitation.status,
         )
-    transition(
-        invitation,
-        to=InvitationStatus.DECLINED,
-        allowed=Invitation.ALLOWED,
-        actor=actor,
-        verb="decline",
-    )
+    transition(invitation, "decline", actor=actor)
     notify(
         brand_member_users(invitation.brief.brand_id),
         kind="invitation_declined",

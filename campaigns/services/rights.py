@@ -339,14 +339,7 @@ def brief_close_ip_ended(*, brief_id: int, now: datetime | None = None) -> bool:
     problem = ip_publish_problem(brief.ip, today=now.date())
     if problem is None or problem.code == CampaignError.IP_AI_FORBIDDEN:
         return False
-    transition(
-        brief,
-        to=BriefStatus.CLOSED,
-        allowed=Brief.ALLOWED,
-        actor=None,
-        verb="close",
-        data={"reason": problem.code.value},
-    )
+    transition(brief, "close", actor=None, data={"reason": problem.code.value})
     notify(
         brand_member_users(brief.brand_id),
         kind="brief_closed_ip_ended",
@@ -434,12 +427,9 @@ def delivery_licence_clear(*, actor: User, delivery: Delivery, note: str = "") -
         delivery.licence_note = f"{delivery.licence_note} · cleared: {note}"[:1000]
     transition(
         delivery,
-        to=LicenceFlag.CLEARED,
-        allowed=Delivery.ALLOWED_LICENCE_FLAG,
+        "licence_clear",
         actor=actor,
-        verb="licence_clear",
-        field="licence_flag",
-        extra_fields=["licence_note"],
+        fields=["licence_note"],
         data={"note": note} if note else None,
     )
     contract = delivery.contract

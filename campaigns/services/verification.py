@@ -108,10 +108,10 @@ def _reason(reason: str) -> str:
 
 
 def _review(
-    *, actor: User, verification: BrandVerification, to: str, reason: str
+    *, actor: User, verification: BrandVerification, verb: str, reason: str
 ) -> BrandVerification:
-    """Lock the brand then the request, move the request to `to` with the reviewer and the
-    reason (audited); the caller changes the brand."""
+    """Lock the brand then the request and apply the move `verb` to the request, with the
+    reviewer and the reason (audited); the caller changes the brand."""
     require_staff(actor, what="review brand verifications")
     reason = _reason(reason)
     brand = lock_brand(verification.brand_id)
@@ -121,11 +121,9 @@ def _review(
     verification.reviewed_at = timezone.now()
     transition(
         verification,
-        to=to,
-        allowed=BrandVerification.ALLOWED,
+        verb,
         actor=actor,
-        verb=f"verification_{to}",
-        extra_fields=["reason", "reviewed_by", "reviewed_at"],
+        fields=["reason", "reviewed_by", "reviewed_at"],
         data={"brand": brand.pk, "reason": reason},
     )
     verification.brand = brand
@@ -140,7 +138,7 @@ def brand_verification_approve(
     brand becomes `verified` (audited), its members are told, and the brief lists that show
     the flag are refreshed. Only a pending request can be approved (409 otherwise)."""
     verification = _review(
-        actor=actor, verification=verification, to=VerificationStatus.APPROVED, reason=reason
+        actor=actor, verification=verification, verb="verification_approved", reason=reason
     )
     brand = verification.brand
     if not brand.verified:
@@ -172,7 +170,7 @@ def brand_verification_reject(
     told; the brand stays unverified and may ask again. Only a pending request (409
     otherwise)."""
     verification = _review(
-        actor=actor, verification=verification, to=VerificationStatus.REJECTED, reason=reason
+        actor=actor, verification=verification, verb="verification_rejected", reason=reason
     )
     brand = verification.brand
     notify(

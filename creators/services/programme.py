@@ -66,14 +66,7 @@ def partner_application_approve(
     application = lock_application(application.pk)
     application.reviewer = actor
     application.decided_at = timezone.now()
-    transition(
-        application,
-        to=ApplicationStatus.APPROVED,
-        allowed=PartnerApplication.ALLOWED,
-        actor=actor,
-        verb="approve",
-        extra_fields=["reviewer", "decided_at"],
-    )
+    transition(application, "approve", actor=actor, fields=["reviewer", "decided_at"])
     profile = lock_profile(application.creator_id)
     if profile.tier == Tier.STANDARD:
         creator_set_tier(actor=actor, profile=profile, tier=Tier.PARTNER)
@@ -95,10 +88,5 @@ def partner_application_reject(
     application.reason = reason[:500]
     application.decided_at = timezone.now()
     return transition(
-        application,
-        to=ApplicationStatus.REJECTED,
-        allowed=PartnerApplication.ALLOWED,
-        actor=actor,
-        verb="reject",
-        extra_fields=["reviewer", "reason", "decided_at"],
+        application, "reject", actor=actor, fields=["reviewer", "reason", "decided_at"]
     )

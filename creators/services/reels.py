@@ -96,14 +96,7 @@ def reel_update(*, actor: User, reel: Reel, data: dict[str, Any]) -> Reel:
     content_changed = bool({"title", "description", "tags", "video"} & data.keys())
     if content_changed and reel.moderation != Moderation.PENDING:
         was_approved = reel.moderation == Moderation.APPROVED
-        transition(
-            reel,
-            to=Moderation.PENDING,
-            allowed=Reel.ALLOWED,
-            actor=actor,
-            verb="resubmit",
-            field="moderation",
-        )
+        transition(reel, "resubmit", actor=actor)
         notify_staff(
             kind="reel_submitted",
             message=f"Reel “{reel.title}” was edited and waits for moderation again.",
@@ -138,13 +131,7 @@ def reel_approve(*, actor: User, reel: Reel) -> Reel:
     reel.moderated_at = timezone.now()
     reel.rejection_reason = ""
     transition(
-        reel,
-        to=Moderation.APPROVED,
-        allowed=Reel.ALLOWED,
-        actor=actor,
-        verb="approve",
-        field="moderation",
-        extra_fields=["moderated_by", "moderated_at", "rejection_reason"],
+        reel, "approve", actor=actor, fields=["moderated_by", "moderated_at", "rejection_reason"]
     )
     creator_refresh_showcase(creator_id=reel.creator_id)
     return reel
@@ -165,12 +152,9 @@ def reel_reject(*, actor: User, reel: Reel, reason: str) -> Reel:
     was_approved = reel.moderation == Moderation.APPROVED
     transition(
         reel,
-        to=Moderation.REJECTED,
-        allowed=Reel.ALLOWED,
+        "reject",
         actor=actor,
-        verb="reject",
-        field="moderation",
-        extra_fields=["moderated_by", "moderated_at", "rejection_reason"],
+        fields=["moderated_by", "moderated_at", "rejection_reason"],
         data={"reason": reason},
     )
     lists_changed("reels")

@@ -27,6 +27,7 @@ from marketplace.admin_tools import (
     redirect_to_confirmation,
 )
 from marketplace.money import format_money
+from marketplace.transitions import transition_allowed
 
 from ..models import (
     PaymentItem,
@@ -155,7 +156,7 @@ class MilestoneInline(MoneyColumns, admin.TabularInline):
 
 
 def _staff_refundable(milestone: Milestone) -> bool:
-    return milestone.status in Milestone.STAFF_REFUND
+    return transition_allowed(milestone, "staff_refund")
 
 
 def _disputed(milestone: Milestone) -> bool:

@@ -9,8 +9,8 @@ from django.db import models, transaction
 from campaigns.models import Contract, Milestone
 from campaigns.selectors import brand_member_users, is_brand_member
 from campaigns.services import brief_complete_if_finished, contract_sync_status
-from marketplace.audit import transition
-from marketplace.errors import Conflict, Forbidden
+from marketplace.audit import audit_record
+from marketplace.errors import Conflict, Forbidden, InvalidTransition
 from marketplace.models import User
 
 from ..errors import PaymentError
@@ -60,16 +60,21 @@ def move(
     fields: Iterable[str] = (),
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Save `obj` in status `to`: a move goes through the model's table and writes its audit
-    row (marketplace.audit.transition); staying in the same status only saves `fields`."""
-    if obj.status == to:  # type: ignore[attr-defined]
-        update_fields = list(fields)
-        if hasattr(obj, "updated_at"):
-            update_fields.append("updated_at")
-        if update_fields:
-            obj.save(update_fields=update_fields)
-        return
-    transition(obj, to=to, allowed=allowed, actor=actor, verb=verb, extra_fields=fields, data=data)
+    """Record a stored Stripe event's processing outcome (`StripeEvent.ALLOWED`): a change of
+    status is checked against the table and audited; staying in the same status only saves
+    `fields`. Every other model moves by name through `marketplace.audit.transition`."""
+    current = obj.status  # type: ignore[attr-defined]
+    update_fields = list(fields)
+    if current != to:
+        if to not in allowed.get(current, ()):
+            raise InvalidTransition(obj._meta.verbose_name, current, verb)
+        obj.status = to  # type: ignore[attr-defined]
+        update_fields.append("status")
+    if hasattr(obj, "updated_at"):
+        update_fields.append("updated_at")
+    obj.save(update_fields=update_fields)
+    if current != to:
+        audit_record(actor=actor, verb=verb, obj=obj, before=current, after=to, data=data)
 
 
 def after_contract_end(contract: Contract) -> None:

@@ -60,14 +60,7 @@ def milestone_deliver(
     delivery_licence_check(contract=contract, videos=built)
     number = contract.deliveries.count() + 1
     milestone.delivered_at = timezone.now()
-    transition(
-        milestone,
-        to=MilestoneStatus.DELIVERED,
-        allowed=Milestone.ALLOWED,
-        actor=actor,
-        verb="deliver",
-        extra_fields=["delivered_at"],
-    )
+    transition(milestone, "deliver", actor=actor, fields=["delivered_at"])
     delivery = Delivery.objects.create(
         contract=contract, milestone=milestone, number=number, note=note
     )
@@ -120,14 +113,7 @@ def milestone_request_revision(
             current_state=milestone.status,
         )
     milestone.revisions_used += 1
-    transition(
-        milestone,
-        to=MilestoneStatus.REVISION_REQUESTED,
-        allowed=Milestone.ALLOWED,
-        actor=actor,
-        verb="request_revision",
-        extra_fields=["revisions_used"],
-    )
+    transition(milestone, "request_revision", actor=actor, fields=["revisions_used"])
     latest = milestone.deliveries.order_by("-number").first()
     if latest is not None:
         latest.revision_note = note
@@ -179,13 +165,7 @@ def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
             current_state=milestone.status,
             pending_milestones=sorted([milestone.pk, *shared]),
         )
-    transition(
-        milestone,
-        to=MilestoneStatus.CANCELLED,
-        allowed=Milestone.ALLOWED,
-        actor=actor,
-        verb="cancel",
-    )
+    transition(milestone, "cancel", actor=actor)
     sync_contract(contract, actor=actor)
     contract_rights_start_if_due(contract)
     notify(

@@ -24,7 +24,6 @@ from ..errors import PaymentError
 from ..locks import lock_contract, lock_milestones, lock_payment, lock_payment_by_intent
 from ..models import Payment, PaymentItem, PaymentStatus
 from .common import (
-    move,
     party_users,
     require_brand_member,
     single_milestone_id,
@@ -191,18 +190,11 @@ def milestones_fund(
             if not payment.stripe_payment_intent_id:
                 payment.stripe_payment_intent_id = intent.id
                 payment.client_secret = intent.client_secret or ""
-                move(
-                    payment,
-                    to=(
-                        PaymentStatus.REQUIRES_PAYMENT_METHOD
-                        if payment.status == PaymentStatus.CREATING
-                        else payment.status
-                    ),
-                    allowed=Payment.ALLOWED,
-                    actor=actor,
-                    verb="payment_intent_created",
-                    fields=["stripe_payment_intent_id", "client_secret"],
-                )
+                fields = ["stripe_payment_intent_id", "client_secret"]
+                if payment.status == PaymentStatus.CREATING:
+                    transition(payment, "payment_intent_created", actor=actor, fields=fields)
+                else:  # a confirmation raced ahead of this answer: keep its status
+                    payment.save(update_fields=[*fields, "updated_at"])
     if payment_method:
         attempt = payment.confirm_attempts
         try:
@@ -333,11 +325,9 @@ def payment_succeeded(
     payment.last_error = ""
     transition(
         payment,
-        to=PaymentStatus.SUCCEEDED,
-        allowed=Payment.ALLOWED,
+        "payment_succeeded",
         actor=None,
-        verb="payment_succeeded",
-        extra_fields=["stripe_payment_intent_id", "stripe_charge_id", "succeeded_at", "last_error"],
+        fields=["stripe_payment_intent_id", "stripe_charge_id", "succeeded_at", "last_error"],
     )
     funded = []
     for item in items:
@@ -396,14 +386,7 @@ def _fund_milestone(contract: Contract, milestone: Milestone) -> DomainError | N
         with transaction.atomic():
             funding_refusal_check(contract, milestone)
             milestone.funded_at = timezone.now()
-            transition(
-                milestone,
-                to=MilestoneStatus.FUNDED,
-                allowed=Milestone.ALLOWED,
-                actor=None,
-                verb="fund",
-                extra_fields=["funded_at"],
-            )
+            transition(milestone, "fund", actor=None, fields=["funded_at"])
             if not milestone.requires_delivery:
                 milestone_release_without_delivery(contract=contract, milestone=milestone)
     except DomainError as exc:
@@ -427,10 +410,8 @@ def _refund_unbookable(
     )
     transition(
         milestone,
-        to=MilestoneStatus.CANCELLED,
-        allowed=Milestone.ALLOWED,
+        "cancel_unbookable",
         actor=None,
-        verb="cancel_unbookable",
         data={"code": str(refusal.code), "message": refusal.message[:300], "payment": payment.pk},
     )
     refund_start(
@@ -457,13 +438,7 @@ def payment_failed(*, intent_id: str, message: str) -> Payment | None:
     if payment is None or payment.status == PaymentStatus.SUCCEEDED:
         return payment
     payment.last_error = message[:300]
-    move(
-        payment,
-        to=PaymentStatus.REQUIRES_PAYMENT_METHOD,
-        allowed=Payment.ALLOWED,
-        verb="payment_failed",
-        fields=["last_error"],
-    )
+    transition(payment, "payment_failed", actor=None, fields=["last_error"])
     contract = payment.contract
     notify(
         party_users(contract)[1:],

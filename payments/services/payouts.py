@@ -28,7 +28,6 @@ from ..gateway import GatewayRejected
 from ..locks import lock_contract, lock_milestone, lock_transfer
 from ..models import PaymentItem, PaymentStatus, PayoutAccount, Transfer, TransferStatus
 from .common import (
-    move,
     party_users,
     require_brand_member,
     single_milestone_id,
@@ -139,12 +138,7 @@ def milestone_approve(
         )
     milestone.approved_at = timezone.now()
     transition(
-        milestone,
-        to=MilestoneStatus.APPROVED,
-        allowed=Milestone.ALLOWED,
-        actor=actor,
-        verb="approve" if actor else "auto_approve",
-        extra_fields=["approved_at"],
+        milestone, "approve" if actor else "auto_approve", actor=actor, fields=["approved_at"]
     )
     release_to_creator(
         contract=contract,
@@ -182,14 +176,7 @@ def milestone_release_without_delivery(*, contract: Contract, milestone: Milesto
     at once, inside the funding's transaction; the usage term grows by the change order's
     months."""
     milestone.approved_at = timezone.now()
-    transition(
-        milestone,
-        to=MilestoneStatus.APPROVED,
-        allowed=Milestone.RELEASE_WITHOUT_DELIVERY,
-        actor=None,
-        verb="release_without_delivery",
-        extra_fields=["approved_at"],
-    )
+    transition(milestone, "release_without_delivery", actor=None, fields=["approved_at"])
     release_to_creator(
         contract=contract,
         milestone=milestone,
@@ -238,13 +225,7 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
         account = PayoutAccount.objects.filter(creator_id=transfer.creator_id).first()
         if account is None or not account.stripe_account_id or not account.payouts_enabled:
             if transfer.status != TransferStatus.WAITING_FOR_ACCOUNT:
-                transition(
-                    transfer,
-                    to=TransferStatus.WAITING_FOR_ACCOUNT,
-                    allowed=Transfer.ALLOWED,
-                    actor=None,
-                    verb="payout_wait_for_account",
-                )
+                transition(transfer, "payout_wait_for_account", actor=None)
                 notify(
                     [contract.creator.user],
                     kind="payout_waiting",
@@ -276,11 +257,10 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
         with transaction.atomic():
             locked = lock_transfer(transfer_id)
             if locked.status == TransferStatus.WAITING_FOR_ACCOUNT:
-                move(
+                transition(
                     locked,
-                    to=TransferStatus.PENDING,
-                    allowed=Transfer.ALLOWED,
-                    verb="payout_retry",
+                    "payout_retry",
+                    actor=None,
                     data={"error": "payment provider unavailable"},
                 )
             return locked
@@ -292,11 +272,10 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                 if locked.status != TransferStatus.PAID and locked.attempts == attempt:
                     locked.attempts = attempt + 1
                     locked.last_error = exc.message[:300]
-                    move(
+                    transition(
                         locked,
-                        to=TransferStatus.FAILED,
-                        allowed=Transfer.ALLOWED,
-                        verb="payout_failed",
+                        "payout_failed",
+                        actor=None,
                         fields=["attempts", "last_error"],
                         data={"error": exc.message[:300]},
                     )
@@ -359,12 +338,7 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     transfer.paid_at = timezone.now()
     transfer.last_error = ""
     transition(
-        transfer,
-        to=TransferStatus.PAID,
-        allowed=Transfer.ALLOWED,
-        actor=None,
-        verb="payout",
-        extra_fields=["stripe_transfer_id", "paid_at", "last_error"],
+        transfer, "payout", actor=None, fields=["stripe_transfer_id", "paid_at", "last_error"]
     )
     ledger.post_entry(
         key=_entry_key(transfer, "payout"),
@@ -380,14 +354,7 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
     )
     if milestone.status == MilestoneStatus.APPROVED:
         milestone.paid_at = transfer.paid_at
-        transition(
-            milestone,
-            to=MilestoneStatus.PAID,
-            allowed=Milestone.ALLOWED,
-            actor=None,
-            verb="pay",
-            extra_fields=["paid_at"],
-        )
+        transition(milestone, "pay", actor=None, fields=["paid_at"])
         sync_contract(contract)
     notify(
         [contract.creator.user],

@@ -15,7 +15,6 @@ from django.utils import timezone
 from campaigns.models import (
     Contract,
     Dispute,
-    DisputeStatus,
     Milestone,
     MilestoneStatus,
     Resolution,
@@ -25,6 +24,7 @@ from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
 from marketplace.models import User
+from marketplace.transitions import transition_target
 
 from .. import gateway, ledger, queue
 from ..errors import PaymentError
@@ -188,11 +188,9 @@ def refund_execute(*, refund_id: int) -> Refund:
                 locked.last_error = exc.message[:300]
                 transition(
                     locked,
-                    to=RefundStatus.FAILED,
-                    allowed=Refund.ALLOWED,
+                    "refund_failed",
                     actor=None,
-                    verb="refund_failed",
-                    extra_fields=["last_error"],
+                    fields=["last_error"],
                     data={"error": exc.message[:300]},
                 )
                 notify(
@@ -219,12 +217,7 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
     refund.succeeded_at = timezone.now()
     refund.last_error = ""
     transition(
-        refund,
-        to=RefundStatus.SUCCEEDED,
-        allowed=Refund.ALLOWED,
-        actor=None,
-        verb="refund",
-        extra_fields=["stripe_refund_id", "succeeded_at", "last_error"],
+        refund, "refund", actor=None, fields=["stripe_refund_id", "succeeded_at", "last_error"]
     )
     ledger.post_entry(
         key=f"refund-{refund.pk}",
@@ -269,13 +262,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
             data={"side": side},
         )
     if milestone.refund_requested_by_brand and milestone.refund_requested_by_creator:
-        transition(
-            milestone,
-            to=MilestoneStatus.REFUNDED,
-            allowed=Milestone.ALLOWED,
-            actor=actor,
-            verb="refund",
-        )
+        transition(milestone, "refund", actor=actor)
         refund_start(
             contract=contract,
             milestone=milestone,
@@ -307,21 +294,9 @@ def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) ->
     """Staff refund a funded or paid milestone in full (a paid one's transfer is reversed)."""
     require_staff(actor, what="refund a milestone")
     contract, milestone = lock_milestone(milestone_id)
-    if milestone.status not in Milestone.STAFF_REFUND:
-        raise Conflict(
-            f"cannot refund a milestone that is {milestone.status}",
-            code=PaymentError.INVALID_STATE,
-            current_state=milestone.status,
-        )
+    transition_target(milestone, "staff_refund")
     was_paid = milestone.status == MilestoneStatus.PAID
-    transition(
-        milestone,
-        to=MilestoneStatus.REFUNDED,
-        allowed=Milestone.STAFF_REFUND,
-        actor=actor,
-        verb="staff_refund",
-        data={"reason": reason},
-    )
+    transition(milestone, "staff_refund", actor=actor, data={"reason": reason})
     refund_start(
         contract=contract,
         milestone=milestone,
@@ -354,13 +329,7 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
         raise InvalidInput(
             "say what the dispute is about", code=PaymentError.REASON_REQUIRED, field="reason"
         )
-    transition(
-        milestone,
-        to=MilestoneStatus.DISPUTED,
-        allowed=Milestone.ALLOWED,
-        actor=actor,
-        verb="dispute",
-    )
+    transition(milestone, "dispute", actor=actor)
     dispute = Dispute.objects.create(
         contract=contract, milestone=milestone, opened_by=actor, reason=reason
     )
@@ -428,10 +397,8 @@ def milestone_dispute_resolve(
         )
     transition(
         milestone,
-        to=MilestoneStatus.RESOLVED,
-        allowed=Milestone.ALLOWED,
+        "resolve",
         actor=actor,
-        verb="resolve",
         data={"resolution": resolution, "creator_amount": creator_share},
     )
     if creator_share:
@@ -456,11 +423,9 @@ def milestone_dispute_resolve(
     dispute.resolved_at = timezone.now()
     transition(
         dispute,
-        to=DisputeStatus.RESOLVED,
-        allowed=Dispute.ALLOWED,
+        "resolve_dispute",
         actor=actor,
-        verb="resolve_dispute",
-        extra_fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
+        fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
         data={"resolution": resolution, "creator_amount": creator_share},
     )
     sync_contract(contract, actor=actor)

@@ -10,7 +10,7 @@ from marketplace.guards import require_staff
 from marketplace.locks import lock_one
 from marketplace.models import User
 
-from ..models import MoneyWorkItem, WorkItemStatus
+from ..models import MoneyWorkItem
 
 
 def work_item_open(
@@ -65,11 +65,9 @@ def work_item_resolve(*, actor: User, item_id: int, note: str) -> MoneyWorkItem:
     item.resolved_at = timezone.now()
     transition(
         item,
-        to=WorkItemStatus.RESOLVED,
-        allowed=MoneyWorkItem.ALLOWED,
+        "work_item_resolve",
         actor=actor,
-        verb="work_item_resolve",
-        extra_fields=["resolution_note", "resolved_by", "resolved_at"],
+        fields=["resolution_note", "resolved_by", "resolved_at"],
         data={"note": note[:500]},
     )
     return item
