@@ -22,7 +22,6 @@ from .models import (
     Invitation,
     IPAsset,
     MemberInvitation,
-    Milestone,
 )
 
 
@@ -76,11 +75,6 @@ def lock_contract_row(pk: int) -> Contract:
         return lock_one(Contract.objects.select_related("creator__user"), pk)
     except Contract.DoesNotExist as exc:
         raise NotFound("no such contract", code=CampaignError.CONTRACT_NOT_FOUND) from exc
-
-
-def lock_contract_milestones(contract_id: int) -> list[Milestone]:
-    """Every milestone of a (locked) contract, locked in primary-key order."""
-    return lock_rows(Milestone.objects.filter(contract_id=contract_id))
 
 
 def lock_change_order(pk: int) -> ChangeOrder:

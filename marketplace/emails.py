@@ -23,7 +23,6 @@ from .models import EmailFrequency, EmailPreference, Notification, User
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "marketplace.tasks.send_notification_emails"
-DIGEST_TASK = "marketplace.tasks.send_email_digests"
 
 # kind -> subject. Each has a template `email/<kind>.txt` saying what to do.
 EMAIL_KINDS: dict[str, str] = {

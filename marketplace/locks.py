@@ -5,7 +5,6 @@ take them in the same order (no deadlock) and a join in the query never locks a 
 On SQLite `select_for_update` is a no-op; its write lock is taken up front (IMMEDIATE transactions).
 """
 
-from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db import models
@@ -21,8 +20,3 @@ def lock_rows(queryset: "models.QuerySet[M]") -> list[M]:
 def lock_one(queryset: "models.QuerySet[M]", pk: object) -> M:
     """Lock and return one row by primary key; DoesNotExist if it is gone."""
     return queryset.select_for_update(of=("self",)).get(pk=pk)
-
-
-def lock_ids(queryset: "models.QuerySet[M]", pks: Iterable[object]) -> list[M]:
-    """Lock the rows with these primary keys, in primary-key order."""
-    return lock_rows(queryset.filter(pk__in=list(pks)))

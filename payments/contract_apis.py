@@ -27,23 +27,20 @@ from campaigns.serializers import (
 )
 from marketplace.errors import CommonError, Conflict, InvalidInput
 from marketplace.pagination import page_of_items, page_serializer
-from marketplace.permissions import IsStaff
 
+from . import milestone_actions as actions
 from . import selectors
 from .errors import PaymentError
+from .milestone_actions import deliver, milestone_action, validated
 from .serializers import (
     ContractFundSerializer,
     DeliveryCreateSerializer,
     DeliverySerializer,
-    DisputeSerializer,
     FundResponseSerializer,
     PaymentSerializer,
-    ResolveSerializer,
     ReviewSerializer,
-    RevisionRequestSerializer,
-    StaffRefundSerializer,
 )
-from .services import deliveries, funding, payouts, refunds, reviews
+from .services import funding, reviews
 
 STRIPE_UNAVAILABLE = OpenApiResponse(
     description="Stripe is unreachable or failing; nothing was changed, retry later"
@@ -69,7 +66,10 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Contract]:
         return campaign_selectors.contracts_visible_to(self.request.user)
 
-    def _contract_response(self, contract_id: int) -> Response:
+    def milestone_id_of(self, contract: Contract) -> int:
+        return selectors.single_milestone_id(contract.pk)
+
+    def answer(self, contract_id: int) -> Response:
         contract = self.get_queryset().get(pk=contract_id)
         return Response(self.get_serializer(contract).data)
 
@@ -85,13 +85,15 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     def fund(self, request: Request, pk: str | None = None) -> Response:
         """Fund the contract (its one milestone), or the `milestones` named with one charge."""
         contract = self.get_object()
-        data = ContractFundSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        payment = funding.contract_fund(
+        data = validated(ContractFundSerializer, request)
+        milestone_ids = data.get("milestones")
+        if milestone_ids is None:
+            milestone_ids = [self.milestone_id_of(contract)]
+        payment = funding.milestones_fund(
             actor=request.user,
             contract_id=contract.pk,
-            payment_method=data.validated_data.get("payment_method", ""),
-            milestone_ids=data.validated_data.get("milestones"),
+            milestone_ids=milestone_ids,
+            payment_method=data.get("payment_method", ""),
         )
         contract.refresh_from_db(fields=["status"])
         return Response(
@@ -109,95 +111,22 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         filter_backends=[],
     )
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        """The contract's deliveries (all its milestones'); POST delivers its one milestone."""
         contract = self.get_object()
         if request.method == "POST":
-            data = DeliveryCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            delivery = deliveries.delivery_submit(
-                actor=request.user,
-                contract_id=contract.pk,
-                videos=data.validated_data["videos"],
-                note=data.validated_data.get("note", ""),
-            )
-            delivery = selectors.contract_deliveries(contract).get(pk=delivery.pk)
-            return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+            return deliver(request, self.milestone_id_of(contract))
         items = selectors.contract_deliveries(contract)
         return Response(
             page_of_items(request, items, DeliverySerializer(many=True).to_representation)
         )
 
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        contract = self.get_object()
-        payouts.contract_approve(actor=request.user, contract_id=contract.pk)
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=RevisionRequestSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="request-revision",
-        permission_classes=[permissions.IsAuthenticated],
-    )
-    def request_revision(self, request: Request, pk: str | None = None) -> Response:
-        contract = self.get_object()
-        data = RevisionRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        deliveries.contract_request_revision(
-            actor=request.user,
-            contract_id=contract.pk,
-            note=data.validated_data["note"],
-            feedback=data.validated_data.get("feedback", []),
-        )
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=DisputeSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def dispute(self, request: Request, pk: str | None = None) -> Response:
-        contract = self.get_object()
-        data = DisputeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.dispute_open(
-            actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
-        )
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=ResolveSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
-    def resolve(self, request: Request, pk: str | None = None) -> Response:
-        contract = self.get_object()
-        data = ResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.dispute_resolve(actor=request.user, contract_id=contract.pk, **data.validated_data)
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
-        contract = self.get_object()
-        deliveries.contract_cancel(actor=request.user, contract_id=contract.pk)
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
-    def refund(self, request: Request, pk: str | None = None) -> Response:
-        """Agree to a full refund before delivery; it happens when both parties have agreed."""
-        contract = self.get_object()
-        refunds.contract_refund_request(actor=request.user, contract_id=contract.pk)
-        return self._contract_response(contract.pk)
-
-    @extend_schema(request=StaffRefundSerializer)
-    @action(detail=True, methods=["post"], url_path="staff-refund", permission_classes=[IsStaff])
-    def staff_refund(self, request: Request, pk: str | None = None) -> Response:
-        """Staff refund a funded or paid contract (a paid one's transfer is reversed first)."""
-        contract = self.get_object()
-        data = StaffRefundSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.contract_refund_by_staff(
-            actor=request.user, contract_id=contract.pk, reason=data.validated_data["reason"]
-        )
-        return self._contract_response(contract.pk)
+    approve = milestone_action("approve", actions.APPROVE)
+    request_revision = milestone_action("request_revision", actions.REQUEST_REVISION)
+    dispute = milestone_action("dispute", actions.DISPUTE)
+    resolve = milestone_action("resolve", actions.RESOLVE)
+    cancel = milestone_action("cancel", actions.CANCEL)
+    refund = milestone_action("refund", actions.REFUND)
+    staff_refund = milestone_action("staff_refund", actions.STAFF_REFUND)
 
     @extend_schema(responses={200: page_serializer(MilestoneSerializer)})
     @action(

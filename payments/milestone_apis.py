@@ -3,11 +3,12 @@ answers to a change order.
 
 Objects come from the contracts the caller may see (another tenant's answers 404); each
 action's service then checks who may act. The contract-level actions of
-`payments.contract_apis` call the same services for a one-milestone contract."""
+`payments.contract_apis` are the same actions (`payments.milestone_actions`) on a one-milestone
+contract."""
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,22 +20,19 @@ from campaigns.models import ChangeOrder, Milestone
 from campaigns.serializers import ChangeOrderSerializer, MilestoneSerializer
 from marketplace.errors import CommonError
 from marketplace.pagination import page_of_items, page_serializer
-from marketplace.permissions import IsStaff
 
+from . import milestone_actions as actions
 from . import selectors
 from .errors import PaymentError
+from .milestone_actions import deliver, milestone_action, validated
 from .serializers import (
     DeliveryCreateSerializer,
     DeliverySerializer,
-    DisputeSerializer,
     FundSerializer,
     MilestoneFundResponseSerializer,
-    NoteSerializer,
     PaymentSerializer,
-    ResolveSerializer,
-    StaffRefundSerializer,
 )
-from .services import deliveries, funding, payouts, refunds
+from .services import funding
 
 STRIPE_UNAVAILABLE = OpenApiResponse(
     description="Stripe is unreachable or failing; nothing was changed, retry later"
@@ -55,7 +53,10 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Milestone]:
         return campaign_selectors.milestones_visible_to(self.request.user)
 
-    def _answer(self, milestone_id: int) -> Response:
+    def milestone_id_of(self, milestone: Milestone) -> int:
+        return milestone.pk
+
+    def answer(self, milestone_id: int) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=milestone_id)).data)
 
     @extend_schema(
@@ -70,13 +71,12 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     def fund(self, request: Request, pk: str | None = None) -> Response:
         """Fund this milestone with its own charge."""
         milestone = self.get_object()
-        data = FundSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(FundSerializer, request)
         payment = funding.milestones_fund(
             actor=request.user,
             contract_id=milestone.contract_id,
             milestone_ids=[milestone.pk],
-            payment_method=data.validated_data.get("payment_method", ""),
+            payment_method=data.get("payment_method", ""),
         )
         milestone.refresh_from_db(fields=["status"])
         milestone.contract.refresh_from_db(fields=["status"])
@@ -94,90 +94,22 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
+        """The milestone's deliveries; POST delivers it."""
         milestone = self.get_object()
         if request.method == "POST":
-            data = DeliveryCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            delivery = deliveries.milestone_deliver(
-                actor=request.user,
-                milestone_id=milestone.pk,
-                videos=data.validated_data["videos"],
-                note=data.validated_data.get("note", ""),
-            )
-            delivery = selectors.milestone_deliveries(milestone).get(pk=delivery.pk)
-            return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+            return deliver(request, milestone.pk)
         items = selectors.milestone_deliveries(milestone)
         return Response(
             page_of_items(request, items, DeliverySerializer(many=True).to_representation)
         )
 
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
-    def approve(self, request: Request, pk: str | None = None) -> Response:
-        milestone = self.get_object()
-        payouts.milestone_approve(actor=request.user, milestone_id=milestone.pk)
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=NoteSerializer)
-    @action(detail=True, methods=["post"], url_path="request-revision")
-    def request_revision(self, request: Request, pk: str | None = None) -> Response:
-        milestone = self.get_object()
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        deliveries.milestone_request_revision(
-            actor=request.user, milestone_id=milestone.pk, note=data.validated_data["note"]
-        )
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=DisputeSerializer)
-    @action(detail=True, methods=["post"])
-    def dispute(self, request: Request, pk: str | None = None) -> Response:
-        milestone = self.get_object()
-        data = DisputeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.milestone_dispute_open(
-            actor=request.user, milestone_id=milestone.pk, reason=data.validated_data["reason"]
-        )
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=ResolveSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsStaff])
-    def resolve(self, request: Request, pk: str | None = None) -> Response:
-        milestone = self.get_object()
-        data = ResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.milestone_dispute_resolve(
-            actor=request.user, milestone_id=milestone.pk, **data.validated_data
-        )
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
-        milestone = self.get_object()
-        deliveries.milestone_cancel(actor=request.user, milestone_id=milestone.pk)
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
-    def refund(self, request: Request, pk: str | None = None) -> Response:
-        """Agree to refund this funded milestone before delivery; it happens when both parties
-        have agreed."""
-        milestone = self.get_object()
-        refunds.milestone_refund_request(actor=request.user, milestone_id=milestone.pk)
-        return self._answer(milestone.pk)
-
-    @extend_schema(request=StaffRefundSerializer)
-    @action(detail=True, methods=["post"], url_path="staff-refund", permission_classes=[IsStaff])
-    def staff_refund(self, request: Request, pk: str | None = None) -> Response:
-        """Staff refund a funded or paid milestone (a paid one's transfer is reversed first)."""
-        milestone = self.get_object()
-        data = StaffRefundSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refunds.milestone_refund_by_staff(
-            actor=request.user, milestone_id=milestone.pk, reason=data.validated_data["reason"]
-        )
-        return self._answer(milestone.pk)
+    approve = milestone_action("approve", actions.APPROVE)
+    request_revision = milestone_action("request_revision", actions.REQUEST_REVISION)
+    dispute = milestone_action("dispute", actions.DISPUTE)
+    resolve = milestone_action("resolve", actions.RESOLVE)
+    cancel = milestone_action("cancel", actions.CANCEL)
+    refund = milestone_action("refund", actions.REFUND)
+    staff_refund = milestone_action("staff_refund", actions.STAFF_REFUND)
 
 
 class ChangeOrderViewSet(viewsets.ReadOnlyModelViewSet):

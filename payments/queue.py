@@ -20,15 +20,6 @@ EXECUTE_REFUND = "payments.tasks.execute_refund"
 AUTO_APPROVE_DELIVERIES = "payments.tasks.auto_approve_deliveries"
 RETRY_STRIPE_EVENTS = "payments.tasks.retry_stripe_events"
 
-TASK_NAMES = (
-    PROCESS_STRIPE_EVENT,
-    RELEASE_PAYOUT,
-    RELEASE_WAITING_PAYOUTS,
-    EXECUTE_REFUND,
-    AUTO_APPROVE_DELIVERIES,
-    RETRY_STRIPE_EVENTS,
-)
-
 
 def send(name: str, *args: object) -> None:
     """Start task `name` now: eagerly in process without a broker, else on the queue. Raises

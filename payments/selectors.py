@@ -16,7 +16,9 @@ from campaigns.models import (
 )
 from campaigns.rights import milestone_work_licensed
 from creators.models import CreatorProfile, GeneratedVideo, Review
+from marketplace.errors import Conflict
 
+from .errors import PaymentError
 from .models import (
     PaymentItem,
     PaymentStatus,
@@ -76,11 +78,16 @@ def pending_refund_ids_for_intent(intent_id: str | None) -> list[int]:
     )
 
 
-def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
-    """A contract's deliveries, oldest first, with their videos (two queries in all)."""
-    return Delivery.objects.filter(contract=contract).prefetch_related(
+def deliveries_with_videos() -> QuerySet[Delivery]:
+    """Deliveries with their videos and the videos' licences (two queries in all)."""
+    return Delivery.objects.prefetch_related(
         Prefetch("videos", queryset=GeneratedVideo.objects.select_related("licence").order_by("id"))
     )
+
+
+def contract_deliveries(contract: Contract) -> QuerySet[Delivery]:
+    """A contract's deliveries, oldest first, with their videos."""
+    return deliveries_with_videos().filter(contract=contract)
 
 
 # A milestone whose latest delivery waits for the brand's decision: its videos are in the pack,
@@ -134,10 +141,8 @@ def contract_pack_deliveries(contract: Contract) -> list[PackDelivery]:
 
 
 def milestone_deliveries(milestone: Milestone) -> QuerySet[Delivery]:
-    """A milestone's deliveries, oldest first, with their videos (two queries in all)."""
-    return Delivery.objects.filter(milestone=milestone).prefetch_related(
-        Prefetch("videos", queryset=GeneratedVideo.objects.select_related("licence").order_by("id"))
-    )
+    """A milestone's deliveries, oldest first, with their videos."""
+    return deliveries_with_videos().filter(milestone=milestone)
 
 
 def contract_reviews(contract: Contract) -> QuerySet[Review]:
@@ -182,3 +187,28 @@ def reversal_requested(milestone_id: int) -> bool:
         .exclude(status=RefundStatus.FAILED)
         .exists()
     )
+
+
+MILESTONE_ACTIONS = "/api/v1/milestones/{id}/<action>/"
+
+
+def single_milestone_id(contract_id: int) -> int:
+    """The id of the one milestone of a contract, for the contract-level actions; a contract
+    of several answers 409 naming the milestone endpoints (and a missing one 404, later)."""
+    ids = list(
+        Milestone.objects.filter(contract_id=contract_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) != 1:
+        raise Conflict(
+            "this contract has several milestones: act on one through "
+            f"{MILESTONE_ACTIONS} (or fund several with `milestones` on the contract's fund)",
+            code=PaymentError.USE_MILESTONE_ENDPOINTS,
+            milestones=ids,
+            endpoints={
+                "list": f"/api/v1/contracts/{contract_id}/milestones/",
+                "actions": MILESTONE_ACTIONS,
+            },
+        )
+    return ids[0]

@@ -22,7 +22,7 @@ from . import queue
 from .models import EventStatus, RefundStatus, TransferStatus
 from .polling import stale_work_alert, stripe_poll
 from .selectors import pending_refund_ids
-from .services.deliveries import contracts_auto_approve
+from .services.deliveries import milestones_auto_approve
 from .services.payouts import payout_ids_due, payout_release, payouts_release_due
 from .services.refunds import refund_execute
 from .webhooks import MAX_EVENT_ATTEMPTS, event_process, events_retry
@@ -93,7 +93,7 @@ def execute_refund(self: Task, refund_id: int) -> str:
 @shared_task(name=queue.AUTO_APPROVE_DELIVERIES)
 def auto_approve_deliveries() -> int:
     """Approve deliveries nobody reviewed within AUTO_APPROVE_AFTER (beat job)."""
-    return contracts_auto_approve()
+    return milestones_auto_approve()
 
 
 @shared_task(name=queue.RETRY_STRIPE_EVENTS)

@@ -22,6 +22,7 @@ from campaigns.models import (
 )
 from creators.models import CreatorProfile, GeneratedVideo, Moderation, Portfolio, Reel
 from marketplace.models import User
+from payments import ledger
 from payments.models import Payment, PaymentItem, PaymentStatus
 from tests.constants import PASSWORD
 
@@ -235,10 +236,23 @@ class PaymentFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def items(obj, create, extracted, **kwargs):  # noqa: N805
+        """Its items and the funding entries `payment_succeeded` posts for them."""
         if create:
             for milestone in obj.contract.milestones.all():
                 PaymentItem.objects.create(
                     payment=obj, milestone=milestone, amount=milestone.amount
+                )
+                ledger.post_entry(
+                    key=f"fund-payment-{obj.pk}-milestone-{milestone.pk}",
+                    kind="funding",
+                    currency=obj.currency,
+                    contract=obj.contract,
+                    milestone=milestone,
+                    lines=[
+                        (ledger.PLATFORM_CASH, milestone.amount),
+                        (ledger.escrow(obj.contract.pk), -milestone.amount),
+                    ],
+                    memo=f"payment {obj.stripe_payment_intent_id}: milestone {milestone.position}",
                 )
 
 

@@ -69,7 +69,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
     platform_fee = serializers.IntegerField(source="fee", read_only=True)
     fee = serializers.IntegerField(
         read_only=True,
-        help_text="deprecated: the same as `platform_fee`, removed in the next release",
+        help_text=DEPRECATED_FEE,
     )
 
     class Meta:
@@ -123,7 +123,7 @@ class ContractSerializer(serializers.ModelSerializer):
     platform_fee = serializers.IntegerField(source="fee", read_only=True)
     fee = serializers.IntegerField(
         read_only=True,
-        help_text="deprecated: the same as `platform_fee`, removed in the next release",
+        help_text=DEPRECATED_FEE,
     )
 
     class Meta:

@@ -159,10 +159,6 @@ def _staff_refundable(milestone: Milestone) -> bool:
     return transition_allowed(milestone, "staff_refund")
 
 
-def _disputed(milestone: Milestone) -> bool:
-    return milestone.status == MilestoneStatus.DISPUTED
-
-
 def _open_dispute(milestone: Milestone) -> tuple[admin.ModelAdmin, Dispute] | None:
     """The milestone's open dispute and its admin (where staff resolve it)."""
     dispute = milestone.disputes.filter(status=DisputeStatus.OPEN).first()

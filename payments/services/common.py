@@ -6,11 +6,11 @@ from typing import Any
 
 from django.db import models, transaction
 
-from campaigns.models import Contract, Milestone
+from campaigns.models import Contract
 from campaigns.selectors import brand_member_users, is_brand_member
 from campaigns.services import brief_complete_if_finished, contract_sync_status
 from marketplace.audit import audit_record
-from marketplace.errors import Conflict, Forbidden, InvalidTransition
+from marketplace.errors import Forbidden, InvalidTransition
 from marketplace.models import User
 
 from ..errors import PaymentError
@@ -90,28 +90,3 @@ def sync_contract(contract: Contract, *, actor: User | None = None) -> None:
     has just ended, its brief may be complete."""
     if contract_sync_status(contract=contract, actor=actor):
         after_contract_end(contract)
-
-
-MILESTONE_ACTIONS = "/api/v1/milestones/{id}/<action>/"
-
-
-def single_milestone_id(contract_id: int) -> int:
-    """The id of the one milestone of a contract, for the contract-level actions; a contract
-    of several answers 409 naming the milestone endpoints (and a missing one 404, later)."""
-    ids = list(
-        Milestone.objects.filter(contract_id=contract_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    if len(ids) != 1:
-        raise Conflict(
-            "this contract has several milestones: act on one through "
-            f"{MILESTONE_ACTIONS} (or fund several with `milestones` on the contract's fund)",
-            code=PaymentError.USE_MILESTONE_ENDPOINTS,
-            milestones=ids,
-            endpoints={
-                "list": f"/api/v1/contracts/{contract_id}/milestones/",
-                "actions": MILESTONE_ACTIONS,
-            },
-        )
-    return ids[0]

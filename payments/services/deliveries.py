@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.conversations.services import contract_feedback_post
-from campaigns.models import Contract, Delivery, Milestone, MilestoneStatus
+from campaigns.models import Delivery, Milestone, MilestoneStatus
 from campaigns.selectors import brand_member_users
 from campaigns.services import (
     contract_rights_start_if_due,
@@ -30,7 +30,6 @@ from .common import (
     require_brand_member,
     require_creator,
     require_party,
-    single_milestone_id,
     sync_contract,
 )
 from .payouts import milestone_approve
@@ -78,15 +77,6 @@ def milestone_deliver(
     return delivery
 
 
-def delivery_submit(
-    *, actor: User, contract_id: int, videos: list[dict[str, Any]], note: str = ""
-) -> Delivery:
-    """Deliver a one-milestone contract; 409 for a contract of several."""
-    return milestone_deliver(
-        actor=actor, milestone_id=single_milestone_id(contract_id), videos=videos, note=note
-    )
-
-
 @transaction.atomic
 def milestone_request_revision(
     *,
@@ -130,19 +120,6 @@ def milestone_request_revision(
     return milestone
 
 
-def contract_request_revision(
-    *, actor: User, contract_id: int, note: str, feedback: list[dict[str, Any]] | None = None
-) -> Contract:
-    """Ask for a revision of a one-milestone contract; 409 for a contract of several."""
-    milestone_request_revision(
-        actor=actor,
-        milestone_id=single_milestone_id(contract_id),
-        note=note,
-        feedback=feedback,
-    )
-    return Contract.objects.get(pk=contract_id)
-
-
 @transaction.atomic
 def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
     """Either party cancels a milestone that was never funded (money that still arrives for
@@ -178,12 +155,6 @@ def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
     return milestone
 
 
-def contract_cancel(*, actor: User, contract_id: int) -> Contract:
-    """Cancel a one-milestone contract before funding; 409 for a contract of several."""
-    milestone_cancel(actor=actor, milestone_id=single_milestone_id(contract_id))
-    return Contract.objects.get(pk=contract_id)
-
-
 def milestones_auto_approve(*, now: datetime | None = None) -> int:
     """Approve every milestone delivered longer ago than AUTO_APPROVE_AFTER; safe to run
     twice."""
@@ -197,7 +168,3 @@ def milestones_auto_approve(*, now: datetime | None = None) -> int:
         except Conflict:
             continue  # approved, revised or disputed meanwhile
     return approved
-
-
-# The beat task's name for it (payments.tasks).
-contracts_auto_approve = milestones_auto_approve

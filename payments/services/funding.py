@@ -26,7 +26,6 @@ from ..models import Payment, PaymentItem, PaymentStatus
 from .common import (
     party_users,
     require_brand_member,
-    single_milestone_id,
     sync_contract,
 )
 from .payouts import milestone_release_without_delivery
@@ -224,43 +223,6 @@ def milestones_fund(
             )
     payment.refresh_from_db()
     return payment
-
-
-def contract_fund(
-    *,
-    actor: User,
-    contract_id: int,
-    payment_method: str = "",
-    milestone_ids: list[int] | None = None,
-) -> Payment:
-    """Fund a contract: its one milestone, or the milestones named (several share one charge).
-    A contract of several milestones without `milestone_ids` answers 409 naming the
-    milestone endpoints."""
-    if milestone_ids is None:
-        milestone_ids = [single_milestone_id(contract_id)]
-    return milestones_fund(
-        actor=actor,
-        contract_id=contract_id,
-        milestone_ids=milestone_ids,
-        payment_method=payment_method,
-    )
-
-
-def milestone_fund(*, actor: User, milestone_id: int, payment_method: str = "") -> Payment:
-    """Fund one milestone (its own PaymentIntent)."""
-    contract_id = (
-        Milestone.objects.filter(pk=milestone_id).values_list("contract_id", flat=True).first()
-    )
-    if contract_id is None:
-        raise InvalidInput(
-            "no such milestone", code=PaymentError.MILESTONE_NOT_FOUND, field="milestone"
-        )
-    return milestones_fund(
-        actor=actor,
-        contract_id=contract_id,
-        milestone_ids=[milestone_id],
-        payment_method=payment_method,
-    )
 
 
 def charge_id_of(intent: object) -> str:

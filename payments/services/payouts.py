@@ -30,7 +30,6 @@ from ..models import PaymentItem, PaymentStatus, PayoutAccount, Transfer, Transf
 from .common import (
     party_users,
     require_brand_member,
-    single_milestone_id,
     sync_contract,
 )
 
@@ -157,18 +156,6 @@ def milestone_approve(
         obj=contract,
     )
     return milestone
-
-
-def contract_approve(
-    *, actor: User | None, contract_id: int, delivered_before: datetime | None = None
-) -> Contract:
-    """Approve a one-milestone contract (its milestone); 409 for a contract of several."""
-    milestone_approve(
-        actor=actor,
-        milestone_id=single_milestone_id(contract_id),
-        delivered_before=delivered_before,
-    )
-    return Contract.objects.get(pk=contract_id)
 
 
 def milestone_release_without_delivery(*, contract: Contract, milestone: Milestone) -> None:

@@ -40,7 +40,7 @@ from ..models import (
     TransferStatus,
 )
 from ..selectors import milestone_charged
-from .common import party_users, require_party, single_milestone_id, sync_contract
+from .common import party_users, require_party, sync_contract
 from .money_words import amount_of, resolution_in_words, split_bounds
 from .payouts import release_to_creator
 
@@ -283,12 +283,6 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
     return milestone
 
 
-def contract_refund_request(*, actor: User, contract_id: int) -> Contract:
-    """Agree to refund a one-milestone contract; 409 for a contract of several."""
-    milestone_refund_request(actor=actor, milestone_id=single_milestone_id(contract_id))
-    return Contract.objects.get(pk=contract_id)
-
-
 @transaction.atomic
 def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) -> Milestone:
     """Staff refund a funded or paid milestone in full (a paid one's transfer is reversed)."""
@@ -308,15 +302,6 @@ def milestone_refund_by_staff(*, actor: User, milestone_id: int, reason: str) ->
     sync_contract(contract, actor=actor)
     contract_rights_start_if_due(contract)
     return milestone
-
-
-def contract_refund_by_staff(*, actor: User, contract_id: int, reason: str) -> Contract:
-    """Staff refund a one-milestone contract; 409 for a contract of several."""
-    require_staff(actor, what="refund a contract")
-    milestone_refund_by_staff(
-        actor=actor, milestone_id=single_milestone_id(contract_id), reason=reason
-    )
-    return Contract.objects.get(pk=contract_id)
 
 
 @transaction.atomic
@@ -347,13 +332,6 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
         obj=dispute,
     )
     return dispute
-
-
-def dispute_open(*, actor: User, contract_id: int, reason: str) -> Dispute:
-    """Dispute a one-milestone contract; 409 for a contract of several."""
-    return milestone_dispute_open(
-        actor=actor, milestone_id=single_milestone_id(contract_id), reason=reason
-    )
 
 
 @transaction.atomic
@@ -438,22 +416,3 @@ def milestone_dispute_resolve(
         obj=contract,
     )
     return dispute
-
-
-def dispute_resolve(
-    *,
-    actor: User,
-    contract_id: int,
-    resolution: str,
-    creator_amount: int | None = None,
-    note: str = "",
-) -> Dispute:
-    """Resolve the dispute of a one-milestone contract; 409 for a contract of several."""
-    require_staff(actor, what="resolve disputes")
-    return milestone_dispute_resolve(
-        actor=actor,
-        milestone_id=single_milestone_id(contract_id),
-        resolution=resolution,
-        creator_amount=creator_amount,
-        note=note,
-    )

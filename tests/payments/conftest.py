@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings as django_settings
 
+from payments.reconcile import reconcile
 from payments.sandbox.testing import Sandbox, start_sandbox
 from tests.factories import ContractFactory, MembershipFactory
 
@@ -84,11 +85,26 @@ def make_contract():  # type: ignore[no-untyped-def]
     return make
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):  # type: ignore[no-untyped-def]
+    """Every money test that touched the database ends with a clean `reconcile` (against the
+    sandbox's balance when it used the sandbox), unless it is marked `unreconciled` with the
+    reason it leaves a mismatch on purpose. Runs while the test's fixtures are still alive."""
+    result = yield
+    marker = item.get_closest_marker("unreconciled")
+    if marker is not None:
+        assert marker.args or marker.kwargs.get("reason"), "say why the test is unreconciled"
+        return result
+    if item.get_closest_marker("django_db") is None:
+        return result
+    report = reconcile(check_stripe="sandbox" in getattr(item, "fixturenames", ()))
+    assert report.ok, f"reconcile after the test: {report.violations}"
+    return result
+
+
 def assert_reconciled() -> None:
     """Every money test ends here: the ledger's invariants hold and platform cash matches
     what Stripe (the sandbox) holds."""
-    from payments.reconcile import reconcile
-
     report = reconcile()
     assert report.ok, report.violations
 

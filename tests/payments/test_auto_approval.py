@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from campaigns.models import Contract
 from marketplace.errors import Conflict
-from payments.services.payouts import contract_approve
+from payments.services.payouts import milestone_approve
 from tests.constants import VIDEO
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,5 +23,7 @@ def test_system_approval_refuses_a_delivery_still_in_review(sandbox, client_for,
     )
     cutoff = timezone.now() - timedelta(days=7)  # the job's cutoff: delivered before this
     with pytest.raises(Conflict):
-        contract_approve(actor=None, contract_id=contract.pk, delivered_before=cutoff)
+        milestone_approve(
+            actor=None, milestone_id=contract.milestones.get().pk, delivered_before=cutoff
+        )
     assert Contract.objects.get(pk=contract.pk).status == "delivered"

@@ -347,16 +347,16 @@ def test_auto_approval_after_the_period(sandbox, webhooks, client_for, make_cont
 
     from django.utils import timezone
 
-    from payments.services.deliveries import contracts_auto_approve
+    from payments.services.deliveries import milestones_auto_approve
 
     contract, owner, creator = make_contract()
     onboard(client_for(creator.user), sandbox, webhooks)
     fund(client_for(owner), contract)
     deliver(client_for(creator.user), contract)
-    assert contracts_auto_approve() == 0
+    assert milestones_auto_approve() == 0
     later = timezone.now() + timedelta(days=7, minutes=1)
-    assert contracts_auto_approve(now=later) == 1
-    assert contracts_auto_approve(now=later) == 0  # safe to run twice
+    assert milestones_auto_approve(now=later) == 1
+    assert milestones_auto_approve(now=later) == 0  # safe to run twice
     assert status_of(contract) == "paid"
     assert_clean()
 
