@@ -69,8 +69,9 @@ def lock_live_bids(brief_id: int) -> list[Bid]:
     )
 
 
-def lock_contract_row(pk: int) -> Contract:
-    """The contract row, locked; NotFound if it is gone."""
+def lock_contract(pk: int) -> Contract:
+    """The contract row (with its creator and their user), locked for the rest of the
+    transaction; NotFound if it is gone. Every contract and money service locks it first."""
     try:
         return lock_one(Contract.objects.select_related("creator__user"), pk)
     except Contract.DoesNotExist as exc:

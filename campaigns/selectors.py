@@ -266,6 +266,30 @@ def brand_verifications(brand: Brand) -> QuerySet[BrandVerification]:
     return BrandVerification.objects.filter(brand=brand).order_by("-id")
 
 
+def parties(*, creator_id: int, brand_id: int, side: str | None = None) -> list[User]:
+    """The people on the two sides of a deal (a contract or a thread): the creator's user
+    (`side="creator"`), the brand's members (`side="brand"`), or both (None), in one query.
+    One rule for everyone: inactive users are left out (they can neither act nor read)."""
+    wanted = Q()
+    if side in (None, "creator"):
+        wanted |= Q(creator_profile__id=creator_id)
+    if side in (None, "brand"):
+        wanted |= Q(brand_memberships__brand_id=brand_id)
+    return list(User.objects.filter(wanted, is_active=True).distinct().order_by("pk"))
+
+
+def contract_parties(contract: Contract, *, side: str | None = None) -> list[User]:
+    """The contract's parties (see `parties`): who hears about what happens to it."""
+    return parties(creator_id=contract.creator_id, brand_id=contract.brand_id, side=side)
+
+
+def brand_member_of_contract(user: User | None, contract_id: int) -> bool:
+    """Whether the user is a member of the brand of the contract (one query)."""
+    if not _is_user(user):
+        return False
+    return BrandMembership.objects.filter(user=user, brand__contracts__pk=contract_id).exists()
+
+
 def brand_member_users(brand_id: int) -> QuerySet[User]:
     """The users who are members (owners or managers) of a brand: who brand news goes to."""
     return User.objects.filter(brand_memberships__brand_id=brand_id)

@@ -94,7 +94,6 @@ def _send(user: User, subject: str, body: str) -> None:
 def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
     """E-mail each notification at once to a user who wants immediate e-mail; safe to run
     twice: a notification already e-mailed (or claimed by another worker) is skipped."""
-    sent = 0
     rows = (
         Notification.objects.filter(
             pk__in=list(notification_ids), emailed_at__isnull=True, kind__in=list(EMAIL_KINDS)
@@ -102,23 +101,49 @@ def notification_emails_send(*, notification_ids: Iterable[int]) -> int:
         .select_related("user", "user__email_preference")
         .order_by("pk")
     )
-    for notification in rows:
-        user = notification.user
-        if not user.is_active or frequency_of(user) != EmailFrequency.IMMEDIATE:
-            continue
-        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+    wanted = [
+        n for n in rows if n.user.is_active and frequency_of(n.user) == EmailFrequency.IMMEDIATE
+    ]
+    mine = _claim(wanted)
+    for sent, notification in enumerate(mine):
+        body = _render(
+            f"email/{notification.kind}.txt", {"n": notification, "user": notification.user}
         )
-        if not claimed:
-            continue
-        body = _render(f"email/{notification.kind}.txt", {"n": notification, "user": user})
         try:
-            _send(user, EMAIL_KINDS[notification.kind], body)
+            _send(notification.user, EMAIL_KINDS[notification.kind], body)
         except Exception:
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            _unclaim(mine[sent:])
             raise
-        sent += 1
-    return sent
+    return len(mine)
+
+
+def _claim(notifications: list[Notification]) -> list[Notification]:
+    """Claim the notifications not yet e-mailed in one conditional UPDATE stamped with this
+    call's time; when another worker got some first, only the rows carrying the stamp are
+    this call's."""
+    if not notifications:
+        return []
+    stamp = timezone.now()
+    pks = [n.pk for n in notifications]
+    claimed = Notification.objects.filter(pk__in=pks, emailed_at__isnull=True).update(
+        emailed_at=stamp
+    )
+    if claimed < len(pks):
+        ours = set(
+            Notification.objects.filter(pk__in=pks, emailed_at=stamp).values_list("pk", flat=True)
+        )
+        notifications = [n for n in notifications if n.pk in ours]
+    for notification in notifications:
+        notification.emailed_at = stamp
+    return notifications
+
+
+def _unclaim(notifications: list[Notification]) -> None:
+    """Give back the claims of notifications not sent (the mail server refused)."""
+    stamps = {n.emailed_at for n in notifications}
+    Notification.objects.filter(pk__in=[n.pk for n in notifications], emailed_at__in=stamps).update(
+        emailed_at=None
+    )
 
 
 def email_digests_send(*, now: datetime | None = None) -> int:

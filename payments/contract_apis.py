@@ -64,13 +64,16 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     error_codes = (PaymentError, CampaignError, CommonError)
 
     def get_queryset(self) -> QuerySet[Contract]:
-        return campaign_selectors.contracts_visible_to(self.request.user)
+        contracts = campaign_selectors.contracts_visible_to(self.request.user)
+        if self.request.method == "POST":  # an action finds the contract; `answer` reads it whole
+            return contracts.prefetch_related(None)
+        return contracts
 
     def milestone_id_of(self, contract: Contract) -> int:
         return selectors.single_milestone_id(contract.pk)
 
     def answer(self, contract_id: int) -> Response:
-        contract = self.get_queryset().get(pk=contract_id)
+        contract = campaign_selectors.contracts_visible_to(self.request.user).get(pk=contract_id)
         return Response(self.get_serializer(contract).data)
 
     @extend_schema(

@@ -30,9 +30,18 @@ def creator_payable(creator_id: int) -> str:
     return f"creator_payable:{creator_id}"
 
 
-def _account(code: str, currency: str) -> LedgerAccount:
-    account, _ = LedgerAccount.objects.get_or_create(code=code, currency=currency)
-    return account
+def _accounts(codes: Sequence[str], currency: str) -> dict[str, LedgerAccount]:
+    """The accounts named, in one query once they exist (a new one is created on first use)."""
+    found = {
+        a.code: a for a in LedgerAccount.objects.filter(code__in=set(codes), currency=currency)
+    }
+    for code in set(codes) - found.keys():
+        try:
+            with transaction.atomic():
+                found[code] = LedgerAccount.objects.create(code=code, currency=currency)
+        except IntegrityError:  # a concurrent entry created it first
+            found[code] = LedgerAccount.objects.get(code=code, currency=currency)
+    return found
 
 
 def post_entry(
@@ -54,9 +63,6 @@ def post_entry(
         raise UnbalancedEntry(f"entry {key} does not balance: {lines}")
     if any(amount == 0 for _, amount in lines) or len(lines) < 2:
         raise UnbalancedEntry(f"entry {key} needs two or more non-zero lines")
-    existing = JournalEntry.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
             entry = JournalEntry.objects.create(
@@ -67,13 +73,14 @@ def post_entry(
                 milestone=milestone,
                 memo=memo,
             )
+            accounts = _accounts([code for code, _ in lines], currency)
             JournalLine.objects.bulk_create(
-                JournalLine(entry=entry, account=_account(code, currency), amount=amount)
+                JournalLine(entry=entry, account=accounts[code], amount=amount)
                 for code, amount in lines
             )
     except IntegrityError:
-        # A concurrent writer posted the same key first: theirs is the entry. Anything else
-        # that broke an integrity rule is an error of its own.
+        # The key was posted before (a replay) or by a concurrent writer: that is the entry.
+        # Anything else that broke an integrity rule is an error of its own.
         entry = JournalEntry.objects.filter(idempotency_key=key).first()
         if entry is None:
             raise

@@ -6,20 +6,13 @@ locks in the same order."""
 
 from collections.abc import Iterable
 
+from campaigns.locks import lock_contract
 from campaigns.models import Contract, Dispute, DisputeStatus, Milestone
 from marketplace.errors import NotFound
 from marketplace.locks import lock_one, lock_rows
 
 from .errors import PaymentError
 from .models import Payment, PayoutAccount, Refund, StripeEvent, Transfer
-
-
-def lock_contract(pk: int) -> Contract:
-    """The contract row, locked for the rest of the transaction; NotFound if it is gone."""
-    try:
-        return lock_one(Contract.objects.all(), pk)
-    except Contract.DoesNotExist as exc:
-        raise NotFound("no such contract", code=PaymentError.CONTRACT_NOT_FOUND) from exc
 
 
 def lock_milestone(milestone_id: int) -> tuple[Contract, Milestone]:

@@ -35,7 +35,7 @@ from ..models import (
     ThreadKind,
     ThreadRead,
 )
-from ..selectors import is_brand_member, member_brand_ids
+from ..selectors import is_brand_member, member_brand_ids, parties
 
 
 def _signed_in(user: User | None) -> bool:
@@ -96,9 +96,9 @@ def is_participant(user: User | None, thread: Thread) -> bool:
 
 
 def participant_users(thread: Thread) -> list[User]:
-    """The thread's creator and its brand's members: who hears about a new message."""
-    members = User.objects.filter(brand_memberships__brand_id=thread.brand_id, is_active=True)
-    return [thread.creator.user, *members]
+    """The thread's creator and its brand's members (`campaigns.selectors.parties`, active
+    users only): who hears about a new message."""
+    return parties(creator_id=thread.creator_id, brand_id=thread.brand_id)
 
 
 def thread_messages(thread: Thread, *, with_versions: bool = False) -> QuerySet[Message]:

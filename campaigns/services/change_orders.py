@@ -15,24 +15,18 @@ from marketplace.models import User
 from marketplace.money import format_money
 
 from ..errors import CampaignError
-from ..locks import lock_change_order, lock_contract_row
+from ..locks import lock_change_order, lock_contract
 from ..models import (
     ChangeOrder,
     ChangeOrderKind,
     Contract,
     ContractStatus,
 )
-from ..selectors import brand_member_users
+from ..selectors import contract_parties
 from .contracts import contract_party_side, contract_sync_status, milestone_append
 from .rights import pending_extension_months, rights_extension_check
 
 CLOSED_TO_CHANGES = (ContractStatus.CANCELLED,)
-
-
-def _other_side_users(contract: Contract, side: str) -> list[User]:
-    if side == "creator":
-        return list(brand_member_users(contract.brand_id))
-    return [contract.creator.user]
 
 
 @transaction.atomic
@@ -49,7 +43,7 @@ def change_order_propose(
     """A party proposes an extra milestone with its amount, due date and description. A rights
     extension names the months it adds and needs a contract whose usage rights have a term.
     The other party is notified."""
-    contract = lock_contract_row(contract_id)
+    contract = lock_contract(contract_id)
     side = contract_party_side(actor, contract)
     if contract.status in CLOSED_TO_CHANGES:
         raise Conflict(
@@ -106,7 +100,7 @@ def change_order_propose(
     )
     audit_record(actor=actor, verb="propose", obj=order, after=order.status)
     notify(
-        _other_side_users(contract, side),
+        contract_parties(contract, side="brand" if side == "creator" else "creator"),
         kind="change_order_proposed",
         message=f"Contract #{contract.pk}: the {side} proposes a change order ({kind}, "
         f"{format_money(amount, contract.currency)}); accept or decline it.",
@@ -121,7 +115,7 @@ def _locked(change_order_id: int) -> tuple[Contract, ChangeOrder]:
     )
     if contract_id is None:
         lock_change_order(change_order_id)  # raises NotFound
-    contract = lock_contract_row(contract_id)
+    contract = lock_contract(contract_id)
     return contract, lock_change_order(change_order_id)
 
 
@@ -175,7 +169,7 @@ def change_order_accept(*, actor: User, change_order_id: int) -> ChangeOrder:
     )
     contract_sync_status(contract=contract, actor=actor)
     notify(
-        [contract.creator.user, *brand_member_users(contract.brand_id)],
+        contract_parties(contract),
         kind="change_order_accepted",
         message=f"Contract #{contract.pk}: change order {order.pk} was accepted; milestone "
         f"{milestone.position} awaits the brand's funding.",
@@ -198,7 +192,7 @@ def change_order_decline(*, actor: User, change_order_id: int) -> ChangeOrder:
     order.decided_at = timezone.now()
     transition(order, "decline", actor=actor, fields=["decided_by", "decided_at"])
     notify(
-        _other_side_users(contract, side),
+        contract_parties(contract, side="brand" if side == "creator" else "creator"),
         kind="change_order_declined",
         message=f"Contract #{contract.pk}: change order {order.pk} was declined.",
         obj=order,
@@ -220,7 +214,7 @@ def change_order_withdraw(*, actor: User, change_order_id: int) -> ChangeOrder:
     order.decided_at = timezone.now()
     transition(order, "withdraw", actor=actor, fields=["decided_by", "decided_at"])
     notify(
-        _other_side_users(contract, side),
+        contract_parties(contract, side="brand" if side == "creator" else "creator"),
         kind="change_order_withdrawn",
         message=f"Contract #{contract.pk}: change order {order.pk} was withdrawn.",
         obj=order,

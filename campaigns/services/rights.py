@@ -19,7 +19,7 @@ from marketplace.guards import require_staff
 from marketplace.models import User
 
 from ..errors import CampaignError
-from ..locks import lock_brief, lock_contract_row, lock_delivery
+from ..locks import lock_brief, lock_contract, lock_delivery
 from ..models import (
     Brief,
     BriefStatus,
@@ -47,13 +47,9 @@ from ..rights import (
     notice_due,
     rights_due,
 )
-from ..selectors import brand_member_users
+from ..selectors import brand_member_users, contract_parties
 
 MAX_EXTENSION_MONTHS = 120
-
-
-def _parties(contract: Contract) -> list[User]:
-    return [contract.creator.user, *brand_member_users(contract.brand_id)]
 
 
 # The usage window -------------------------------------------------------------------------
@@ -239,7 +235,7 @@ def contract_rights_extend(contract: Contract | int, months: int, actor: User | 
     both parties are notified.
     """
     contract_id = contract if isinstance(contract, int) else contract.pk
-    contract = lock_contract_row(contract_id)
+    contract = lock_contract(contract_id)
     term, new_end = rights_extension_check(contract, months)
     before = contract.rights_end
     contract.rights_term_months = term
@@ -255,7 +251,7 @@ def contract_rights_extend(contract: Contract | int, months: int, actor: User | 
     )
     until = f" to {new_end.date().isoformat()}" if new_end else f" to {term} months"
     notify(
-        _parties(contract),
+        contract_parties(contract),
         kind="rights_extended",
         message=f"Contract #{contract.pk}: the usage rights were extended by {months} months"
         f"{until}.",
@@ -278,7 +274,7 @@ def rights_notice_send(*, contract_id: int, now: datetime | None = None) -> bool
     Answers whether a notice went out."""
     now = now or timezone.now()
     try:
-        contract = lock_contract_row(contract_id)
+        contract = lock_contract(contract_id)
     except Contract.DoesNotExist:
         return False
     kind = notice_due(contract, now=now)
@@ -293,7 +289,7 @@ def rights_notice_send(*, contract_id: int, now: datetime | None = None) -> bool
         return False
     end = contract.rights_end.date().isoformat()
     notify(
-        _parties(contract),
+        contract_parties(contract),
         kind=f"rights_{kind}",
         message=f"Contract #{contract.pk}: the usage rights {NOTICE_TEXT[kind]} (end {end}).",
         obj=contract,
@@ -408,7 +404,7 @@ def delivery_licence_flag(*, delivery: Delivery, videos: Iterable[GeneratedVideo
     )
     staff = User.objects.filter(is_staff=True, is_active=True)
     notify(
-        brand_member_users(contract.brand_id),
+        contract_parties(contract, side="brand"),
         kind="delivery_licence_flagged",
         message=message,
         obj=contract,
@@ -434,7 +430,7 @@ def delivery_licence_clear(*, actor: User, delivery: Delivery, note: str = "") -
     )
     contract = delivery.contract
     notify(
-        brand_member_users(contract.brand_id),
+        contract_parties(contract, side="brand"),
         kind="delivery_licence_cleared",
         message=f"Contract #{contract.pk}, delivery {delivery.number}: staff checked the "
         "generator licences.",

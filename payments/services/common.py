@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models, transaction
 
 from campaigns.models import Contract
-from campaigns.selectors import brand_member_users, is_brand_member
+from campaigns.selectors import is_brand_member
 from campaigns.services import brief_complete_if_finished, contract_sync_status
 from marketplace.audit import audit_record
 from marketplace.errors import Forbidden, InvalidTransition
@@ -44,10 +44,6 @@ def require_party(user: User, contract: Contract) -> str:
     if is_brand_member(user, contract.brand_id):
         return "brand"
     raise Forbidden("only the contract's parties may do this", code=PaymentError.NOT_CONTRACT_PARTY)
-
-
-def party_users(contract: Contract) -> list[User]:
-    return [contract.creator.user, *brand_member_users(contract.brand_id)]
 
 
 def move(

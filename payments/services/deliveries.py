@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from campaigns.conversations.services import contract_feedback_post
 from campaigns.models import Delivery, Milestone, MilestoneStatus
-from campaigns.selectors import brand_member_users
+from campaigns.selectors import contract_parties
 from campaigns.services import (
     contract_rights_start_if_due,
     delivery_licence_check,
@@ -26,7 +26,6 @@ from ..errors import PaymentError
 from ..locks import lock_milestone
 from ..models import PaymentItem, PaymentStatus
 from .common import (
-    party_users,
     require_brand_member,
     require_creator,
     require_party,
@@ -68,7 +67,7 @@ def milestone_deliver(
     sync_contract(contract, actor=actor)
     creator_touch(profile_id=contract.creator_id)
     notify(
-        brand_member_users(contract.brand_id),
+        contract_parties(contract, side="brand"),
         kind="contract_delivered",
         message=f"Contract #{contract.pk}: delivery {number} (milestone {milestone.position}) "
         "is ready for review.",
@@ -111,7 +110,7 @@ def milestone_request_revision(
     sync_contract(contract, actor=actor)
     contract_feedback_post(actor=actor, contract=contract, items=list(feedback or []))
     notify(
-        [contract.creator.user],
+        contract_parties(contract, side="creator"),
         kind="revision_requested",
         message=f"Contract #{contract.pk}: a revision of milestone {milestone.position} was "
         "requested.",
@@ -146,7 +145,7 @@ def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
     sync_contract(contract, actor=actor)
     contract_rights_start_if_due(contract)
     notify(
-        party_users(contract),
+        contract_parties(contract),
         kind="contract_cancelled",
         message=f"Contract #{contract.pk}: milestone {milestone.position} was cancelled before "
         "funding.",

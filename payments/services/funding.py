@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Contract, Milestone, MilestoneStatus
+from campaigns.selectors import brand_member_of_contract, contract_parties
 from campaigns.services import rights_extension_funding_check
 from marketplace.audit import notify, notify_staff, transition
-from marketplace.errors import Conflict, DomainError, InvalidInput, PaymentFailed
+from marketplace.errors import Conflict, DomainError, Forbidden, InvalidInput, PaymentFailed
 from marketplace.models import User
 
 from .. import gateway, ledger
@@ -24,7 +25,6 @@ from ..errors import PaymentError
 from ..locks import lock_contract, lock_milestones, lock_payment, lock_payment_by_intent
 from ..models import Payment, PaymentItem, PaymentStatus
 from .common import (
-    party_users,
     require_brand_member,
     sync_contract,
 )
@@ -141,7 +141,7 @@ def _reserve_payment(actor: User, contract_id: int, milestone_ids: list[int]) ->
         PaymentItem.objects.bulk_create(
             PaymentItem(payment=payment, milestone=m, amount=m.amount) for m in milestones
         )
-        return lock_payment(payment.pk)
+        return payment  # the insert holds its lock until commit
 
 
 def milestones_fund(
@@ -167,11 +167,14 @@ def milestones_fund(
         raise InvalidInput(
             "name at least one milestone", code=PaymentError.MILESTONES_INVALID, field="milestones"
         )
-    contract = Contract.objects.filter(pk=contract_id).first()
-    if contract is not None:
-        # Only the brand's members may make us ask Stripe; the reservation checks again.
-        require_brand_member(actor, contract)
+    # Only the brand's members may make us ask Stripe; the reservation checks again (and
+    # answers 404 for a contract that does not exist).
+    if brand_member_of_contract(actor, contract_id):
         _book_if_charged(contract_id, milestone_ids)
+    elif Contract.objects.filter(pk=contract_id).exists():
+        raise Forbidden(
+            "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
+        )
     payment = _reserve_payment(actor, contract_id, milestone_ids)
     contract = payment.contract
     if not payment.stripe_payment_intent_id:
@@ -213,7 +216,7 @@ def milestones_fund(
                 locked.save()
             raise
         if intent.status == "succeeded":
-            payment_succeeded(
+            booked = payment_succeeded(
                 intent_id=intent.id,
                 contract_id=contract.pk,
                 charge_id=charge_id_of(intent),
@@ -221,6 +224,7 @@ def milestones_fund(
                 currency=intent.currency,
                 payment_id=payment.pk,
             )
+            return booked or payment
     payment.refresh_from_db()
     return payment
 
@@ -332,7 +336,7 @@ def payment_succeeded(
     if funded:
         names = ", ".join(str(m.position) for m in funded)
         notify(
-            party_users(contract),
+            contract_parties(contract),
             kind="contract_funded",
             message=f"Contract #{contract.pk}: milestone {names} is funded; work can start.",
             obj=contract,
@@ -389,7 +393,12 @@ def _refund_unbookable(
         f"could not be booked ({refusal.message}); it is refunded in full and the milestone "
         "is cancelled."
     )
-    notify(party_users(contract), kind="payment_refunded_unbookable", message=message, obj=contract)
+    notify(
+        contract_parties(contract),
+        kind="payment_refunded_unbookable",
+        message=message,
+        obj=contract,
+    )
     notify_staff(kind="payment_refunded_unbookable", message=message, obj=milestone)
 
 
@@ -403,7 +412,7 @@ def payment_failed(*, intent_id: str, message: str) -> Payment | None:
     transition(payment, "payment_failed", actor=None, fields=["last_error"])
     contract = payment.contract
     notify(
-        party_users(contract)[1:],
+        contract_parties(contract, side="brand"),
         kind="payment_failed",
         message=f"Payment for contract #{contract.pk} failed: {message}",
         obj=contract,

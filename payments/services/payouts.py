@@ -13,6 +13,7 @@ from campaigns.models import (
     Milestone,
     MilestoneStatus,
 )
+from campaigns.selectors import contract_parties
 from campaigns.services import contract_rights_extend, contract_rights_start_if_due
 from creators.models import CreatorProfile
 from marketplace.audit import notify, notify_staff, transition
@@ -28,7 +29,6 @@ from ..gateway import GatewayRejected
 from ..locks import lock_contract, lock_milestone, lock_transfer
 from ..models import PaymentItem, PaymentStatus, PayoutAccount, Transfer, TransferStatus
 from .common import (
-    party_users,
     require_brand_member,
     sync_contract,
 )
@@ -149,7 +149,7 @@ def milestone_approve(
     contract_rights_start_if_due(contract, at=milestone.approved_at)
     _record_completion(contract)
     notify(
-        party_users(contract),
+        contract_parties(contract),
         kind="contract_approved",
         message=f"Contract #{contract.pk}: milestone {milestone.position} was approved; the "
         "payout is on its way.",
@@ -214,7 +214,7 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
             if transfer.status != TransferStatus.WAITING_FOR_ACCOUNT:
                 transition(transfer, "payout_wait_for_account", actor=None)
                 notify(
-                    [contract.creator.user],
+                    contract_parties(contract, side="creator"),
                     kind="payout_waiting",
                     message=f"Finish your payout onboarding to receive your "
                     f"{format_money(transfer.amount, transfer.currency)}.",
@@ -344,7 +344,7 @@ def transfer_paid(*, transfer_id: int, stripe_transfer_id: str) -> Transfer:
         transition(milestone, "pay", actor=None, fields=["paid_at"])
         sync_contract(contract)
     notify(
-        [contract.creator.user],
+        contract_parties(contract, side="creator"),
         kind="contract_paid",
         message=f"You were paid {format_money(transfer.amount, transfer.currency)} for contract "
         f"#{contract.pk} (milestone {milestone.position}).",

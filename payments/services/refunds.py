@@ -19,6 +19,7 @@ from campaigns.models import (
     MilestoneStatus,
     Resolution,
 )
+from campaigns.selectors import contract_parties
 from campaigns.services import contract_rights_start_if_due
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
@@ -40,7 +41,7 @@ from ..models import (
     TransferStatus,
 )
 from ..selectors import milestone_charged
-from .common import party_users, require_party, sync_contract
+from .common import require_party, sync_contract
 from .money_words import amount_of, resolution_in_words, split_bounds
 from .payouts import release_to_creator
 
@@ -229,7 +230,7 @@ def refund_succeeded(*, refund_id: int, stripe_refund_id: str) -> Refund:
         memo=stripe_refund_id,
     )
     notify(
-        party_users(contract)[1:],
+        contract_parties(contract, side="brand"),
         kind="refund_succeeded",
         message=f"{amount_of(refund)} was refunded for contract #{contract.pk}.",
         obj=contract,
@@ -273,7 +274,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
         contract_rights_start_if_due(contract)
     else:
         notify(
-            party_users(contract),
+            contract_parties(contract),
             kind="refund_requested",
             message=f"A refund of contract #{contract.pk}, milestone {milestone.position}, was "
             f"requested by the {side}; the other party must agree.",
@@ -320,7 +321,7 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
     )
     sync_contract(contract, actor=actor)
     notify(
-        party_users(contract),
+        contract_parties(contract),
         kind="contract_disputed",
         message=f"Contract #{contract.pk}, milestone {milestone.position}, is disputed; staff "
         "will resolve it.",
@@ -409,7 +410,7 @@ def milestone_dispute_resolve(
     sync_contract(contract, actor=actor)
     contract_rights_start_if_due(contract, at=dispute.resolved_at)
     notify(
-        party_users(contract),
+        contract_parties(contract),
         kind="dispute_resolved",
         message=f"The dispute on contract #{contract.pk}, milestone {milestone.position}, was "
         f"resolved: {resolution} ({resolution_in_words(contract, milestone, creator_share)}).",
