@@ -225,7 +225,7 @@ class BriefViewSet(
             data = TestShotCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             fields = dict(data.validated_data)
-            contract = services.test_shot_offer(
+            contract = services.paid_shot_offer(
                 actor=request.user,
                 brief=brief,
                 bid_id=fields["bid"],

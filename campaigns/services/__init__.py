@@ -73,7 +73,7 @@ from .rights import (
     rights_notice_send,
     rights_notices_send,
 )
-from .shots import grant_test_shot_rights, test_shot_minimum_fee, test_shot_offer
+from .shots import grant_test_shot_rights, paid_shot_minimum_fee, paid_shot_offer
 from .verification import (
     brand_verification_approve,
     brand_verification_reject,
@@ -123,8 +123,8 @@ __all__ = [
     "milestone_append",
     "milestones_check",
     "milestones_snapshot",
-    "test_shot_minimum_fee",
-    "test_shot_offer",
+    "paid_shot_minimum_fee",
+    "paid_shot_offer",
     "deliverables_normalise",
     "deliverables_total_seconds",
     "delivery_licence_check",

@@ -35,7 +35,7 @@ from .contracts import milestones_snapshot
 TEST_SHOT_TITLE = "Test shot"
 
 
-def test_shot_minimum_fee(brief: Brief, deliverable: dict[str, Any]) -> int:
+def paid_shot_minimum_fee(brief: Brief, deliverable: dict[str, Any]) -> int:
     """The least a test shot may pay: the highest generation-cost estimate among the brief's
     preferred models for the test's own seconds (campaigns.generation_cost), so the creator is
     not out of pocket whichever of them they use; 1 when no model has a price."""
@@ -48,7 +48,7 @@ def test_shot_minimum_fee(brief: Brief, deliverable: dict[str, Any]) -> int:
 
 
 @transaction.atomic
-def test_shot_offer(
+def paid_shot_offer(
     *,
     actor: User,
     brief: Brief,
@@ -67,6 +67,38 @@ def test_shot_offer(
     brief = lock_brief(brief.pk)
     if brief.status != BriefStatus.OPEN:
         raise InvalidTransition("brief", brief.status, "offer a test shot on")
+    bid = _live_bid(brief, bid_id)
+    item = deliverables_normalise([deliverable])[0]
+    _terms_check(brief, item, fee=fee, due_date=due_date)
+    live = Contract.objects.filter(
+        brief=brief, creator=bid.creator, kind=ContractKind.TEST_SHOT
+    ).exclude(status__in=ENDED_CONTRACT_STATUSES)
+    if live.exists():
+        raise Conflict(
+            "this creator already has a test shot on this brief in progress",
+            code=CampaignError.TEST_SHOT_EXISTS,
+            current_state=brief.status,
+        )
+    contract = _contract_create(brief, bid, item, fee=fee, due_date=due_date)
+    audit_record(
+        actor=actor,
+        verb="offer_test_shot",
+        obj=contract,
+        after=contract.status,
+        data={"bid": bid.pk, "fee": fee, "note": note[:500]},
+    )
+    notify(
+        [bid.creator.user],
+        kind="test_shot_offered",
+        message=f"{brief.brand.name} offers you a paid test shot on “{brief.title}” for "
+        f"{format_amount(fee, brief.currency)}; it starts once they fund it.",
+        obj=contract,
+    )
+    return contract
+
+
+def _live_bid(brief: Brief, bid_id: int) -> Bid:
+    """The submitted or shortlisted bid `bid_id` on the brief (400 on `bid` otherwise)."""
     bid = (
         Bid.objects.select_related("creator__user")
         .filter(pk=bid_id, brief=brief, status__in=[BidStatus.SUBMITTED, BidStatus.SHORTLISTED])
@@ -78,14 +110,19 @@ def test_shot_offer(
             code=CampaignError.NOT_A_BIDDER,
             field="bid",
         )
-    item = deliverables_normalise([deliverable])[0]
+    return bid
+
+
+def _terms_check(brief: Brief, item: dict[str, Any], *, fee: int, due_date: datetime) -> None:
+    """The due date lies after now and by the brief's delivery deadline; the fee covers the
+    generation-cost estimate (400 naming the field otherwise)."""
     if due_date <= timezone.now() or due_date > brief.delivery_deadline:
         raise InvalidInput(
             "the test is due after now and by the brief's delivery deadline",
             code=CampaignError.DUE_DATE_INVALID,
             field="due_date",
         )
-    minimum = test_shot_minimum_fee(brief, item)
+    minimum = paid_shot_minimum_fee(brief, item)
     if fee < minimum:
         raise InvalidInput(
             f"the fee must cover the estimated generation cost: at least "
@@ -94,15 +131,12 @@ def test_shot_offer(
             field="fee",
             minimum_fee=minimum,
         )
-    live = Contract.objects.filter(
-        brief=brief, creator=bid.creator, kind=ContractKind.TEST_SHOT
-    ).exclude(status__in=ENDED_CONTRACT_STATUSES)
-    if live.exists():
-        raise Conflict(
-            "this creator already has a test shot on this brief in progress",
-            code=CampaignError.TEST_SHOT_EXISTS,
-            current_state=brief.status,
-        )
+
+
+def _contract_create(
+    brief: Brief, bid: Bid, item: dict[str, Any], *, fee: int, due_date: datetime
+) -> Contract:
+    """The test shot's contract, awaiting funding, with its one milestone and no rights."""
     tier = bid.creator.tier
     platform_fee = pricing.platform_fee(fee, tier)
     contract = Contract.objects.create(
@@ -126,20 +160,6 @@ def test_shot_offer(
     milestones_snapshot(
         contract=contract,
         proposals=[{"title": TEST_SHOT_TITLE, "amount": fee, "due_date": due_date}],
-    )
-    audit_record(
-        actor=actor,
-        verb="offer_test_shot",
-        obj=contract,
-        after=contract.status,
-        data={"bid": bid.pk, "fee": fee, "note": note[:500]},
-    )
-    notify(
-        [bid.creator.user],
-        kind="test_shot_offered",
-        message=f"{brief.brand.name} offers you a paid test shot on “{brief.title}” for "
-        f"{format_amount(fee, brief.currency)}; it starts once they fund it.",
-        obj=contract,
     )
     return contract
 

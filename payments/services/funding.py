@@ -176,57 +176,72 @@ def milestones_fund(
             "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
         )
     payment = _reserve_payment(actor, contract_id, milestone_ids)
-    contract = payment.contract
     if not payment.stripe_payment_intent_id:
-        intent = gateway.create_payment_intent(
-            contract_id=contract.pk,
-            amount=payment.amount,
-            currency=payment.currency,
-            brand_id=contract.brand_id,
-            key=payment.idempotency_key,
-            payment_id=payment.pk,
-            milestone_ids=sorted(set(milestone_ids)),
-        )
-        with transaction.atomic():
-            payment = lock_payment(payment.pk)
-            if not payment.stripe_payment_intent_id:
-                payment.stripe_payment_intent_id = intent.id
-                payment.client_secret = intent.client_secret or ""
-                fields = ["stripe_payment_intent_id", "client_secret"]
-                if payment.status == PaymentStatus.CREATING:
-                    transition(payment, "payment_intent_created", actor=actor, fields=fields)
-                else:  # a confirmation raced ahead of this answer: keep its status
-                    payment.save(update_fields=[*fields, "updated_at"])
+        payment = _intent_create(actor, payment, milestone_ids)
     if payment_method:
-        attempt = payment.confirm_attempts
-        try:
-            intent = gateway.confirm_payment_intent(
-                intent_id=payment.stripe_payment_intent_id,
-                payment_method=payment_method,
-                key=payment.idempotency_key,
-                attempt=attempt,
-            )
-        except PaymentFailed as exc:
-            with transaction.atomic():
-                locked = lock_payment(payment.pk)
-                # A declined attempt's key is spent: the next try needs a new one.
-                if locked.confirm_attempts == attempt:
-                    locked.confirm_attempts = attempt + 1
-                locked.last_error = exc.message[:300]
-                locked.save()
-            raise
-        if intent.status == "succeeded":
-            booked = payment_succeeded(
-                intent_id=intent.id,
-                contract_id=contract.pk,
-                charge_id=charge_id_of(intent),
-                amount=intent.amount,
-                currency=intent.currency,
-                payment_id=payment.pk,
-            )
-            return booked or payment
+        return _intent_confirm(payment, payment_method)
     payment.refresh_from_db()
     return payment
+
+
+def _intent_create(actor: User, payment: Payment, milestone_ids: list[int]) -> Payment:
+    """Phase two, outside any transaction: create the PaymentIntent (idempotent by the
+    payment's key) and record it on the payment, unless a concurrent call already did."""
+    contract = payment.contract
+    intent = gateway.create_payment_intent(
+        contract_id=contract.pk,
+        amount=payment.amount,
+        currency=payment.currency,
+        brand_id=contract.brand_id,
+        key=payment.idempotency_key,
+        payment_id=payment.pk,
+        milestone_ids=sorted(set(milestone_ids)),
+    )
+    with transaction.atomic():
+        payment = lock_payment(payment.pk)
+        if not payment.stripe_payment_intent_id:
+            payment.stripe_payment_intent_id = intent.id
+            payment.client_secret = intent.client_secret or ""
+            fields = ["stripe_payment_intent_id", "client_secret"]
+            if payment.status == PaymentStatus.CREATING:
+                transition(payment, "payment_intent_created", actor=actor, fields=fields)
+            else:  # a confirmation raced ahead of this answer: keep its status
+                payment.save(update_fields=[*fields, "updated_at"])
+    return payment
+
+
+def _intent_confirm(payment: Payment, payment_method: str) -> Payment:
+    """Phase three (test mode): confirm with `payment_method` and book a success at once; a
+    decline spends the attempt's key and raises PaymentFailed (402)."""
+    attempt = payment.confirm_attempts
+    try:
+        intent = gateway.confirm_payment_intent(
+            intent_id=payment.stripe_payment_intent_id,
+            payment_method=payment_method,
+            key=payment.idempotency_key,
+            attempt=attempt,
+        )
+    except PaymentFailed as exc:
+        with transaction.atomic():
+            locked = lock_payment(payment.pk)
+            # A declined attempt's key is spent: the next try needs a new one.
+            if locked.confirm_attempts == attempt:
+                locked.confirm_attempts = attempt + 1
+            locked.last_error = exc.message[:300]
+            locked.save()
+        raise
+    if intent.status != "succeeded":
+        payment.refresh_from_db()
+        return payment
+    booked = payment_succeeded(
+        intent_id=intent.id,
+        contract_id=payment.contract_id,
+        charge_id=charge_id_of(intent),
+        amount=intent.amount,
+        currency=intent.currency,
+        payment_id=payment.pk,
+    )
+    return booked or payment
 
 
 def charge_id_of(intent: object) -> str:

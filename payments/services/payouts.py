@@ -201,14 +201,48 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
     pending for the next run; after MAX_TRANSFER_ATTEMPTS rejections only staff (`force`)
     retry it.
     """
+    transfer, ready = _payout_ready(transfer_id, force=force)
+    if ready is None:
+        return transfer
+    contract_id, destination, charge, attempt = ready
+    try:
+        made = [t for t in gateway.transfers_for_contract(contract_id) if _is_ours(t, transfer)]
+        if made:
+            return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=made[0].id)
+        stripe_transfer = gateway.create_transfer(
+            key=transfer.idempotency_key,
+            contract_id=contract_id,
+            milestone_id=transfer.milestone_id,
+            amount=transfer.amount,
+            currency=transfer.currency,
+            destination=destination,
+            source_charge=charge,
+            attempt=attempt,
+        )
+    except ServiceUnavailable:
+        return _payout_unavailable(transfer_id)
+    except GatewayRejected as exc:
+        found = [t for t in _safe_list(contract_id) if _is_ours(t, transfer)]
+        if not found:
+            return _payout_rejected(transfer_id, attempt=attempt, message=exc.message)
+        stripe_transfer = found[0]
+    return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)
+
+
+def _payout_ready(
+    transfer_id: int, *, force: bool
+) -> tuple[Transfer, tuple[int, str, str, int] | None]:
+    """Phase one, locked: the transfer and, when it is to be paid now, (contract id, the
+    creator's account, the funding charge, the attempt number). None when it is paid, out of
+    attempts, or waits for the creator's account (moved to waiting, the creator told)."""
     with transaction.atomic():
         transfer = Transfer.objects.get(pk=transfer_id)
         contract = lock_contract(transfer.contract_id)
         transfer = lock_transfer(transfer_id)
         if transfer.status == TransferStatus.PAID:
-            return transfer
+            return transfer, None
         if transfer.attempts >= MAX_TRANSFER_ATTEMPTS and not force:
-            return transfer
+            return transfer, None
         account = PayoutAccount.objects.filter(creator_id=transfer.creator_id).first()
         if account is None or not account.stripe_account_id or not account.payouts_enabled:
             if transfer.status != TransferStatus.WAITING_FOR_ACCOUNT:
@@ -220,64 +254,48 @@ def payout_release(*, transfer_id: int, force: bool = False) -> Transfer:
                     f"{format_money(transfer.amount, transfer.currency)}.",
                     obj=contract,
                 )
-            return transfer
-        destination = account.stripe_account_id
+            return transfer, None
         charge = _charge_of(transfer.milestone_id)
-        attempt = transfer.attempts
-    try:
-        made = [t for t in gateway.transfers_for_contract(contract.pk) if _is_ours(t, transfer)]
-        if made:
-            return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=made[0].id)
-        stripe_transfer = gateway.create_transfer(
-            key=transfer.idempotency_key,
-            contract_id=contract.pk,
-            milestone_id=transfer.milestone_id,
-            amount=transfer.amount,
-            currency=transfer.currency,
-            destination=destination,
-            source_charge=charge,
-            attempt=attempt,
-        )
-    except ServiceUnavailable:
-        # Still unpaid; the task retries with the same key. One that waited for the account
-        # is pending now: the account is ready, only Stripe failed.
-        with transaction.atomic():
-            locked = lock_transfer(transfer_id)
-            if locked.status == TransferStatus.WAITING_FOR_ACCOUNT:
-                transition(
-                    locked,
-                    "payout_retry",
-                    actor=None,
-                    data={"error": "payment provider unavailable"},
-                )
+        return transfer, (contract.pk, account.stripe_account_id, charge, transfer.attempts)
+
+
+def _payout_unavailable(transfer_id: int) -> Transfer:
+    """Stripe could not be reached: still unpaid, the task retries with the same key. One that
+    waited for the account is pending now (the account is ready, only Stripe failed)."""
+    with transaction.atomic():
+        locked = lock_transfer(transfer_id)
+        if locked.status == TransferStatus.WAITING_FOR_ACCOUNT:
+            transition(
+                locked, "payout_retry", actor=None, data={"error": "payment provider unavailable"}
+            )
+        return locked
+
+
+def _payout_rejected(transfer_id: int, *, attempt: int, message: str) -> Transfer:
+    """Stripe refused the transfer and made none: count the attempt (once per attempt, whoever
+    raced) and tell staff when no retry is left."""
+    with transaction.atomic():
+        locked = lock_transfer(transfer_id)
+        if locked.status == TransferStatus.PAID or locked.attempts != attempt:
             return locked
-    except GatewayRejected as exc:
-        found = [t for t in _safe_list(contract.pk) if _is_ours(t, transfer)]
-        if not found:
-            with transaction.atomic():
-                locked = lock_transfer(transfer_id)
-                if locked.status != TransferStatus.PAID and locked.attempts == attempt:
-                    locked.attempts = attempt + 1
-                    locked.last_error = exc.message[:300]
-                    transition(
-                        locked,
-                        "payout_failed",
-                        actor=None,
-                        fields=["attempts", "last_error"],
-                        data={"error": exc.message[:300]},
-                    )
-                    if locked.attempts >= MAX_TRANSFER_ATTEMPTS:
-                        notify_staff(
-                            kind="transfer_failed",
-                            message=f"Payout {locked.pk} "
-                            f"({format_money(locked.amount, locked.currency)}) of contract "
-                            f"#{contract.pk} failed "
-                            f"{locked.attempts} times and will not be retried: {exc.message}",
-                            obj=locked,
-                        )
-                return locked
-        stripe_transfer = found[0]
-    return transfer_paid(transfer_id=transfer_id, stripe_transfer_id=stripe_transfer.id)
+        locked.attempts = attempt + 1
+        locked.last_error = message[:300]
+        transition(
+            locked,
+            "payout_failed",
+            actor=None,
+            fields=["attempts", "last_error"],
+            data={"error": message[:300]},
+        )
+        if locked.attempts >= MAX_TRANSFER_ATTEMPTS:
+            notify_staff(
+                kind="transfer_failed",
+                message=f"Payout {locked.pk} ({format_money(locked.amount, locked.currency)}) "
+                f"of contract #{locked.contract_id} failed {locked.attempts} times and will "
+                f"not be retried: {message}",
+                obj=locked,
+            )
+        return locked
 
 
 def _is_ours(stripe_transfer: object, transfer: Transfer) -> bool:

@@ -356,24 +356,7 @@ def milestone_dispute_resolve(
             code=PaymentError.NO_OPEN_DISPUTE,
             current_state=milestone.status,
         )
-    if resolution == Resolution.RELEASE:
-        creator_share = milestone.amount
-    elif resolution == Resolution.REFUND:
-        creator_share = 0
-    elif resolution == Resolution.SPLIT:
-        if creator_amount is None or not 0 < creator_amount < milestone.amount:
-            raise InvalidInput(
-                f"the creator's gross share (creator_amount) must be {split_bounds(milestone)}",
-                code=PaymentError.SPLIT_AMOUNT_INVALID,
-                field="creator_amount",
-            )
-        creator_share = creator_amount
-    else:
-        raise InvalidInput(
-            "resolution must be release, refund or split",
-            code=PaymentError.RESOLUTION_INVALID,
-            field="resolution",
-        )
+    creator_share = _creator_share(milestone, resolution, creator_amount)
     transition(
         milestone,
         "resolve",
@@ -395,18 +378,7 @@ def milestone_dispute_resolve(
             reason=f"dispute_{resolution}",
             actor=actor,
         )
-    dispute.resolution = resolution
-    dispute.creator_amount = creator_share
-    dispute.note = note
-    dispute.resolved_by = actor
-    dispute.resolved_at = timezone.now()
-    transition(
-        dispute,
-        "resolve_dispute",
-        actor=actor,
-        fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
-        data={"resolution": resolution, "creator_amount": creator_share},
-    )
+    _dispute_close(dispute, actor=actor, resolution=resolution, share=creator_share, note=note)
     sync_contract(contract, actor=actor)
     contract_rights_start_if_due(contract, at=dispute.resolved_at)
     notify(
@@ -417,3 +389,43 @@ def milestone_dispute_resolve(
         obj=contract,
     )
     return dispute
+
+
+def _creator_share(milestone: Milestone, resolution: str, creator_amount: int | None) -> int:
+    """The creator's gross share of a disputed milestone under `resolution` (400 naming the
+    field for a split outside its bounds or an unknown resolution)."""
+    if resolution == Resolution.RELEASE:
+        return milestone.amount
+    if resolution == Resolution.REFUND:
+        return 0
+    if resolution != Resolution.SPLIT:
+        raise InvalidInput(
+            "resolution must be release, refund or split",
+            code=PaymentError.RESOLUTION_INVALID,
+            field="resolution",
+        )
+    if creator_amount is None or not 0 < creator_amount < milestone.amount:
+        raise InvalidInput(
+            f"the creator's gross share (creator_amount) must be {split_bounds(milestone)}",
+            code=PaymentError.SPLIT_AMOUNT_INVALID,
+            field="creator_amount",
+        )
+    return creator_amount
+
+
+def _dispute_close(
+    dispute: Dispute, *, actor: User, resolution: str, share: int, note: str
+) -> None:
+    """Record the decision on the dispute row and move it to resolved (audited)."""
+    dispute.resolution = resolution
+    dispute.creator_amount = share
+    dispute.note = note
+    dispute.resolved_by = actor
+    dispute.resolved_at = timezone.now()
+    transition(
+        dispute,
+        "resolve_dispute",
+        actor=actor,
+        fields=["resolution", "creator_amount", "note", "resolved_by", "resolved_at"],
+        data={"resolution": resolution, "creator_amount": share},
+    )
