@@ -228,9 +228,11 @@ def check_platform(api: Api) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    env = dict(os.environ)
+    """Start `make prod`, walk the journeys (under chaos when asked), check every contract is
+    paid exactly once and `reconcile` is clean; 0 when all holds, 1 on a failure, 2 when the
+    environment lacks PostgreSQL or Redis."""
     for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
-        if not env.get(name):
+        if not os.environ.get(name):
             log(f"{name} must be set (PostgreSQL and Redis)")
             return 2
     # Shared resources from the environment (docs/DEPLOY.md): the ports, and where the run
@@ -239,6 +241,50 @@ def run(args: argparse.Namespace) -> int:
     run_dir = Path(tempfile.mkdtemp(prefix="reelmatch-smoke-", dir=scratch))
     port = int(os.environ.get("SMOKE_PORT", "").strip() or free_port())
     sandbox_port = int(os.environ.get("SMOKE_SANDBOX_PORT", "").strip() or free_port())
+    env = smoke_env(args, run_dir=run_dir, port=port, sandbox_port=sandbox_port)
+    chaos = args.fault_rate > 0 or args.kill_every is not None
+    log_path = run_dir / "processes.log"
+    log(f"starting make prod on :{port} (sandbox :{sandbox_port}); logs in {log_path}")
+    started = time.monotonic()
+    deployment = Deployment(env, ["web", "beat", "sandbox"] if chaos else [], log_path)
+    stop_chaos = threading.Event()
+    try:
+        api, staff = serve(deployment, args, env=env, port=port, started=started)
+        metrics = walk(
+            deployment,
+            args,
+            api,
+            staff,
+            sandbox=f"http://127.0.0.1:{sandbox_port}",
+            stop=stop_chaos,
+        )
+        if not chaos:
+            wait_until("readiness ok (beat and worker heartbeats)", lambda: ready(port), 90, 1)
+            log("readiness ok: database, cache, broker, Stripe, beat and worker heartbeats")
+        log(f"passed in {time.monotonic() - started:.1f} s")
+        if args.report:
+            Path(args.report).write_text(json.dumps(metrics))
+        return 0
+    except SmokeError as exc:
+        log(f"FAILED: {exc}")
+        tail = log_path.read_text(errors="replace").splitlines()[-60:] if log_path.exists() else []
+        print("\n".join(tail), flush=True)
+        return 1
+    finally:
+        stop_chaos.set()
+        deployment.stop()
+        if os.environ.get("SMOKE_KEEP", "").strip() in ("", "0"):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            log(f"kept {run_dir} (SMOKE_KEEP): it holds a secret key, remove it")
+
+
+def smoke_env(
+    args: argparse.Namespace, *, run_dir: Path, port: int, sandbox_port: int
+) -> dict[str, str]:
+    """The deployment's environment: this machine's, without the secrets and endpoints the
+    deployment makes for itself, with the run's ports, directory and limits."""
+    env = dict(os.environ)
     for name in (
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
@@ -261,95 +307,82 @@ def run(args: argparse.Namespace) -> int:
         THROTTLE_WRITES="100000/min",
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
     )
-    chaos = args.fault_rate > 0 or args.kill_every is not None
-    processes = ["web", "beat", "sandbox"] if chaos else []
-    log_path = run_dir / "processes.log"
-    log(f"starting make prod on :{port} (sandbox :{sandbox_port}); logs in {log_path}")
-    started = time.monotonic()
-    deployment = Deployment(env, processes, log_path)
+    return env
+
+
+def serve(
+    deployment: Deployment, args: argparse.Namespace, *, env: dict, port: int, started: float
+) -> tuple[Api, Api]:
+    """Wait until the deployment serves, run the container health check, make the staff user;
+    answers the API and the staff's session."""
     api = Api(f"http://127.0.0.1:{port}/api/v1")
-    stop_chaos = threading.Event()
+
+    def healthy() -> bool:
+        if deployment.prod.poll() is not None:
+            raise FatalError(f"make prod exited with {deployment.prod.returncode}")
+        try:
+            # Ready (200): "degraded" while beat and the worker have not beaten yet.
+            return Api(f"http://127.0.0.1:{port}").get("/readyz/")["status"] != "error"
+        except OSError:
+            return False
+
+    wait_until("/healthz/", healthy, timeout=args.start_timeout, every=0.5)
+    log(f"serving after {time.monotonic() - started:.1f} s")
+    probe = subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "healthcheck.py")], env=env, timeout=30
+    )
+    if probe.returncode != 0:
+        raise SmokeError("deploy/healthcheck.py (the container health check) failed")
+    made = deployment.manage("createsuperuser", "--noinput", "--email", STAFF)
+    if made.returncode != 0:
+        raise SmokeError(f"createsuperuser failed: {made.stderr}")
+    staff = login(api, STAFF)
+    check_platform(api)
+    return api, staff
+
+
+def walk(
+    deployment: Deployment,
+    args: argparse.Namespace,
+    api: Api,
+    staff: Api,
+    *,
+    sandbox: str,
+    stop: threading.Event,
+) -> dict:
+    """Walk the journeys in parallel (with the chaos loop when asked), wait until every
+    contract is paid, check each was paid once and reconcile is clean; answers the metrics."""
     kills = [0]
-    try:
-
-        def healthy() -> bool:
-            if deployment.prod.poll() is not None:
-                raise FatalError(f"make prod exited with {deployment.prod.returncode}")
-            try:
-                # Ready (200): "degraded" while beat and the worker have not beaten yet.
-                return Api(f"http://127.0.0.1:{port}").get("/readyz/")["status"] != "error"
-            except OSError:
-                return False
-
-        wait_until(
-            "/healthz/",
-            healthy,
-            timeout=args.start_timeout,
-            every=0.5,
+    if args.fault_rate > 0 or args.kill_every is not None:
+        deployment.start_worker()
+        threading.Thread(
+            target=chaos_loop, args=(deployment, args, stop, sandbox, kills), daemon=True
+        ).start()
+    approved_at: dict[int, float] = {}
+    walked = time.monotonic()
+    with ThreadPoolExecutor(max_workers=min(args.journeys, 8)) as pool:
+        contracts = list(
+            pool.map(lambda n: journey(api, staff, n, approved_at), range(args.journeys))
         )
-        log(f"serving after {time.monotonic() - started:.1f} s")
-        probe = subprocess.run(
-            [sys.executable, str(ROOT / "deploy" / "healthcheck.py")], env=env, timeout=30
-        )
-        if probe.returncode != 0:
-            raise SmokeError("deploy/healthcheck.py (the container health check) failed")
-        made = deployment.manage("createsuperuser", "--noinput", "--email", STAFF)
-        if made.returncode != 0:
-            raise SmokeError(f"createsuperuser failed: {made.stderr}")
-        staff = login(api, STAFF)
-        check_platform(api)
-        sandbox = f"http://127.0.0.1:{sandbox_port}"
-        if chaos:
-            deployment.start_worker()
-            threading.Thread(
-                target=chaos_loop,
-                args=(deployment, args, stop_chaos, sandbox, kills),
-                daemon=True,
-            ).start()
-        approved_at: dict[int, float] = {}
-        walked = time.monotonic()
-        with ThreadPoolExecutor(max_workers=min(args.journeys, 8)) as pool:
-            contracts = list(
-                pool.map(lambda n: journey(api, staff, n, approved_at), range(args.journeys))
-            )
-        paid_after: dict[int, float] = {}
+    paid_after: dict[int, float] = {}
 
-        def all_paid() -> bool:
-            for contract in contracts:
-                if contract in paid_after:
-                    continue
-                if staff.get(f"/contracts/{contract}/")["status"] == "paid":
-                    paid_after[contract] = time.monotonic() - approved_at[contract]
-            return len(paid_after) == len(contracts)
+    def all_paid() -> bool:
+        for contract in contracts:
+            if contract in paid_after:
+                continue
+            if staff.get(f"/contracts/{contract}/")["status"] == "paid":
+                paid_after[contract] = time.monotonic() - approved_at[contract]
+        return len(paid_after) == len(contracts)
 
-        wait_until("every contract paid", all_paid, timeout=args.paid_timeout, every=0.5)
-        stop_chaos.set()
-        control(sandbox, "DELETE", "/_sandbox/faults")
-        log(f"{len(contracts)} journey(s) paid in {time.monotonic() - walked:.1f} s")
-        metrics = report_latency(list(paid_after.values()))
-        metrics["kills"] = kills[0]
-        check_once(sandbox, contracts)
-        result = wait_until("reconcile clean", lambda: reconciled(deployment), timeout=60, every=2)
-        log(result)
-        if not chaos:
-            wait_until("readiness ok (beat and worker heartbeats)", lambda: ready(port), 90, 1)
-            log("readiness ok: database, cache, broker, Stripe, beat and worker heartbeats")
-        log(f"passed in {time.monotonic() - started:.1f} s")
-        if args.report:
-            Path(args.report).write_text(json.dumps(metrics))
-        return 0
-    except SmokeError as exc:
-        log(f"FAILED: {exc}")
-        tail = log_path.read_text(errors="replace").splitlines()[-60:] if log_path.exists() else []
-        print("\n".join(tail), flush=True)
-        return 1
-    finally:
-        stop_chaos.set()
-        deployment.stop()
-        if os.environ.get("SMOKE_KEEP", "").strip() in ("", "0"):
-            shutil.rmtree(run_dir, ignore_errors=True)
-        else:
-            log(f"kept {run_dir} (SMOKE_KEEP): it holds a secret key, remove it")
+    wait_until("every contract paid", all_paid, timeout=args.paid_timeout, every=0.5)
+    stop.set()
+    control(sandbox, "DELETE", "/_sandbox/faults")
+    log(f"{len(contracts)} journey(s) paid in {time.monotonic() - walked:.1f} s")
+    metrics = report_latency(list(paid_after.values()))
+    metrics["kills"] = kills[0]
+    check_once(sandbox, contracts)
+    log(wait_until("reconcile clean", lambda: reconciled(deployment), timeout=60, every=2))
+    return metrics
 
 
 def ready(port: int) -> bool:
