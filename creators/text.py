@@ -1,4 +1,5 @@
-"""The one tokenizer of matching (DESIGN §6 relevance): words of reels and briefs as stored terms.
+"""The one tokenizer of matching (the relevance factor, docs/DESIGN.md): words of reels and
+briefs as stored terms.
 
 Run at write time on a reel's title, description and prompt, and on a brief's title and
 description; every reader (the SQL ranking, the reference scorer, the reasons) reads the stored

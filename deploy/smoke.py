@@ -5,7 +5,7 @@ own process) on free ports with the production settings, against DATABASE_URL (P
 CELERY_BROKER_URL (Redis); walks brief → bid → contract → fund → deliver → approve → paid over
 HTTP; checks `manage.py reconcile`; stops everything. The exit code says whether it all worked.
 
-Chaos mode measures how fast payouts recover (issue 11, item 7): `--journeys N` walks N
+Chaos mode measures how fast payouts recover: `--journeys N` walks N
 contracts at once while `--fault-rate` of Stripe's money calls fail and the Celery worker is
 SIGKILLed every `--kill-every` seconds (the harness runs the worker itself and restarts it),
 then prints approval → paid percentiles and checks that nothing was lost or paid twice.

@@ -172,7 +172,7 @@ def _resources(patterns: list, prefix: str = "") -> dict[str, str]:
 
 
 class ApiRootView(APIView):
-    """The API's entry point: a link to every resource (DESIGN §7), the schema and the docs."""
+    """The API's entry point: a link to every resource (docs/API.md), the schema and the docs."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []

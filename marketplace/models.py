@@ -50,7 +50,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["id"]
         indexes = [
             # Matching excludes inactive users from every ranking: a tiny partial index keeps
-            # that anti-join off the user table (issue 10).
+            # that anti-join off the user table.
             models.Index(
                 fields=["id"], condition=models.Q(is_active=False), name="user_inactive_idx"
             ),

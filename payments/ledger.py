@@ -1,4 +1,4 @@
-"""The double-entry ledger (DESIGN §4): balanced entries, idempotent by key, never edited.
+"""The double-entry ledger (docs/PAYMENTS.md): balanced entries, idempotent by key, never edited.
 
 Sign convention: `platform_cash` is an asset (money in is positive); escrow, creator payables
 and revenue are what we owe or earned (money held is negative). So funding a contract posts

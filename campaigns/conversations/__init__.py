@@ -1,4 +1,4 @@
-"""Conversations (DESIGN §10): threads between a creator and a brand about a brief or a
+"""Conversations (docs/CONVERSATIONS.md): threads between a creator and a brand about a brief or a
 contract, their messages, unread counts, and the masking of contact details before a contract.
 
 The tables live in `campaigns.models` (Thread, Message, ThreadRead); this package holds the

@@ -182,7 +182,7 @@ MAX_MILESTONES = 20
 
 class Milestone(models.Model):
     """One stage of a contract with its own money: funded, delivered, approved and paid on its
-    own (DESIGN §3). `fee` is the platform fee at the contract's rate; `creator_net` the rest.
+    own. `fee` is the platform fee at the contract's rate; `creator_net` the rest.
     A milestone that needs no delivery (a rights extension) is released once funded."""
 
     S = MilestoneStatus

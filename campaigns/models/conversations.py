@@ -1,4 +1,4 @@
-"""Conversations (DESIGN §10): threads, messages and read marks."""
+"""Conversations (docs/CONVERSATIONS.md): threads, messages and read marks."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,7 @@ from .brands import Brand
 from .briefs import Brief
 from .contracts import Contract
 
-# Conversations (DESIGN §10) -----------------------------------------------------------------
+# Conversations -------------------------------------------------------------------------------
 
 MESSAGE_MAX_LENGTH = 5000
 

@@ -1,5 +1,5 @@
 """A contract's milestones: the snapshot made at acceptance, milestones added later, and the
-contract's status, which follows its milestones (DESIGN §3).
+contract's status, which follows its milestones (docs/DESIGN.md, state machines).
 
 Every service that changes a milestone (here and in payments) ends with `contract_sync_status`
 inside its transaction, with the contract row locked."""
@@ -173,7 +173,7 @@ def milestone_append(
 
 
 def contract_status_of(statuses: Sequence[str]) -> str:
-    """The contract status its milestones' statuses give (DESIGN §3): a one-milestone contract
+    """The contract status its milestones' statuses give (docs/DESIGN.md): a one-milestone contract
     shows its milestone's status; several give `awaiting_funding` (none funded yet),
     `cancelled` (all cancelled before funding), `completed` (every one paid, refunded, resolved
     or cancelled) or `active`."""

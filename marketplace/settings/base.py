@@ -442,7 +442,7 @@ if SENTRY_DSN:
         integrations=[DjangoIntegration(), CeleryIntegration()],
     )
 
-# Matching and generation cost (issue 5).
+# Matching and generation cost.
 # Decimal places of each currency's minor unit (ISO 4217); JPY amounts are whole yen.
 CURRENCY_EXPONENTS = {"USD": 2, "EUR": 2, "GBP": 2, "JPY": 0, "CNY": 2}
 # Recency factor: 1 when last active within the first window (days), 0.5 within the second.
@@ -462,7 +462,8 @@ GENERATION_COST_PER_SECOND = {
 # How many generations it takes on average to get one usable take.
 EXPECTED_REROLLS = int(env("EXPECTED_REROLLS", "4"))
 
-# Conversations (DESIGN §10): a message may be edited or deleted this long after it was sent.
+# Conversations (docs/CONVERSATIONS.md): a message may be edited or deleted this long after
+# it was sent.
 MESSAGE_EDIT_WINDOW = timedelta(minutes=int(env("MESSAGE_EDIT_MINUTES", "10")))
 
 # E-mail: printed to the console locally; SMTP when EMAIL_HOST is set; any backend (an

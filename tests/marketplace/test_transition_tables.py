@@ -117,3 +117,25 @@ def test_an_unknown_verb_is_a_programming_error_and_an_illegal_move_a_409():
         transition_target(milestone, "approve")
     assert refused.value.extra["current_state"] == MilestoneStatus.AWAITING_FUNDING
     assert milestone.status == MilestoneStatus.AWAITING_FUNDING
+
+
+def transition_tables_markdown() -> str:
+    """The state machines as docs/DESIGN.md shows them: one table per model, one row per move."""
+    parts = []
+    for model, table in sorted(_tables().items(), key=lambda item: item[0]._meta.label):
+        field = getattr(model, "TRANSITION_FIELD", "status")
+        parts.append(f"**{model.__name__}** (`{model._meta.label}.{field}`)\n")
+        parts.append("| move | from | to |\n|---|---|---|")
+        for verb, (sources, target) in table.items():
+            parts.append(f"| `{verb}` | {', '.join(sorted(sources))} | {target} |")
+        parts.append("")
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def test_the_design_document_shows_the_tables_as_they_are():
+    text = (ROOT / "docs" / "DESIGN.md").read_text()
+    start, end = "<!-- transitions:start -->\n", "<!-- transitions:end -->"
+    assert start in text and end in text, "docs/DESIGN.md lost its transitions markers"
+    shown = text.split(start, 1)[1].split(end, 1)[0]
+    expected = transition_tables_markdown()
+    assert shown == expected, "docs/DESIGN.md's state machines differ; paste:\n" + expected

@@ -11,8 +11,9 @@ from payments.reconcile import reconcile
 
 class Command(BaseCommand):
     help = (
-        "Check every ledger invariant (DESIGN §4); exits 1 on any violation. Stripe transfers "
-        "not recorded yet are listed as in flight, and fail only after RECONCILE_GRACE_SECONDS."
+        "Check every ledger invariant (docs/PAYMENTS.md); exits 1 on any violation. Stripe "
+        "transfers not recorded yet are listed as in flight, and fail only after "
+        "RECONCILE_GRACE_SECONDS."
     )
 
     def add_arguments(self, parser: Any) -> None:
