@@ -302,10 +302,6 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class TierSerializer(serializers.Serializer):
-    tier = serializers.ChoiceField(choices=["standard", "partner", "elite"])
-
-
 class ModelLicenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ModelLicence
