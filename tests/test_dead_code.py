@@ -5,8 +5,10 @@ in product modules count. Framework entry points are not dead code, and this fil
 they are: members of classes the framework reads declaratively (serializers, filter sets, models,
 admin classes, views, choices, `Meta`), app configs and schema extensions (found by subclass),
 hooks the framework calls by name (`get_*`, `has_*_permission`, `perform_*`, ...), arguments a
-caller's signature dictates, names written in strings (settings, URL configs, templates), and the
-configuration files other programs read (`marketplace/settings/`, `deploy/gunicorn.conf.py`).
+caller's signature dictates, model fields (set, then saved by name), management commands,
+names a dotted path in a string ends with (settings, URL configs), names templates read, and
+the configuration files other programs read (`marketplace/settings/`,
+`deploy/gunicorn.conf.py`).
 """
 
 import ast
@@ -14,6 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 vulture = pytest.importorskip("vulture")
 
@@ -37,10 +40,12 @@ DECORATORS = [
 DECLARATIVE = re.compile(
     r"(Serializer|FilterSet|Choices|Model|Admin|Inline|Config|Extension|Filter|Backend|"
     r"Pagination|Metadata|Renderer|Parser|Throttle|Handler|Command|Form|Router|Middleware|"
-    r"Scheduler|Formatter|Server|Exception|Error|Enum|Field|View|ViewSet|Mixin|Site)\b"
+    r"Scheduler|Formatter|Server|Exception|Error|Enum|Field|View|ViewSet|Mixin|Site|TypedDict)\b"
 )
 # Subclasses the framework finds on its own.
 DISCOVERED = re.compile(r"(AppConfig|OpenApiSerializerFieldExtension|FilterExtension)\b")
+# A dotted path in a string (settings, URL configs, task names) names the last part.
+DOTTED = re.compile(r"(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
 HOOK = re.compile(
     r"^(get|validate|filter|clean|has|to|save|delete|perform|do|log|determine|map|as|set|"
     r"lookups|queryset|handle|add|formfield|changelist|response|render|process|next|previous|"
@@ -74,12 +79,14 @@ PENDING_ELSEWHERE = {
     "creators/evidence.py: variable clusters",
     "payments/polling.py: variable payouts_retried",
     "payments/polling.py: attribute payouts_retried",
+    "payments/polling.py: variable refunds_retried",
+    "payments/polling.py: attribute refunds_retried",
 }
 
 
 def _index() -> tuple[set[str], dict[str, list[tuple[int, int, list[str], str]]]]:
-    """Every word written in a string literal (docstrings aside), and every class's line span
-    and bases."""
+    """Every name a dotted path in a string literal (docstrings aside) ends with, and every
+    class's line span and bases."""
     words: set[str] = set()
     classes: dict[str, list[tuple[int, int, list[str], str]]] = {}
     for root in (*PRODUCT, "tests", "bench"):
@@ -94,12 +101,18 @@ def _index() -> tuple[set[str], dict[str, list[tuple[int, int, list[str], str]]]
                     and isinstance(node.value, str)
                     and id(node) not in prose
                 ):
-                    words.update(re.findall(r"[A-Za-z_]\w*", node.value))
+                    words.update(DOTTED.findall(node.value))
                 elif isinstance(node, ast.ClassDef):
                     bases = [ast.unparse(b) for b in node.bases]
                     span = (node.lineno, node.end_lineno or node.lineno, bases, node.name)
                     classes.setdefault(str(path.resolve()), []).append(span)
+    for template in ROOT.glob("*/templates/**/*.*"):
+        words.update(re.findall(r"\.([A-Za-z_]\w*)", template.read_text()))
     return words, classes
+
+
+def _model_fields() -> set[str]:
+    return {f.name for model in apps.get_models() for f in model._meta.get_fields()}
 
 
 def _enclosing(classes, filename: str, line: int):  # type: ignore[no-untyped-def]
@@ -111,6 +124,14 @@ def _is_entry_point(item, words, classes) -> bool:  # type: ignore[no-untyped-de
     if item.typ == "variable" and item.confidence == 100:
         return True  # an unused argument: the caller's signature dictates it
     if item.name in words or item.name in FRAMEWORK_NAMES or HOOK.match(item.name):
+        return True
+    if (
+        item.typ == "class"
+        and item.name == "Command"
+        and "/management/commands/" in str(item.filename)
+    ):
+        return True
+    if item.typ == "attribute" and item.name in _model_fields():
         return True
     if item.typ == "class":
         own = _enclosing(classes, str(item.filename), item.first_lineno)
