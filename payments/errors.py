@@ -13,12 +13,10 @@ class PaymentError(StrEnum):
     NOT_CONTRACT_PARTY = "not_contract_party"
     NOT_A_CREATOR = "not_a_creator"
     # What is missing.
-    CONTRACT_NOT_FOUND = "contract_not_found"
     MILESTONE_NOT_FOUND = "milestone_not_found"
     NO_CREATOR_PROFILE = "no_creator_profile"
     NO_PAYOUT_ACCOUNT = "no_payout_account"
-    # The contract's state refuses the action (the shared generic value).
-    INVALID_STATE = "invalid_state"
+    # The contract's state refuses the action (beside CommonError.INVALID_STATE).
     REVIEW_PERIOD_RUNNING = "review_period_running"
     REVISIONS_EXHAUSTED = "revisions_exhausted"
     CONTRACT_NOT_PAID = "contract_not_paid"
@@ -39,9 +37,7 @@ class PaymentError(StrEnum):
     REFUND_EXCEEDS_PAYMENT = "refund_exceeds_payment"
     SPLIT_AMOUNT_INVALID = "split_amount_invalid"
     RESOLUTION_INVALID = "resolution_invalid"
-    # Stripe and its webhooks (generic values kept from before the codes existed).
-    PAYMENT_FAILED = "payment_failed"
-    SERVICE_UNAVAILABLE = "service_unavailable"
+    # Stripe and its webhooks (a decline or an outage is CommonError's).
     PROVIDER_REJECTED = "payment_provider_rejected"
     IDEMPOTENCY_CONFLICT = "payment_provider_idempotency_conflict"
     BAD_SIGNATURE = "bad_signature"

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import stripe
 from django.conf import settings
 
-from marketplace.errors import DomainError, PaymentFailed, ServiceUnavailable
+from marketplace.errors import CommonError, DomainError, PaymentFailed, ServiceUnavailable
 
 from .errors import PaymentError
 
@@ -69,14 +69,14 @@ def _call(what: str, fn: Callable[[], T]) -> T:
     except stripe.CardError as exc:
         raise PaymentFailed(
             exc.user_message or "the card was declined",
-            code=PaymentError.PAYMENT_FAILED,
+            code=CommonError.PAYMENT_FAILED,
             decline_code=exc.code,
         ) from exc
     except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
         logger.warning("stripe %s unavailable: %s", what, exc)
         raise ServiceUnavailable(
             "the payment provider is unavailable; nothing was changed, please retry",
-            code=PaymentError.SERVICE_UNAVAILABLE,
+            code=CommonError.SERVICE_UNAVAILABLE,
         ) from exc
     except stripe.IdempotencyError as exc:
         logger.error("stripe %s idempotency conflict: %s", what, exc)
@@ -97,7 +97,7 @@ def _call(what: str, fn: Callable[[], T]) -> T:
         logger.error("stripe %s failed: %s", what, exc)
         raise ServiceUnavailable(
             "the payment provider failed; nothing was changed, please retry",
-            code=PaymentError.SERVICE_UNAVAILABLE,
+            code=CommonError.SERVICE_UNAVAILABLE,
         ) from exc
     finally:
         logger.info(

@@ -17,7 +17,14 @@ from campaigns.models import Contract, Milestone, MilestoneStatus
 from campaigns.selectors import brand_member_of_contract, contract_parties
 from campaigns.services import rights_extension_funding_check
 from marketplace.audit import notify, notify_staff, transition
-from marketplace.errors import Conflict, DomainError, Forbidden, InvalidInput, PaymentFailed
+from marketplace.errors import (
+    CommonError,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    PaymentFailed,
+)
 from marketplace.models import User
 
 from .. import gateway, ledger
@@ -56,7 +63,7 @@ def funding_refusal_check(contract: Contract, milestone: Milestone) -> None:
     if milestone.status != MilestoneStatus.AWAITING_FUNDING:
         raise Conflict(
             f"cannot fund milestone {milestone.pk}: it is {milestone.status}",
-            code=PaymentError.INVALID_STATE,
+            code=CommonError.INVALID_STATE,
             current_state=milestone.status,
             milestone=milestone.pk,
         )

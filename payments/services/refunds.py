@@ -22,7 +22,7 @@ from campaigns.models import (
 from campaigns.selectors import contract_parties
 from campaigns.services import contract_rights_start_if_due
 from marketplace.audit import audit_record, notify, notify_staff, transition
-from marketplace.errors import Conflict, InvalidInput, ServiceUnavailable
+from marketplace.errors import CommonError, Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
 from marketplace.models import User
 from marketplace.transitions import transition_target
@@ -247,7 +247,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
     if milestone.status != MilestoneStatus.FUNDED:
         raise Conflict(
             f"cannot refund a milestone that is {milestone.status}",
-            code=PaymentError.INVALID_STATE,
+            code=CommonError.INVALID_STATE,
             current_state=milestone.status,
         )
     field = f"refund_requested_by_{side}"

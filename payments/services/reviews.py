@@ -6,7 +6,7 @@ from django.db.models import F
 from campaigns.matching.record import creator_track_record_refresh
 from campaigns.models import ContractStatus
 from creators.models import CreatorProfile, Review, ReviewerRole
-from marketplace.errors import Conflict
+from marketplace.errors import CommonError, Conflict
 from marketplace.listcache import lists_changed
 from marketplace.models import User
 
@@ -31,7 +31,7 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
     if contract.status not in REVIEWABLE:
         raise Conflict(
             f"cannot review a contract that is {contract.status}",
-            code=PaymentError.INVALID_STATE,
+            code=CommonError.INVALID_STATE,
             current_state=contract.status,
         )
     role = ReviewerRole.BRAND if side == "brand" else ReviewerRole.CREATOR
