@@ -18,6 +18,8 @@ from dataclasses import asdict
 from celery import Task, shared_task
 from django.conf import settings
 
+from marketplace import outbox
+
 from . import queue
 from .models import EventStatus, RefundStatus, TransferStatus
 from .polling import stale_work_alert, stripe_poll
@@ -74,7 +76,7 @@ def release_waiting_payouts(creator_id: int | None = None) -> int:
     if creator_id is not None:
         due = payout_ids_due(creator_id=creator_id)
         for transfer_id in due:
-            queue.enqueue(queue.RELEASE_PAYOUT, transfer_id)
+            outbox.enqueue(queue.RELEASE_PAYOUT, transfer_id)
         return len(due)
     paid = payouts_release_due()
     for refund_id in pending_refund_ids():

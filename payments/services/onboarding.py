@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from marketplace import outbox
 from marketplace.errors import Forbidden
 from marketplace.models import User
 
@@ -71,5 +72,5 @@ def payout_account_update(
     account.flags_as_of = as_of
     account.save()
     if account.payouts_enabled and not could_pay:
-        queue.enqueue(queue.RELEASE_WAITING_PAYOUTS, account.creator_id)
+        outbox.enqueue(queue.RELEASE_WAITING_PAYOUTS, account.creator_id)
     return account

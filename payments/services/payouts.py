@@ -16,6 +16,7 @@ from campaigns.models import (
 from campaigns.selectors import contract_parties
 from campaigns.services import contract_rights_extend, contract_rights_start_if_due
 from creators.models import CreatorProfile
+from marketplace import outbox
 from marketplace.audit import notify, notify_staff, transition
 from marketplace.errors import Conflict, ServiceUnavailable
 from marketplace.listcache import lists_changed
@@ -86,7 +87,7 @@ def release_to_creator(
             "idempotency_key": f"transfer-milestone-{milestone.pk}",
         },
     )
-    queue.enqueue(queue.RELEASE_PAYOUT, transfer.pk)
+    outbox.enqueue(queue.RELEASE_PAYOUT, transfer.pk)
     return transfer
 
 

@@ -21,6 +21,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import contract_parties
 from campaigns.services import contract_rights_start_if_due
+from marketplace import outbox
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import CommonError, Conflict, InvalidInput, ServiceUnavailable
 from marketplace.guards import require_staff
@@ -119,7 +120,7 @@ def refund_start(
 
 def refund_enqueue(*, refund_id: int) -> None:
     """Execute the refund in a task once the current transaction commits (idempotent)."""
-    queue.enqueue(queue.EXECUTE_REFUND, refund_id)
+    outbox.enqueue(queue.EXECUTE_REFUND, refund_id)
 
 
 def _reverse_payout_if_needed(milestone_id: int) -> None:
