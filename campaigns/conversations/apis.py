@@ -7,8 +7,7 @@ the act is not allowed (staff writing, a member editing another's message).
 
 from typing import Any
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
@@ -44,14 +43,10 @@ def _fake(view: Any) -> bool:
     return getattr(view, "swagger_fake_view", False)
 
 
-def _threads(user: Any) -> QuerySet[Thread]:
-    return selectors.threads_visible_to(user).annotate(
-        activity=Coalesce(F("last_message_at"), F("created_at"))
-    )
-
-
 def _thread_answer(user: Any, thread: Thread, code: int = status.HTTP_200_OK) -> Response:
-    return Response(ThreadSerializer(_threads(user).get(pk=thread.pk)).data, status=code)
+    return Response(
+        ThreadSerializer(selectors.threads_for_inbox(user).get(pk=thread.pk)).data, status=code
+    )
 
 
 class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -70,7 +65,7 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self) -> QuerySet[Thread]:
         if _fake(self):
             return Thread.objects.none()
-        return _threads(self.request.user)
+        return selectors.threads_for_inbox(self.request.user)
 
     @extend_schema(request=ReadSerializer, responses=ReadMarkSerializer)
     @action(detail=True, methods=["post"])
@@ -182,7 +177,7 @@ class BriefThreadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Thread]:
         if _fake(self):
             return Thread.objects.none()
-        return _threads(self.request.user).filter(brief_id=self.brief_id())
+        return selectors.threads_for_inbox(self.request.user).filter(brief_id=self.brief_id())
 
     @extend_schema(
         request=ThreadOpenSerializer, responses={200: ThreadSerializer, 201: ThreadSerializer}
@@ -215,7 +210,7 @@ class ContractThreadView(generics.GenericAPIView):
     def get(self, request: Request, contract_id: str) -> Response:
         contract = get_object_or_404(contracts_visible_to(request.user), pk=contract_id)
         thread = services.contract_thread_ensure(contract=contract)
-        thread = get_object_or_404(_threads(request.user), pk=thread.pk)
+        thread = get_object_or_404(selectors.threads_for_inbox(request.user), pk=thread.pk)
         return Response(ThreadSerializer(thread).data)
 
 

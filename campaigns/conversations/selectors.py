@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,11 +25,13 @@ from creators.models import GeneratedVideo
 from marketplace.models import User
 
 from ..models import (
+    Bid,
     Contract,
     ContractKind,
     ContractStatus,
     Delivery,
     Dispute,
+    Invitation,
     Message,
     MessageVersion,
     Thread,
@@ -99,6 +102,22 @@ def participant_users(thread: Thread) -> list[User]:
     """The thread's creator and its brand's members (`campaigns.selectors.parties`, active
     users only): who hears about a new message."""
     return parties(creator_id=thread.creator_id, brand_id=thread.brand_id)
+
+
+def threads_for_inbox(user: User | None) -> QuerySet[Thread]:
+    """The threads the user may read, each with its `activity` (its last message, else its
+    opening) for ordering an inbox."""
+    return threads_visible_to(user).annotate(
+        activity=Coalesce(F("last_message_at"), F("created_at"))
+    )
+
+
+def creator_reachable_on_brief(brief_id: int, creator_id: int) -> bool:
+    """Whether a brand may open a thread with the creator about the brief: the creator was
+    invited to it or has bid on it."""
+    invited = Invitation.objects.filter(brief_id=brief_id, creator_id=creator_id)
+    bid = Bid.objects.filter(brief_id=brief_id, creator_id=creator_id)
+    return invited.exists() or bid.exists()
 
 
 def thread_messages(thread: Thread, *, with_versions: bool = False) -> QuerySet[Message]:

@@ -25,10 +25,8 @@ from marketplace.models import Notification, User
 from ..locks import lock_brief
 from ..models import (
     MESSAGE_MAX_LENGTH,
-    Bid,
     BriefStatus,
     Contract,
-    Invitation,
     Message,
     MessageVersion,
     Thread,
@@ -42,6 +40,7 @@ from .locks import lock_message, lock_thread
 from .selectors import (
     consecutive_texts,
     contract_video,
+    creator_reachable_on_brief,
     is_participant,
     masking_applies,
     participant_users,
@@ -70,11 +69,6 @@ def _require_participant(actor: User, thread: Thread) -> None:
             "only the creator and the brand's members write in this thread",
             code=ConversationError.NOT_PARTICIPANT,
         )
-
-
-def _creator_may_be_reached(brief_id: int, creator: CreatorProfile) -> bool:
-    invited = Invitation.objects.filter(brief_id=brief_id, creator=creator).exists()
-    return invited or Bid.objects.filter(brief_id=brief_id, creator=creator).exists()
 
 
 def _flag(message: Message, kinds: list[str]) -> None:
@@ -233,7 +227,7 @@ def brief_thread_open(
         creator = (
             CreatorProfile.objects.select_related("user").filter(handle=creator_handle).first()
         )
-        if creator is None or not _creator_may_be_reached(brief.pk, creator):
+        if creator is None or not creator_reachable_on_brief(brief.pk, creator.pk):
             raise InvalidInput(
                 "you can write to creators invited to this brief or bidding on it",
                 code=ConversationError.CREATOR_NOT_REACHABLE,
