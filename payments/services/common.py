@@ -37,15 +37,6 @@ def require_creator(user: User, contract: Contract) -> None:
         )
 
 
-def require_party(user: User, contract: Contract) -> str:
-    """'brand' or 'creator', whichever side `user` is on; Forbidden otherwise."""
-    if is_contract_creator(user, contract):
-        return "creator"
-    if is_brand_member(user, contract.brand_id):
-        return "brand"
-    raise Forbidden("only the contract's parties may do this", code=PaymentError.NOT_CONTRACT_PARTY)
-
-
 def move(
     obj: models.Model,
     *,

@@ -12,6 +12,7 @@ from campaigns.conversations.services import contract_feedback_post
 from campaigns.models import Delivery, Milestone, MilestoneStatus
 from campaigns.selectors import contract_parties
 from campaigns.services import (
+    contract_party_side,
     contract_rights_start_if_due,
     delivery_licence_check,
     delivery_licence_flag,
@@ -28,7 +29,6 @@ from ..models import PaymentItem, PaymentStatus
 from .common import (
     require_brand_member,
     require_creator,
-    require_party,
     sync_contract,
 )
 from .payouts import milestone_approve
@@ -125,7 +125,7 @@ def milestone_cancel(*, actor: User, milestone_id: int) -> Milestone:
     it is refunded). A milestone whose pending funding also covers other milestones is not
     cancelled (409 `funding_in_progress`): those would be left unfundable."""
     contract, milestone = lock_milestone(milestone_id)
-    require_party(actor, contract)
+    contract_party_side(actor, contract)
     pending = PaymentItem.objects.filter(milestone=milestone).exclude(
         payment__status=PaymentStatus.SUCCEEDED
     )

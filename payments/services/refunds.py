@@ -20,7 +20,7 @@ from campaigns.models import (
     Resolution,
 )
 from campaigns.selectors import contract_parties
-from campaigns.services import contract_rights_start_if_due
+from campaigns.services import contract_party_side, contract_rights_start_if_due
 from marketplace import outbox
 from marketplace.audit import audit_record, notify, notify_staff, transition
 from marketplace.errors import CommonError, Conflict, InvalidInput, ServiceUnavailable
@@ -42,7 +42,7 @@ from ..models import (
     TransferStatus,
 )
 from ..selectors import milestone_charged
-from .common import require_party, sync_contract
+from .common import sync_contract
 from .money_words import amount_of, resolution_in_words, split_bounds
 from .payouts import release_to_creator
 
@@ -244,7 +244,7 @@ def milestone_refund_request(*, actor: User, milestone_id: int) -> Milestone:
     """One party agrees to a refund of a funded milestone before delivery; when both have
     agreed the milestone is refunded in full."""
     contract, milestone = lock_milestone(milestone_id)
-    side = require_party(actor, contract)
+    side = contract_party_side(actor, contract)
     if milestone.status != MilestoneStatus.FUNDED:
         raise Conflict(
             f"cannot refund a milestone that is {milestone.status}",
@@ -311,7 +311,7 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
     """Either party disputes a funded, delivered or revision-requested milestone; staff are
     told to resolve it."""
     contract, milestone = lock_milestone(milestone_id)
-    require_party(actor, contract)
+    contract_party_side(actor, contract)
     if not reason.strip():
         raise InvalidInput(
             "say what the dispute is about", code=PaymentError.REASON_REQUIRED, field="reason"

@@ -5,6 +5,7 @@ from django.db.models import F
 
 from campaigns.matching.record import creator_track_record_refresh
 from campaigns.models import ContractStatus
+from campaigns.services import contract_party_side
 from creators.models import CreatorProfile, Review, ReviewerRole
 from marketplace.errors import CommonError, Conflict
 from marketplace.listcache import lists_changed
@@ -12,7 +13,6 @@ from marketplace.models import User
 
 from ..errors import PaymentError
 from ..locks import lock_contract
-from .common import require_party
 
 REVIEWABLE = {
     ContractStatus.APPROVED,
@@ -27,7 +27,7 @@ def review_create(*, actor: User, contract_id: int, stars: int, text: str = "") 
     """A party reviews the other once the work is approved, paid or resolved; once each.
     A brand's review of the creator updates the creator's rating."""
     contract = lock_contract(contract_id)
-    side = require_party(actor, contract)
+    side = contract_party_side(actor, contract)
     if contract.status not in REVIEWABLE:
         raise Conflict(
             f"cannot review a contract that is {contract.status}",
