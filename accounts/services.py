@@ -79,6 +79,15 @@ def user_register(
             " ".join(exc.messages), code=AccountError.WEAK_PASSWORD, field="password"
         ) from exc
     user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    _role_give(user, role=role, handle=handle, brand_name=brand_name)
+    email_verification_send(user=user)
+    return user
+
+
+def _role_give(user: User, *, role: str, handle: str, brand_name: str) -> None:
+    """Make the new user's creator profile (under `handle`) or brand (`brand_name`); a
+    missing one or an unknown role is 400 naming the field (the caller's transaction rolls
+    the user back)."""
     if role == "creator":
         if not handle:
             raise InvalidInput(
@@ -86,7 +95,7 @@ def user_register(
                 code=AccountError.HANDLE_REQUIRED,
                 field="handle",
             )
-        creator_profile_create(user=user, handle=handle, display_name=full_name)
+        creator_profile_create(user=user, handle=handle, display_name=user.full_name)
     elif role == "brand":
         if not brand_name:
             raise InvalidInput(
@@ -99,5 +108,3 @@ def user_register(
         raise InvalidInput(
             "role must be creator or brand", code=AccountError.UNKNOWN_ROLE, field="role"
         )
-    email_verification_send(user=user)
-    return user

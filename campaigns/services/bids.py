@@ -149,11 +149,7 @@ def bid_create(
     tier, one not holding a pending invitation to an invite-only brief, or a member of the
     brief's brand. One live bid per creator and brief. Brand members are notified.
     """
-    creator = getattr(actor, "creator_profile", None)
-    if creator is None:
-        raise Forbidden(
-            "only creators can bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
-        )
+    creator = _bidder(actor)
     # The brief row is locked so a bid never lands on a brief being awarded or cancelled, and
     # so one creator's concurrent bids are serialised.
     brief = lock_brief(brief.pk)
@@ -194,6 +190,16 @@ def bid_create(
     )
     creator_touch(profile_id=creator.pk)
     return bid
+
+
+def _bidder(actor: User) -> CreatorProfile:
+    """The actor's creator profile; 403 (rule `not_a_creator`) without one."""
+    creator = getattr(actor, "creator_profile", None)
+    if creator is None:
+        raise Forbidden(
+            "only creators can bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
+        )
+    return creator
 
 
 def _require_bidder(actor: User, bid: Bid, *, what: str) -> None:

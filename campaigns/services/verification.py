@@ -30,6 +30,20 @@ def _pending_conflict(brand: Brand) -> Conflict:
     )
 
 
+def _details(**given: str) -> dict[str, str]:
+    """The required details, trimmed (the e-mail lower-cased); a blank one is 400 naming it."""
+    values = {name: value.strip() for name, value in given.items()}
+    values["contact_email"] = values["contact_email"].lower()
+    for name in REQUIRED_FIELDS:
+        if not values[name]:
+            raise InvalidInput(
+                "staff need this to verify the brand",
+                code=CampaignError.VERIFICATION_FIELD_INVALID,
+                field=name,
+            )
+    return values
+
+
 @transaction.atomic
 def brand_verification_request(
     *,
@@ -47,19 +61,12 @@ def brand_verification_request(
     required detail (400 naming it), a brand already verified or with a request pending
     (409). Staff are notified; an audit row is written."""
     require_member(actor, brand.pk, what="ask for verification")
-    values = {
-        "company_website": company_website.strip(),
-        "registration_number": registration_number.strip(),
-        "contact_name": contact_name.strip(),
-        "contact_email": contact_email.strip().lower(),
-    }
-    for name in REQUIRED_FIELDS:
-        if not values[name]:
-            raise InvalidInput(
-                "staff need this to verify the brand",
-                code=CampaignError.VERIFICATION_FIELD_INVALID,
-                field=name,
-            )
+    values = _details(
+        company_website=company_website,
+        registration_number=registration_number,
+        contact_name=contact_name,
+        contact_email=contact_email,
+    )
     brand = lock_brand(brand.pk)
     if brand.verified:
         raise Conflict(
