@@ -233,25 +233,31 @@ def brief_rights_problem(brief: Brief, ip: IPAsset | None) -> RightsProblem | No
             False,
         )
     if ip.held == IPHolding.LICENSED and ip.licence_end is not None:
-        end = ip.licence_end.isoformat()
-        if brief.usage_perpetual:
-            return RightsProblem(
-                "usage_rights.perpetual",
-                CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
-                f"a perpetual grant cannot rest on a licence that ends on {end}",
-                end,
-            )
-        term = brief.usage_term_months or default_term_months()
-        licence_end = end_of_day(ip.licence_end)
-        if add_months(brief.delivery_deadline, term) > licence_end:
-            most = months_between(brief.delivery_deadline, licence_end)
-            return RightsProblem(
-                "usage_rights.term_months",
-                CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
-                f"{term} months from the delivery deadline runs past the IP licence's end "
-                f"({end}); at most {most} months fit",
-                {"licence_end": end, "max_term_months": most},
-            )
+        return _term_problem(brief, ip.licence_end)
+    return None
+
+
+def _term_problem(brief: Brief, licence_ends: date) -> RightsProblem | None:
+    """A perpetual grant, or a term from the delivery deadline running past the licence's end."""
+    end = licence_ends.isoformat()
+    if brief.usage_perpetual:
+        return RightsProblem(
+            "usage_rights.perpetual",
+            CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+            f"a perpetual grant cannot rest on a licence that ends on {end}",
+            end,
+        )
+    term = brief.usage_term_months or default_term_months()
+    licence_end = end_of_day(licence_ends)
+    if add_months(brief.delivery_deadline, term) > licence_end:
+        most = months_between(brief.delivery_deadline, licence_end)
+        return RightsProblem(
+            "usage_rights.term_months",
+            CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+            f"{term} months from the delivery deadline runs past the IP licence's end "
+            f"({end}); at most {most} months fit",
+            {"licence_end": end, "max_term_months": most},
+        )
     return None
 
 

@@ -143,12 +143,10 @@ def bid_create(
 ) -> Bid:
     """A creator bids on an open brief before its deadline, in the brief's currency, optionally
     proposing milestones (titles, positive amounts summing to the bid, due dates by the brief's
-    delivery deadline; at most 20).
-
-    Refused (403, naming the rule) for a non-creator, a suspended creator, one below the minimum
-    tier, one not holding a pending invitation to an invite-only brief, or a member of the
-    brief's brand. One live bid per creator and brief. Brand members are notified.
-    """
+    delivery deadline; at most 20). Refused (403, naming the rule) for a non-creator, a
+    suspended creator, one below the minimum tier, one not holding a pending invitation to an
+    invite-only brief, or a member of the brief's brand. One live bid per creator and brief.
+    Brand members are notified."""
     creator = _bidder(actor)
     # The brief row is locked so a bid never lands on a brief being awarded or cancelled, and
     # so one creator's concurrent bids are serialised.
