@@ -135,40 +135,7 @@ class BrandVerificationAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
         self, request, verification: BrandVerification, data, *, approve: bool
     ) -> Confirmation:  # type: ignore[no-untyped-def]
         brand = verification.brand
-        members = brand.memberships.count()
-        rows = [
-            ("brand", "Brand", f"{brand.name} ({brand.slug}), {members} member(s)"),
-            ("website", "Company website", verification.company_website),
-            ("registration", "Registration number", verification.registration_number),
-            (
-                "contact",
-                "Contact",
-                ", ".join(
-                    part
-                    for part in (
-                        verification.contact_name,
-                        verification.contact_email,
-                        verification.contact_phone,
-                    )
-                    if part
-                ),
-            ),
-            ("note", "Their note", verification.note or "—"),
-            (
-                "asked",
-                "Asked",
-                f"{verification.created_at:%Y-%m-%d %H:%M} by {verification.requested_by or '—'}",
-            ),
-            (
-                "effect",
-                "What changes",
-                "The brand becomes verified: creators see the verified mark on its briefs, "
-                "matches, threads and contracts; its members are told."
-                if approve
-                else "The brand stays unverified and may ask again; its members are told "
-                "your reason.",
-            ),
-        ]
+        rows = _verification_rows(verification, approve=approve)
         service = (
             services.brand_verification_approve if approve else services.brand_verification_reject
         )
@@ -208,6 +175,30 @@ class BrandVerificationAdmin(ConfirmActionsMixin, ReadOnlyAdmin):
     @admin.action(description="Reject the request…")
     def reject(self, request, queryset):  # type: ignore[no-untyped-def]
         return redirect_to_confirmation(self, request, queryset, "reject")
+
+
+def _verification_rows(
+    verification: BrandVerification, *, approve: bool
+) -> list[tuple[str, str, str]]:
+    """What staff read before deciding a verification request, and what their decision does."""
+    brand = verification.brand
+    contact = (verification.contact_name, verification.contact_email, verification.contact_phone)
+    asked = f"{verification.created_at:%Y-%m-%d %H:%M} by {verification.requested_by or '—'}"
+    effect = (
+        "The brand becomes verified: creators see the verified mark on its briefs, "
+        "matches, threads and contracts; its members are told."
+        if approve
+        else "The brand stays unverified and may ask again; its members are told your reason."
+    )
+    return [
+        ("brand", "Brand", f"{brand.name} ({brand.slug}), {brand.memberships.count()} member(s)"),
+        ("website", "Company website", verification.company_website),
+        ("registration", "Registration number", verification.registration_number),
+        ("contact", "Contact", ", ".join(part for part in contact if part)),
+        ("note", "Their note", verification.note or "—"),
+        ("asked", "Asked", asked),
+        ("effect", "What changes", effect),
+    ]
 
 
 @admin.register(BrandMembership)

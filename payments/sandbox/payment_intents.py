@@ -41,15 +41,8 @@ DECLINES = {
 }
 
 
-def create_payment_intent(
-    app: SandboxApp, ctx: Ctx, params: dict[str, Any]
-) -> tuple[int, dict[str, Any]]:
-    """POST /v1/payment_intents (``confirm=true`` confirms immediately)."""
-    allowed = {"amount", "currency", "transfer_group", "metadata", "description",
-               "payment_method", "confirm", "capture_method", "automatic_payment_methods",
-               "payment_method_types", "customer", "receipt_email", "statement_descriptor",
-               "statement_descriptor_suffix", "return_url", "off_session"}  # fmt: skip
-    check_params(params, allowed)
+def _amount_param(params: dict[str, Any]) -> tuple[int, str]:
+    """The amount and currency asked; below Stripe's minimum charge is `amount_too_small`."""
     amount = int_param(params, "amount", True) or 0
     currency = currency_param(params)
     minimum = 30 if currency == "gbp" else 50
@@ -59,6 +52,19 @@ def create_payment_intent(
             "amount",
             "amount_too_small",
         )
+    return amount, currency
+
+
+def create_payment_intent(
+    app: SandboxApp, ctx: Ctx, params: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """POST /v1/payment_intents (``confirm=true`` confirms immediately)."""
+    allowed = {"amount", "currency", "transfer_group", "metadata", "description",
+               "payment_method", "confirm", "capture_method", "automatic_payment_methods",
+               "payment_method_types", "customer", "receipt_email", "statement_descriptor",
+               "statement_descriptor_suffix", "return_url", "off_session"}  # fmt: skip
+    check_params(params, allowed)
+    amount, currency = _amount_param(params)
     capture_method = str_param(params, "capture_method") or "automatic"
     if capture_method not in ("automatic", "automatic_async"):
         raise invalid("The sandbox only supports automatic capture.", "capture_method")
@@ -140,6 +146,39 @@ def _check_payment_method(payment_method: str) -> None:
         )
 
 
+def _decline(
+    app: SandboxApp,
+    ctx: Ctx,
+    intent: dict[str, Any],
+    pm_object: dict[str, str],
+    decline: tuple[str, str, str],
+) -> None:
+    """A declined card: the intent waits for another payment method, a 402 card error."""
+    store = app.store
+    code, decline_code, message = decline
+    intent.update(status="requires_payment_method", payment_method=None)
+    intent["last_payment_error"] = {
+        "type": "card_error",
+        "code": code,
+        "decline_code": decline_code,
+        "message": message,
+        "payment_method": pm_object,
+    }
+    store.update("payment_intents", intent)
+    app.emit("payment_intent.payment_failed", intent, ctx)
+    raise ApiError(
+        402,
+        message,
+        type_="card_error",
+        code=code,
+        extra={
+            "decline_code": decline_code,
+            "payment_intent": copy.deepcopy(intent),
+            "payment_method": pm_object,
+        },
+    )
+
+
 def _confirm(
     app: SandboxApp, ctx: Ctx, intent: dict[str, Any], payment_method: str
 ) -> tuple[int, dict[str, Any]]:
@@ -148,28 +187,7 @@ def _confirm(
     pm_object = {"id": payment_method, "object": "payment_method", "type": "card"}
     decline = DECLINES.get(payment_method)
     if decline:
-        code, decline_code, message = decline
-        intent.update(status="requires_payment_method", payment_method=None)
-        intent["last_payment_error"] = {
-            "type": "card_error",
-            "code": code,
-            "decline_code": decline_code,
-            "message": message,
-            "payment_method": pm_object,
-        }
-        store.update("payment_intents", intent)
-        app.emit("payment_intent.payment_failed", intent, ctx)
-        raise ApiError(
-            402,
-            message,
-            type_="card_error",
-            code=code,
-            extra={
-                "decline_code": decline_code,
-                "payment_intent": copy.deepcopy(intent),
-                "payment_method": pm_object,
-            },
-        )
+        _decline(app, ctx, intent, pm_object, decline)
     charge = new_object(
         "ch",
         "charge",
