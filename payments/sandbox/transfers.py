@@ -27,60 +27,44 @@ BALANCE_MESSAGE = (
 )
 
 
-def create_transfer(
-    app: SandboxApp, ctx: Ctx, params: dict[str, Any]
-) -> tuple[int, dict[str, Any]]:
-    """POST /v1/transfers: move available funds to an onboarded account.
+def _source_charge(app: SandboxApp, ctx: Ctx, source_id: str, currency: str) -> dict[str, Any]:
+    """The charge a transfer draws on, in the transfer's currency."""
+    charge = app.store.fetch("charges", source_id, ctx.account, param="source_transaction")
+    if charge["currency"] != currency:
+        raise invalid(
+            f"The currency of source_transaction ({charge['currency']}) must match "
+            f"the transfer currency ({currency}).",
+            "currency",
+        )
+    return charge
 
-    With ``source_transaction`` the amount is also capped by what is left of that charge.
-    """
-    store = app.store
-    allowed = {"amount", "currency", "destination", "transfer_group", "source_transaction",
-               "metadata", "description", "source_type"}  # fmt: skip
-    check_params(params, allowed)
-    amount = int_param(params, "amount", True) or 0
-    currency = currency_param(params)
-    metadata = metadata_param(params)
-    destination_id = str_param(params, "destination", True) or ""
-    destination = store.get("accounts", destination_id)
-    if destination is None:
-        raise invalid(f"No such destination: '{destination_id}'", "destination", "resource_missing")
-    source_id = str_param(params, "source_transaction")
-    charge = None
-    if source_id:
-        charge = store.fetch("charges", source_id, ctx.account, param="source_transaction")
-        if charge["currency"] != currency:
-            raise invalid(
-                f"The currency of source_transaction ({charge['currency']}) must match "
-                f"the transfer currency ({currency}).",
-                "currency",
-            )
-    if (
-        not destination["payouts_enabled"]
-        or destination["capabilities"].get("transfers") != "active"
-    ):
+
+def _check_source_left(app: SandboxApp, charge: dict[str, Any], amount: int) -> None:
+    """A transfer takes at most what is left of its charge (less refunds and other transfers)."""
+    used = sum(
+        t["amount"] - t["amount_reversed"]
+        for t in app.store.all("transfers")
+        if t["source_transaction"] == charge["id"]
+    )
+    left = charge["amount"] - charge["amount_refunded"] - used
+    if amount > left:
         raise failed(
-            "Your destination account needs to have at least one of the following "
-            "capabilities enabled: transfers, crypto_transfers, legacy_payments",
-            "destination",
-            "insufficient_capabilities_for_transfer",
+            f"Transfer amount ({amount}) exceeds the amount still available from "
+            f"source_transaction {charge['id']} ({left}).",
+            "amount",
+            "amount_too_large",
         )
-    if charge is not None:
-        used = sum(
-            t["amount"] - t["amount_reversed"]
-            for t in store.all("transfers")
-            if t["source_transaction"] == charge["id"]
-        )
-        left = charge["amount"] - charge["amount_refunded"] - used
-        if amount > left:
-            raise failed(
-                f"Transfer amount ({amount}) exceeds the amount still available from "
-                f"source_transaction {charge['id']} ({left}).",
-                "amount",
-                "amount_too_large",
-            )
-    if amount > store.available(ctx.account, currency):
-        raise failed(BALANCE_MESSAGE, None, "balance_insufficient")
+
+
+def _transfer_object(
+    params: dict[str, Any],
+    *,
+    amount: int,
+    currency: str,
+    destination_id: str,
+    source_id: str | None,
+) -> dict[str, Any]:
+    """A new transfer as Stripe shows it."""
     transfer_id = new_id("tr")
     transfer = {
         "id": transfer_id,
@@ -107,6 +91,51 @@ def create_transfer(
         "source_type": "card",
         "transfer_group": str_param(params, "transfer_group"),
     }
+    return transfer
+
+
+def create_transfer(
+    app: SandboxApp, ctx: Ctx, params: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """POST /v1/transfers: move available funds to an onboarded account.
+
+    With ``source_transaction`` the amount is also capped by what is left of that charge.
+    """
+    store = app.store
+    allowed = {"amount", "currency", "destination", "transfer_group", "source_transaction",
+               "metadata", "description", "source_type"}  # fmt: skip
+    check_params(params, allowed)
+    amount = int_param(params, "amount", True) or 0
+    currency = currency_param(params)
+    metadata = metadata_param(params)
+    destination_id = str_param(params, "destination", True) or ""
+    destination = store.get("accounts", destination_id)
+    if destination is None:
+        raise invalid(f"No such destination: '{destination_id}'", "destination", "resource_missing")
+    source_id = str_param(params, "source_transaction")
+    charge = _source_charge(app, ctx, source_id, currency) if source_id else None
+    if (
+        not destination["payouts_enabled"]
+        or destination["capabilities"].get("transfers") != "active"
+    ):
+        raise failed(
+            "Your destination account needs to have at least one of the following "
+            "capabilities enabled: transfers, crypto_transfers, legacy_payments",
+            "destination",
+            "insufficient_capabilities_for_transfer",
+        )
+    if charge is not None:
+        _check_source_left(app, charge, amount)
+    if amount > store.available(ctx.account, currency):
+        raise failed(BALANCE_MESSAGE, None, "balance_insufficient")
+    transfer = _transfer_object(
+        params,
+        amount=amount,
+        currency=currency,
+        metadata=metadata,
+        destination_id=destination_id,
+        source_id=source_id,
+    )
     store.credit(ctx.account, currency, -amount)
     store.credit(destination_id, currency, amount)
     store.put("transfers", transfer, ctx.account)
