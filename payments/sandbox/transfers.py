@@ -61,6 +61,7 @@ def _transfer_object(
     *,
     amount: int,
     currency: str,
+    metadata: dict[str, str],
     destination_id: str,
     source_id: str | None,
 ) -> dict[str, Any]:
