@@ -179,6 +179,22 @@ def _set_brief_fields(brief: Brief, data: dict[str, Any]) -> None:
         brief.usage_channels = terms["channels"]
 
 
+def _rights_with_ip_defaults(
+    usage_rights: dict[str, Any] | None, ip: IPAsset | None
+) -> dict[str, Any] | None:
+    """The IP's default licence terms, overridden by whatever the brief states."""
+    if ip is None:
+        return usage_rights
+    defaults: dict[str, Any] = {
+        "exclusive": ip.exclusive,
+        "territories": ip.territories,
+        "channels": ip.channels,
+    }
+    if not (usage_rights or {}).get("perpetual"):
+        defaults["term_months"] = ip.term_months
+    return {**defaults, **(usage_rights or {})}
+
+
 @transaction.atomic
 def brief_create(
     *,
@@ -203,27 +219,15 @@ def brief_create(
     usage_rights: dict[str, Any] | None = None,
     commercial_licence_required: bool = True,
 ) -> Brief:
-    """A brand member drafts a brief.
-
-    Budget min ≤ max and positive, an allowed currency, a future bid deadline before the
-    delivery deadline, valid deliverables, slots ≥ 1, an IP of the same brand. Without usage
-    rights stated, a brief naming an IP takes the IP's default licence terms. Usage rights
-    have a term of 1–120 months (DEFAULT_USAGE_TERM_MONTHS when none is stated) or say
-    `perpetual` explicitly, and must fit inside the IP's licence (400 naming the field and
-    the bound).
-    """
+    """A brand member drafts a brief: budget min ≤ max and positive, an allowed currency, a
+    future bid deadline before the delivery deadline, valid deliverables, slots ≥ 1, an IP of
+    the same brand. Without usage rights stated, a brief naming an IP takes the IP's default
+    licence terms. Usage rights have a term of 1–120 months (DEFAULT_USAGE_TERM_MONTHS when
+    none is stated) or say `perpetual`, and fit inside the IP's licence (400 naming the field
+    and the bound)."""
     require_member_for_input(actor, brand.pk)
     brief = Brief(brand=brand, created_by=actor, status=BriefStatus.DRAFT)
-    if ip is not None:
-        # The IP's default licence terms, overridden by whatever the brief states.
-        defaults: dict[str, Any] = {
-            "exclusive": ip.exclusive,
-            "territories": ip.territories,
-            "channels": ip.channels,
-        }
-        if not (usage_rights or {}).get("perpetual"):
-            defaults["term_months"] = ip.term_months
-        usage_rights = {**defaults, **(usage_rights or {})}
+    usage_rights = _rights_with_ip_defaults(usage_rights, ip)
     _set_brief_fields(
         brief,
         {

@@ -29,6 +29,30 @@ from .rights import pending_extension_months, rights_extension_check
 CLOSED_TO_CHANGES = (ContractStatus.CANCELLED,)
 
 
+def _extension_checked(contract: Contract, kind: str, months: int | None) -> int | None:
+    """The months a rights extension adds (None for any other kind): at least one, on a
+    contract whose rights have a term, and refused now (perpetual, past the IP licence, alone
+    or with the extensions already agreed) rather than after the brand has paid."""
+    if kind != ChangeOrderKind.RIGHTS_EXTENSION:
+        return None
+    if not months or months < 1:
+        raise InvalidInput(
+            "a rights extension names the months it adds",
+            code=CampaignError.EXTENSION_MONTHS_INVALID,
+            field="extension_months",
+        )
+    if not (contract.usage_rights or {}).get("term_months"):
+        raise InvalidInput(
+            "this contract grants no usage rights with a term to extend",
+            code=CampaignError.CHANGE_ORDER_KIND_INVALID,
+            field="kind",
+        )
+    rights_extension_check(
+        contract, months, field="extension_months", also_months=pending_extension_months(contract)
+    )
+    return months
+
+
 @transaction.atomic
 def change_order_propose(
     *,
@@ -65,29 +89,7 @@ def change_order_propose(
             code=CampaignError.DUE_DATE_INVALID,
             field="due_date",
         )
-    if kind == ChangeOrderKind.RIGHTS_EXTENSION:
-        if not extension_months or extension_months < 1:
-            raise InvalidInput(
-                "a rights extension names the months it adds",
-                code=CampaignError.EXTENSION_MONTHS_INVALID,
-                field="extension_months",
-            )
-        if not (contract.usage_rights or {}).get("term_months"):
-            raise InvalidInput(
-                "this contract grants no usage rights with a term to extend",
-                code=CampaignError.CHANGE_ORDER_KIND_INVALID,
-                field="kind",
-            )
-        # Refused now (perpetual, past the IP licence, alone or with the extensions already
-        # agreed) rather than after the brand has paid.
-        rights_extension_check(
-            contract,
-            extension_months,
-            field="extension_months",
-            also_months=pending_extension_months(contract),
-        )
-    else:
-        extension_months = None
+    extension_months = _extension_checked(contract, kind, extension_months)
     order = ChangeOrder.objects.create(
         contract=contract,
         kind=kind,

@@ -130,6 +130,57 @@ def pending_extension_months(contract: Contract, *, exclude_order_id: int | None
     return orders.aggregate(total=Sum("extension_months"))["total"] or 0
 
 
+def _earliest_start(contract: Contract, now: datetime | None) -> datetime:
+    """When the usage window started, or the earliest it can: now, or the later start the
+    contract names."""
+    if contract.rights_start is not None:
+        return contract.rights_start
+    start = now or timezone.now()
+    if contract.rights_not_before is not None and contract.rights_not_before > start:
+        start = contract.rights_not_before
+    return start
+
+
+def _past_licence(
+    contract: Contract,
+    *,
+    field: str,
+    months: int,
+    also_months: int,
+    start: datetime,
+    bounding_end: datetime,
+    bound: datetime,
+) -> Conflict:
+    """The refusal of an extension that would run past the IP licence's end, saying how many
+    months still fit (and, before the window starts, from which earliest start)."""
+    started = contract.rights_start is not None
+    base = contract.rights_term_months or default_term_months()
+    most = max(months_between(start, bound) - base - also_months, 0)
+    others = f", {also_months} months of extensions already agreed" if also_months else ""
+    if started:
+        message = (
+            f"the rights would run to {bounding_end.date().isoformat()}, past the IP "
+            f"licence's end {bound.date().isoformat()}; at most {most} more months fit"
+        )
+    else:
+        message = (
+            "the usage window has not started; even if it started on "
+            f"{start.date().isoformat()}, the earliest start the contract allows, its "
+            f"{base}-month term{others} and these {months} months would run to "
+            f"{bounding_end.date().isoformat()}, past the IP licence's end "
+            f"{bound.date().isoformat()}; at most {most} more months fit"
+        )
+    return Conflict(
+        message,
+        code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+        field=field,
+        bound=bound.date().isoformat(),
+        earliest_end=None if started else bounding_end.date().isoformat(),
+        max_extension_months=most,
+        current_state=contract.status,
+    )
+
+
 def rights_extension_check(
     contract: Contract,
     months: int,
@@ -164,39 +215,19 @@ def rights_extension_check(
     base = contract.rights_term_months or default_term_months()
     term = base + months
     started = contract.rights_start is not None
-    if started:
-        start = contract.rights_start
-    else:
-        start = now or timezone.now()
-        if contract.rights_not_before is not None and contract.rights_not_before > start:
-            start = contract.rights_not_before
+    start = _earliest_start(contract, now)
     new_end = add_months(start, term) if started else None
     bounding_end = add_months(start, term + also_months)
     bound = chain_licence_end(contract.ip_chain)
     if bound is not None and bounding_end > bound:
-        most = max(months_between(start, bound) - base - also_months, 0)
-        others = f", {also_months} months of extensions already agreed" if also_months else ""
-        if started:
-            message = (
-                f"the rights would run to {bounding_end.date().isoformat()}, past the IP "
-                f"licence's end {bound.date().isoformat()}; at most {most} more months fit"
-            )
-        else:
-            message = (
-                "the usage window has not started; even if it started on "
-                f"{start.date().isoformat()}, the earliest start the contract allows, its "
-                f"{base}-month term{others} and these {months} months would run to "
-                f"{bounding_end.date().isoformat()}, past the IP licence's end "
-                f"{bound.date().isoformat()}; at most {most} more months fit"
-            )
-        raise Conflict(
-            message,
-            code=CampaignError.RIGHTS_OUTSIDE_IP_LICENCE,
+        raise _past_licence(
+            contract,
             field=field,
-            bound=bound.date().isoformat(),
-            earliest_end=None if started else bounding_end.date().isoformat(),
-            max_extension_months=most,
-            current_state=contract.status,
+            months=months,
+            also_months=also_months,
+            start=start,
+            bounding_end=bounding_end,
+            bound=bound,
         )
     return term, new_end
 
