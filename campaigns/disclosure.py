@@ -130,9 +130,13 @@ def destination_labels(
 ) -> dict[str, dict[str, Any]]:
     """The label and setting each destination expects, and whether the contract's channels and
     territories reach it (`applies`)."""
-    generators = ", ".join(_generators(videos))
     channels = list(usage_rights.get("channels") or [])
     territories = list(usage_rights.get("territories") or [])
+    return {**_platform_labels(channels), **_region_labels(videos, territories)}
+
+
+def _platform_labels(channels: list[str]) -> dict[str, dict[str, Any]]:
+    """What YouTube, TikTok and Meta ask an uploader to set for AI-generated video."""
     return {
         "youtube": {
             "applies": _platform_applies("youtube", channels),
@@ -165,6 +169,15 @@ def destination_labels(
             "label_text": "AI info",
             "reference": "https://about.fb.com/news/2024/04/metas-approach-to-labeling-ai-generated-content-and-manipulated-media/",
         },
+    }
+
+
+def _region_labels(
+    videos: Sequence[GeneratedVideo], territories: list[str]
+) -> dict[str, dict[str, Any]]:
+    """What the EU AI Act (Art. 50) and China's labelling measures require of the videos."""
+    generators = ", ".join(_generators(videos))
+    return {
         "eu": {
             "applies": _region_applies(EU_MEMBER_STATES, territories),
             "instrument": "Regulation (EU) 2024/1689 (AI Act), Article 50",

@@ -262,34 +262,41 @@ class Command(BaseCommand):
                         for user, n in zip(users, numbers, strict=True)
                     ]
                 )
-                videos, reels = [], []
-                now = timezone.now()
-                for profile in profiles:
-                    newest = rng.randint(0, 200)
-                    for r in range(reels_per_creator):
-                        reel_tag_list = rng.sample(TAGS, 2)
-                        video = _video(rng, profile.pk * 1000 + r, licences, reel_tag_list)
-                        videos.append(video)
-                        when = now - timedelta(days=newest + 7 * r)
-                        reels.append((profile, video, reel_tag_list, when))
-                GeneratedVideo.objects.bulk_create(videos, batch_size=5000)
-                Reel.objects.bulk_create(
-                    [
-                        Reel(
-                            creator=p,
-                            video=v,
-                            title=f"{p.handle} reel",
-                            tags=t,
-                            terms=reel_terms(f"{p.handle} reel", "", v.prompt),
-                            moderation=Moderation.APPROVED,
-                            created_at=when,
-                        )
-                        for p, v, t, when in reels
-                    ],
-                    batch_size=5000,
-                )
+                _bulk_reels(rng, profiles, reels_per_creator, licences)
                 # Skills, reel tags, evidence and activity from the approved reels.
                 creators_evidence_refresh(creator_ids=[p.pk for p in profiles])
             done += size
             bar.update(size)
         bar.close()
+
+
+def _bulk_reels(
+    rng: random.Random, profiles: list[CreatorProfile], per_creator: int, licences: list
+) -> None:
+    """`per_creator` approved reels (and their videos) for each profile, in bulk inserts."""
+    videos, reels = [], []
+    now = timezone.now()
+    for profile in profiles:
+        newest = rng.randint(0, 200)
+        for r in range(per_creator):
+            reel_tag_list = rng.sample(TAGS, 2)
+            video = _video(rng, profile.pk * 1000 + r, licences, reel_tag_list)
+            videos.append(video)
+            when = now - timedelta(days=newest + 7 * r)
+            reels.append((profile, video, reel_tag_list, when))
+    GeneratedVideo.objects.bulk_create(videos, batch_size=5000)
+    Reel.objects.bulk_create(
+        [
+            Reel(
+                creator=p,
+                video=v,
+                title=f"{p.handle} reel",
+                tags=t,
+                terms=reel_terms(f"{p.handle} reel", "", v.prompt),
+                moderation=Moderation.APPROVED,
+                created_at=when,
+            )
+            for p, v, t, when in reels
+        ],
+        batch_size=5000,
+    )

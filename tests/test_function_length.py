@@ -1,0 +1,43 @@
+"""Product functions stay under 60 lines (signature, docstring and body): a longer flow is
+split into named phases."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = ("marketplace", "creators", "campaigns", "payments", "accounts", "demo", "deploy")
+LIMIT = 60
+# Long functions in modules other work is splitting at the time of writing; the list only
+# shrinks (the test fails when one is short and still listed).
+PENDING_ELSEWHERE = {
+    "campaigns/matching/creators.py:rank_creators",
+    "creators/evidence.py:compute",
+    "payments/polling.py:stripe_poll",
+    "payments/polling.py:stale_work_alert",
+    "payments/reconcile.py:_milestone_violations",
+    "payments/services/funding.py:payment_succeeded",
+}
+
+
+def _long_functions() -> dict[str, int]:
+    found = {}
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines >= LIMIT:
+                        found[f"{path.relative_to(ROOT).as_posix()}:{node.name}"] = lines
+    return found
+
+
+def test_product_functions_are_under_60_lines():
+    found = _long_functions()
+    assert set(found) - PENDING_ELSEWHERE == set(), {
+        name: lines for name, lines in found.items() if name not in PENDING_ELSEWHERE
+    }
+    assert PENDING_ELSEWHERE <= set(found), (
+        f"now short, drop from PENDING_ELSEWHERE: {sorted(PENDING_ELSEWHERE - set(found))}"
+    )
