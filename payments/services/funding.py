@@ -97,7 +97,7 @@ def _book_if_charged(contract_id: int, milestone_ids: list[int]) -> None:
             )
 
 
-def _reserve_payment(actor: User, contract_id: int, milestone_ids: list[int]) -> Payment:
+def _payment_get_or_create(actor: User, contract_id: int, milestone_ids: list[int]) -> Payment:
     """Find or create the funding of exactly these milestones, with the contract and the
     milestones locked (so concurrent calls serialise here)."""
     with transaction.atomic():
@@ -182,7 +182,7 @@ def milestones_fund(
         raise Forbidden(
             "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
         )
-    payment = _reserve_payment(actor, contract_id, milestone_ids)
+    payment = _payment_get_or_create(actor, contract_id, milestone_ids)
     if not payment.stripe_payment_intent_id:
         payment = _intent_create(actor, payment, milestone_ids)
     if payment_method:

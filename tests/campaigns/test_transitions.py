@@ -56,6 +56,14 @@ def test_legal_brief_moves_succeed(client_for, staff, brief_factory, member_of, 
     client = client_for(staff if who == "staff" else member_of(brief.brand))
     response = getattr(client, method)(f"/api/v1/briefs/{brief.pk}/{suffix}", body, format="json")
     assert response.status_code == 200, response.json()
+    brief.refresh_from_db()
+    if action == "edit":  # an edit is no move
+        assert brief.status == status
+        return
+    sources, target = Brief.TRANSITIONS[action]
+    assert status in sources and brief.status == target
+    row = AuditLog.objects.filter(object_type="campaigns.brief", object_id=str(brief.pk)).last()
+    assert (row.verb, row.before, row.after) == (action, status, target)
 
 
 ALL_BID = [s.value for s in BidStatus]
