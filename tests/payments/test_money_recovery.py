@@ -231,6 +231,9 @@ def test_a_forged_success_for_a_declined_intent_books_nothing(
 # Items 5 and 6: money Stripe moves without us is a work item; reconcile names it -------------
 
 
+@pytest.mark.unreconciled(
+    reason="money Stripe moved without us stays a mismatch until staff handle the work items"
+)
 def test_unrequested_refund_reversal_and_dispute_open_staff_work_items(
     sandbox, webhooks, client_for, make_contract, staff
 ):
