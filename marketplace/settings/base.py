@@ -46,8 +46,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # A still-valid conditional GET of a public list: 304 before sessions, auth and DRF.
-    "marketplace.middleware.PublicListNotModifiedMiddleware",
+    # Anonymous GETs of a public list: a still-valid conditional one is a 304, a plain one of a
+    # page already answered in full comes from its kept SQL, before sessions, auth and DRF.
+    "marketplace.middleware.PublicListMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
