@@ -70,7 +70,7 @@ def plain_anonymous_get(request: HttpRequest) -> bool:
     meta = request.META
     return (
         request.method == "GET"
-        and "HTTP_COOKIE" not in meta
+        and not meta.get("HTTP_COOKIE")
         and "HTTP_AUTHORIZATION" not in meta
         and meta.get("HTTP_ACCEPT", "*/*") in PLAIN_ACCEPT
         and "format" not in request.GET
