@@ -102,13 +102,13 @@ def _view(target: PublicList, request: HttpRequest) -> Any:
 
 
 def page_response(
-    request: HttpRequest, target: PublicList, etag: str, modified_ms: int
+    request: HttpRequest, target: PublicList, full_path: str, validators: tuple[str, int]
 ) -> HttpResponseBase | None:
     """The page of a plain anonymous GET from its kept SQL (see the module docstring), or None
     when the whole stack must answer."""
     cls = target.match.func.cls
-    key = pagesql.anonymous_key(cls, request.GET.get("page"), request.get_full_path())
-    if pagesql.lookup(key) is None or _common.process_request(request) is not None:
+    entry = pagesql.lookup(pagesql.anonymous_key(cls, request.GET.get("page"), full_path))
+    if entry is None or _common.process_request(request) is not None:
         return None
     request.resolver_match = target.match
     _auth.process_request(request)
@@ -127,14 +127,14 @@ def page_response(
 
     def make() -> tuple[bytes, str] | None:
         with replica_reads(request, target.match.view_name):
-            rows = view.paginator.cached_page(drf, view)
+            rows = view.paginator.cached_page(drf, view, entry)
         if rows is None:
             return None
         body = view.paginator.page_body(view.page_items(rows))
         context = view.get_renderer_context()
         return renderer.render(body, renderer.media_type, context), renderer.media_type
 
-    answer = page_answer(etag, modified_ms, make)
+    answer = page_answer(*validators, make)
     if answer is None:
         return None
     answer = view.finalize_response(drf, answer)

@@ -99,16 +99,18 @@ class PublicListMiddleware:
             and request.GET.get("format", "json") == "json"
         ):
             return self.get_response(request)
-        if not conditional and not plain_anonymous_get(request):
+        plain = plain_anonymous_get(request)
+        if not conditional and not plain:
             return self.get_response(request)
         target = public_list(request.path_info)
         if target is None:
             return self.get_response(request)
-        etag, modified = list_validators(request.get_full_path(), target.scopes)
+        full_path = request.get_full_path()
+        etag, modified = list_validators(full_path, target.scopes)
         if conditional and not_modified(request, etag, modified):
             return not_modified_response(etag, modified)
-        if plain_anonymous_get(request):
-            answer = page_response(request, target, etag, modified)
+        if plain:
+            answer = page_response(request, target, full_path, (etag, modified))
             if answer is not None:
                 return answer
         return self.get_response(request)

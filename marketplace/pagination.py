@@ -188,10 +188,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
             counted = None
         return self._finish(rows, number, page_size, counted)
 
-    def cached_page(self, request: Request, view: Any) -> list | None:
+    def cached_page(
+        self, request: Request, view: Any, entry: pagesql.PageSql | None = None
+    ) -> list | None:
         """The page of an anonymous list request whose SQL this process already compiled
-        (`marketplace.pagesql`), without building the queryset; None when it has none."""
-        entry = pagesql.lookup(pagesql.key_for(request, view))
+        (`marketplace.pagesql`; `entry` when the caller looked it up), without building the
+        queryset; None when it has none."""
+        entry = entry or pagesql.lookup(pagesql.key_for(request, view))
         if entry is None:
             return None
         self.request = request
