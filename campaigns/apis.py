@@ -5,6 +5,7 @@ Objects come from the `*_visible_to(user)` selectors, so another tenant's privat
 the services answer 403 where the object is visible but the act is not allowed.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -90,9 +91,13 @@ class BriefViewSet(
         page = self.paginator.cached_page(request, self)
         if page is None:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.page_items(page))
+
+    def page_items(self, rows: Sequence[dict]) -> Sequence[dict]:
+        """The page's rows as the list shows them (also `marketplace.listpath`'s)."""
         tz = timezone.get_current_timezone()
         costs: dict = {}  # generation cost estimates, shared by the page's alike briefs
-        return self.get_paginated_response([brief_list_item(row, tz, costs) for row in page])
+        return [brief_list_item(row, tz, costs) for row in rows]
 
     def page_rows(self, queryset: QuerySet[Brief]) -> QuerySet:
         """How the pagination reads the list's page (it counts on the bare queryset)."""

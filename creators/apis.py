@@ -1,5 +1,7 @@
 """Creator-facing endpoints: thin views that validate, call a service or selector, serialize."""
 
+from collections.abc import Sequence
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -68,8 +70,12 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginator.cached_page(request, self)
         if page is None:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.page_items(page))
+
+    def page_items(self, rows: Sequence[dict]) -> Sequence[dict]:
+        """The page's rows as the list shows them (also `marketplace.listpath`'s)."""
         tz = timezone.get_current_timezone()
-        return self.get_paginated_response([creator_list_item(row, tz) for row in page])
+        return [creator_list_item(row, tz) for row in rows]
 
     def page_rows(self, queryset):  # type: ignore[no-untyped-def]
         """How the pagination reads the list's page (it counts on the bare queryset)."""
@@ -150,8 +156,12 @@ class ReelViewSet(viewsets.ModelViewSet):
         page = self.paginator.cached_page(request, self)
         if page is None:
             page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.page_items(page))
+
+    def page_items(self, rows: Sequence[dict]) -> Sequence[dict]:
+        """The page's rows as the list shows them (also `marketplace.listpath`'s)."""
         tz = timezone.get_current_timezone()
-        return self.get_paginated_response([reel_list_item(row, tz) for row in page])
+        return [reel_list_item(row, tz) for row in rows]
 
     def page_rows(self, queryset):  # type: ignore[no-untyped-def]
         """How the pagination reads the list's page (it counts on the bare queryset)."""

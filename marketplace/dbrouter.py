@@ -13,7 +13,8 @@ no cookies); while either is fresh, that user's replica-eligible reads go to the
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -89,6 +90,24 @@ def _view_name(request: HttpRequest) -> str | None:
         return None
 
 
+@contextmanager
+def replica_reads(request: HttpRequest, view_name: str | None) -> Iterator[None]:
+    """Within it, the reads of `request` go to the replica when it is a GET or HEAD of a view
+    named in `REPLICA_READ_VIEWS` (and its user did not write recently: `ReplicaRouter`)."""
+    token = None
+    if (
+        replica_alias()
+        and request.method in ("GET", "HEAD")
+        and view_name in getattr(settings, "REPLICA_READ_VIEWS", ())
+    ):
+        token = _reading.set(request)
+    try:
+        yield
+    finally:
+        if token is not None:
+            _reading.reset(token)
+
+
 class ReplicaReadsMiddleware:
     """Marks replica-eligible reads (see the module docstring) and remembers who wrote."""
 
@@ -98,16 +117,8 @@ class ReplicaReadsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not replica_alias():
             return self.get_response(request)
-        token = None
-        if request.method in ("GET", "HEAD") and _view_name(request) in getattr(
-            settings, "REPLICA_READ_VIEWS", ()
-        ):
-            token = _reading.set(request)
-        try:
+        with replica_reads(request, _view_name(request)):
             response = self.get_response(request)
-        finally:
-            if token is not None:
-                _reading.reset(token)
         user = getattr(request, "user", None)
         if (
             request.method not in SAFE_METHODS

@@ -12,7 +12,7 @@ The validators come from the versions, not from the page: the `ETag` hashes the 
 versions, the URL and a time bucket of `LIST_STALE_SECONDS`, and `Last-Modified` is the newest
 version (or the bucket's start, when later). So `If-None-Match` / `If-Modified-Since` that still
 hold are answered 304 before any page query or rendering — here, and earlier still by
-`PublicListNotModifiedMiddleware`, before sessions, authentication and DRF. The bucket bounds
+`PublicListMiddleware`, before sessions, authentication and DRF. The bucket bounds
 how long a change that bypasses the services (a raw SQL fix) can hide behind a 304.
 
 A page is cached under its ETag for `LIST_CACHE_SECONDS` (30 with a shared cache, else 0: off),
@@ -140,9 +140,30 @@ def _stamp(response: HttpResponseBase, etag: str, modified_ms: int) -> None:
     response["Cache-Control"] = "public, no-cache"
 
 
+def page_answer(
+    etag: str, modified_ms: int, make: Callable[[], tuple[bytes, str] | None]
+) -> HttpResponse | None:
+    """The page whose validators are `etag`/`modified_ms`: from the shared page cache when it
+    holds it, else `make()` (its content and content type, then cached for
+    `LIST_CACHE_SECONDS`); None when `make` gives None."""
+    seconds = int(getattr(settings, "LIST_CACHE_SECONDS", 30))
+    key = f"{PREFIX}:page:{etag.strip(chr(34))}"
+    hit = cache.get(key) if seconds > 0 else None
+    if hit is None:
+        hit = make()
+        if hit is None:
+            return None
+        if seconds > 0:
+            cache.set(key, hit, timeout=seconds)
+    content, content_type = hit
+    answer = HttpResponse(content, content_type=content_type)
+    _stamp(answer, etag, modified_ms)
+    return answer
+
+
 def cached_public_list(*scopes: str) -> Callable:
     """Wrap a ViewSet's `list` so anonymous JSON pages are conditional and cached (see above);
-    the scopes are also named on the wrapper for `PublicListNotModifiedMiddleware`."""
+    the scopes are also named on the wrapper for `PublicListMiddleware`."""
 
     def decorate(method: Callable) -> Callable:
         @functools.wraps(method)
@@ -152,23 +173,20 @@ def cached_public_list(*scopes: str) -> Callable:
             etag, modified = list_validators(request.get_full_path(), scopes)
             if not_modified(request, etag, modified):
                 return not_modified_response(etag, modified)
-            seconds = int(getattr(settings, "LIST_CACHE_SECONDS", 30))
-            key = f"{PREFIX}:page:{etag.strip(chr(34))}"
-            hit = cache.get(key) if seconds > 0 else None
-            if hit is None:
+            failed: list[HttpResponseBase] = []
+
+            def make() -> tuple[bytes, str] | None:
                 response = method(self, request, *args, **kwargs)
                 if response.status_code != 200:
-                    return response
+                    failed.append(response)
+                    return None
                 content = request.accepted_renderer.render(
                     response.data, request.accepted_media_type, self.get_renderer_context()
                 )
-                hit = (content, request.accepted_media_type)
-                if seconds > 0:
-                    cache.set(key, hit, timeout=seconds)
-            content, content_type = hit
-            answer = HttpResponse(content, content_type=content_type)
-            _stamp(answer, etag, modified)
-            return answer
+                return content, request.accepted_media_type
+
+            answer = page_answer(etag, modified, make)
+            return answer if answer is not None else failed[0]
 
         setattr(wrapper, SCOPES_ATTRIBUTE, scopes)
         return wrapper

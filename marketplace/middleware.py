@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import LimitedStream
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.urls import Resolver404, resolve
 
 from .apis import not_found
 from .exceptions import request_limit_error
-from .listcache import SCOPES_ATTRIBUTE, list_validators, not_modified, not_modified_response
+from .listcache import list_validators, not_modified, not_modified_response
+from .listpath import page_response, plain_anonymous_get, public_list
 
 _CHUNK = 64 * 1024
 
@@ -74,41 +74,43 @@ class ApiNotFoundMiddleware:
         return response
 
 
-def public_list_scopes(path: str) -> tuple[str, ...] | None:
-    """The list scopes of the view `path` resolves to, when it is a ViewSet's `list` wrapped by
-    `cached_public_list`; None otherwise."""
-    try:
-        func = resolve(path).func
-    except Resolver404:
-        return None
-    actions = getattr(func, "actions", None) or {}
-    if actions.get("get") != "list":
-        return None
-    return getattr(getattr(func.cls, "list", None), SCOPES_ATTRIBUTE, None)
+class PublicListMiddleware:
+    """Anonymous JSON GETs of a public list page, before sessions, authentication and DRF:
 
+    - a conditional GET or HEAD whose validators still hold is answered 304 from the list
+      versions alone (`marketplace.listcache`), with no page query;
+    - a plain anonymous GET (no cookies, no credentials, JSON) of a page this process has
+      already answered in full is answered from its kept SQL (`marketplace.listpath`).
 
-class PublicListNotModifiedMiddleware:
-    """A conditional GET or HEAD of an anonymous JSON public list page whose validators still
-    hold is answered 304 here, before sessions, authentication and DRF run: the validators
-    come from the list versions alone (`marketplace.listcache`). Requests with credentials (an
-    Authorization header or a session cookie) or asking for HTML go on to the view."""
+    Requests with credentials (an Authorization header or a session cookie) or asking for HTML
+    go on to the view."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         meta = request.META
-        if (
+        conditional = "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta
+        if conditional and not (
             request.method in ("GET", "HEAD")
-            and ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
             and "HTTP_AUTHORIZATION" not in meta
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "html" not in meta.get("HTTP_ACCEPT", "")
             and request.GET.get("format", "json") == "json"
         ):
-            scopes = public_list_scopes(request.path_info)
-            if scopes:
-                etag, modified = list_validators(request.get_full_path(), scopes)
-                if not_modified(request, etag, modified):
-                    return not_modified_response(etag, modified)
+            return self.get_response(request)
+        plain = plain_anonymous_get(request)
+        if not conditional and not plain:
+            return self.get_response(request)
+        target = public_list(request.path_info)
+        if target is None:
+            return self.get_response(request)
+        full_path = request.get_full_path()
+        etag, modified = list_validators(full_path, target.scopes)
+        if conditional and not_modified(request, etag, modified):
+            return not_modified_response(etag, modified)
+        if plain:
+            answer = page_response(request, target, full_path, (etag, modified))
+            if answer is not None:
+                return answer
         return self.get_response(request)

@@ -9,6 +9,7 @@ the page itself shows where the list ends (fewer rows than a page), that is the 
 that read their page as rows (`page_rows`) get the count in the page query itself.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from rest_framework import pagination, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from . import pagesql
 
@@ -71,6 +73,15 @@ def page_ids_first(queryset: QuerySet, offset: int, size: int) -> QuerySet | Non
         return None
     ids = queryset.values("pk")[offset : offset + size]
     return queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
+
+
+@functools.lru_cache(maxsize=512)
+def _with_page(url: str, param: str, number: int | None) -> str:
+    """`url` with its `param` set to `number` (removed for None), as DRF's page links write
+    it; kept per URL, since a list's pages link the same few URLs over and over."""
+    if number is None:
+        return remove_query_param(url, param)
+    return replace_query_param(url, param, number)
 
 
 def _pop_count(rows: list[dict], offset: int) -> int:
@@ -177,10 +188,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
             counted = None
         return self._finish(rows, number, page_size, counted)
 
-    def cached_page(self, request: Request, view: Any) -> list | None:
+    def cached_page(
+        self, request: Request, view: Any, entry: pagesql.PageSql | None = None
+    ) -> list | None:
         """The page of an anonymous list request whose SQL this process already compiled
-        (`marketplace.pagesql`), without building the queryset; None when it has none."""
-        entry = pagesql.lookup(pagesql.key_for(request, view))
+        (`marketplace.pagesql`; `entry` when the caller looked it up), without building the
+        queryset; None when it has none."""
+        entry = entry or pagesql.lookup(pagesql.key_for(request, view))
         if entry is None:
             return None
         self.request = request
@@ -212,15 +226,30 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return rows
 
     def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {
-                "count": self.page.count,
-                "count_capped": self.page.capped,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return Response(self.page_body(data))
+
+    def page_body(self, data: Any) -> dict[str, Any]:
+        """The list envelope of the current page around `data` (its serialized rows)."""
+        return {
+            "count": self.page.count,
+            "count_capped": self.page.capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
+
+    def get_next_link(self) -> str | None:
+        if not self.page.has_next():
+            return None
+        return _with_page(self.request.build_absolute_uri(), self.page_query_param,
+                          self.page.next_page_number())  # fmt: skip
+
+    def get_previous_link(self) -> str | None:
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        return _with_page(self.request.build_absolute_uri(), self.page_query_param,
+                          None if number == 1 else number)  # fmt: skip
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         answer = super().get_paginated_response_schema(schema)

@@ -46,8 +46,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # A still-valid conditional GET of a public list: 304 before sessions, auth and DRF.
-    "marketplace.middleware.PublicListNotModifiedMiddleware",
+    # Anonymous GETs of a public list: a still-valid conditional one is a 304, a plain one of a
+    # page already answered in full comes from its kept SQL, before sessions, auth and DRF.
+    "marketplace.middleware.PublicListMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": int(env("DATABASE_POOL_MAX", "10")),
         "timeout": 10,
     }
+    # Django turns psycopg's prepared statements off (for PgBouncer); the ORM binds on the
+    # client and never prepares anyway. Only the kept page SQL of the public lists binds on
+    # the server (marketplace/pagesql.py): a connection prepares it once it has run it this
+    # often, and PostgreSQL stops planning it on every request.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 # A read replica (DATABASE_REPLICA_URL, same options as the primary): the public lists and
 # matching read from it, and a user who has just written reads the primary for
 # READ_YOUR_WRITES_SECONDS (marketplace/dbrouter.py). Tests mirror it onto the primary.
