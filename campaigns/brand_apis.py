@@ -43,7 +43,15 @@ class BrandViewSet(
     """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
     owners edit it."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": "verified_read_only",
+        "partial_update": "verified_read_only",
+        "update": "verified_read_only",
+        "verification": (
+            "brand_already_verified not_brand_member verification_field_invalid "
+            "verification_pending"
+        ),
+    }
     serializer_class = BrandSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -126,7 +134,13 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     not an account has that address; the invitee accepts at `/brand-invitations/{id}/accept/`.
     """
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": (
+            "already_member member_invitation_pending member_role_invalid not_brand_member "
+            "not_brand_owner"
+        ),
+        "destroy": "last_owner member_not_found not_brand_member not_brand_owner",
+    }
     serializer_class = MemberSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "user_id"
@@ -171,7 +185,12 @@ class BrandMemberInvitationViewSet(
 ):
     """A brand's membership invitations: members read them; owners revoke a pending one."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "confirm": (
+            "email_unverified invalid_state not_brand_member not_brand_owner not_inviting_owner"
+        ),
+        "destroy": "invalid_state not_brand_member not_brand_owner",
+    }
     serializer_class = MemberInvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -209,7 +228,10 @@ class MemberInvitationViewSet(
 ):
     """Invitations to join a brand addressed to your e-mail; accept or decline them."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "accept": "email_unverified invalid_state not_member_invitee",
+        "decline": "invalid_state not_member_invitee",
+    }
     serializer_class = ReceivedMemberInvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -247,7 +269,21 @@ class MemberInvitationViewSet(
 class IPAssetViewSet(viewsets.ModelViewSet):
     """IP assets of your brands, with their default licence terms; members manage them."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": (
+            "channel_invalid licence_dates_invalid not_brand_member rights_outside_ip_licence "
+            "term_invalid territory_invalid"
+        ),
+        "destroy": "ip_in_use not_brand_member",
+        "partial_update": (
+            "channel_invalid ip_brand_fixed licence_dates_invalid not_brand_member "
+            "rights_outside_ip_licence term_invalid territory_invalid"
+        ),
+        "update": (
+            "channel_invalid ip_brand_fixed licence_dates_invalid not_brand_member "
+            "rights_outside_ip_licence term_invalid territory_invalid"
+        ),
+    }
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
     filterset_class = IPAssetFilter
