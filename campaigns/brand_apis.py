@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.errors import InvalidInput
+from marketplace.pagination import page_of_items, page_serializer
 
 from . import selectors, services
 from .errors import CampaignError
@@ -84,7 +85,7 @@ class BrandViewSet(
         return super().update(request, *args, **kwargs)
 
     @extend_schema(
-        methods=["GET"], request=None, responses={200: BrandVerificationSerializer(many=True)}
+        methods=["GET"], request=None, responses={200: page_serializer(BrandVerificationSerializer)}
     )
     @extend_schema(
         methods=["POST"],
@@ -101,7 +102,8 @@ class BrandViewSet(
     def verification(self, request: Request, pk: str) -> Response:
         """Ask staff to verify the brand (owners and managers, POST: the company's site, its
         registration number, a contact); staff approve or reject it with a reason in the
-        admin. GET lists the brand's requests, newest first, with staff's decisions."""
+        admin. GET lists the brand's requests, newest first, with staff's decisions (a page
+        of the list envelope)."""
         brand = self.get_object()
         if request.method == "POST":
             data = BrandVerificationCreateSerializer(data=request.data)
@@ -113,7 +115,8 @@ class BrandViewSet(
                 BrandVerificationSerializer(verification).data, status=status.HTTP_201_CREATED
             )
         requests = selectors.brand_verifications(brand)
-        return Response(BrandVerificationSerializer(requests, many=True).data)
+        serialize = BrandVerificationSerializer(many=True).to_representation
+        return Response(page_of_items(request, requests, serialize))
 
     def perform_create(self, serializer: BrandSerializer) -> None:
         brand = services.brand_create(actor=self.request.user, **serializer.validated_data)
