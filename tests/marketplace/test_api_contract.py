@@ -153,6 +153,17 @@ def _url(path: str, ids: dict) -> str:
     return re.sub(r"\{(\w+)\}", fill, path)
 
 
+def _empty_strings(value, path="$"):  # type: ignore[no-untyped-def]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _empty_strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _empty_strings(item, f"{path}[{index}]")
+    elif value == "":
+        yield path
+
+
 def test_every_list_answers_the_envelope_and_refuses_an_unknown_parameter(schema, world):
     ids, clients = world
     lists = _lists(schema)
@@ -163,6 +174,8 @@ def test_every_list_answers_the_envelope_and_refuses_an_unknown_parameter(schema
         page = readable[0].get(url).json()
         assert set(page) == {"count", "count_capped", "next", "previous", "results"}, url
         assert isinstance(page["results"], list), url
+        empty = list(_empty_strings(page))
+        assert not empty, f"{url}: empty optional values must be null: {empty}"
         refused = readable[0].get(url, {"colour": "red"})
         assert refused.status_code == 400, url
         error = refused.json()["error"]
