@@ -7,7 +7,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from marketplace.blank_null import BlankAsNullChoice
 from marketplace.serializers import HttpsURLField, ModelNameField, SlugListField, datetime_text
 
 from .models import (
@@ -154,7 +153,7 @@ class VideoSerializer(serializers.ModelSerializer):
     seed = serializers.IntegerField(
         required=False, allow_null=True, min_value=-(2**63), max_value=2**63 - 1
     )
-    plan = BlankAsNullChoice(
+    plan = serializers.ChoiceField(
         choices=Plan.choices,
         required=False,
         allow_blank=True,

@@ -1,14 +1,15 @@
 """Empty optional text is `null` in answers, and writes take `null` or `""` alike.
 
 An optional text column (a model `CharField`/`TextField`, with or without choices, that has
-`blank=True` and `null=False`) keeps
-`""` in the database; the API answers it as `null`, so a client tests one thing for "not given"
-across every resource. A write may send `null` or `""` for such a field (clients of the previous
-release send `""`): both store `""`. The schema marks these fields `nullable`.
+`blank=True` and `null=False`) keeps `""` in the database; the API answers it as `null`, so a
+client tests one thing for "not given" across every resource. A write may send `null` or `""`
+for such a field when it takes `""` (clients of the previous release send `""`): both store
+`""`. The schema marks these fields `nullable`.
 
-`install()` (from the app's `ready`) maps the model text fields (and choice fields) of every
-`ModelSerializer` to the subclasses below; a field the serializer declares keeps its own class,
-and the list rows built without serializers (`*_list_item`) answer `None` for the same columns.
+`install()` (from the app's `ready`) makes every `ModelSerializer` give each of its text and
+choice fields, generated or declared, this behaviour when the field's source is such a column
+of the serializer's model. The list rows built without serializers (`*_list_item`) answer
+`None` for the same columns.
 """
 
 from typing import Any
@@ -17,67 +18,78 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import serializers
 
+_classes: dict[type, type] = {}
+
 
 def _model_field(field: serializers.Field) -> models.Field | None:
+    """The model column `field` reads (through forward relations: `user.full_name`)."""
     meta = getattr(getattr(field, "parent", None), "Meta", None)
     model = getattr(meta, "model", None)
-    if model is None or "." in field.source or field.source == "*":
+    if model is None or field.source == "*":
         return None
+    *path, name = field.source.split(".")
     try:
-        return model._meta.get_field(field.source)
+        for step in path:
+            model = model._meta.get_field(step).related_model
+            if model is None:
+                return None
+        return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
 
 
 class BlankAsNullMixin:
-    """A model text field: `""` answers `null`; a write of `null` stores `""`."""
+    """A field whose source is an optional text column: `""` answers `null`; a write of
+    `null` stores `""`."""
 
     blank_as_null = False
 
     def bind(self, field_name: str, parent: Any) -> None:
-        super().bind(field_name, parent)
-        column = _model_field(self)
+        super().bind(field_name, parent)  # type: ignore[misc]
+        column = _model_field(self)  # type: ignore[arg-type]
         self.blank_as_null = (
             isinstance(column, models.CharField | models.TextField)
             and column.blank
             and not column.null
         )
-        if self.blank_as_null:
+        if self.blank_as_null and (self.read_only or self._takes_blank()):  # type: ignore[attr-defined]
             self.allow_null = True
 
+    def _takes_blank(self) -> bool:
+        return bool(getattr(self, "allow_blank", False))
+
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None and self.blank_as_null and not self.read_only:
+        if data is None and self.blank_as_null and self._takes_blank():
             return (True, "")
-        return super().validate_empty_values(data)
+        return super().validate_empty_values(data)  # type: ignore[misc]
 
     def to_representation(self, value: Any) -> Any:
         if value == "" and self.blank_as_null:
             return None
-        return super().to_representation(value)
+        return super().to_representation(value)  # type: ignore[misc]
 
 
-class BlankAsNull(BlankAsNullMixin, serializers.CharField):
-    pass
-
-
-class BlankAsNullURL(BlankAsNullMixin, serializers.URLField):
-    pass
-
-
-class BlankAsNullEmail(BlankAsNullMixin, serializers.EmailField):
-    pass
-
-
-class BlankAsNullChoice(BlankAsNullMixin, serializers.ChoiceField):
-    pass
+def blank_as_null_class(cls: type) -> type:
+    """`cls` (a text or choice field class) with `BlankAsNullMixin` in front."""
+    if issubclass(cls, BlankAsNullMixin):
+        return cls
+    if cls not in _classes:
+        _classes[cls] = type(cls.__name__, (BlankAsNullMixin, cls), {"__module__": __name__})
+    return _classes[cls]
 
 
 def install() -> None:
-    """Map the model text and choice fields of every ModelSerializer to their blank-as-null
-    classes."""
-    mapping = serializers.ModelSerializer.serializer_field_mapping
-    mapping[models.CharField] = BlankAsNull
-    mapping[models.TextField] = BlankAsNull
-    mapping[models.URLField] = BlankAsNullURL
-    mapping[models.EmailField] = BlankAsNullEmail
-    serializers.ModelSerializer.serializer_choice_field = BlankAsNullChoice
+    """Make `ModelSerializer.get_fields` hand out blank-as-null text and choice fields."""
+    original = serializers.ModelSerializer.get_fields
+    if getattr(original, "blank_as_null", False):
+        return
+
+    def get_fields(self: serializers.ModelSerializer) -> dict[str, serializers.Field]:
+        fields = original(self)
+        for field in fields.values():
+            if isinstance(field, serializers.CharField | serializers.ChoiceField):
+                field.__class__ = blank_as_null_class(type(field))
+        return fields
+
+    get_fields.blank_as_null = True  # type: ignore[attr-defined]
+    serializers.ModelSerializer.get_fields = get_fields  # type: ignore[method-assign]

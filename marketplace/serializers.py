@@ -9,13 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
-from .blank_null import BlankAsNullMixin
 from .fields import normalise_model_name, normalise_slugs
 
 
-class HttpsURLField(BlankAsNullMixin, serializers.URLField):
-    """An https URL of at most 500 characters; we store it and never fetch it (an optional one
-    left empty answers `null`, `marketplace.blank_null`)."""
+class HttpsURLField(serializers.URLField):
+    """An https URL of at most 500 characters; we store it and never fetch it."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 500)
