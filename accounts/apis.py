@@ -12,7 +12,6 @@ from marketplace.models import User
 from marketplace.permissions import AuthThrottle
 from marketplace.schema import OWN_ERROR_RESPONSES
 
-from .errors import AccountError
 from .serializers import (
     EmailVerificationSerializer,
     EmailVerifySentSerializer,
@@ -31,7 +30,12 @@ class RegisterView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
     throttle_classes = [AuthThrottle]
-    error_codes = (AccountError,)
+    error_codes = {
+        "post": (
+            "brand_name_required handle_required handle_taken registration_refused unknown_role "
+            "weak_password"
+        ),
+    }
 
     @extend_schema(
         request=RegisterSerializer,
@@ -88,7 +92,6 @@ class EmailVerificationRequestView(APIView):
     address is answered as such and nothing is sent."""
 
     permission_classes = [permissions.IsAuthenticated]
-    error_codes = (AccountError,)
 
     @extend_schema(request=None, responses={202: EmailVerifySentSerializer})
     def post(self, request: Request) -> Response:
@@ -104,7 +107,10 @@ class EmailVerificationConfirmView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
     throttle_classes = [AuthThrottle]
-    error_codes = (AccountError,)
+    error_codes = {
+        "get": "verification_expired verification_invalid",
+        "post": "verification_expired verification_invalid",
+    }
 
     def _verify(self, token: object) -> Response:
         data = EmailVerificationSerializer(data={"token": token})

@@ -66,7 +66,36 @@ class BriefViewSet(
     briefs for their members. Members draft, edit (draft or rejected), submit, close and cancel;
     staff approve or reject."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "approve": (
+            "bid_deadline_passed forbidden invalid_state ip_ai_forbidden ip_consent_expired "
+            "ip_consent_missing ip_licence_ended rights_outside_ip_licence"
+        ),
+        "cancel": "brief_has_contracts invalid_state not_brand_member",
+        "close": "invalid_state not_brand_member",
+        "create": (
+            "brand_required channel_invalid deliverables_invalid ip_ai_forbidden "
+            "ip_consent_expired ip_consent_missing ip_licence_ended not_brand_member "
+            "preferred_models_invalid required_invalid rights_outside_ip_licence term_invalid "
+            "territory_invalid"
+        ),
+        "fee_preview": "amount_invalid bid_currency_mismatch currency_unsupported not_a_creator",
+        "partial_update": (
+            "brief_brand_fixed channel_invalid deliverables_invalid invalid_state "
+            "ip_ai_forbidden ip_consent_expired ip_consent_missing ip_licence_ended "
+            "not_brand_member preferred_models_invalid required_invalid "
+            "rights_outside_ip_licence term_invalid territory_invalid"
+        ),
+        "reject": "forbidden invalid_state reason_required",
+        "submit": (
+            "deliverables_invalid invalid_state ip_ai_forbidden ip_consent_expired "
+            "ip_consent_missing ip_licence_ended not_brand_member rights_outside_ip_licence"
+        ),
+        "test_shots": (
+            "deliverables_invalid due_date_invalid invalid_state not_a_bidder not_brand_member "
+            "test_shot_below_cost test_shot_exists"
+        ),
+    }
     serializer_class = BriefSerializer
     lookup_value_regex = r"\d+"
     filterset_class = BriefFilter
@@ -264,7 +293,9 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
     """Invitations to a brief: its brand's members invite creators by handle and see them all;
     an invited creator sees their own."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": "already_invited below_min_tier creator_not_found invalid_state not_brand_member",
+    }
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = InvitationFilter
@@ -290,7 +321,9 @@ class BriefInvitationViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.G
 class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Invitations you received (as a creator) or sent (as a brand member); creators decline."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "decline": "invalid_state live_bid_exists not_invitee",
+    }
     serializer_class = InvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -321,7 +354,14 @@ def _bid_answer(user: Any, bid: Bid, code: int = status.HTTP_200_OK) -> Response
 class BriefBidViewSet(_BriefChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Bids on a brief: creators bid here and see their own; brand members see them all."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": (
+            "amount_invalid below_min_tier bid_currency_mismatch bid_deadline_passed "
+            "creator_suspended invalid_state live_bid_exists milestone_due_date_invalid "
+            "milestones_invalid milestones_sum_mismatch not_a_creator not_invited own_brand "
+            "sample_reels_invalid too_many_milestones"
+        ),
+    }
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = BidFilter
@@ -349,7 +389,17 @@ class BidViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     Creators edit and withdraw their own; brand members shortlist, reject and accept.
     """
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "accept": "creator_suspended invalid_state not_brand_member slots_filled",
+        "partial_update": (
+            "amount_invalid bid_currency_mismatch bid_deadline_passed invalid_state "
+            "milestone_due_date_invalid milestones_invalid milestones_sum_mismatch not_bidder "
+            "sample_reels_invalid too_many_milestones"
+        ),
+        "reject": "invalid_state not_brand_member",
+        "shortlist": "invalid_state not_brand_member",
+        "withdraw": "invalid_state not_bidder",
+    }
     serializer_class = BidSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from marketplace.errors import InvalidInput
+from marketplace.pagination import page_of_items, page_serializer
 
 from . import selectors, services
 from .errors import CampaignError
@@ -43,7 +44,15 @@ class BrandViewSet(
     """Your brands (staff: all). Anyone signed in may create a brand and becomes its owner;
     owners edit it."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": "verified_read_only",
+        "partial_update": "verified_read_only",
+        "update": "verified_read_only",
+        "verification": (
+            "brand_already_verified not_brand_member verification_field_invalid "
+            "verification_pending"
+        ),
+    }
     serializer_class = BrandSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -76,7 +85,7 @@ class BrandViewSet(
         return super().update(request, *args, **kwargs)
 
     @extend_schema(
-        methods=["GET"], request=None, responses={200: BrandVerificationSerializer(many=True)}
+        methods=["GET"], request=None, responses={200: page_serializer(BrandVerificationSerializer)}
     )
     @extend_schema(
         methods=["POST"],
@@ -93,7 +102,8 @@ class BrandViewSet(
     def verification(self, request: Request, pk: str) -> Response:
         """Ask staff to verify the brand (owners and managers, POST: the company's site, its
         registration number, a contact); staff approve or reject it with a reason in the
-        admin. GET lists the brand's requests, newest first, with staff's decisions."""
+        admin. GET lists the brand's requests, newest first, with staff's decisions (a page
+        of the list envelope)."""
         brand = self.get_object()
         if request.method == "POST":
             data = BrandVerificationCreateSerializer(data=request.data)
@@ -105,7 +115,8 @@ class BrandViewSet(
                 BrandVerificationSerializer(verification).data, status=status.HTTP_201_CREATED
             )
         requests = selectors.brand_verifications(brand)
-        return Response(BrandVerificationSerializer(requests, many=True).data)
+        serialize = BrandVerificationSerializer(many=True).to_representation
+        return Response(page_of_items(request, requests, serialize))
 
     def perform_create(self, serializer: BrandSerializer) -> None:
         brand = services.brand_create(actor=self.request.user, **serializer.validated_data)
@@ -126,7 +137,13 @@ class BrandMemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     not an account has that address; the invitee accepts at `/brand-invitations/{id}/accept/`.
     """
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": (
+            "already_member member_invitation_pending member_role_invalid not_brand_member "
+            "not_brand_owner"
+        ),
+        "destroy": "last_owner member_not_found not_brand_member not_brand_owner",
+    }
     serializer_class = MemberSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "user_id"
@@ -171,7 +188,12 @@ class BrandMemberInvitationViewSet(
 ):
     """A brand's membership invitations: members read them; owners revoke a pending one."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "confirm": (
+            "email_unverified invalid_state not_brand_member not_brand_owner not_inviting_owner"
+        ),
+        "destroy": "invalid_state not_brand_member not_brand_owner",
+    }
     serializer_class = MemberInvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -209,7 +231,10 @@ class MemberInvitationViewSet(
 ):
     """Invitations to join a brand addressed to your e-mail; accept or decline them."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "accept": "email_unverified invalid_state not_member_invitee",
+        "decline": "invalid_state not_member_invitee",
+    }
     serializer_class = ReceivedMemberInvitationSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -247,7 +272,21 @@ class MemberInvitationViewSet(
 class IPAssetViewSet(viewsets.ModelViewSet):
     """IP assets of your brands, with their default licence terms; members manage them."""
 
-    error_codes = (CampaignError,)
+    error_codes = {
+        "create": (
+            "channel_invalid licence_dates_invalid not_brand_member rights_outside_ip_licence "
+            "term_invalid territory_invalid"
+        ),
+        "destroy": "ip_in_use not_brand_member",
+        "partial_update": (
+            "channel_invalid ip_brand_fixed licence_dates_invalid not_brand_member "
+            "rights_outside_ip_licence term_invalid territory_invalid"
+        ),
+        "update": (
+            "channel_invalid ip_brand_fixed licence_dates_invalid not_brand_member "
+            "rights_outside_ip_licence term_invalid territory_invalid"
+        ),
+    }
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
     filterset_class = IPAssetFilter

@@ -250,9 +250,9 @@ def milestones_visible_to(user: User) -> QuerySet[Milestone]:
 
 
 def change_orders_visible_to(user: User) -> QuerySet[ChangeOrder]:
-    """The change orders of the contracts the user may see."""
+    """The change orders of the contracts the user may see (with the contract: its currency)."""
     visible = contracts_visible_to(user).values("pk")
-    return ChangeOrder.objects.filter(contract_id__in=visible)
+    return ChangeOrder.objects.filter(contract_id__in=visible).select_related("contract")
 
 
 def brief_test_shots(user: User, brief: Brief) -> QuerySet[Contract]:

@@ -42,7 +42,9 @@ def _my_profile(request: Request) -> CreatorProfile:
 class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Public creator profiles (suspended creators are hidden); `me` is your own."""
 
-    error_codes = (CreatorError,)
+    error_codes = {
+        "me": "not_a_creator not_profile_owner",
+    }
     serializer_class = CreatorSerializer
     lookup_field = "handle"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -105,7 +107,12 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
 class PortfolioViewSet(viewsets.ModelViewSet):
     """Portfolios: anyone reads those of active creators; a creator changes only their own."""
 
-    error_codes = (CreatorError,)
+    error_codes = {
+        "create": "not_a_creator portfolio_name_taken",
+        "destroy": "not_owner",
+        "partial_update": "not_owner portfolio_name_taken",
+        "update": "not_owner portfolio_name_taken",
+    }
     serializer_class = PortfolioSerializer
     filterset_fields = {"creator__handle": ["exact"]}
     search_fields = ["name", "description"]
@@ -134,7 +141,12 @@ class PortfolioViewSet(viewsets.ModelViewSet):
 class ReelViewSet(viewsets.ModelViewSet):
     """Reels: the public sees approved ones; creators manage their own with the video nested."""
 
-    error_codes = (CreatorError,)
+    error_codes = {
+        "create": "not_a_creator portfolio_not_found",
+        "destroy": "not_owner",
+        "partial_update": "invalid_state not_owner portfolio_not_found",
+        "update": "invalid_state not_owner portfolio_not_found",
+    }
     filterset_class = ReelFilter
     search_fields = ["title", "description", "video__prompt"]
     ordering_fields = ["created_at", "id", "video__duration_s"]
@@ -189,7 +201,11 @@ class PartnerApplicationViewSet(
 ):
     """The partner programme: creators apply (one pending at a time); staff decide."""
 
-    error_codes = (CreatorError,)
+    error_codes = {
+        "approve": "forbidden invalid_state tier_unknown",
+        "create": "already_above_standard application_pending not_a_creator",
+        "reject": "forbidden invalid_state reason_required",
+    }
     serializer_class = PartnerApplicationSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_fields = ["status"]
@@ -229,7 +245,6 @@ class ModelLicenceViewSet(viewsets.ReadOnlyModelViewSet):
     """What each generator plan allows for commercial use, with the source and the date it was
     checked; staff keep the rows in the admin. A video's verdict comes from these rows."""
 
-    error_codes = (CreatorError,)
     serializer_class = ModelLicenceSerializer
     permission_classes = [permissions.AllowAny]
     lookup_value_regex = r"\d+"

@@ -68,18 +68,19 @@ def _ratio(part: int, whole: int, digits: int) -> float | None:
 
 def creator_list_item(row: dict, tz: tzinfo | None = None) -> dict:
     """One row of `selectors.creator_rows` in `CreatorSerializer`'s shape (same keys, order
-    and formats; tests hold the two equal), without building model objects per row."""
+    and formats; tests hold the two equal), without building model objects per row; empty
+    optional text is None, as `marketplace.blank_null` answers it."""
     tz = tz or timezone.get_current_timezone()
     return {
         "handle": row["handle"],
         "display_name": row["display_name"],
-        "bio": row["bio"],
-        "country": row["country"],
+        "bio": row["bio"] or None,
+        "country": row["country"] or None,
         "languages": row["languages"],
         "tags": row["tags"],
         "min_price_per_project": row["min_price_per_project"],
         "price_per_second": row["price_per_second"],
-        "rate_currency": row["rate_currency"],
+        "rate_currency": row["rate_currency"] or None,
         "tier": row["tier"],
         "verified": row["verified"],
         "rating": _ratio(row["rating_sum"], row["review_count"], 2),
@@ -191,7 +192,7 @@ class VideoSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_licence_conditions(self, video: GeneratedVideo) -> str | None:
         # The licence row is joined or prefetched by every selector that lists videos.
-        return video.licence.conditions if video.licence_id is not None else None
+        return (video.licence.conditions or None) if video.licence_id is not None else None
 
 
 class PortfolioSerializer(serializers.ModelSerializer):
@@ -240,35 +241,36 @@ class ReelSerializer(serializers.ModelSerializer):
 
 def reel_list_item(row: dict, tz: tzinfo | None = None) -> dict:
     """One row of `selectors.reel_rows` in `ReelSerializer`'s shape (same keys, order and
-    formats; tests hold the two equal), without building model objects per row."""
+    formats; tests hold the two equal), without building model objects per row; empty
+    optional text is None, as `marketplace.blank_null` answers it."""
     tz = tz or timezone.get_current_timezone()
     return {
         "id": row["id"],
         "creator": row["creator__handle"],
         "portfolio": row["portfolio_id"],
         "title": row["title"],
-        "description": row["description"],
+        "description": row["description"] or None,
         "tags": row["tags"],
         "video": {
             "provider": row["video__provider"],
             "model": row["video__model"],
             "video_url": row["video__video_url"],
-            "thumbnail_url": row["video__thumbnail_url"],
-            "prompt": row["video__prompt"],
+            "thumbnail_url": row["video__thumbnail_url"] or None,
+            "prompt": row["video__prompt"] or None,
             "mode": row["video__mode"],
             "duration_s": row["video__duration_s"],
             "width": row["video__width"],
             "height": row["video__height"],
             "fps": row["video__fps"],
             "seed": row["video__seed"],
-            "provider_task_id": row["video__provider_task_id"],
+            "provider_task_id": row["video__provider_task_id"] or None,
             "generated_at": datetime_text(row["video__generated_at"], tz),
-            "plan": row["video__plan"],
+            "plan": row["video__plan"] or None,
             "licence_verdict": row["video__licence_verdict"],
-            "licence_conditions": row["video__licence__conditions"],
+            "licence_conditions": row["video__licence__conditions"] or None,
         },
         "moderation": row["moderation"],
-        "rejection_reason": row["rejection_reason"],
+        "rejection_reason": row["rejection_reason"] or None,
         "created_at": datetime_text(row["created_at"], tz),
         "updated_at": datetime_text(row["updated_at"], tz),
     }

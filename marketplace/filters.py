@@ -118,13 +118,18 @@ def is_list_request(request: Any, view: Any) -> bool:
     return lookup not in getattr(view, "kwargs", {})
 
 
-def refuse_unknown_params(request: Any, view: Any, filter_names: tuple[str, ...]) -> None:
+def refuse_unknown_params(
+    request: Any,
+    view: Any,
+    filter_names: tuple[str, ...],
+    common: frozenset[str] = COMMON_LIST_PARAMS,
+) -> None:
     """A 400 `unknown_parameter` naming every query parameter this list does not take.
 
-    Known: pagination, `search`, `ordering`, the FilterSet's filters (with their range
-    suffixes) and the view's own `extra_query_params`.
+    Known: pagination, `search`, `ordering` (`common`), the FilterSet's filters (with their
+    range suffixes) and the view's own `extra_query_params`.
     """
-    known = COMMON_LIST_PARAMS | set(filter_names) | set(getattr(view, "extra_query_params", ()))
+    known = common | set(filter_names) | set(getattr(view, "extra_query_params", ()))
     unknown = sorted(
         param
         for param in request.query_params

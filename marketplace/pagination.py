@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from . import pagesql
+from .filters import refuse_unknown_params
 
 MAX_PAGE = 10**9  # page × page_size stays far inside a 64-bit OFFSET
 
@@ -275,12 +276,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return answer
 
 
+# A nested list takes its page and nothing else (no filters, no search, no ordering).
+NESTED_LIST_PARAMS = frozenset({"page", "page_size", "format"})
+
+
 def page_of_items(
     request: Request, items: Sequence, serialize: Callable[[list], list]
 ) -> dict[str, Any]:
     """The list envelope (count/count_capped/next/previous/results) for one page of `items`, a
     short list already in memory (a contract's milestones, deliveries, reviews), with the same
-    `page` and `page_size` rules as every list: the nested lists answer like the others."""
+    `page` and `page_size` rules as every list: the nested lists answer like the others, and
+    refuse any other query parameter (400 `unknown_parameter`)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    refuse_unknown_params(request, view, (), NESTED_LIST_PARAMS)
     items = list(items)  # one evaluation (with its prefetches) for the count and the page
     paginator = PageNumberPagination()
     paginator.request = request

@@ -14,21 +14,20 @@ this post-processing hook adds them in one place:
 A view that takes no credentials documents its own errors and opts out with
 `extend_schema(extensions=OWN_ERROR_RESPONSES)` (the marker does not reach the schema).
 
-Error codes: every error body carries `error.code`. A view declares the codes its services may
-raise as `error_codes = (CampaignError, ...)` (a tuple of StrEnum classes); `AutoSchema` reads
-that attribute from the view when the schema is built (so the ground floor imports no app), and
-the hook lists the codes, with `CommonError`'s, in the operation's `x-error-codes` and in the
-description of each error response that a domain error can answer.
+Error codes: every error body carries `error.code`. Each view declares the codes its rules
+(the services it calls) may answer, per action (a viewset's action, or an APIView's HTTP method):
+`error_codes = {"accept": "slots_filled invalid_state", ...}`; `tests/marketplace/
+test_error_codes.py` checks each declaration against the codes the action's code can raise.
+`AutoSchema` reads the declaration when the schema is built (so the ground floor imports no app);
+the hook lists the operation's codes in its `x-error-codes` and its description. The shared codes
+of each status (`invalid`, `not_found`, ...) and a list's `unknown_parameter`/`invalid_ordering`
+are named in the error responses' descriptions.
 """
 
-from collections.abc import Iterable
-from enum import StrEnum
 from typing import Any
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-
-from .errors import CommonError
 
 ERROR_COMPONENT = "Error"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
@@ -84,16 +83,39 @@ OWN_ERRORS_MARKER = "x-own-error-responses"
 OWN_ERROR_RESPONSES = {OWN_ERRORS_MARKER: True}
 
 ERROR_CODES_KEY = "x-error-codes"
-# The statuses a DomainError answers (marketplace.errors): where an operation's codes appear.
-DOMAIN_ERROR_STATUSES = {"400", "402", "403", "404", "409", "503"}
+LIST_ERRORS = (
+    "Invalid input: `error.fields` names each bad field (`invalid`); a query parameter this "
+    "list does not take (`unknown_parameter`, naming it), or an ordering it cannot sort by "
+    "(`invalid_ordering`, listing those it can)."
+)
+PAGE_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "A page number within the paginated result set.",
+    },
+    {
+        "name": "page_size",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+        "description": "Number of results to return per page.",
+    },
+]
 
 
-def error_codes_of(view: Any) -> list[str]:
-    """The codes `view` may answer: CommonError's and those of its `error_codes` enums."""
-    declared = getattr(view, "error_codes", ())
-    if isinstance(declared, type):
-        declared = (declared,)
-    enums: Iterable[type[StrEnum]] = (CommonError, *declared)
+def error_codes_of(view: Any, method: str) -> list[str]:
+    """The codes `view` declares for the action (or HTTP method) of this operation.
+
+    `error_codes` maps an action to its codes, space-separated; an older declaration, a tuple
+    of error enums, stands for every code of those enums."""
+    declared = getattr(view, "error_codes", None) or {}
+    if isinstance(declared, dict):
+        entry = declared.get(getattr(view, "action", None) or method.lower(), "")
+        return entry.split() if isinstance(entry, str) else [str(code) for code in entry]
+    enums = (declared,) if isinstance(declared, type) else declared
     return list(dict.fromkeys(str(member) for enum in enums for member in enum))
 
 
@@ -103,14 +125,30 @@ class AutoSchema(SpectacularAutoSchema):
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)
         if operation is not None:
-            operation[ERROR_CODES_KEY] = error_codes_of(self.view)
+            operation[ERROR_CODES_KEY] = error_codes_of(self.view, self.method)
         return operation
 
 
-def _describe_codes(response: dict[str, Any], codes: list[str]) -> None:
+def _describe_codes(operation: dict[str, Any], codes: list[str]) -> None:
     listed = ", ".join(f"`{code}`" for code in codes)
-    description = response.get("description", "").rstrip()
-    response["description"] = f"{description}\n\n`error.code` is one of: {listed}.".lstrip()
+    description = operation.get("description", "").rstrip()
+    line = f"`error.code` of this operation's own rules (besides each status's): {listed}."
+    operation["description"] = f"{description}\n\n{line}".lstrip()
+
+
+def is_envelope(result: dict[str, Any], schema: dict[str, Any] | None) -> bool:
+    """True if `schema` (or the component it references) is the list envelope."""
+    if schema and "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = result.get("components", {}).get("schemas", {}).get(name)
+    properties = (schema or {}).get("properties", {})
+    return {"count", "next", "previous", "results"} <= set(properties)
+
+
+def list_schema(result: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """True for an operation answering the list envelope (200)."""
+    content = operation.get("responses", {}).get("200", {}).get("content", {})
+    return is_envelope(result, content.get("application/json", {}).get("schema"))
 
 
 def _error_response(description: str) -> dict[str, Any]:
@@ -153,21 +191,30 @@ def add_error_responses(result: dict[str, Any], generator: Any, **kwargs: Any) -
                         "(`idempotency_key_reused`)."
                     ),
                 )
+            is_list = method == "get" and list_schema(result, operation)
+            if is_list:
+                _page_parameters(operation)
             if not operation.pop(OWN_ERRORS_MARKER, False):
-                shared = dict(SHARED_ERRORS)
+                shared = dict(SHARED_ERRORS, **({"400": LIST_ERRORS} if is_list else {}))
                 if method in UNSAFE_METHODS:
                     shared.update(UNSAFE_ERRORS)
                 if "requestBody" in operation:
                     shared.update(BODY_ERRORS)
                 for status, description in shared.items():
                     responses.setdefault(status, _error_response(description))
-            codes = operation.get(ERROR_CODES_KEY) or []
+            if operation.get(ERROR_CODES_KEY):
+                _describe_codes(operation, operation[ERROR_CODES_KEY])
             for status, response in responses.items():
                 if status[0] in "45" and not response.get("content"):
                     response["content"] = {"application/json": {"schema": ERROR_REF}}
-                if codes and status in DOMAIN_ERROR_STATUSES:
-                    _describe_codes(response, codes)
     return result
+
+
+def _page_parameters(operation: dict[str, Any]) -> None:
+    """A nested list (read in memory, `page_of_items`) takes `page` and `page_size` too."""
+    parameters = operation.setdefault("parameters", [])
+    names = {parameter.get("name") for parameter in parameters}
+    parameters.extend(p for p in PAGE_PARAMETERS if p["name"] not in names)
 
 
 class BoundedDjangoFilterExtension(DjangoFilterExtension):

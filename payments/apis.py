@@ -43,7 +43,12 @@ def _creator(request: Request):  # type: ignore[no-untyped-def]
 class OnboardingView(APIView):
     """Create (once) your Stripe Express account and get a fresh onboarding link."""
 
-    error_codes = (PaymentError,)
+    error_codes = {
+        "post": (
+            "not_a_creator payment_failed payment_provider_idempotency_conflict "
+            "payment_provider_rejected service_unavailable"
+        ),
+    }
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -58,7 +63,9 @@ class OnboardingView(APIView):
 class AccountView(APIView):
     """Your payout account and what Stripe lets it do."""
 
-    error_codes = (PaymentError,)
+    error_codes = {
+        "get": "no_creator_profile no_payout_account",
+    }
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={200: PayoutAccountSerializer})
@@ -75,7 +82,9 @@ class AccountView(APIView):
 class EarningsView(APIView):
     """Your earnings per currency: pending, available and paid (minor units)."""
 
-    error_codes = (PaymentError,)
+    error_codes = {
+        "get": "no_creator_profile",
+    }
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={200: page_serializer(EarningsSerializer)})
@@ -89,7 +98,9 @@ class EarningsView(APIView):
 class TransfersView(generics.ListAPIView):
     """Your transfers (payouts to your Stripe account, one per paid milestone), newest first."""
 
-    error_codes = (PaymentError,)
+    error_codes = {
+        "get": "no_creator_profile",
+    }
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = TransferSerializer
     filterset_fields = ["status", "currency"]
@@ -105,7 +116,9 @@ class _WebhookView(APIView):
     """Verify the signature, store the event by id, answer 200 at once; a task processes it."""
 
     authentication_classes: list = []
-    error_codes = (PaymentError,)
+    error_codes = {
+        "post": "bad_signature not_an_event",
+    }
     permission_classes = [permissions.AllowAny]
     throttle_classes: list = []
     secret_setting = "STRIPE_WEBHOOK_SECRET"

@@ -25,12 +25,11 @@ from campaigns.serializers import (
     ContractSerializer,
     MilestoneSerializer,
 )
-from marketplace.errors import CommonError, Conflict, InvalidInput
+from marketplace.errors import Conflict, InvalidInput
 from marketplace.pagination import page_of_items, page_serializer
 
 from . import milestone_actions as actions
 from . import selectors
-from .errors import PaymentError
 from .milestone_actions import deliver, milestone_action, validated
 from .serializers import (
     ContractFundSerializer,
@@ -61,7 +60,56 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["brief__title", "creator__handle", "brand__name"]
     ordering_fields = ["created_at", "amount", "delivery_deadline"]
     ordering = ["-id"]
-    error_codes = (PaymentError, CampaignError, CommonError)
+    error_codes = {
+        "approve": (
+            "contract_not_found invalid_state milestone_not_found not_brand_member "
+            "review_period_running use_milestone_endpoints"
+        ),
+        "cancel": (
+            "contract_not_found funding_in_progress invalid_state milestone_not_found "
+            "not_contract_party use_milestone_endpoints"
+        ),
+        "change_orders": (
+            "amount_invalid change_order_kind_invalid contract_ended contract_not_found "
+            "due_date_invalid extension_invalid extension_months_invalid not_contract_party "
+            "rights_outside_ip_licence rights_perpetual"
+        ),
+        "deliveries": (
+            "contract_not_found invalid_state licence_not_commercial milestone_not_found "
+            "no_delivery_needed not_contract_creator use_milestone_endpoints videos_required"
+        ),
+        "disclosure": "destination_unknown nothing_delivered",
+        "dispute": (
+            "contract_not_found invalid_state milestone_not_found not_contract_party "
+            "reason_required use_milestone_endpoints"
+        ),
+        "fund": (
+            "amount_mismatch contract_not_found contract_not_paid extension_invalid "
+            "funding_in_progress invalid_state milestones_invalid not_brand_member "
+            "payment_failed payment_provider_idempotency_conflict payment_provider_rejected "
+            "refund_exceeds_payment rights_outside_ip_licence rights_perpetual "
+            "service_unavailable test_mode_only use_milestone_endpoints"
+        ),
+        "refund": (
+            "contract_not_found contract_not_paid invalid_state milestone_not_found "
+            "not_contract_party refund_exceeds_payment use_milestone_endpoints"
+        ),
+        "request_revision": (
+            "at_s_needs_video at_s_out_of_range contract_not_found invalid_state message_empty "
+            "message_too_long milestone_not_found not_brand_member not_participant note_required "
+            "revisions_exhausted use_milestone_endpoints video_not_in_contract"
+        ),
+        "resolve": (
+            "contract_not_found contract_not_paid forbidden invalid_state milestone_not_found "
+            "no_open_dispute refund_exceeds_payment resolution_invalid split_amount_invalid "
+            "use_milestone_endpoints"
+        ),
+        "reviews": "already_reviewed contract_not_found invalid_state not_contract_party",
+        "staff_refund": (
+            "contract_not_found contract_not_paid forbidden invalid_state milestone_not_found "
+            "refund_exceeds_payment use_milestone_endpoints"
+        ),
+    }
 
     def get_queryset(self) -> QuerySet[Contract]:
         contracts = campaign_selectors.contracts_visible_to(self.request.user)

@@ -15,15 +15,12 @@ from rest_framework.response import Response
 
 from campaigns import selectors as campaign_selectors
 from campaigns import services as campaign_services
-from campaigns.errors import CampaignError
 from campaigns.models import ChangeOrder, Milestone
 from campaigns.serializers import ChangeOrderSerializer, MilestoneSerializer
-from marketplace.errors import CommonError
 from marketplace.pagination import page_of_items, page_serializer
 
 from . import milestone_actions as actions
 from . import selectors
-from .errors import PaymentError
 from .milestone_actions import deliver, milestone_action, validated
 from .serializers import (
     DeliveryCreateSerializer,
@@ -48,7 +45,48 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     filterset_fields = ["contract", "status"]
     ordering_fields = ["due_date", "amount", "position"]
-    error_codes = (PaymentError, CommonError)
+    error_codes = {
+        "approve": (
+            "contract_not_found invalid_state milestone_not_found not_brand_member "
+            "review_period_running"
+        ),
+        "cancel": (
+            "contract_not_found funding_in_progress invalid_state milestone_not_found "
+            "not_contract_party"
+        ),
+        "deliveries": (
+            "contract_not_found invalid_state licence_not_commercial milestone_not_found "
+            "no_delivery_needed not_contract_creator videos_required"
+        ),
+        "dispute": (
+            "contract_not_found invalid_state milestone_not_found not_contract_party "
+            "reason_required"
+        ),
+        "fund": (
+            "amount_mismatch contract_not_found contract_not_paid extension_invalid "
+            "funding_in_progress invalid_state milestones_invalid not_brand_member "
+            "payment_failed payment_provider_idempotency_conflict payment_provider_rejected "
+            "refund_exceeds_payment rights_outside_ip_licence rights_perpetual "
+            "service_unavailable test_mode_only"
+        ),
+        "refund": (
+            "contract_not_found contract_not_paid invalid_state milestone_not_found "
+            "not_contract_party refund_exceeds_payment"
+        ),
+        "request_revision": (
+            "at_s_needs_video at_s_out_of_range contract_not_found invalid_state message_empty "
+            "message_too_long milestone_not_found not_brand_member not_participant note_required "
+            "revisions_exhausted video_not_in_contract"
+        ),
+        "resolve": (
+            "contract_not_found contract_not_paid forbidden invalid_state milestone_not_found "
+            "no_open_dispute refund_exceeds_payment resolution_invalid split_amount_invalid"
+        ),
+        "staff_refund": (
+            "contract_not_found contract_not_paid forbidden invalid_state milestone_not_found "
+            "refund_exceeds_payment"
+        ),
+    }
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return campaign_selectors.milestones_visible_to(self.request.user)
@@ -121,7 +159,21 @@ class ChangeOrderViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
     filterset_fields = ["contract", "status", "kind"]
     ordering = ["-id"]
-    error_codes = (CampaignError, CommonError)
+    error_codes = {
+        "accept": (
+            "change_order_not_found change_order_own contract_ended contract_not_found "
+            "extension_invalid invalid_state not_contract_party rights_outside_ip_licence "
+            "rights_perpetual"
+        ),
+        "decline": (
+            "change_order_not_found change_order_own contract_not_found invalid_state "
+            "not_contract_party"
+        ),
+        "withdraw": (
+            "change_order_not_found change_order_not_proposer contract_not_found invalid_state "
+            "not_contract_party"
+        ),
+    }
 
     def get_queryset(self) -> QuerySet[ChangeOrder]:
         return campaign_selectors.change_orders_visible_to(self.request.user).order_by("-id")

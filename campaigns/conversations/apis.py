@@ -18,11 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from ..errors import CampaignError
 from ..models import Message, Thread
 from ..selectors import briefs_visible_to, contracts_visible_to
 from . import selectors, services
-from .errors import ConversationError
 from .filters import MessageFilter, ThreadFilter
 from .serializers import (
     MessageCreateSerializer,
@@ -53,7 +51,9 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Your conversations, the most recently active first, each with your unread count.
     Staff see a thread only when its contract is disputed or a message in it was flagged."""
 
-    error_codes = (ConversationError,)
+    error_codes = {
+        "read": "not_participant read_mark_invalid",
+    }
     serializer_class = ThreadSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -93,7 +93,16 @@ class ThreadMessageViewSet(
     optionally `video` + `at_s` for timestamped feedback on a delivery); authors edit or
     delete theirs within 10 minutes; a deleted message stays as a tombstone."""
 
-    error_codes = (ConversationError,)
+    error_codes = {
+        "create": (
+            "at_s_needs_video at_s_out_of_range message_empty message_too_long not_participant "
+            "video_not_in_contract"
+        ),
+        "destroy": "edit_window_closed message_deleted not_author",
+        "partial_update": (
+            "edit_window_closed message_deleted message_empty message_too_long not_author"
+        ),
+    }
     serializer_class = MessageSerializer
     permission_classes = [permissions.IsAuthenticated]
     lookup_value_regex = r"\d+"
@@ -163,7 +172,13 @@ class BriefThreadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     a brand member opens one with a creator invited to it or bidding on it. Opening an
     existing thread answers it (200) instead of making another."""
 
-    error_codes = (ConversationError, CampaignError)
+    error_codes = {
+        "create": (
+            "at_s_needs_video at_s_out_of_range creator_not_reachable creator_required "
+            "invalid_state message_empty message_too_long not_participant thread_not_openable "
+            "video_not_in_contract"
+        ),
+    }
     serializer_class = ThreadSerializer
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = ThreadFilter
@@ -201,7 +216,6 @@ class ContractThreadView(generics.GenericAPIView):
     """The thread of a contract, for its creator and brand members (staff: when disputed);
     made on first use. Post to `/threads/{id}/messages/`."""
 
-    error_codes = (ConversationError,)
     serializer_class = ThreadSerializer
     permission_classes = [permissions.IsAuthenticated]
     pagination_class = None

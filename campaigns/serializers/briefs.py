@@ -245,7 +245,7 @@ def brief_list_item(row: dict, tz: tzinfo | None = None, costs: dict | None = No
         },
         "commercial_licence_required": row["commercial_licence_required"],
         "status": row["status"],
-        "rejection_reason": row["rejection_reason"],
+        "rejection_reason": row["rejection_reason"] or None,
         "submitted_at": datetime_text(row["submitted_at"], tz),
         "approved_at": datetime_text(row["approved_at"], tz),
         "created_at": datetime_text(row["created_at"], tz),

@@ -208,6 +208,8 @@ class ChangeOrderCreateSerializer(serializers.Serializer):
 
 
 class ChangeOrderSerializer(serializers.ModelSerializer):
+    currency = serializers.CharField(source="contract.currency", read_only=True)
+
     class Meta:
         model = ChangeOrder
         fields = [
@@ -215,6 +217,7 @@ class ChangeOrderSerializer(serializers.ModelSerializer):
             "contract",
             "kind",
             "amount",
+            "currency",
             "due_date",
             "description",
             "extension_months",

@@ -271,11 +271,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": "creators.models.Moderation"},
-    # drf-spectacular's enum hook, then the shared error responses (marketplace/schema.py).
+    # drf-spectacular's enum hook, the shared error responses (marketplace/schema.py), then the
+    # recorded examples of the main journeys (marketplace/schema_examples.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.schema.add_error_responses",
         "marketplace.schema.integer_path_ids",
+        "marketplace.schema_examples.add_examples",
     ],
 }
 

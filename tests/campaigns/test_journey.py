@@ -205,7 +205,7 @@ def test_rejected_brief_is_edited_and_resubmitted(client_for, staff, brief_facto
     resubmitted = owner.post(url + "submit/")
     assert resubmitted.status_code == 200
     assert resubmitted.json()["status"] == "in_review"
-    assert resubmitted.json()["rejection_reason"] == ""
+    assert resubmitted.json()["rejection_reason"] is None
 
 
 def test_close_then_accept_awards_and_cancel_rejects_live_bids(
