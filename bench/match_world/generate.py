@@ -49,10 +49,20 @@ def _languages(rng: random.Random, cfg: WorldConfig) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _main_style(rng: random.Random, cfg: WorldConfig) -> str:
+    """A creator's main style or a brief's primary one: uniform over the styles, or, with the
+    setting's `style_skew`, by popularity (weight 1 / rank^skew in `STYLE_NAMES` order), the
+    same for supply and demand."""
+    if not cfg.style_skew:
+        return rng.choice(STYLE_NAMES)
+    weights = [1.0 / (rank + 1) ** cfg.style_skew for rank in range(len(STYLE_NAMES))]
+    return rng.choices(STYLE_NAMES, weights)[0]
+
+
 def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
     skills: dict[str, float] = {}
     if kind == "specialist":
-        skills[rng.choice(STYLE_NAMES)] = rng.uniform(0.8, 1.0)
+        skills[_main_style(rng, cfg)] = rng.uniform(0.8, 1.0)
         if rng.random() < 0.3:
             s = rng.choice(STYLE_NAMES)
             skills.setdefault(s, rng.uniform(0.3, 0.6))
@@ -60,7 +70,7 @@ def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> 
         for s in rng.sample(STYLE_NAMES, k=rng.randint(1, 2)):
             skills[s] = rng.uniform(0.25, 0.6)
     elif kind == "newcomer":
-        main = rng.choice(STYLE_NAMES)
+        main = _main_style(rng, cfg)
         skills[main] = rng.uniform(0.8, 1.0)
         if rng.random() < 0.5:
             skills.setdefault(rng.choice(NEIGHBOURS[main]), rng.uniform(0.5, 0.8))
@@ -69,7 +79,7 @@ def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> 
         for s in rng.sample(STYLE_NAMES, k=rng.randint(1, 2)):
             skills[s] = rng.uniform(0.2, 0.5)
     else:  # normal, dabbler
-        main = rng.choice(STYLE_NAMES)
+        main = _main_style(rng, cfg)
         skills[main] = rng.uniform(0.45, 0.95)
         for _ in range(rng.choice([0, 1, 1, 2, 2])):
             other = rng.choice(NEIGHBOURS[main] + STYLE_NAMES)
@@ -262,7 +272,10 @@ def _make_brief(
     cfg: WorldConfig,
     brand: int | None = None,
 ) -> BriefSpec:
-    primary = STYLE_NAMES[index % len(STYLE_NAMES)] if index < 20 else rng.choice(STYLE_NAMES)
+    if index < 20 and not cfg.style_skew:
+        primary = STYLE_NAMES[index % len(STYLE_NAMES)]
+    else:
+        primary = _main_style(rng, cfg)
     styles = {primary: 1.0}
     if rng.random() < 0.35:
         second = rng.choice(NEIGHBOURS[primary])
