@@ -41,6 +41,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--clean", action="store_true", help="the world without the adversaries")
     p.add_argument("--variants", default='{"settings": {}}', help="JSON name → overrides")
     p.add_argument("--refresh", action="store_true", help="run refresh_matching first")
+    p.add_argument(
+        "--evidence",
+        default="",
+        help="JSON of creators.evidence constants to set before --refresh (writes the world: "
+        "use a copy)",
+    )
     return p.parse_args()
 
 
@@ -99,8 +105,14 @@ def main() -> None:
     if args.clean:
         path = path.with_name(f"{path.stem}.clean{path.suffix}")
     boot(path)
-    if args.refresh:
+    if args.refresh or args.evidence:
         from django.core.management import call_command
+
+        from creators import evidence
+
+        for name, value in json.loads(args.evidence or "{}").items():
+            assert hasattr(evidence, name), name
+            setattr(evidence, name, value)
 
         call_command("refresh_matching")
     world = mw.build_world(args.seed, args.creators, args.briefs, args.setting, kinds)

@@ -79,9 +79,12 @@ def test_a_reel_tagged_with_every_style_is_weak_evidence_for_each() -> None:
     styles = [f"style{i}" for i in range(10)]
     stuffer = reels(CreatorFactory(), 12, tags=styles)
     honest = reels(CreatorFactory(), 2, tags=["style3"])
-    # Twelve reels with ten tags each: 1.2 showings per tag; two honest reels: 2.
-    assert stuffer.tag_evidence["style3"] == round(1 - 0.5**1.2, 6)
+    # Twelve reels with ten tags each, past the three a reel can plausibly show: 3/10² of a
+    # showing per tag each, 0.36 in all; two honest reels: 2.
+    assert stuffer.tag_evidence["style3"] == round(1 - 0.5 ** (12 * 3 / 100), 6)
     assert honest.tag_evidence["style3"] == 0.75
+    three = reels(CreatorFactory(), 2, tags=["style1", "style2", "style3"])
+    assert three.tag_evidence["style3"] == round(1 - 0.5 ** (2 / 3), 6)
     brief = plain_brief(tags=["style3"])
     order = [m.creator.pk for m in ranked(brief)]
     assert order.index(honest.pk) < order.index(stuffer.pk)
