@@ -10,7 +10,8 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
   `NEAR_DUPLICATE` (Jaccard, prompts of 3+ terms), form one cluster; each reel of a cluster of
   m reels weighs 1/m, so the cluster counts as one reel.
 - **Dilution.** A reel carrying k distinct tags is 1/k of a showing for each of them, and past
-  `PLAUSIBLE_TAGS` tags `PLAUSIBLE_TAGS/k²` (a reel tagged with every style shows none).
+  `PLAUSIBLE_TAGS` tags `PLAUSIBLE_TAGS/k²` (a reel tagged with every style shows none), and
+  its words count `PLAUSIBLE_TAGS/k` of their weight (whoever stuffed the tags wrote them).
 - **Saturation.** Evidence of n (weighted) showings is `1 − 0.5ⁿ`: one reel 0.5, two 0.75,
   and no volume goes past 1. A tag only claimed on the profile counts as `CLAIM_ONLY` reels.
 - **Track record counts more than reels.** The credits of completed contracts in a tag or a
@@ -291,6 +292,12 @@ def tag_share(share: float, k: int) -> float:
     return share * PLAUSIBLE_TAGS / (k * k)
 
 
+def tag_trust(k: int) -> float:
+    """How far a reel's words count: fully up to `PLAUSIBLE_TAGS` tags, `PLAUSIBLE_TAGS/k`
+    past that (the author of a reel tagged with every style wrote its words too)."""
+    return 1.0 if k <= PLAUSIBLE_TAGS else PLAUSIBLE_TAGS / k
+
+
 @dataclass
 class Tally:
     """Weighted showings per tag, model and provider, the best format per aspect ratio, and
@@ -326,10 +333,12 @@ def tally(reels: list[ReelRow], avg: float) -> Tally:
             t.formats[aspect] = max(t.formats.get(aspect, 0), rank)
         counts = reel.counts if reel.counts is not None else dict.fromkeys(reel.terms or (), 1)
         length = reel.length or len(counts)
+        trust = tag_trust(len(tags))
         weights = t.best.setdefault(root, {})
         for term, tf in counts.items():
             if tf > 0:
-                weights[term] = max(weights.get(term, 0.0), term_weight(tf, length, avg))
+                w = term_weight(tf, length, avg) * trust
+                weights[term] = max(weights.get(term, 0.0), w)
         if reel.created_at is not None and (t.last is None or reel.created_at > t.last):
             t.last = reel.created_at
     return t
