@@ -11,7 +11,8 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
   m reels weighs 1/m, so the cluster counts as one reel.
 - **Dilution.** A reel carrying k distinct tags is 1/k of a showing for each of them, and past
   `PLAUSIBLE_TAGS` tags `PLAUSIBLE_TAGS/k²` (a reel tagged with every style shows none), and
-  its words count `PLAUSIBLE_TAGS/k` of their weight (whoever stuffed the tags wrote them).
+  its words and its showing of a model count `PLAUSIBLE_TAGS/k` (a stuffed listing is
+  discounted whole; its format still shows, the video is what it is).
 - **Saturation.** Evidence of n (weighted) showings is `1 − 0.5ⁿ`: one reel 0.5, two 0.75,
   and no volume goes past 1. A tag only claimed on the profile counts as `CLAIM_ONLY` reels.
 - **Track record counts more than reels.** The credits of completed contracts in a tag or a
@@ -293,8 +294,8 @@ def tag_share(share: float, k: int) -> float:
 
 
 def tag_trust(k: int) -> float:
-    """How far a reel's words count: fully up to `PLAUSIBLE_TAGS` tags, `PLAUSIBLE_TAGS/k`
-    past that (the author of a reel tagged with every style wrote its words too)."""
+    """How far a reel's words and model count: fully up to `PLAUSIBLE_TAGS` tags,
+    `PLAUSIBLE_TAGS/k` past that (a listing stuffed with every style is discounted whole)."""
     return 1.0 if k <= PLAUSIBLE_TAGS else PLAUSIBLE_TAGS / k
 
 
@@ -324,16 +325,16 @@ def tally(reels: list[ReelRow], avg: float) -> Tally:
         for tag in tags:
             t.tags[tag] += tag_share(share, len(tags))
         provider = reel_provider(reel.model, reel.provider)
-        t.models[reel.model] += share
+        trust = tag_trust(len(tags))
+        t.models[reel.model] += share * trust
         t.model_provider.setdefault(reel.model, provider)
-        t.providers[provider] += share
+        t.providers[provider] += share * trust
         aspect = aspect_of(reel.width, reel.height)
         if aspect is not None:
             rank = resolution_rank(reel.width, reel.height)
             t.formats[aspect] = max(t.formats.get(aspect, 0), rank)
         counts = reel.counts if reel.counts is not None else dict.fromkeys(reel.terms or (), 1)
         length = reel.length or len(counts)
-        trust = tag_trust(len(tags))
         weights = t.best.setdefault(root, {})
         for term, tf in counts.items():
             if tf > 0:

@@ -112,6 +112,45 @@ def test_relevance_comes_from_the_best_reels_and_stuffed_prompts_weigh_less() ->
     assert max(found.values()) < 1.0
 
 
+def test_a_stuffed_listing_is_discounted_whole_but_its_format_still_shows() -> None:
+    styles = [f"style{i}" for i in range(6)]
+    video = {"prompt": "glossy pancake syrup macro", "model": "veo-3", "provider": "veo"}
+    stuffed = reels(CreatorFactory(), 1, tags=styles, width=1080, height=1080, **video)
+    plain = reels(CreatorFactory(), 1, tags=["style1"], width=1080, height=1080, **video)
+    # Six tags, past the three a reel can plausibly show: its model counts 3/6 of a showing,
+    # its words 3/6 of their weight; the video is 1:1 whatever its listing says.
+    assert stuffed.model_evidence["veo-3"] == round(1 - 0.5 ** (3 / 6), 6)
+    assert plain.model_evidence["veo-3"] == 0.5
+    assert stuffed.formats == plain.formats == {"1:1": 2}
+    for term, strength in plain.terms.items():
+        assert stuffed.terms[term] == round(strength * 3 / 6, 6)
+
+
+def test_a_brief_without_tags_gives_the_style_weight_to_relevance(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MATCH_WEIGHTS = {**settings.MATCH_WEIGHTS, "style": 0.5, "relevance": 0.15}
+    reels(CreatorFactory(), 1, prompt="pancake syrup macro")
+    term_stats_refresh()
+    untagged = ref.BriefFacts.of(plain_brief(title="Pancakes", description="Syrup, macro."))
+    tagged = ref.BriefFacts.of(plain_brief(tags=["food"], title="Pancakes", description="Syrup."))
+    assert "style" not in untagged.asked() and "relevance" in untagged.asked()
+    w = ref.weights()
+    nw = untagged.normalised_weights()
+    assert nw["relevance"] / nw["budget"] == pytest.approx((0.5 + 0.15) / w["budget"])
+    nw = tagged.normalised_weights()
+    assert nw["relevance"] / nw["style"] == pytest.approx(0.15 / 0.5)
+
+
+def test_a_format_never_shown_costs_the_default_penalty() -> None:
+    deliverables = [{"count": 1, "duration_s": 15, "aspect_ratio": "16:9", "resolution": "1080p"}]
+    wide = reels(CreatorFactory(), 2, width=1920, height=1080)
+    tall = reels(CreatorFactory(), 2)
+    by_id = {m.creator.pk: m for m in ranked(plain_brief(deliverables=deliverables))}
+    assert ref.penalties()["formats"] == 0.1
+    assert by_id[tall.pk].constraints["penalties"] == {"formats": 0.1}
+    assert by_id[wide.pk].constraints["penalties"] == {}
+    assert by_id[tall.pk].score < by_id[wide.pk].score
+
+
 def test_a_reel_recorded_as_other_is_never_counted_for_a_provider_by_its_name() -> None:
     lora = reels(CreatorFactory(), 2, provider="other", model="kling-style-lora")
     assert lora.provider_evidence == {}
