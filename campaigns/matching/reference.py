@@ -109,7 +109,7 @@ __all__ = [
 
 # Exploration: the best creator without completed contracts takes this place in the list when
 # none is above it and their score is within the margin of the creator there.
-DEFAULT_EXPLORATION = {"slot": 10, "margin": 0.03}
+DEFAULT_EXPLORATION = {"slot": 10, "margin": 0.1}
 
 
 def exploration() -> tuple[int, float]:

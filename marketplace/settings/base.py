@@ -397,7 +397,7 @@ MATCH_WEIGHTS = {
 MATCH_PENALTIES = {"formats": 0.1, "models": 0.0}
 # Exploration: the best creator without completed contracts takes place `slot` of a list when
 # everyone above has contracts and their score is within `margin` of the creator there.
-MATCH_EXPLORATION = {"slot": 10, "margin": 0.03}
+MATCH_EXPLORATION = {"slot": 10, "margin": 0.1}
 
 # Logs: JSON lines (LOG_FORMAT=json, the production default) or text, each with the request id
 # that follows a request into its Celery tasks and Stripe calls (marketplace/request_id.py).
