@@ -15,7 +15,7 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
   discounted whole; its format still shows, the video is what it is).
 - **Saturation.** Evidence of n (weighted) showings is `1 − 0.5ⁿ`: one reel 0.5, two 0.75,
   and no volume goes past 1. A tag only claimed on the profile counts as `CLAIM_ONLY` reels.
-- **Track record counts more than reels.** The credits of completed contracts in a tag or a
+- **Track record counts as reels.** The credits of completed contracts in a tag or a
   model (computed by campaigns from the brand's review, on-time delivery, revisions and
   disputes: `TrackRecord`) add `RECORD_WEIGHT` showings each.
 - **Models.** A reel counts for its model; its provider is the one recorded on the video (the
@@ -56,7 +56,7 @@ CLAIM_ONLY = 0.25  # a tag claimed on the profile with no approved reel behind i
 PLAUSIBLE_TAGS = 3  # tags a reel can carry before each counts 1/k² instead of 1/k
 SAME_PROVIDER = 0.5  # a reel with another model of the same provider
 OTHER_PROVIDER = "other"
-RECORD_WEIGHT = 2.0  # showings per unit of contract credit
+RECORD_WEIGHT = 1.0  # showings per unit of contract credit: a contract is one reel
 NEAR_DUPLICATE = 0.75  # Jaccard overlap of prompt terms that makes two reels one
 MIN_PROMPT_TERMS = 3
 TOP_REELS = 2  # relevance from the best this many distinct reels

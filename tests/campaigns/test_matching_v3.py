@@ -177,9 +177,10 @@ def test_the_aspect_boundary_is_decided_in_integers(width: int, height: int, asp
 # Track record ----------------------------------------------------------------------------------
 
 
-def test_completed_contracts_and_the_brands_review_count_more_than_reels() -> None:
+def test_a_completed_contract_counts_as_a_reel_and_the_review_counts_too() -> None:
     brief = plain_brief(tags=["noir"], preferred_models=["veo-3"])
     reels_only = reels(CreatorFactory(), 2, tags=["noir"], model="veo-3", provider="veo")
+    one_reel = reels(CreatorFactory(), 1, tags=["noir"], model="veo-3", provider="veo")
     proven = CreatorFactory(last_deal_at=NOW)
     past = ContractFactory(
         creator=proven,
@@ -197,11 +198,11 @@ def test_completed_contracts_and_the_brands_review_count_more_than_reels() -> No
     assert set(proven.track_record["terms"]) == set(
         tokenize(past.brief.title, past.brief.description)
     )
-    assert all(proven.terms[t] == 0.75 for t in proven.track_record["terms"])
-    assert proven.tag_evidence["noir"] == 0.75  # one contract = two reels
+    assert all(proven.terms[t] == 0.5 for t in proven.track_record["terms"])
+    assert proven.tag_evidence["noir"] == one_reel.tag_evidence["noir"] == 0.5  # one reel's worth
     assert reels_only.tag_evidence["noir"] == 0.75
     order = [m.creator.pk for m in ranked(brief)]
-    assert order.index(proven.pk) < order.index(reels_only.pk)  # the review lifts quality too
+    assert order.index(proven.pk) < order.index(one_reel.pk)  # the record and review count too
     match = next(m for m in ranked(brief) if m.creator.pk == proven.pk)
     assert any("completed contracts and approved reels show noir" in r for r in match.reasons) or (
         all(d["kind"] != "lift" or d["factor"] != "style" for d in match.reason_details)
