@@ -5,7 +5,8 @@
       --creators 160 --briefs 20 --variants '{"base": {}, "lang": {"required": ["languages"]}}'
 
 For tuning only: each variant overrides `MATCH_WEIGHTS`, `MATCH_PENALTIES`, `MATCH_EXPLORATION`
-(keys `weights`, `penalties`, `exploration`) and the briefs' default `required`, then ranks
+(keys `weights`, `penalties`, `exploration`), the briefs' default `required` and constants of
+the scorer (`constants`, e.g. `{"PRIOR_COUNT": 3}`), then ranks
 every brief's eligible creators with the reference scorer (`campaigns.matching.reference`,
 equal to the API's ranking by the exactness tests) and scores the top 10 against the world's
 hidden grades (`match_quality_metrics`). The world must have been loaded by
@@ -83,15 +84,22 @@ def ranker(variant: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     def rank(i: int) -> list[str]:
         if i not in cache:
-            before = facts_module.REQUIRED_DEFAULT
-            if "required" in variant:
-                facts_module.REQUIRED_DEFAULT = tuple(sorted(variant["required"]))
+            consts = {"REQUIRED_DEFAULT": tuple(sorted(variant.get("required", ())))}
+            if "required" not in variant:
+                consts = {}
+            consts.update(variant.get("constants", {}))
+            before = {name: getattr(facts_module, name) for name in consts}
+            for module in (facts_module, ref):
+                for name, value in consts.items():
+                    setattr(module, name, value)
             try:
                 with override_settings(**overrides):
                     facts = ref.BriefFacts.of(briefs[i])
                     rows = ref.rank_creators(facts, creators, now=now, limit=10)
             finally:
-                facts_module.REQUIRED_DEFAULT = before
+                for module in (facts_module, ref):
+                    for name, value in before.items():
+                        setattr(module, name, value)
             cache[i] = [handles[r.id] for r in rows]
         return cache[i]
 
