@@ -59,7 +59,8 @@ def _main_style(rng: random.Random, cfg: WorldConfig) -> str:
     return rng.choices(STYLE_NAMES, weights)[0]
 
 
-def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
+def _skills(rng: random.Random, kind: str, cfg: WorldConfig) -> dict[str, float]:
+    """A creator's hidden skill per style, by kind."""
     skills: dict[str, float] = {}
     if kind == "specialist":
         skills[_main_style(rng, cfg)] = rng.uniform(0.8, 1.0)
@@ -84,6 +85,11 @@ def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> 
         for _ in range(rng.choice([0, 1, 1, 2, 2])):
             other = rng.choice(NEIGHBOURS[main] + STYLE_NAMES)
             skills.setdefault(other, rng.uniform(0.3, 0.8))
+    return skills
+
+
+def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
+    skills = _skills(rng, kind, cfg)
     models: dict[str, float] = {}
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         models.setdefault(_weighted_model(rng), rng.uniform(0.4, 1.0))
@@ -265,13 +271,8 @@ def _observe(rng: random.Random, c: CreatorSpec, cfg: WorldConfig) -> None:
 KINDS = SETTINGS["home"].kinds(400)
 
 
-def _make_brief(
-    rng: random.Random,
-    index: int,
-    creators: list[CreatorSpec],
-    cfg: WorldConfig,
-    brand: int | None = None,
-) -> BriefSpec:
+def _brief_styles(rng: random.Random, index: int, cfg: WorldConfig) -> tuple[str, dict[str, float]]:
+    """A brief's primary style and its hidden style weights (sometimes a neighbour too)."""
     if index < 20 and not cfg.style_skew:
         primary = STYLE_NAMES[index % len(STYLE_NAMES)]
     else:
@@ -280,6 +281,10 @@ def _make_brief(
     if rng.random() < 0.35:
         second = rng.choice(NEIGHBOURS[primary])
         styles = {primary: 0.7, second: 0.3}
+    return primary, styles
+
+
+def _brief_deliverables(rng: random.Random, cfg: WorldConfig) -> list[dict[str, Any]]:
     n_items = rng.choice([1, 1, 1, 2])
     first_aspect = rng.choices(ASPECTS, cfg.brief_aspect_weights)[0]
     deliverables = []
@@ -292,13 +297,13 @@ def _make_brief(
                 "resolution": rng.choices(RESOLUTIONS, [15, 60, 25])[0],
             }
         )
-    brand = index % len(BRAND_NAMES) if brand is None else brand
-    voice = cfg.voice
-    if voice == "mixed":
-        voice = "brand" if rng.random() < 0.5 else "reel"
-    title, description = brief_text(
-        rng, list(styles), deliverables, BRAND_NAMES[brand], voice=voice
-    )
+    return deliverables
+
+
+def _brief_fields(
+    rng: random.Random, cfg: WorldConfig, primary: str, styles: dict[str, float]
+) -> tuple[list[str], list[str], list[str]]:
+    """What the brand fills in: tags (sometimes none), preferred models, languages."""
     roll = rng.random()
     if roll < 0.2:
         tags: list[str] = []
@@ -319,6 +324,26 @@ def _make_brief(
         languages = ["en"]
     elif roll < cfg.english_share + cfg.foreign_share:
         languages = [rng.choice(RARE_LANGUAGES + ["es", "fr", "zh"])]
+    return tags, models, languages
+
+
+def _make_brief(
+    rng: random.Random,
+    index: int,
+    creators: list[CreatorSpec],
+    cfg: WorldConfig,
+    brand: int | None = None,
+) -> BriefSpec:
+    primary, styles = _brief_styles(rng, index, cfg)
+    deliverables = _brief_deliverables(rng, cfg)
+    brand = index % len(BRAND_NAMES) if brand is None else brand
+    voice = cfg.voice
+    if voice == "mixed":
+        voice = "brand" if rng.random() < 0.5 else "reel"
+    title, description = brief_text(
+        rng, list(styles), deliverables, BRAND_NAMES[brand], voice=voice
+    )
+    tags, models, languages = _brief_fields(rng, cfg, primary, styles)
     currency = rng.choice(["USD", "USD", "EUR", "GBP", "JPY", "CNY"])
     total = sum(d["count"] * d["duration_s"] for d in deliverables)
     quotes = sorted(
