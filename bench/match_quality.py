@@ -10,8 +10,8 @@
 Worlds (`bench/match_world/`): ~400 creators with hidden true skills and observable reels,
 profiles and a track record drawn from them with noise, ~30 briefs written as brands write them,
 and a grade 0..3 per (brief, creator) from the hidden truth only. `--setting` picks a generator
-setting (`match_world/family.py`: home, brandvoice, polyglot, fresh, outsider), seeds are split
-into tune and held-out sets (`--family --split`). `--adversaries stuffers,farmers` adds
+setting (`match_world/family.py`: home, brandvoice, polyglot, fresh, outsider, market), seeds
+are split into tune and held-out sets (`--family --split`). `--adversaries stuffers,farmers` adds
 reel-stuffers and reel farmers (`match_world/adversaries.py`), each `--adversary-share` (8%) of
 the final pool, on top of the same base world; `--pair` measures the world without them, adds
 them, measures again (one load). Tag stuffers are always part of the base pool.

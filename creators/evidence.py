@@ -9,10 +9,13 @@ there is one definition. Matching v3 treats what a creator writes as cheap evide
   seed), a provider task id or a thumbnail URL, or whose prompt terms overlap by at least
   `NEAR_DUPLICATE` (Jaccard, prompts of 3+ terms), form one cluster; each reel of a cluster of
   m reels weighs 1/m, so the cluster counts as one reel.
-- **Dilution.** A reel carrying k distinct tags is 1/k of a showing for each of them.
+- **Dilution.** A reel carrying k distinct tags is 1/k of a showing for each of them, and past
+  `PLAUSIBLE_TAGS` tags `PLAUSIBLE_TAGS/k²` (a reel tagged with every style shows none), and
+  its words and its showing of a model count `PLAUSIBLE_TAGS/k` (a stuffed listing is
+  discounted whole; its format still shows, the video is what it is).
 - **Saturation.** Evidence of n (weighted) showings is `1 − 0.5ⁿ`: one reel 0.5, two 0.75,
   and no volume goes past 1. A tag only claimed on the profile counts as `CLAIM_ONLY` reels.
-- **Track record counts more than reels.** The credits of completed contracts in a tag or a
+- **Track record counts as reels.** The credits of completed contracts in a tag or a
   model (computed by campaigns from the brand's review, on-time delivery, revisions and
   disputes: `TrackRecord`) add `RECORD_WEIGHT` showings each.
 - **Models.** A reel counts for its model; its provider is the one recorded on the video (the
@@ -50,9 +53,10 @@ from datetime import datetime
 from .text import tokenize, words
 
 CLAIM_ONLY = 0.25  # a tag claimed on the profile with no approved reel behind it
+PLAUSIBLE_TAGS = 3  # tags a reel can carry before each counts 1/k² instead of 1/k
 SAME_PROVIDER = 0.5  # a reel with another model of the same provider
 OTHER_PROVIDER = "other"
-RECORD_WEIGHT = 2.0  # showings per unit of contract credit
+RECORD_WEIGHT = 1.0  # showings per unit of contract credit: a contract is one reel
 NEAR_DUPLICATE = 0.75  # Jaccard overlap of prompt terms that makes two reels one
 MIN_PROMPT_TERMS = 3
 TOP_REELS = 2  # relevance from the best this many distinct reels
@@ -279,6 +283,120 @@ def term_weight(tf: int, length: int, avg_length: float) -> float:
     return min(1.0, float(tf) * (BM25_K1 + 1.0) / (float(tf) + norm))
 
 
+def tag_share(share: float, k: int) -> float:
+    """What a reel of weight `share` carrying `k` distinct tags counts for each of them:
+    `share/k` up to `PLAUSIBLE_TAGS` tags (one showing in all), `share·PLAUSIBLE_TAGS/k²` past
+    that (a reel tagged with more styles than a reel can show is weak evidence of each, and
+    less in total)."""
+    if k <= PLAUSIBLE_TAGS:
+        return share / k
+    return share * PLAUSIBLE_TAGS / (k * k)
+
+
+def tag_trust(k: int) -> float:
+    """How far a reel's words and model count: fully up to `PLAUSIBLE_TAGS` tags,
+    `PLAUSIBLE_TAGS/k` past that (a listing stuffed with every style is discounted whole)."""
+    return 1.0 if k <= PLAUSIBLE_TAGS else PLAUSIBLE_TAGS / k
+
+
+@dataclass
+class Tally:
+    """Weighted showings per tag, model and provider, the best format per aspect ratio, and
+    per near-duplicate cluster the best weight of each term, from a creator's reels."""
+
+    tags: Counter[str] = field(default_factory=Counter)
+    models: Counter[str] = field(default_factory=Counter)
+    providers: Counter[str] = field(default_factory=Counter)
+    model_provider: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, int] = field(default_factory=dict)
+    best: dict[int, dict[str, float]] = field(default_factory=dict)
+    last: datetime | None = None
+    clusters: int = 0
+
+
+def tally(reels: list[ReelRow], avg: float) -> Tally:
+    """Near-duplicates once (each reel of a cluster of m weighs 1/m), tags diluted."""
+    roots = clusters_of(reels)
+    size = Counter(roots)
+    t = Tally(clusters=len(size))
+    for reel, root in zip(reels, roots, strict=True):
+        share = 1.0 / size[root]
+        tags = sorted(set(reel.tags or ()))
+        for tag in tags:
+            t.tags[tag] += tag_share(share, len(tags))
+        provider = reel_provider(reel.model, reel.provider)
+        trust = tag_trust(len(tags))
+        t.models[reel.model] += share * trust
+        t.model_provider.setdefault(reel.model, provider)
+        t.providers[provider] += share * trust
+        aspect = aspect_of(reel.width, reel.height)
+        if aspect is not None:
+            rank = resolution_rank(reel.width, reel.height)
+            t.formats[aspect] = max(t.formats.get(aspect, 0), rank)
+        counts = reel.counts if reel.counts is not None else dict.fromkeys(reel.terms or (), 1)
+        length = reel.length or len(counts)
+        weights = t.best.setdefault(root, {})
+        for term, tf in counts.items():
+            if tf > 0:
+                w = term_weight(tf, length, avg) * trust
+                weights[term] = max(weights.get(term, 0.0), w)
+        if reel.created_at is not None and (t.last is None or reel.created_at > t.last):
+            t.last = reel.created_at
+    return t
+
+
+def add_record(t: Tally, record: TrackRecord) -> None:
+    """Completed contracts' credits as `RECORD_WEIGHT` showings each, per tag and model."""
+    for tag, credit in record.tags.items():
+        t.tags[tag] += RECORD_WEIGHT * credit
+    for model, credit in record.models.items():
+        t.models[model] += RECORD_WEIGHT * credit
+        provider = provider_of(model)
+        t.model_provider.setdefault(model, provider)
+        t.providers[provider] += RECORD_WEIGHT * credit
+
+
+def tool_evidence(t: Tally) -> tuple[dict[str, float], dict[str, float]]:
+    """Model evidence (another model of the same provider counts half; never for `other`)
+    and provider evidence."""
+    model_ev = {}
+    for model, n in sorted(t.models.items()):
+        provider = t.model_provider[model]
+        others = 0.0 if provider == OTHER_PROVIDER else t.providers[provider] - n
+        model_ev[model] = stored(evidence(n + SAME_PROVIDER * max(others, 0.0)))
+    provider_ev = {
+        p: stored(evidence(SAME_PROVIDER * n))
+        for p, n in sorted(t.providers.items())
+        if p != OTHER_PROVIDER
+    }
+    return model_ev, provider_ev
+
+
+def term_strengths(t: Tally, record: TrackRecord, avg: float) -> dict[str, float]:
+    """Per term the mean of the best `TOP_REELS` clusters' weights, scaled so they sum to at
+    most `TERM_MASS_REELS` median reels; then the words of the completed contracts' briefs
+    (written by brands) combined as independent evidence: 1 − (1 − reels)(1 − record)."""
+    per_term: dict[str, list[float]] = {}
+    for weights in t.best.values():
+        for term, w in weights.items():
+            per_term.setdefault(term, []).append(w)
+    strengths = {}
+    mass = 0.0
+    for term, ws in sorted(per_term.items()):
+        total = 0.0
+        for w in sorted(ws, reverse=True)[:TOP_REELS]:
+            total += w
+        strengths[term] = total / TOP_REELS
+        mass += strengths[term]
+    scale = min(1.0, TERM_MASS_REELS * avg / mass) if mass > 0 else 1.0
+    for term in strengths:
+        strengths[term] *= scale
+    for term, credit in record.terms.items():
+        shown = evidence(RECORD_WEIGHT * credit)
+        strengths[term] = 1.0 - (1.0 - strengths.get(term, 0.0)) * (1.0 - shown)
+    return {term: stored(s) for term, s in sorted(strengths.items()) if stored(s) > 0}
+
+
 def compute(
     reels: Iterable[ReelRow],
     profile_tags: Iterable[str],
@@ -287,88 +405,22 @@ def compute(
     avg_length: float | None = None,
 ) -> Evidence:
     """The evidence of a creator's approved `reels`, claimed `profile_tags` and `record`."""
-    reels = list(reels)
     record = record or TrackRecord()
     avg = float(avg_length) if avg_length and avg_length > 0 else AVG_REEL_TERMS
-    roots = clusters_of(reels)
-    size = Counter(roots)
-    tag_n: Counter[str] = Counter()
-    model_n: Counter[str] = Counter()
-    provider_n: Counter[str] = Counter()
-    model_provider: dict[str, str] = {}
-    formats: dict[str, int] = {}
-    best: dict[int, dict[str, float]] = {}  # cluster → term → best weight among its reels
-    last: datetime | None = None
-    for reel, root in zip(reels, roots, strict=True):
-        share = 1.0 / size[root]
-        tags = sorted(set(reel.tags or ()))
-        for tag in tags:
-            tag_n[tag] += share / len(tags)
-        provider = reel_provider(reel.model, reel.provider)
-        model_n[reel.model] += share
-        model_provider.setdefault(reel.model, provider)
-        provider_n[provider] += share
-        aspect = aspect_of(reel.width, reel.height)
-        if aspect is not None:
-            formats[aspect] = max(formats.get(aspect, 0), resolution_rank(reel.width, reel.height))
-        counts = reel.counts if reel.counts is not None else dict.fromkeys(reel.terms or (), 1)
-        length = reel.length or len(counts)
-        weights = best.setdefault(root, {})
-        for term, tf in counts.items():
-            if tf > 0:
-                weights[term] = max(weights.get(term, 0.0), term_weight(tf, length, avg))
-        if reel.created_at is not None and (last is None or reel.created_at > last):
-            last = reel.created_at
-    for tag, credit in record.tags.items():
-        tag_n[tag] += RECORD_WEIGHT * credit
-    for model, credit in record.models.items():
-        model_n[model] += RECORD_WEIGHT * credit
-        provider = provider_of(model)
-        model_provider.setdefault(model, provider)
-        provider_n[provider] += RECORD_WEIGHT * credit
-    tag_ev = {tag: stored(evidence(n)) for tag, n in sorted(tag_n.items()) if n > 0}
+    t = tally(list(reels), avg)
+    add_record(t, record)
+    tag_ev = {tag: stored(evidence(n)) for tag, n in sorted(t.tags.items()) if n > 0}
     for tag in profile_tags or ():
         tag_ev.setdefault(tag, stored(evidence(CLAIM_ONLY)))
-    model_ev = {}
-    for model, n in sorted(model_n.items()):
-        provider = model_provider[model]
-        others = 0.0 if provider == OTHER_PROVIDER else provider_n[provider] - n
-        model_ev[model] = stored(evidence(n + SAME_PROVIDER * max(others, 0.0)))
-    provider_ev = {
-        p: stored(evidence(SAME_PROVIDER * n))
-        for p, n in sorted(provider_n.items())
-        if p != OTHER_PROVIDER
-    }
-    per_term: dict[str, list[float]] = {}
-    for weights in best.values():
-        for term, w in weights.items():
-            per_term.setdefault(term, []).append(w)
-    strengths = {}
-    mass = 0.0
-    for term, ws in sorted(per_term.items()):
-        top = sorted(ws, reverse=True)[:TOP_REELS]
-        total = 0.0
-        for w in top:
-            total += w
-        strengths[term] = total / TOP_REELS
-        mass += strengths[term]
-    scale = min(1.0, TERM_MASS_REELS * avg / mass) if mass > 0 else 1.0
-    for term in strengths:
-        strengths[term] *= scale
-    # Words of the briefs of completed contracts (written by brands, weighed by the contracts'
-    # credit) combine with the reels' as independent evidence: 1 − (1 − reels)(1 − record).
-    for term, credit in record.terms.items():
-        shown = evidence(RECORD_WEIGHT * credit)
-        strengths[term] = 1.0 - (1.0 - strengths.get(term, 0.0)) * (1.0 - shown)
-    terms = {t: stored(s) for t, s in sorted(strengths.items()) if stored(s) > 0}
+    model_ev, provider_ev = tool_evidence(t)
     return Evidence(
         tag_evidence=dict(sorted(tag_ev.items())),
         model_evidence=model_ev,
         provider_evidence=provider_ev,
-        formats=dict(sorted(formats.items())),
-        terms=terms,
-        last_reel_at=last,
-        clusters=len(size),
+        formats=dict(sorted(t.formats.items())),
+        terms=term_strengths(t, record, avg),
+        last_reel_at=t.last,
+        clusters=t.clusters,
     )
 
 

@@ -49,10 +49,21 @@ def _languages(rng: random.Random, cfg: WorldConfig) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
+def _main_style(rng: random.Random, cfg: WorldConfig) -> str:
+    """A creator's main style or a brief's primary one: uniform over the styles, or, with the
+    setting's `style_skew`, by popularity (weight 1 / rank^skew in `STYLE_NAMES` order), the
+    same for supply and demand."""
+    if not cfg.style_skew:
+        return rng.choice(STYLE_NAMES)
+    weights = [1.0 / (rank + 1) ** cfg.style_skew for rank in range(len(STYLE_NAMES))]
+    return rng.choices(STYLE_NAMES, weights)[0]
+
+
+def _skills(rng: random.Random, kind: str, cfg: WorldConfig) -> dict[str, float]:
+    """A creator's hidden skill per style, by kind."""
     skills: dict[str, float] = {}
     if kind == "specialist":
-        skills[rng.choice(STYLE_NAMES)] = rng.uniform(0.8, 1.0)
+        skills[_main_style(rng, cfg)] = rng.uniform(0.8, 1.0)
         if rng.random() < 0.3:
             s = rng.choice(STYLE_NAMES)
             skills.setdefault(s, rng.uniform(0.3, 0.6))
@@ -60,7 +71,7 @@ def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> 
         for s in rng.sample(STYLE_NAMES, k=rng.randint(1, 2)):
             skills[s] = rng.uniform(0.25, 0.6)
     elif kind == "newcomer":
-        main = rng.choice(STYLE_NAMES)
+        main = _main_style(rng, cfg)
         skills[main] = rng.uniform(0.8, 1.0)
         if rng.random() < 0.5:
             skills.setdefault(rng.choice(NEIGHBOURS[main]), rng.uniform(0.5, 0.8))
@@ -69,11 +80,16 @@ def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> 
         for s in rng.sample(STYLE_NAMES, k=rng.randint(1, 2)):
             skills[s] = rng.uniform(0.2, 0.5)
     else:  # normal, dabbler
-        main = rng.choice(STYLE_NAMES)
+        main = _main_style(rng, cfg)
         skills[main] = rng.uniform(0.45, 0.95)
         for _ in range(rng.choice([0, 1, 1, 2, 2])):
             other = rng.choice(NEIGHBOURS[main] + STYLE_NAMES)
             skills.setdefault(other, rng.uniform(0.3, 0.8))
+    return skills
+
+
+def _make_truth(rng: random.Random, index: int, kind: str, cfg: WorldConfig) -> CreatorSpec:
+    skills = _skills(rng, kind, cfg)
     models: dict[str, float] = {}
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         models.setdefault(_weighted_model(rng), rng.uniform(0.4, 1.0))
@@ -255,18 +271,20 @@ def _observe(rng: random.Random, c: CreatorSpec, cfg: WorldConfig) -> None:
 KINDS = SETTINGS["home"].kinds(400)
 
 
-def _make_brief(
-    rng: random.Random,
-    index: int,
-    creators: list[CreatorSpec],
-    cfg: WorldConfig,
-    brand: int | None = None,
-) -> BriefSpec:
-    primary = STYLE_NAMES[index % len(STYLE_NAMES)] if index < 20 else rng.choice(STYLE_NAMES)
+def _brief_styles(rng: random.Random, index: int, cfg: WorldConfig) -> tuple[str, dict[str, float]]:
+    """A brief's primary style and its hidden style weights (sometimes a neighbour too)."""
+    if index < 20 and not cfg.style_skew:
+        primary = STYLE_NAMES[index % len(STYLE_NAMES)]
+    else:
+        primary = _main_style(rng, cfg)
     styles = {primary: 1.0}
     if rng.random() < 0.35:
         second = rng.choice(NEIGHBOURS[primary])
         styles = {primary: 0.7, second: 0.3}
+    return primary, styles
+
+
+def _brief_deliverables(rng: random.Random, cfg: WorldConfig) -> list[dict[str, Any]]:
     n_items = rng.choice([1, 1, 1, 2])
     first_aspect = rng.choices(ASPECTS, cfg.brief_aspect_weights)[0]
     deliverables = []
@@ -279,13 +297,13 @@ def _make_brief(
                 "resolution": rng.choices(RESOLUTIONS, [15, 60, 25])[0],
             }
         )
-    brand = index % len(BRAND_NAMES) if brand is None else brand
-    voice = cfg.voice
-    if voice == "mixed":
-        voice = "brand" if rng.random() < 0.5 else "reel"
-    title, description = brief_text(
-        rng, list(styles), deliverables, BRAND_NAMES[brand], voice=voice
-    )
+    return deliverables
+
+
+def _brief_fields(
+    rng: random.Random, cfg: WorldConfig, primary: str, styles: dict[str, float]
+) -> tuple[list[str], list[str], list[str]]:
+    """What the brand fills in: tags (sometimes none), preferred models, languages."""
     roll = rng.random()
     if roll < 0.2:
         tags: list[str] = []
@@ -306,6 +324,26 @@ def _make_brief(
         languages = ["en"]
     elif roll < cfg.english_share + cfg.foreign_share:
         languages = [rng.choice(RARE_LANGUAGES + ["es", "fr", "zh"])]
+    return tags, models, languages
+
+
+def _make_brief(
+    rng: random.Random,
+    index: int,
+    creators: list[CreatorSpec],
+    cfg: WorldConfig,
+    brand: int | None = None,
+) -> BriefSpec:
+    primary, styles = _brief_styles(rng, index, cfg)
+    deliverables = _brief_deliverables(rng, cfg)
+    brand = index % len(BRAND_NAMES) if brand is None else brand
+    voice = cfg.voice
+    if voice == "mixed":
+        voice = "brand" if rng.random() < 0.5 else "reel"
+    title, description = brief_text(
+        rng, list(styles), deliverables, BRAND_NAMES[brand], voice=voice
+    )
+    tags, models, languages = _brief_fields(rng, cfg, primary, styles)
     currency = rng.choice(["USD", "USD", "EUR", "GBP", "JPY", "CNY"])
     total = sum(d["count"] * d["duration_s"] for d in deliverables)
     quotes = sorted(

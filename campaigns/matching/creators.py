@@ -291,13 +291,33 @@ def rank_creators(
     A handful of queries whatever `limit` is: the brief's term statistics, θ, the ranking (top
     N in the database; on a large table first a sample to choose between index probes and a
     scan, `probes`), the breakdown and flags of those N creators, and their skills in the
-    brief's preferred models.
+    brief's preferred models. Phases: `top_rows` (who, in order), `match_rows` (their
+    breakdown and flags), `explain_matches` (reasons and the constraints applied).
     """
     if limit < 1:
         return []
     now = now or timezone.now()
     facts = ref.BriefFacts.of(brief)
     plan = CreatorScorePlan(facts, now=now)
+    top = top_rows(brief, facts, plan, now=now, limit=limit, exclude=exclude)
+    if not top:
+        return []
+    matches = match_rows(brief, facts, plan, top)
+    explain_matches(brief, facts, matches)
+    return matches
+
+
+def top_rows(
+    brief: Brief,
+    facts: ref.BriefFacts,
+    plan: CreatorScorePlan,
+    *,
+    now: datetime,
+    limit: int,
+    exclude: Iterable[str],
+) -> list[tuple[int, float, int]]:
+    """`(creator id, score, completed contracts)` of the top `limit`, best first, with the
+    exploration rule applied: θ, then index probes or the pruned scan, in one transaction."""
     with sql.ranking_transaction():
         pruning = ranking_threshold(brief, now=now, limit=limit, exclude=exclude, facts=facts)
         chosen = None
@@ -316,9 +336,18 @@ def rank_creators(
                 brief, now=now, exclude=exclude, pruning=pruning, facts=facts
             )
             top = list(ranked[:limit])
-        top = explored(brief, plan, top, exclude=exclude)
-    if not top:
-        return []
+        return explored(brief, plan, top, exclude=exclude)
+
+
+def match_rows(
+    brief: Brief,
+    facts: ref.BriefFacts,
+    plan: CreatorScorePlan,
+    top: list[tuple[int, float, int]],
+) -> list[CreatorMatch]:
+    """The matches of `top`, in its order: each creator with its per-factor breakdown (from
+    the same SQL as the score), whether invited or bidding, and its skills in the brief's
+    preferred models (one query and one prefetch)."""
     rows = (
         CreatorProfile.objects.order_by()
         .filter(pk__in=[row[0] for row in top])
@@ -358,24 +387,30 @@ def rank_creators(
                 has_bid=creator.has_bid,
             )
         )
+    return matches
+
+
+def explain_matches(brief: Brief, facts: ref.BriefFacts, matches: list[CreatorMatch]) -> None:
+    """Fill each match's reasons (relative to the list, `reasons.explain_all`) and the
+    constraints the score applied to it."""
     words = brief_words(brief)
+    creators = [ref.CreatorFacts.of(m.creator) for m in matches]
     explained = explain_all(
         [
             Explained(
                 brief=facts,
-                creator=ref.CreatorFacts.of(m.creator),
+                creator=creator,
                 breakdown=m.breakdown,
                 skills={s.model: s.reel_count for s in m.creator.matched_skills},
                 words=words,
             )
-            for m in matches
+            for m, creator in zip(matches, creators, strict=True)
         ]
     )
-    for match, (reasons, details) in zip(matches, explained, strict=True):
+    for match, creator, (reasons, details) in zip(matches, creators, explained, strict=True):
         match.reasons = reasons
         match.reason_details = details
-        match.constraints = constraints_of(facts, ref.CreatorFacts.of(match.creator))
-    return matches
+        match.constraints = constraints_of(facts, creator)
 
 
 def brief_for_member(user: User, brief_id: int) -> Brief | None:

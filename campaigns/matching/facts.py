@@ -35,8 +35,8 @@ FACTORS: tuple[str, ...] = (
 ALWAYS_ASKED = ("budget", "quality", "reliability", "recency")
 # Used for a factor missing from settings.MATCH_WEIGHTS (the same tuned values).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "style": 0.40,
-    "relevance": 0.30,
+    "style": 0.50,
+    "relevance": 0.15,
     "tools": 0.06,
     "format": 0.02,
     "budget": 0.08,
@@ -47,9 +47,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 # Subtracted from the score, times the share of the brief's deliverables in an aspect ratio
 # the creator never showed ("formats") and of its preferred models with no evidence at all
-# ("models"), when the brief does not require them (required ones cost a whole point). Off by
-# default (see the settings' MATCH_PENALTIES).
-DEFAULT_PENALTIES: dict[str, float] = {"formats": 0.0, "models": 0.0}
+# ("models"), when the brief does not require them (required ones cost a whole point). The
+# settings' MATCH_PENALTIES override these.
+DEFAULT_PENALTIES: dict[str, float] = {"formats": 0.1, "models": 0.0}
 CONSTRAINTS = ("languages", "formats", "models")
 
 PRIOR_COUNT = 5  # pseudo-observations behind the Bayesian priors
@@ -200,9 +200,13 @@ class BriefFacts:
         return tuple(name for name in FACTORS if present.get(name, True))
 
     def normalised_weights(self) -> dict[str, float]:
-        """`w / Σw` over the asked factors (Σ left to right), one double each."""
+        """`w / Σw` over the asked factors (Σ left to right), one double each. A brief that
+        names no style but has words gives the style's weight to relevance (its words are then
+        the only evidence of the style it wants), not to every other factor."""
         w = weights()
         asked = self.asked()
+        if "style" not in asked and "relevance" in asked:
+            w = {**w, "relevance": w["relevance"] + w["style"]}
         total = 0.0
         for name in asked:
             total += w[name]

@@ -30,13 +30,13 @@ worth more than reels, per-term BM25 strengths of the best reels). Each factor i
 - **recency**: 1 within 30 days of `last_active_at`, 0.5 within 90, else 0.
 
 The score: `base = Σ nw × factor` over the asked factors in `FACTORS` order (`nw = w / Σw`
-over the asked factors); minus `penalty × gap` for each gap penalty in force (the share of
-deliverables in an aspect ratio never shown, then of preferred models with no evidence, when
-not required); rounded to millionths, `⌊base × 10⁶ + 0.5⌋ / 10⁶`; minus 1 for each hard
-constraint in force the creator misses (languages: speaks none; formats: some deliverable's
-aspect ratio never shown; models: some preferred model with no evidence). So a creator missing
-a required constraint ranks below every creator meeting them all, and equal rounded scores are
-exact ties.
+over the asked factors; a brief with words but no tags adds the style weight to relevance's);
+minus `penalty × gap` for each gap penalty in force (the share of deliverables in an aspect
+ratio never shown, then of preferred models with no evidence, when not required); rounded to
+millionths, `⌊base × 10⁶ + 0.5⌋ / 10⁶`; minus 1 for each hard constraint in force the creator
+misses (languages: speaks none; formats: some deliverable's aspect ratio never shown; models:
+some preferred model with no evidence). So a creator missing a required constraint ranks below
+every creator meeting them all, and equal rounded scores are exact ties.
 
 Eligible creators: not suspended, `tier_rank ≥ brief.min_tier_rank`, user active. Creators rank
 by score, then more completed contracts, then lower id; then the exploration rule
@@ -109,7 +109,7 @@ __all__ = [
 
 # Exploration: the best creator without completed contracts takes this place in the list when
 # none is above it and their score is within the margin of the creator there.
-DEFAULT_EXPLORATION = {"slot": 10, "margin": 0.03}
+DEFAULT_EXPLORATION = {"slot": 10, "margin": 0.1}
 
 
 def exploration() -> tuple[int, float]:

@@ -381,13 +381,14 @@ DEFAULT_USAGE_TERM_MONTHS = int(env("DEFAULT_USAGE_TERM_MONTHS", "12"))
 AUTO_APPROVE_AFTER = timedelta(days=int(env("AUTO_APPROVE_DAYS", "7")))
 # Static FX table: units of USD per one unit of the currency (major units), for matching only.
 FX_TO_USD = {"USD": "1", "EUR": "1.08", "GBP": "1.27", "JPY": "0.0067", "CNY": "0.14"}
-# Matching v3 factor weights; a brief's unasked factors are left out and these renormalised.
-# Style and relevance (now diluted, deduplicated and saturated, so hard to stuff) carry the
-# ranking; format, tools and budget, which every mediocre or stuffing creator can show, weigh
-# little. Chosen on a tuning world of the benchmark family, see docs/BENCHMARKS.md.
+# Matching v3 factor weights; a brief's unasked factors are left out and these renormalised (a
+# brief naming no style gives the style's weight to relevance). Style (diluted, deduplicated,
+# saturated, hard to stuff) carries the ranking; relevance matters less where brands write in
+# their own voice; format, tools and budget, which every stuffing creator can show, weigh
+# little. Chosen on the tuning worlds of the benchmark family, see docs/BENCHMARKS.md.
 MATCH_WEIGHTS = {
-    "style": 0.40,
-    "relevance": 0.30,
+    "style": 0.50,
+    "relevance": 0.15,
     "tools": 0.06,
     "format": 0.02,
     "budget": 0.08,
@@ -397,14 +398,14 @@ MATCH_WEIGHTS = {
     "recency": 0.01,
 }
 # Taken off a score times the share of the brief's deliverables in an aspect ratio the creator
-# never showed, and of its preferred models with no evidence, when the brief does not require
-# them (a required constraint missed costs a whole point: below everyone meeting it). Off by
-# default: on the tuning world any penalty let reel-stuffers (who show every format and the
-# popular models) climb past honest creators; a brief that needs them marks them `required`.
-MATCH_PENALTIES = {"formats": 0.0, "models": 0.0}
+# never showed ("formats"), and of its preferred models with no evidence ("models"), when the
+# brief does not require them (a required constraint missed costs a whole point: below everyone
+# meeting it). A deliverable format never shown costs 0.1 per share; preferred models are
+# preferences (no penalty: on the tuning worlds one cost more than it helped).
+MATCH_PENALTIES = {"formats": 0.1, "models": 0.0}
 # Exploration: the best creator without completed contracts takes place `slot` of a list when
 # everyone above has contracts and their score is within `margin` of the creator there.
-MATCH_EXPLORATION = {"slot": 10, "margin": 0.03}
+MATCH_EXPLORATION = {"slot": 10, "margin": 0.1}
 
 # Logs: JSON lines (LOG_FORMAT=json, the production default) or text, each with the request id
 # that follows a request into its Celery tasks and Stripe calls (marketplace/request_id.py).

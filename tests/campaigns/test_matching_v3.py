@@ -79,9 +79,12 @@ def test_a_reel_tagged_with_every_style_is_weak_evidence_for_each() -> None:
     styles = [f"style{i}" for i in range(10)]
     stuffer = reels(CreatorFactory(), 12, tags=styles)
     honest = reels(CreatorFactory(), 2, tags=["style3"])
-    # Twelve reels with ten tags each: 1.2 showings per tag; two honest reels: 2.
-    assert stuffer.tag_evidence["style3"] == round(1 - 0.5**1.2, 6)
+    # Twelve reels with ten tags each, past the three a reel can plausibly show: 3/10² of a
+    # showing per tag each, 0.36 in all; two honest reels: 2.
+    assert stuffer.tag_evidence["style3"] == round(1 - 0.5 ** (12 * 3 / 100), 6)
     assert honest.tag_evidence["style3"] == 0.75
+    three = reels(CreatorFactory(), 2, tags=["style1", "style2", "style3"])
+    assert three.tag_evidence["style3"] == round(1 - 0.5 ** (2 / 3), 6)
     brief = plain_brief(tags=["style3"])
     order = [m.creator.pk for m in ranked(brief)]
     assert order.index(honest.pk) < order.index(stuffer.pk)
@@ -107,6 +110,45 @@ def test_relevance_comes_from_the_best_reels_and_stuffed_prompts_weigh_less() ->
     # "unicorns" is in no reel: still in the denominator, so nobody reaches 1.
     assert "unicorn" in {t for t, _ in facts.terms}
     assert max(found.values()) < 1.0
+
+
+def test_a_stuffed_listing_is_discounted_whole_but_its_format_still_shows() -> None:
+    styles = [f"style{i}" for i in range(6)]
+    video = {"prompt": "glossy pancake syrup macro", "model": "veo-3", "provider": "veo"}
+    stuffed = reels(CreatorFactory(), 1, tags=styles, width=1080, height=1080, **video)
+    plain = reels(CreatorFactory(), 1, tags=["style1"], width=1080, height=1080, **video)
+    # Six tags, past the three a reel can plausibly show: its model counts 3/6 of a showing,
+    # its words 3/6 of their weight; the video is 1:1 whatever its listing says.
+    assert stuffed.model_evidence["veo-3"] == round(1 - 0.5 ** (3 / 6), 6)
+    assert plain.model_evidence["veo-3"] == 0.5
+    assert stuffed.formats == plain.formats == {"1:1": 2}
+    for term in tokenize(video["prompt"]):
+        assert stuffed.terms[term] == round(plain.terms[term] * 3 / 6, 6)
+
+
+def test_a_brief_without_tags_gives_the_style_weight_to_relevance(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MATCH_WEIGHTS = {**settings.MATCH_WEIGHTS, "style": 0.5, "relevance": 0.15}
+    reels(CreatorFactory(), 1, prompt="pancake syrup macro")
+    term_stats_refresh()
+    untagged = ref.BriefFacts.of(plain_brief(title="Pancakes", description="Syrup, macro."))
+    tagged = ref.BriefFacts.of(plain_brief(tags=["food"], title="Pancakes", description="Syrup."))
+    assert "style" not in untagged.asked() and "relevance" in untagged.asked()
+    w = ref.weights()
+    nw = untagged.normalised_weights()
+    assert nw["relevance"] / nw["budget"] == pytest.approx((0.5 + 0.15) / w["budget"])
+    nw = tagged.normalised_weights()
+    assert nw["relevance"] / nw["style"] == pytest.approx(0.15 / 0.5)
+
+
+def test_a_format_never_shown_costs_the_default_penalty() -> None:
+    deliverables = [{"count": 1, "duration_s": 15, "aspect_ratio": "16:9", "resolution": "1080p"}]
+    wide = reels(CreatorFactory(), 2, width=1920, height=1080)
+    tall = reels(CreatorFactory(), 2)
+    by_id = {m.creator.pk: m for m in ranked(plain_brief(deliverables=deliverables))}
+    assert ref.penalties()["formats"] == 0.1
+    assert by_id[tall.pk].constraints["penalties"] == {"formats": 0.1}
+    assert by_id[wide.pk].constraints["penalties"] == {}
+    assert by_id[tall.pk].score < by_id[wide.pk].score
 
 
 def test_a_reel_recorded_as_other_is_never_counted_for_a_provider_by_its_name() -> None:
@@ -135,9 +177,10 @@ def test_the_aspect_boundary_is_decided_in_integers(width: int, height: int, asp
 # Track record ----------------------------------------------------------------------------------
 
 
-def test_completed_contracts_and_the_brands_review_count_more_than_reels() -> None:
+def test_a_completed_contract_counts_as_a_reel_and_the_review_counts_too() -> None:
     brief = plain_brief(tags=["noir"], preferred_models=["veo-3"])
     reels_only = reels(CreatorFactory(), 2, tags=["noir"], model="veo-3", provider="veo")
+    one_reel = reels(CreatorFactory(), 1, tags=["noir"], model="veo-3", provider="veo")
     proven = CreatorFactory(last_deal_at=NOW)
     past = ContractFactory(
         creator=proven,
@@ -155,11 +198,11 @@ def test_completed_contracts_and_the_brands_review_count_more_than_reels() -> No
     assert set(proven.track_record["terms"]) == set(
         tokenize(past.brief.title, past.brief.description)
     )
-    assert all(proven.terms[t] == 0.75 for t in proven.track_record["terms"])
-    assert proven.tag_evidence["noir"] == 0.75  # one contract = two reels
+    assert all(proven.terms[t] == 0.5 for t in proven.track_record["terms"])
+    assert proven.tag_evidence["noir"] == one_reel.tag_evidence["noir"] == 0.5  # one reel's worth
     assert reels_only.tag_evidence["noir"] == 0.75
     order = [m.creator.pk for m in ranked(brief)]
-    assert order.index(proven.pk) < order.index(reels_only.pk)  # the review lifts quality too
+    assert order.index(proven.pk) < order.index(one_reel.pk)  # the record and review count too
     match = next(m for m in ranked(brief) if m.creator.pk == proven.pk)
     assert any("completed contracts and approved reels show noir" in r for r in match.reasons) or (
         all(d["kind"] != "lift" or d["factor"] != "style" for d in match.reason_details)
