@@ -52,6 +52,10 @@ HOOK = re.compile(
     r"partial|destroy|create|update|list|retrieve|db|allow)(_|$)"
 )
 FRAMEWORK_NAMES = {
+    # what DRF reads off a view and a request it did not build itself (marketplace/listpath.py)
+    "action_map",
+    "format_kwarg",
+    "resolver_match",
     "Media",
     "js",
     "short_description",
@@ -73,10 +77,6 @@ FRAMEWORK_NAMES = {
 # Dead code in modules other work owns at the time of writing; each goes with that work. The
 # test fails when one of them is deleted and still listed, so the list only shrinks.
 PENDING_ELSEWHERE = {
-    "campaigns/matching/budget_lines.py: function fx_rate",
-    "campaigns/matching/creators.py: function score_plan",
-    "campaigns/matching/facts.py: variable all_terms",
-    "creators/evidence.py: variable clusters",
     "payments/polling.py: variable payouts_retried",
     "payments/polling.py: attribute payouts_retried",
     "payments/polling.py: variable refunds_retried",

@@ -28,12 +28,6 @@ def exact_rate(source: str, target: str) -> Fraction | None:
     return Fraction(fx[source]) / Fraction(fx[target]) * Fraction(10) ** shift
 
 
-def fx_rate(source: str, target: str) -> float | None:
-    """`exact_rate` rounded to one double (used strictly between the budget boundaries)."""
-    rate = exact_rate(source, target)
-    return None if rate is None else float(rate)
-
-
 @dataclass(frozen=True)
 class BudgetLine:
     """For one rate currency: quotes ≤ `full` score 1, ≥ `zero` score 0, `rate` in between."""

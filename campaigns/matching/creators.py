@@ -51,12 +51,6 @@ SEED_TERMS = 2  # how many of the rarest brief terms a term seed must mention
 RARE_SEED_SHARE = 0.03
 
 
-def score_plan(brief: Brief | ref.BriefFacts, *, now: datetime) -> CreatorScorePlan:
-    """The creator-side SQL of the score for one brief (see `creator_sql`)."""
-    facts = brief if isinstance(brief, ref.BriefFacts) else ref.BriefFacts.of(brief)
-    return CreatorScorePlan(facts, now=now)
-
-
 def eligible_creators(min_tier_rank: int, *, few: bool = False) -> QuerySet[CreatorProfile]:
     """Creators a brief may be matched with: not suspended, tier high enough, user active.
 

@@ -146,7 +146,6 @@ class BriefFacts:
     currency: str
     min_tier_rank: int = 0
     bid_deadline: datetime | None = None
-    all_terms: tuple[str, ...] = ()
     required: tuple[str, ...] = REQUIRED_DEFAULT
     quality_prior: float = float(PRIOR_COUNT) * PRIOR_RATING
     reliability_prior: float = float(PRIOR_COUNT) * PRIOR_ON_TIME
@@ -179,7 +178,6 @@ class BriefFacts:
             currency=brief.currency,
             min_tier_rank=TIER_RANK[brief.min_tier],
             bid_deadline=brief.bid_deadline,
-            all_terms=tuple(terms),
             required=tuple(REQUIRED_DEFAULT if required is None else sorted(set(required))),
             quality_prior=corpus.quality_prior(),
             reliability_prior=corpus.reliability_prior(),
