@@ -34,7 +34,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .normalise import normalise
+from . import cues
+from .normalise import Normalised, normalise
 
 PLACEHOLDER = "[contact hidden]"
 
@@ -171,7 +172,7 @@ _HAS_MARK = re.compile(r"[@\d_.\-]")
 _LABEL = r"(?:id|handle|username|user|name|number|num|no\.?|nr|tag|address|addr|acc(?:oun)?t|号)"
 HANDLE = re.compile(
     rf"(?<![a-z0-9_.])(?P<app>{_APPS})(?![a-z0-9_])(?:\s*(?:is|me|at|on|to|via|account|acct|is:|->|=>))*"
-    rf"\s*(?:(?P<label>{_LABEL})\b\s*(?:is)?\s*)?"
+    rf"\s*,?\s*(?:(?P<label>{_LABEL})\b\s*(?:is)?\s*)?"
     rf"(?P<sep>[:=：]|\s|(?<=[^\x00-\x7f]))\s*(?P<ident>{_IDENT})",
     re.IGNORECASE,
 )
@@ -194,9 +195,19 @@ LINK = re.compile(
     r"matrix\.to|buy\.stripe\.com|ko-fi\.com|buymeacoffee\.com|patreon\.com|calendly\.com|"
     r"linktr\.ee|beacons\.ai|instagram\.com|tiktok\.com/@|snapchat\.com/add|"
     r"facebook\.com|fb\.me|x\.com/\w|twitter\.com/\w|skrill\.me|payoneer\.com|"
-    r"monzo\.me|zelle|gofund\.me)[/\w.\-?=&%#@+]*",
+    r"monzo\.me|zelle|gofund\.me|wa\.link|bio\.link|lnk\.bio|linkedin\.com/in|"
+    r"campsite\.bio|taplink\.cc|vk\.com|ok\.ru)[/\w.\-?=&%#@+]*",
     re.IGNORECASE,
 )
+DISGUISED_DOMAIN = re.compile(
+    r"(?<![\w\-])[a-z0-9][\w\-]{1,62}\s*(?:\s(?:dot|d0t|punto|ponto|kropka)\s|[\[\(\{<]\s*(?:dot|\.)"
+    r"\s*[\]\)\}>])\s*(?:com|net|org|io|co|me|studio|art|app|dev|ai|xyz|film|films|video|"
+    r"design|agency|pl|de|fr|es|it|uk|ru|cn|in|br|gg|ee|tv|link|bio|page|site|online|store)\b"
+    r"(?:\s*(?:/|\bslash\b)\s*[\w.\-]+)*",
+    re.IGNORECASE,
+)
+# A Session messenger id: 66 hex digits starting 05.
+SESSION_ID = re.compile(r"(?<![\w])05[0-9a-f]{64}(?![\w])", re.IGNORECASE)
 CASHTAG = re.compile(r"(?<![\w$])\$(?=[a-z0-9_]*[a-z])[a-z][a-z0-9_]{1,19}\b", re.IGNORECASE)
 DISCORD_TAG = re.compile(r"\b[a-z][\w.]{1,31}#\d{4}\b", re.IGNORECASE)
 SKYPE = re.compile(r"\blive:[\w.\-]{3,}", re.IGNORECASE)
@@ -224,7 +235,7 @@ _PHONE_WORDS = re.compile(
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:seed|seeds|task|id|order|invoice|ref|reference|ticket|frame|frames|px|fps|usd|eur|"
     r"gbp|jpy|cny|krw|yen|dollars?|euros?|views|impressions|followers|likes|isbn|issn|sku|"
-    r"ean|upc|serial|job|run|build|batch|commit|version|cfg|steps|budget|cents|total|sum|"
+    r"ean|upc|gtin|barcode|po|serial|job|run|build|batch|commit|version|cfg|steps|budget|cents|total|sum|"
     r"rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
     re.IGNORECASE,
 )
@@ -249,10 +260,18 @@ def _iban_valid(raw: str) -> bool:
 
 
 def _isbn(digits: str) -> bool:
-    if len(digits) == 13 and digits[:3] in {"978", "979"}:
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    return False
+    return len(digits) == 13 and digits[:3] in {"978", "979"} and _gs1(digits)
+
+
+def _gs1(digits: str) -> bool:
+    """Whether `digits` end with a valid GS1 check digit (EAN-13, UPC-A, GTIN-14, ISBN-13)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(digits)))
+    return total % 10 == 0
+
+
+def _product_code(digits: str) -> bool:
+    """A GTIN of 12 to 14 digits with its check digit, or a fictional 555-01xx number."""
+    return (12 <= len(digits) <= 14 and _gs1(digits)) or bool(re.fullmatch(r"55501\d\d", digits))
 
 
 def _counted_list(raw: str) -> bool:
@@ -271,7 +290,8 @@ def _phones(text: str) -> list[Finding]:
         digits = re.sub(r"\D", "", raw)
         if not 7 <= len(digits) <= 15:
             continue
-        international = raw.startswith(("+", "00")) and len(digits) >= 8
+        # Country codes never start with 0: "000123…" is a code, not "00" and a country.
+        international = bool(re.match(r"\+|00\s?[1-9]", raw)) and len(digits) >= 8
         if not international and _not_a_phone(raw, digits):
             continue
         before = text[max(0, match.start() - 30) : match.start()]
@@ -302,9 +322,12 @@ def _not_a_phone(raw: str, digits: str) -> bool:
     if dates and len(re.sub(r"\D", "", _DATE.sub(" ", raw))) < 7:
         return True
     parts = [p.strip() for p in re.split(r"\s-\s|\s-|-\s", raw) if p.strip()]
-    if all(_THOUSANDS.match(p) or len(re.sub(r"\D", "", p)) <= 4 for p in parts):
+    if all(_THOUSANDS.match(p) for p in parts):
         return True
-    return _isbn(digits) or _counted_list(raw)
+    # A range ("1000 - 1240"), not three or more short groups ("0770 - 0900 - 461").
+    if len(parts) == 2 and all(len(re.sub(r"\D", "", p)) <= 4 for p in parts):
+        return True
+    return _isbn(digits) or _product_code(digits) or _counted_list(raw)
 
 
 def _plausible_date(token: str) -> bool:
@@ -379,10 +402,23 @@ def _find_normalised(text: str) -> list[Finding]:
     findings += [Finding("handle", m.start(), m.end()) for m in DISCORD_TAG.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in SKYPE.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in MATRIX_ID.finditer(text)]
+    findings += [Finding("handle", m.start(), m.end()) for m in SESSION_ID.finditer(text)]
     findings += _wallets(text)
     findings += _phones(text)
     findings += _handles(text)
+    findings += [Finding("email", *span) for span in cues.provider_addresses(text)]
+    findings += [Finding("handle", *span) for span in cues.offered_handles(text)]
+    findings += [Finding("wallet", *span) for span in cues.bank_details(text)]
     return findings
+
+
+def _disguised_domains(text: str) -> list[Finding]:
+    """Domains written with a spelled-out or bracketed dot ("annak dot studio", "kiwi[.]art"):
+    nobody writes their own site that way but to get it past a filter."""
+    raw = Normalised(text)
+    return [
+        Finding("link", *raw.span(m.start(), m.end())) for m in DISGUISED_DOMAIN.finditer(raw.text)
+    ]
 
 
 def _merge(findings: Iterable[Finding]) -> list[Finding]:
@@ -402,7 +438,8 @@ def find(text: str) -> list[Finding]:
     """Every contact detail or payment handle in `text`, as spans of the original text,
     overlapping findings merged."""
     norm = normalise(text)
-    return _merge(Finding(f.kind, *norm.span(f.start, f.end)) for f in _find_normalised(norm.text))
+    found = [Finding(f.kind, *norm.span(f.start, f.end)) for f in _find_normalised(norm.text)]
+    return _merge(found + _disguised_domains(text))
 
 
 def _apply(text: str, findings: list[Finding]) -> tuple[str, list[str]]:

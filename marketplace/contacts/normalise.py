@@ -160,9 +160,9 @@ PROVIDERS = (
     r"interia|wp\.pl|o2|mailbox|posteo|hey"
 )
 # "annak𝕒𝕥gmail.com": an "at" glued between the name and a provider's domain.
-_GLUED_AT = re.compile(rf"(?<![\w.@])([a-z0-9._\-]{{2,}})at((?:{PROVIDERS})\.(?:{_TLDS})\b)", re.I)
+_GLUED_AT = re.compile(rf"(?<=[a-z0-9_\-][a-z0-9._\-])at(?=(?:{PROVIDERS})\.(?:{_TLDS})\b)", re.I)
 # "0770_900_461", "0770/900/461": digit groups joined by marks that are not a phone's.
-_DIGIT_MARKS = re.compile(r"\d+(?:[_/|]\d+){2,}")
+_DIGIT_MARKS = re.compile(r"(?<![\d_/|])\d+(?:[_/|]\d+){2,}")
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -200,7 +200,7 @@ def normalise(text: str) -> Normalised:
     norm.sub(_SPELLED_EMAIL, lambda m: m.group(1) + "@" + _SPELLED_DOT.sub(".", m.group(2)))
     norm.sub(_SPELLED_DOT_DOMAIN, lambda m: f"{m.group(1)}.{m.group(2)}")
     norm.sub(_SPELLED_DOT_BEFORE_AT, lambda m: m.group(1) + ".")
-    norm.sub(_GLUED_AT, lambda m: f"{m.group(1)}@{m.group(2)}")
+    norm.sub(_GLUED_AT, lambda m: "@")
     norm.sub(_COMMA_TLD, lambda m: f"{m.group(1)}.{m.group(2)}")
     norm.sub(_SPACED_DOT_TLD, lambda m: ".")
     norm.sub(_SPACED_AT, lambda m: "@")

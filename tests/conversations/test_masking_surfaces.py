@@ -165,7 +165,11 @@ def test_the_held_out_set_keeps_its_measured_rates():
 
 @pytest.mark.parametrize(
     "text",
-    ["1-" * 2500, "a at " + "b." * 2497, "1 " * 2500, "@" * 5000, "微信" * 2500, "a1.-_+@ " * 625],
+    [
+        *("1-" * 2500, "a at " + "b." * 2497, "1 " * 2500, "@" * 5000, "微信" * 2500),
+        *("a1.-_+@ " * 625, "one " * 1250, "o" * 5000, "0" * 5000, "O1 " * 1666, "1_" * 2500),
+        *("my telegram " * 416, "x at gmail " * 454, "a dot " * 833, "account " * 625),
+    ],
 )
 def test_the_detector_stays_fast_on_5000_hostile_characters(text):
     import time
