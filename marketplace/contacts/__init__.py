@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import cues
-from .normalise import Normalised, normalise
+from .normalise import normalise
 
 PLACEHOLDER = "[contact hidden]"
 
@@ -199,15 +199,6 @@ LINK = re.compile(
     r"campsite\.bio|taplink\.cc|vk\.com|ok\.ru)[/\w.\-?=&%#@+]*",
     re.IGNORECASE,
 )
-DISGUISED_DOMAIN = re.compile(
-    r"(?<![\w\-])[a-z0-9][\w\-]{1,62}\s*(?:\s(?:dot|d0t|punto|ponto|kropka)\s|[\[\(\{<]\s*(?:dot|\.)"
-    r"\s*[\]\)\}>])\s*(?:com|net|org|io|co|me|studio|art|app|dev|ai|xyz|film|films|video|"
-    r"design|agency|pl|de|fr|es|it|uk|ru|cn|in|br|gg|ee|tv|link|bio|page|site|online|store)\b"
-    r"(?:\s*(?:/|\bslash\b)\s*[\w.\-]+)*",
-    re.IGNORECASE,
-)
-# A Session messenger id: 66 hex digits starting 05.
-SESSION_ID = re.compile(r"(?<![\w])05[0-9a-f]{64}(?![\w])", re.IGNORECASE)
 CASHTAG = re.compile(r"(?<![\w$])\$(?=[a-z0-9_]*[a-z])[a-z][a-z0-9_]{1,19}\b", re.IGNORECASE)
 DISCORD_TAG = re.compile(r"\b[a-z][\w.]{1,31}#\d{4}\b", re.IGNORECASE)
 SKYPE = re.compile(r"\blive:[\w.\-]{3,}", re.IGNORECASE)
@@ -402,7 +393,7 @@ def _find_normalised(text: str) -> list[Finding]:
     findings += [Finding("handle", m.start(), m.end()) for m in DISCORD_TAG.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in SKYPE.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in MATRIX_ID.finditer(text)]
-    findings += [Finding("handle", m.start(), m.end()) for m in SESSION_ID.finditer(text)]
+    findings += [Finding("handle", m.start(), m.end()) for m in cues.SESSION_ID.finditer(text)]
     findings += _wallets(text)
     findings += _phones(text)
     findings += _handles(text)
@@ -410,15 +401,6 @@ def _find_normalised(text: str) -> list[Finding]:
     findings += [Finding("handle", *span) for span in cues.offered_handles(text)]
     findings += [Finding("wallet", *span) for span in cues.bank_details(text)]
     return findings
-
-
-def _disguised_domains(text: str) -> list[Finding]:
-    """Domains written with a spelled-out or bracketed dot ("annak dot studio", "kiwi[.]art"):
-    nobody writes their own site that way but to get it past a filter."""
-    raw = Normalised(text)
-    return [
-        Finding("link", *raw.span(m.start(), m.end())) for m in DISGUISED_DOMAIN.finditer(raw.text)
-    ]
 
 
 def _merge(findings: Iterable[Finding]) -> list[Finding]:
@@ -439,7 +421,8 @@ def find(text: str) -> list[Finding]:
     overlapping findings merged."""
     norm = normalise(text)
     found = [Finding(f.kind, *norm.span(f.start, f.end)) for f in _find_normalised(norm.text)]
-    return _merge(found + _disguised_domains(text))
+    found += [Finding("link", *span) for span in cues.disguised_domains(text)]
+    return _merge(found)
 
 
 def _apply(text: str, findings: list[Finding]) -> tuple[str, list[str]]:

@@ -4,6 +4,8 @@
   "neonfox@proton", "same as my handle at outlook", "annakfilms on icloud");
 - an app or network name with a plain handle after it, when the sentence offers it ("find me
   on telegram johnsmith", "my tg is kiwi_fast_88", "I'm on discord as neonfoxstudio");
+- a domain written with a spelled-out or bracketed dot ("annak dot studio", "kiwi[.]art");
+- a Session messenger id;
 - bank details without an IBAN (a sort code and account number, an account number after
   "account", "konto", "cuenta", "conta").
 
@@ -13,10 +15,10 @@ Each takes the normalised text and answers spans of it.
 import re
 
 from .lookalikes import fold
-from .normalise import PROVIDERS
+from .normalise import PROVIDERS, Normalised
 
 _WORD_STOPS = {
-    "me", "us", "him", "her", "them", "it", "you", "this", "that", "home", "work", "least",
+    "me", "us", "him", "her", "them", "it", "you", "this", "that", "home", "work", "least", "name",
     "all", "once", "first", "last", "times", "night", "noon", "the", "a", "an", "is", "are",
     "was", "be", "been", "am", "and", "or", "but", "as", "so", "then", "now", "here", "there",
     "worked", "works", "working", "met", "meet", "meeting", "launch", "launched",
@@ -33,6 +35,7 @@ _CUE = (
     r"(?:e-?mail|mail|address|addr|correo|adresse|handle|username|user\s?name|nick|"
     r"my|write|reach|contact|drop\s+(?:me\s+)?a\s+line)"
 )
+_MAIL_CUE = r"(?:e-?mail|mail|address|addr|correo|adresse)"
 # "x at gmail", "x @ proton", "x@outlook", "x on icloud" (no top-level domain).
 _AT_PROVIDER = re.compile(
     rf"(?<![\w.@+\-])(?P<name>{_NAME})\s*(?:@|\s(?:at|on|em|en|bei|chez)\s)\s*"
@@ -41,7 +44,8 @@ _AT_PROVIDER = re.compile(
 )
 # "same as my handle at outlook", "the same username on gmail".
 _SAME_NAME_AT_PROVIDER = re.compile(
-    rf"\b(?:handle|username|user\s?name|name|nick|id)\s+(?:at|on|@)\s*(?:{PROVIDERS})\b",
+    rf"\b(?:(?:same|my)\s+(?:handle|username|user\s?name|nick|id)|same\s+name)\s+(?:at|on|@)\s*"
+    rf"(?:{PROVIDERS})\b",
     re.IGNORECASE,
 )
 # UPI payment addresses: "annak@okhdfcbank", "9876543210@ybl".
@@ -58,15 +62,18 @@ _SOCIAL = (
     + "|".join(fold(n) for n in ("телеграм", "телеграмм", "телега", "тг", "вотсап", "ватсап",
                                  "вайбер", "инста", "инстаграм", "дискорд"))
 )  # fmt: skip
-# A sentence that offers a handle: "find me on X", "add me on X", "I'm on X as", "my X is".
-_OFFER = (
-    r"(?:(?:find|add|follow|hit|hmu|ping|reach|message|msg|dm|text|contact|catch|write|"
-    r"call|look|chat|talk\s+to|search)\s+(?:me|us)?\s*(?:up\s+)?(?:on|at|via|in|over)\s+|"
-    r"(?:i'?m|we'?re|i\s+am)\s+on\s+|(?:my|our|mon|ma|mi|mein|meu|moj|мой|mój)\s+)"
+# A sentence that offers a handle: "find me on X", "hmu on X", "I'm on X as" (an invitation),
+# or "my X is" (a possessive, which needs a handle with a mark: "my insta is growing" is talk).
+_INVITE = (
+    r"(?P<invite>(?:(?:find|add|follow|hit|ping|reach|message|msg|dm|text|contact|catch|write|"
+    r"call|look|search)\s+(?:me|us)\s+(?:up\s+)?|hmu\s+)(?:on|at|via|in|over)\s+|"
+    r"(?:i'?m|we'?re|i\s+am)\s+on\s+(?=\S+\s+(?:as|:|=)))"
 )
+_POSSESSIVE = r"(?:my|our|mon|ma|mi|mein|meu|moj|мой|mój)\s+"
 _OFFERED_HANDLE = re.compile(
-    rf"{_OFFER}(?P<app>{_SOCIAL})(?![\w])\s*(?:id|handle|username|name|account|acct|ist|es|é|"
-    rf"c'?est|is|as|:|=|->|-)?\s*(?:is|as|:|=|->)?\s*(?P<ident>@?[a-z0-9][\w.\-]{{2,39}}[a-z0-9_])",
+    rf"(?:{_INVITE}|{_POSSESSIVE})(?P<app>{_SOCIAL})(?![\w])\s*(?:id|handle|username|name|"
+    rf"ist|es|é|c'?est|is|as|:|=|->|-)?\s*(?:is|as|:|=|->)?\s*"
+    rf"(?P<ident>@?[a-z0-9][\w.\-]{{2,39}}[a-z0-9_])",
     re.IGNORECASE,
 )
 _APP_ME_HANDLE = re.compile(
@@ -77,10 +84,57 @@ _APP_ME_HANDLE = re.compile(
 
 _SORT_CODE = re.compile(r"\bsort\s*code\s*:?\s*\d{2}[\s\-]?\d{2}[\s\-]?\d{2}\b", re.IGNORECASE)
 _ACCOUNT = re.compile(
-    r"\b(?:account|acct|a/c|konto|cuenta|conta|compte|rachunek|nrb|routing|aba)\s*"
-    r"(?:no\.?|number|nr\.?|n[º°]|#)?\s*[:\-]?\s*(?P<num>\d[\d\s\-]{6,40}\d)",
+    r"\b(?:(?:account|acct|a/c|konto|cuenta|conta|compte|rachunek|nrb)\s*"
+    r"(?:no\.?|number|nr\.?|n[º°]|#)?|routing\s*(?:no\.?|number|#))\s*[:\-]?\s*"
+    r"(?P<num>\d[\d\s\-]{6,40}\d)",
     re.IGNORECASE,
 )
+
+
+DISGUISED_DOMAIN = re.compile(
+    r"(?<![\w\-])(?P<name>[a-z0-9][\w\-]{1,62})\s*(?:\s(?:dot|d0t|punto|ponto|kropka)\s|[\[\(\{<]\s*(?:dot|\.)"
+    r"\s*[\]\)\}>])\s*(?:com|net|org|io|co|me|studio|art|app|dev|ai|xyz|film|films|video|"
+    r"design|agency|pl|de|fr|es|it|uk|ru|cn|in|br|gg|ee|tv|link|bio|page|site|online|store)\b"
+    r"(?:\s*(?:/|\bslash\b)\s*[\w.\-]+)*",
+    re.IGNORECASE,
+)
+# A Session messenger id: 66 hex digits starting 05.
+SESSION_ID = re.compile(r"(?<![\w])05[0-9a-f]{64}(?![\w])", re.IGNORECASE)
+
+
+def disguised_domains(text: str) -> list[tuple[int, int]]:
+    """Domains written with a spelled-out or bracketed dot ("annak dot studio", "kiwi[.]art"):
+    nobody writes their own site that way but to get it past a filter."""
+    raw = Normalised(text)
+    return [
+        raw.span(m.start(), m.end())
+        for m in DISGUISED_DOMAIN.finditer(raw.text)
+        if m.group("name").lower() not in _NOT_DOMAIN_NAMES
+    ]
+
+
+# Words before "dot com" in ordinary talk ("the dot com bubble", "a polka dot design").
+_NOT_DOMAIN_NAMES = {
+    "the",
+    "a",
+    "polka",
+    "big",
+    "small",
+    "tiny",
+    "red",
+    "blue",
+    "black",
+    "white",
+    "one",
+    "every",
+    "each",
+    "that",
+    "this",
+    "no",
+    "single",
+    "green",
+    "first",
+}
 
 
 def _plain_word(ident: str) -> bool:
@@ -94,8 +148,9 @@ def provider_addresses(text: str) -> list[tuple[int, int]]:
         name = match.group("name")
         before = text[max(0, match.start() - 40) : match.start()]
         marked = bool(re.search(r"[\d_.\-+]", name)) or "@" in match.group(0)
-        cued = bool(re.search(rf"{_CUE}\W*(?:\w+\W+){{0,3}}$", before, re.IGNORECASE))
-        if _plain_word(name) or not (marked or cued or name.isupper()):
+        cue = _MAIL_CUE if re.search(r"\son\s", match.group(0)) else _CUE
+        cued = bool(re.search(rf"{cue}\W*(?:\w+\W+){{0,3}}$", before, re.IGNORECASE))
+        if _plain_word(name) or not (marked or cued):
             continue
         spans.append((match.start(), match.end()))
     spans += [(m.start(), m.end()) for m in _SAME_NAME_AT_PROVIDER.finditer(text)]
@@ -113,7 +168,9 @@ def offered_handles(text: str) -> list[tuple[int, int]]:
                 continue
             marked = bool(re.search(r"[@\d_.]", ident))
             app = re.sub(r"\s", "", match.group("app").lower())
-            if not marked and (app in _AMBIGUOUS or len(ident) < 5 or ident.lower() in _COMMON):
+            invited = pattern is _APP_ME_HANDLE or bool(match.groupdict().get("invite"))
+            plain = app in _AMBIGUOUS or len(ident) < 5 or ident.lower() in _COMMON
+            if not marked and (not invited or plain):
                 continue
             spans.append((match.start("ident"), match.end("ident")))
     return spans
@@ -142,4 +199,5 @@ _COMMON = {
     "where", "every", "after", "before", "since", "until", "while", "about", "again", "first",
     "second", "third", "notes", "phone", "laptop", "calls", "call", "chats", "links", "link",
     "handle", "username", "number", "works", "work", "stuff", "things", "thing", "friends",
+    "daily", "weekly", "often", "always", "anyway", "anytime", "sometime", "either", "though",
 }  # fmt: skip
