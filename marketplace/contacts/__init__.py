@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import cues
+from .lookalikes import fold
 from .normalise import normalise
 
 PLACEHOLDER = "[contact hidden]"
@@ -46,6 +47,9 @@ EMAIL = re.compile(
     re.IGNORECASE,
 )
 
+# Russian names of apps, as the normalised text spells them (look-alike letters folded).
+_CYRILLIC_APPS = ("телеграмм", "телеграм", "телега", "тг", "вотсап", "ватсап", "вайбер",
+                  "инстаграм", "инста", "дискорд", "скайп")  # fmt: skip
 # Messaging and payment apps. `_AMBIGUOUS` names are ordinary words too, so they count only
 # with a clear identifier (an @handle, a label "id:", or digits and marks in the identifier).
 _APPS = (
@@ -55,10 +59,15 @@ _APPS = (
     r"element|keybase|line|imessage|icq|pay\s?pal|pp|venmo|cash\s?app|zelle|revolut|payoneer|"
     r"ali\s?pay|支付宝|skrill|wise|upi|gpay|google\s?pay|apple\s?pay|paytm|phonepe|mpesa|"
     r"m-pesa|kaspi|swish|vipps|mobilepay|interac|e-?transfer|email|e-mail|mail|gmail|dm|"
-    r"tlg|sgnl|dc|ws"
+    r"tlg|sgnl|dc|ws|linkedin|wickr|threads|bluesky|bsky|zapzap|zap|wsp|whats|"
+    + "|".join(fold(name) for name in _CYRILLIC_APPS)
 )
 _AMBIGUOUS = {
     "line",
+    "threads",
+    "zap",
+    "whats",
+    "wsp",
     "wise",
     "signal",
     "mail",
@@ -220,14 +229,19 @@ PHONE = re.compile(
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|tel|telephone|mobile|mob|cell|cellphone|sms|text|whats\s?app|wa|viber|"
     r"signal|wechat|telegram|number|ring|reach|contact|dial|ph|no\.|hotline|landline|line|"
-    r"zelle|venmo|paytm|upi|gpay|alipay|kakao|qq|vx|wx)\b|微信|电话|手机",
+    r"zelle|venmo|paytm|upi|gpay|alipay|kakao|qq|vx|wx|zap|zapzap|wsp|whats|"
+    # the same in other languages
+    r"n[uú]mero|numer|nummer|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|m[oó]vil|celular|"
+    r"cel|handy|kom[oó]rka|ruf|appelle|ll[aá]ma|ll[aá]mame|liga|chiama|zadzwo[nń])\b|"
+    r"微信|电话|手机|" + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
     re.IGNORECASE,
 )
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:seed|seeds|task|id|order|invoice|ref|reference|ticket|frame|frames|px|fps|usd|eur|"
     r"gbp|jpy|cny|krw|yen|dollars?|euros?|views|impressions|followers|likes|isbn|issn|sku|"
-    r"ean|upc|gtin|barcode|po|serial|job|run|build|batch|commit|version|cfg|steps|budget|cents|total|sum|"
-    r"rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
+    r"ean|upc|gtin|barcode|po|serial|job|run|build|batch|commit|version|cfg|steps|budget|"
+    r"cents|total|sum|zam[oó]wieni[ae]|faktur[ay]|pedido|commande|bestellung|auftrag|rechnung|"
+    r"factura|facture|rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b")
