@@ -35,6 +35,7 @@ _CUE = (
     r"(?:e-?mail|mail|address|addr|correo|adresse|handle|username|user\s?name|nick|"
     r"my|write|reach|contact|drop\s+(?:me\s+)?a\s+line)"
 )
+_DETERMINER = r"(?:the|a|an|our|their|his|her|its|some|many|few|all|those|these|at|for|of)"
 _MAIL_CUE = r"(?:e-?mail|mail|address|addr|correo|adresse)"
 # "x at gmail", "x @ proton", "x@outlook", "x on icloud" (no top-level domain).
 _AT_PROVIDER = re.compile(
@@ -150,7 +151,14 @@ def provider_addresses(text: str) -> list[tuple[int, int]]:
         marked = bool(re.search(r"[\d_.\-+]", name)) or "@" in match.group(0)
         cue = _MAIL_CUE if re.search(r"\son\s", match.group(0)) else _CUE
         cued = bool(re.search(rf"{cue}\W*(?:\w+\W+){{0,3}}$", before, re.IGNORECASE))
-        if _plain_word(name) or not (marked or cued):
+        # "annak at gmail." standing alone (not "the team at Yahoo.").
+        alone = bool(
+            re.match(r"\s*(?:$|[,;:!?)]|\.(?:\s|$))", text[match.end() :])
+            and " at " in match.group(0).lower()
+            and not name.lower().endswith("s")  # "engineers at Yahoo!"
+            and not re.search(rf"\b{_DETERMINER}\s+$", before, re.IGNORECASE)
+        )
+        if _plain_word(name) or not (marked or cued or alone):
             continue
         spans.append((match.start(), match.end()))
     spans += [(m.start(), m.end()) for m in _SAME_NAME_AT_PROVIDER.finditer(text)]
