@@ -43,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
 
 from marketplace.wsgi import application
 from tests.security.conftest import bearer, build_world
-from tests.security.fuzz_links import add_links, role_of
+from tests.security.fuzz_links import LINKS, add_links, role_of
 from tests.security.test_authz_matrix import brief_body, change_order_body
 
 # Per operation and role; raise it to dig deeper (FUZZ_MAX_EXAMPLES=500 pytest ...).
@@ -322,3 +322,9 @@ def test_what_the_fuzzing_found(world, role, method, url, body, expected):  # ty
     client = world.clients[role]
     response = getattr(client, method)(url.format(**world.ids), body, format="json")
     assert response.status_code == expected, response.content
+
+
+def test_the_stateful_phase_follows_every_link_of_the_flows():
+    FLOWS_SCHEMA.as_state_machine()
+    assert LINKS_ADDED == sum(len(targets) for targets in LINKS.values())
+    assert FLOWS_SCHEMA.statistic.transitions.total == LINKS_ADDED
