@@ -71,18 +71,16 @@ _SEP = r"(?:[\s,.\-/()]+)"
 RUN = re.compile(rf"(?:(?<![^\W\d_])plus\s*|\+\s*)?{_TOKEN}(?:{_SEP}{_TOKEN})*", re.IGNORECASE)
 _PIECE = re.compile(rf"(\d+)|({_WORD})|([\s,.\-/()]+)", re.IGNORECASE)
 
-_LEET_RUN = re.compile(
+LEET_RUN = re.compile(
     r"(?<![\w+])(?:[0-9OoIl]*\d[0-9OoIl]*)(?:[\s.\-]+[0-9OoIl]*\d[0-9OoIl]*)*(?![\w])"
 )
 _LEET = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
 def _counting(values: list[int]) -> bool:
-    singles = [v for v in values if v < 10]
-    if len(singles) < 4 or len(singles) != len(values):
-        return False
-    steps = {b - a for a, b in zip(singles, singles[1:], strict=False)}
-    return steps in ({1}, {-1})
+    """ "one two three four five six seven eight nine ten": counting, not a number."""
+    steps = {b - a for a, b in zip(values, values[1:], strict=False)}
+    return len(values) >= 4 and steps in ({1}, {-1})
 
 
 def _read(run: str) -> tuple[str, int, int, bool, list[int]]:
@@ -156,6 +154,3 @@ def leet_number(match: re.Match[str]) -> str:
     if not letters or real < 4 or real + letters < 7:
         return raw
     return raw.translate(_LEET)
-
-
-LEET_RUN = _LEET_RUN
