@@ -34,6 +34,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import cues
+from .lookalikes import fold
 from .normalise import normalise
 
 PLACEHOLDER = "[contact hidden]"
@@ -45,6 +47,9 @@ EMAIL = re.compile(
     re.IGNORECASE,
 )
 
+# Russian names of apps, as the normalised text spells them (look-alike letters folded).
+_CYRILLIC_APPS = ("телеграмм", "телеграм", "телега", "тг", "вотсап", "ватсап", "вайбер",
+                  "инстаграм", "инста", "дискорд", "скайп")  # fmt: skip
 # Messaging and payment apps. `_AMBIGUOUS` names are ordinary words too, so they count only
 # with a clear identifier (an @handle, a label "id:", or digits and marks in the identifier).
 _APPS = (
@@ -54,10 +59,15 @@ _APPS = (
     r"element|keybase|line|imessage|icq|pay\s?pal|pp|venmo|cash\s?app|zelle|revolut|payoneer|"
     r"ali\s?pay|支付宝|skrill|wise|upi|gpay|google\s?pay|apple\s?pay|paytm|phonepe|mpesa|"
     r"m-pesa|kaspi|swish|vipps|mobilepay|interac|e-?transfer|email|e-mail|mail|gmail|dm|"
-    r"tlg|sgnl|dc|ws"
+    r"tlg|sgnl|dc|ws|linkedin|wickr|threads|bluesky|bsky|zapzap|zap|wsp|whats|"
+    + "|".join(fold(name) for name in _CYRILLIC_APPS)
 )
 _AMBIGUOUS = {
     "line",
+    "threads",
+    "zap",
+    "whats",
+    "wsp",
     "wise",
     "signal",
     "mail",
@@ -171,7 +181,7 @@ _HAS_MARK = re.compile(r"[@\d_.\-]")
 _LABEL = r"(?:id|handle|username|user|name|number|num|no\.?|nr|tag|address|addr|acc(?:oun)?t|号)"
 HANDLE = re.compile(
     rf"(?<![a-z0-9_.])(?P<app>{_APPS})(?![a-z0-9_])(?:\s*(?:is|me|at|on|to|via|account|acct|is:|->|=>))*"
-    rf"\s*(?:(?P<label>{_LABEL})\b\s*(?:is)?\s*)?"
+    rf"\s*,?\s*(?:(?P<label>{_LABEL})\b\s*(?:is)?\s*)?"
     rf"(?P<sep>[:=：]|\s|(?<=[^\x00-\x7f]))\s*(?P<ident>{_IDENT})",
     re.IGNORECASE,
 )
@@ -194,7 +204,8 @@ LINK = re.compile(
     r"matrix\.to|buy\.stripe\.com|ko-fi\.com|buymeacoffee\.com|patreon\.com|calendly\.com|"
     r"linktr\.ee|beacons\.ai|instagram\.com|tiktok\.com/@|snapchat\.com/add|"
     r"facebook\.com|fb\.me|x\.com/\w|twitter\.com/\w|skrill\.me|payoneer\.com|"
-    r"monzo\.me|zelle|gofund\.me)[/\w.\-?=&%#@+]*",
+    r"monzo\.me|zelle|gofund\.me|wa\.link|bio\.link|lnk\.bio|linkedin\.com/in|"
+    r"campsite\.bio|taplink\.cc|vk\.com|ok\.ru)[/\w.\-?=&%#@+]*",
     re.IGNORECASE,
 )
 CASHTAG = re.compile(r"(?<![\w$])\$(?=[a-z0-9_]*[a-z])[a-z][a-z0-9_]{1,19}\b", re.IGNORECASE)
@@ -218,14 +229,19 @@ PHONE = re.compile(
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|tel|telephone|mobile|mob|cell|cellphone|sms|text|whats\s?app|wa|viber|"
     r"signal|wechat|telegram|number|ring|reach|contact|dial|ph|no\.|hotline|landline|line|"
-    r"zelle|venmo|paytm|upi|gpay|alipay|kakao|qq|vx|wx)\b|微信|电话|手机",
+    r"zelle|venmo|paytm|upi|gpay|alipay|kakao|qq|vx|wx|zap|zapzap|wsp|whats|"
+    # the same in other languages
+    r"n[uú]mero|numer|nummer|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|m[oó]vil|celular|"
+    r"cel|handy|kom[oó]rka|ruf|appelle|ll[aá]ma|ll[aá]mame|liga|chiama|zadzwo[nń])\b|"
+    r"微信|电话|手机|" + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
     re.IGNORECASE,
 )
 _NOT_PHONE_WORDS = re.compile(
     r"\b(?:seed|seeds|task|id|order|invoice|ref|reference|ticket|frame|frames|px|fps|usd|eur|"
     r"gbp|jpy|cny|krw|yen|dollars?|euros?|views|impressions|followers|likes|isbn|issn|sku|"
-    r"ean|upc|serial|job|run|build|batch|commit|version|cfg|steps|budget|cents|total|sum|"
-    r"rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
+    r"ean|upc|gtin|barcode|po|serial|job|run|build|batch|commit|version|cfg|steps|budget|"
+    r"cents|total|sum|zam[oó]wieni[ae]|faktur[ay]|pedido|commande|bestellung|auftrag|rechnung|"
+    r"factura|facture|rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b")
@@ -249,10 +265,18 @@ def _iban_valid(raw: str) -> bool:
 
 
 def _isbn(digits: str) -> bool:
-    if len(digits) == 13 and digits[:3] in {"978", "979"}:
-        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-        return total % 10 == 0
-    return False
+    return len(digits) == 13 and digits[:3] in {"978", "979"} and _gs1(digits)
+
+
+def _gs1(digits: str) -> bool:
+    """Whether `digits` end with a valid GS1 check digit (EAN-13, UPC-A, GTIN-14, ISBN-13)."""
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(digits)))
+    return total % 10 == 0
+
+
+def _product_code(digits: str) -> bool:
+    """A GTIN of 12 to 14 digits with its check digit, or a fictional 555-01xx number."""
+    return (12 <= len(digits) <= 14 and _gs1(digits)) or bool(re.fullmatch(r"55501\d\d", digits))
 
 
 def _counted_list(raw: str) -> bool:
@@ -271,7 +295,8 @@ def _phones(text: str) -> list[Finding]:
         digits = re.sub(r"\D", "", raw)
         if not 7 <= len(digits) <= 15:
             continue
-        international = raw.startswith(("+", "00")) and len(digits) >= 8
+        # Country codes never start with 0: "000123…" is a code, not "00" and a country.
+        international = bool(re.match(r"\+|00\s?[1-9]", raw)) and len(digits) >= 8
         if not international and _not_a_phone(raw, digits):
             continue
         before = text[max(0, match.start() - 30) : match.start()]
@@ -302,9 +327,12 @@ def _not_a_phone(raw: str, digits: str) -> bool:
     if dates and len(re.sub(r"\D", "", _DATE.sub(" ", raw))) < 7:
         return True
     parts = [p.strip() for p in re.split(r"\s-\s|\s-|-\s", raw) if p.strip()]
-    if all(_THOUSANDS.match(p) or len(re.sub(r"\D", "", p)) <= 4 for p in parts):
+    if all(_THOUSANDS.match(p) for p in parts):
         return True
-    return _isbn(digits) or _counted_list(raw)
+    # A range ("1000 - 1240"), not three or more short groups ("0770 - 0900 - 461").
+    if len(parts) == 2 and all(len(re.sub(r"\D", "", p)) <= 4 for p in parts):
+        return True
+    return _isbn(digits) or _product_code(digits) or _counted_list(raw)
 
 
 def _plausible_date(token: str) -> bool:
@@ -379,9 +407,13 @@ def _find_normalised(text: str) -> list[Finding]:
     findings += [Finding("handle", m.start(), m.end()) for m in DISCORD_TAG.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in SKYPE.finditer(text)]
     findings += [Finding("handle", m.start(), m.end()) for m in MATRIX_ID.finditer(text)]
+    findings += [Finding("handle", m.start(), m.end()) for m in cues.SESSION_ID.finditer(text)]
     findings += _wallets(text)
     findings += _phones(text)
     findings += _handles(text)
+    findings += [Finding("email", *span) for span in cues.provider_addresses(text)]
+    findings += [Finding("handle", *span) for span in cues.offered_handles(text)]
+    findings += [Finding("wallet", *span) for span in cues.bank_details(text)]
     return findings
 
 
@@ -402,7 +434,9 @@ def find(text: str) -> list[Finding]:
     """Every contact detail or payment handle in `text`, as spans of the original text,
     overlapping findings merged."""
     norm = normalise(text)
-    return _merge(Finding(f.kind, *norm.span(f.start, f.end)) for f in _find_normalised(norm.text))
+    found = [Finding(f.kind, *norm.span(f.start, f.end)) for f in _find_normalised(norm.text)]
+    found += [Finding("link", *span) for span in cues.disguised_domains(text)]
+    return _merge(found)
 
 
 def _apply(text: str, findings: list[Finding]) -> tuple[str, list[str]]:

@@ -6,6 +6,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from . import numbers
+from .lookalikes import LOOKALIKES
+
 _INVISIBLE = {
     0x00AD,  # soft hyphen
     0x034F,  # combining grapheme joiner
@@ -22,24 +25,6 @@ _INVISIBLE = {
 }
 _INVISIBLE_RANGES = ((0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0xFE00, 0xFE0F))
 
-# fmt: off
-_LOOKALIKES = str.maketrans(
-    {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-        "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-        "ԛ": "q", "ԝ": "w", "ɡ": "g", "һ": "h", "ӏ": "l", "ո": "n", "А": "A", "В": "B", "Е": "E",
-        "Ё": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "У": "Y",
-        "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Һ": "H",
-        "Ӏ": "I", "α": "a", "β": "b", "γ": "y", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "Α": "A", "Β": "B", "Ε": "E",
-        "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T",
-        "Υ": "Y", "Χ": "X", "。": ".", "｡": ".", "․": ".", "‧": ".", "·": ".", "∙": ".", "⋅": ".",
-        "•": ".", "ꓸ": ".", "﹒": ".", "＠": "@", "﹫": "@", "ⓐ": "@", "‐": "-", "‑": "-", "‒": "-",
-        "–": "-", "—": "-", "−": "-", "﹣": "-", "－": "-",
-    }
-)
-# fmt: on
-
 
 def _invisible(code: int) -> bool:
     return code in _INVISIBLE or any(lo <= code <= hi for lo, hi in _INVISIBLE_RANGES)
@@ -54,7 +39,7 @@ class Normalised:
         for index, char in enumerate(text):
             if _invisible(ord(char)):
                 continue
-            folded = unicodedata.normalize("NFKC", char).translate(_LOOKALIKES)
+            folded = unicodedata.normalize("NFKC", char).translate(LOOKALIKES)
             for out in folded:
                 if unicodedata.category(out) == "Mn":  # combining marks over letters
                     continue
@@ -100,21 +85,95 @@ _TLDS = (
     r"cloud|digital|email|works|team|life|video|film|photo|photos|click|top|vip|fun|icu"
 )
 _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
-_BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:dot|d0t|\.|punkt|point)\s*{_CLOSE}\s*", re.I)
-_BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:at|@|a)\s*{_CLOSE}\s*", re.I)
+# "at" and "dot" as people spell them in English, Spanish, Portuguese, French, German,
+# Italian, Polish and Russian.
+_AT = r"(?:at|arroba|arobase|małpa|malpa|ät|chiocciola|sobaka)"
+_DOT = r"(?:dot|d0t|punto|ponto|kropka|tochka)"
+_DOT_IN_ADDRESS = rf"(?:{_DOT}|point|punkt)"
+_BRACKET_DOT = re.compile(rf"\s*{_OPEN}\s*(?:{_DOT_IN_ADDRESS}|\.)\s*{_CLOSE}\s*", re.I)
+_BRACKET_AT = re.compile(rf"\s*{_OPEN}\s*(?:{_AT}|@|a)\s*{_CLOSE}\s*", re.I)
 # "ana at gmail dot com": spelled-out words read as symbols when they form an address.
 _SPELLED_EMAIL = re.compile(
-    rf"(?<![\w.@+\-])([a-z0-9][\w.+\-]*)\s+(?:at|@)\s+([a-z0-9][\w\-]*(?:(?:\s+dot\s+|\.)[\w\-]+)*"
-    rf"(?:\s+dot\s+|\.)(?:{_TLDS}))\b",
+    rf"(?<![\w.@+\-])([a-z0-9][\w.+\-]*)\s+(?:{_AT}|@)\s+([a-z0-9][\w\-]*"
+    rf"(?:(?:\s+{_DOT_IN_ADDRESS}\s+|\.)[\w\-]+)*(?:\s+{_DOT_IN_ADDRESS}\s+|\.)(?:{_TLDS}))\b",
     re.I,
 )
 _SPELLED_DOT_DOMAIN = re.compile(
-    rf"(?<![\w\-])([a-z0-9][\w\-]*)\s+dot\s+((?:{_TLDS})(?:/[\w.\-/+]*)?)\b", re.I
+    rf"(?<![\w\-])([a-z0-9][\w\-]*)\s+{_DOT}\s+((?:{_TLDS})(?:/[\w.\-/+]*)?)\b", re.I
 )
-_SPELLED_DOT = re.compile(r"\s+dot\s+", re.I)
-_SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@\s*(?=[a-z0-9][\w\-]*\s*\.)", re.I)
+_SPELLED_DOT = re.compile(rf"\s+{_DOT_IN_ADDRESS}\s+", re.I)
+# "ana.k (dot) films at gmail", "kiwi dot films at hotmail": dots spelled in the name part of an
+# address at a mail provider.
+_SPELLED_DOT_BEFORE_AT = re.compile(
+    rf"(?<![\w\-])([a-z0-9][\w\-]*)\s+{_DOT}\s+(?=[a-z0-9][\w\-]*\s*(?:@|\s{_AT}\s))", re.I
+)
+_SPACED_AT = re.compile(r"(?<=[\w.+\-])\s*@\s*(?=[a-z0-9][\w\-]*\s*\.\s*[a-z]{2,})", re.I)
 _SPACED_DOT_TLD = re.compile(rf"(?<=[\w\-])\s*\.\s*(?=(?:{_TLDS})\b)", re.I)
-_SPACED_SLASH = re.compile(r"(?:(?<=\.me)|(?<=\.gg)|(?<=\.ee)|(?<=\.app))\s*/\s*", re.I)
+_SLASH = re.compile(
+    rf"(?<=[a-z0-9])(\.(?:{_TLDS}|ee|gg|link|bio))\s*(?:/|\bslash\b)\s*(?=[\w@])", re.I
+)
+# "anna.k@gmail,com": a comma for the dot before a top-level domain.
+_COMMA_TLD = re.compile(rf"(@[a-z0-9\-]{{2,63}}),\s?((?:{_TLDS})\b)", re.I)
+_DOUBLE_AT = re.compile(r"@{2,}")
+# App and provider names split or spelled with digits for letters.
+_SPLIT_NAMES = re.compile(
+    r"\b(?:pay[\s\-]+pal|what'?s[\s\-]+app|tele[\s\-]+gram|insta[\s\-]+gram|"
+    r"snap[\s\-]+chat|face[\s\-]+book|g[\s\-]+mail|hot[\s\-]+mail|proton[\s\-]+mail|"
+    r"i[\s\-]+cloud|we[\s\-]?chat|dis[\s\-]+cord|ven[\s\-]+mo)\b",
+    re.I,
+)
+_LEET_WORD = re.compile(
+    r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]{4,12}(?![\w@$])", re.I
+)
+_DE_LEET = str.maketrans(
+    {"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
+)
+_NAMES = {
+    "whatsapp",
+    "telegram",
+    "signal",
+    "instagram",
+    "insta",
+    "snapchat",
+    "discord",
+    "wechat",
+    "viber",
+    "skype",
+    "paypal",
+    "venmo",
+    "gmail",
+    "hotmail",
+    "outlook",
+    "email",
+    "cashapp",
+    "revolut",
+    "zelle",
+    "kakao",
+    "telegramm",
+    "whatsap",
+    "watsapp",
+    "wattsapp",
+}
+PROVIDERS = (
+    r"gmail|googlemail|outlook|hotmail|yahoo|ymail|protonmail|proton|icloud|aol|gmx|yandex|"
+    r"zoho|fastmail|tutanota|tuta|naver|daum|rediffmail|libero|orange|wanadoo|seznam|onet|"
+    r"interia|wp\.pl|o2|mailbox|posteo|hey"
+)
+# "annak𝕒𝕥gmail.com": an "at" glued between the name and a provider's domain.
+_GLUED_AT = re.compile(rf"(?<=[a-z0-9_\-][a-z0-9._\-])at(?=(?:{PROVIDERS})\.(?:{_TLDS})\b)", re.I)
+# "0770_900_461", "0770/900/461": digit groups joined by marks that are not a phone's.
+_DIGIT_MARKS = re.compile(r"(?<![\d_/|])\d+(?:[_/|]\d+){2,}")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    plain = word.lower().translate(_DE_LEET)
+    return plain if plain in _NAMES else word
+
+
+def _digit_groups(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return re.sub(r"[_/|]", " ", run) if sum(c.isdigit() for c in run) >= 9 else run
 
 
 # "a n a . k @ g m a i l . c o m": single characters spaced out around an @.
@@ -129,12 +188,21 @@ def _closed_up(match: re.Match[str]) -> str:
 def normalise(text: str) -> Normalised:
     """`text` as the detector reads it (see the module's docstring)."""
     norm = Normalised(text)
+    norm.sub(_SPLIT_NAMES, lambda m: re.sub(r"[\s\-']", "", m.group(0)))
+    norm.sub(_LEET_WORD, _unleet)
+    norm.sub(numbers.RUN, numbers.spelled_number)
+    norm.sub(numbers.LEET_RUN, numbers.leet_number)
+    norm.sub(_DIGIT_MARKS, _digit_groups)
     norm.sub(_SPACED_OUT, _closed_up)
+    norm.sub(_DOUBLE_AT, lambda m: "@")
     norm.sub(_BRACKET_DOT, lambda m: ".")
     norm.sub(_BRACKET_AT, lambda m: "@")
     norm.sub(_SPELLED_EMAIL, lambda m: m.group(1) + "@" + _SPELLED_DOT.sub(".", m.group(2)))
     norm.sub(_SPELLED_DOT_DOMAIN, lambda m: f"{m.group(1)}.{m.group(2)}")
+    norm.sub(_SPELLED_DOT_BEFORE_AT, lambda m: m.group(1) + ".")
+    norm.sub(_GLUED_AT, lambda m: "@")
+    norm.sub(_COMMA_TLD, lambda m: f"{m.group(1)}.{m.group(2)}")
     norm.sub(_SPACED_DOT_TLD, lambda m: ".")
     norm.sub(_SPACED_AT, lambda m: "@")
-    norm.sub(_SPACED_SLASH, lambda m: "/")
+    norm.sub(_SLASH, lambda m: m.group(1) + "/")
     return norm

@@ -1,7 +1,8 @@
-"""Held out: evasions and ordinary messages written after the detector was tuned on
-`masking_evasions.py`, and never tuned on. Their rates are the honest estimate; the test
-holds them to the same bars (≥ 95 % masked would be too strict for 40 lines, so it records
-the measured floor instead).
+"""The first held-out set: evasions and ordinary messages written after the detector's first
+round (tuned on `masking_evasions.py`) and not tuned on in it: 85 % masked, 2.5 % flagged
+then. The second round looked at its misses (spelled-out digits, addresses at a provider
+without a domain, handles after an app's name), so it is now a regression set; the honest
+estimate is the fresh set, `masking_fresh.py`.
 
 `python -m tests.conversations.masking_held_out` prints the rates and every miss.
 """

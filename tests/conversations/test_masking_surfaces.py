@@ -1,6 +1,7 @@
 """One contact detector for every text another party reads before a contract, proven through
-the API: the evasion corpus (rates), bid pitches and milestone titles, invitation messages,
-the public bio, test-shot threads until funded, and a contact split over two messages."""
+the API: the evasion corpus and two held-out sets (rates), bid pitches and milestone titles,
+invitation messages, the public bio, test-shot threads until funded, and a contact split over
+two messages."""
 
 from datetime import timedelta
 
@@ -153,19 +154,53 @@ def test_a_contact_split_over_consecutive_messages_is_masked(client_for):
     assert not reply["masked"]
 
 
-def test_the_held_out_set_keeps_its_measured_rates():
-    """Written after tuning and never tuned on: 34 of 40 evasions masked, 1 of 40 ordinary
-    messages flagged (a GTIN). A change that lowers either fails here."""
+def test_the_first_held_out_set_keeps_its_rates():
+    """Written after the first round and never tuned on then (34 of 40 masked, 1 of 40
+    flagged); the second round looked at its misses, so it is now a regression set: 40 of 40
+    masked, 0 of 40 flagged."""
     from tests.conversations import masking_held_out
 
     result = masking_held_out.measure()
-    assert result["masked_rate"] >= 0.85, result["missed"]
+    assert result["masked_rate"] >= 0.95, result["missed"]
     assert result["false_positive_rate"] <= 0.025, result["false_positives"]
+
+
+def test_the_fresh_held_out_set_holds_120_evasions_and_250_ordinary_messages():
+    from tests.conversations import masking_fresh
+
+    assert len(masking_fresh.EVASIONS) >= 120
+    assert len(masking_fresh.ORDINARY) >= 250
+
+
+def test_the_fresh_held_out_set_keeps_its_measured_rates():
+    """Written before the second round and measured once after it (docs/SECURITY.md): 115 of
+    124 evasions masked (92.7 %), 2 of 284 ordinary messages flagged (0.7 %). A change that
+    lowers either fails here."""
+    from tests.conversations import masking_fresh
+
+    result = masking_fresh.measure()
+    assert result["masked_rate"] >= 115 / 124, result["missed"]
+    assert result["false_positive_rate"] <= 2 / 284, result["false_positives"]
+
+
+@pytest.mark.xfail(strict=True, reason="measured 92.7 % masked on the fresh set: below the bar")
+def test_the_fresh_held_out_set_meets_the_bar():
+    """The bar (≥ 95 % masked, ≤ 1 % false positives) on text the detector was not tuned on.
+    Not met yet; when it is, this test passes, strict xfail fails, and the mark comes off."""
+    from tests.conversations import masking_fresh
+
+    result = masking_fresh.measure()
+    assert result["masked_rate"] >= 0.95, result["missed"]
+    assert result["false_positive_rate"] <= 0.01, result["false_positives"]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["1-" * 2500, "a at " + "b." * 2497, "1 " * 2500, "@" * 5000, "微信" * 2500, "a1.-_+@ " * 625],
+    [
+        *("1-" * 2500, "a at " + "b." * 2497, "1 " * 2500, "@" * 5000, "微信" * 2500),
+        *("a1.-_+@ " * 625, "one " * 1250, "o" * 5000, "0" * 5000, "O1 " * 1666, "1_" * 2500),
+        *("my telegram " * 416, "x at gmail " * 454, "a dot " * 833, "account " * 625),
+    ],
 )
 def test_the_detector_stays_fast_on_5000_hostile_characters(text):
     import time

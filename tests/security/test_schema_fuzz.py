@@ -5,10 +5,13 @@ the WSGI app in-process, in the test's transaction. Every answer must be: not a 
 the 503 of an operation that calls Stripe, which is unreachable here), a status the schema
 documents for the operation, with the documented content type and body.
 
-Bounded: the fuzzing phase with MAX_EXAMPLES per operation and role. Schemathesis' coverage
+Bounded: the fuzzing phase with MAX_EXAMPLES per operation and role, and a short stateful run
+(STATEFUL_EXAMPLES scenarios) that follows the links of `fuzz_links.py` through the
+marketplace's flows, each request made by the user whose act it is. Schemathesis' coverage
 phase is off: it generates every boundary case the schema allows and ignores max_examples
 (about 8,000 requests per role), too slow for CI; its kinds of inputs (missing and mistyped
-fields, out-of-range values) also come from the negative fuzzing.
+fields, out-of-range values) also come from the negative fuzzing. `make fuzz-full` runs every
+phase at depth.
 
 Excluded: the two Stripe webhook operations. They need a Stripe signature, so every generated
 request is refused alike; tests/payments/test_webhooks.py and the authorization matrix cover
@@ -19,6 +22,7 @@ the interesting code runs. Half of the cases (chosen from the generated id itsel
 failure replays) get the id of a real object of the world instead.
 """
 
+import copy
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +30,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -38,6 +43,8 @@ from schemathesis.specs.openapi.checks import (
 
 from marketplace.wsgi import application
 from tests.security.conftest import bearer, build_world
+from tests.security.fuzz_links import LINKS, add_links, role_of
+from tests.security.test_authz_matrix import brief_body, change_order_body
 
 # Per operation and role; raise it to dig deeper (FUZZ_MAX_EXAMPLES=500 pytest ...).
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
@@ -58,14 +65,36 @@ def app_keeps_the_test_connection() -> Iterator[None]:
 
 
 # The periodic deep run (`make fuzz-full`, FUZZ_ALL_PHASES=1) adds the coverage phase: every
-# boundary case the schema allows for every operation (~8,000 requests per role).
+# boundary case the schema allows for every operation (~8,000 requests per role), and runs
+# more stateful scenarios.
 ALL_PHASES = os.environ.get("FUZZ_ALL_PHASES") == "1"
+STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "200" if ALL_PHASES else "15"))
 CONFIG = schemathesis.Config.from_dict(
-    {"phases": {"coverage": {"enabled": ALL_PHASES}, "stateful": {"enabled": False}}}
+    {"phases": {"coverage": {"enabled": ALL_PHASES}, "stateful": {"enabled": True}}}
 )
 with app_keeps_the_test_connection():
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
-schema = schema.exclude(path_regex=r"^/api/v1/payments/webhooks/")
+    _published = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+# Our own copy of the published schema, with the links the stateful phase follows.
+RAW_SCHEMA = copy.deepcopy(_published.raw_schema)
+LINKS_ADDED = add_links(RAW_SCHEMA)
+
+
+def _load(config):  # type: ignore[no-untyped-def]
+    loaded = schemathesis.openapi.from_dict(copy.deepcopy(RAW_SCHEMA), config=config)
+    loaded.app = application
+    loaded.location = "/api/schema/"
+    return loaded.exclude(path_regex=r"^/api/v1/payments/webhooks/")
+
+
+schema = _load(CONFIG)
+# The flows machine follows our links only (schemathesis would also infer ~800 links from
+# names, among which a scenario rarely reaches the end of a real flow); the breadth machine
+# follows the inferred ones too.
+FLOWS_SCHEMA = _load(
+    schemathesis.Config.from_dict(
+        {"phases": {"stateful": {"enabled": True, "inference": {"algorithms": []}}}}
+    )
+)
 
 # Operations that call Stripe before answering: with Stripe unreachable they answer 503.
 STRIPE_OPERATIONS = {
@@ -182,6 +211,77 @@ def test_api_as_brand_member(case, fuzz_world):  # type: ignore[no-untyped-def]
     _call(case, fuzz_world, "x_owner")
 
 
+def _realistic(case, world) -> None:  # type: ignore[no-untyped-def]
+    """Half of the bodies that start a flow (a brief, a bid, a change order) get values the API
+    accepts, so the flow goes on (submit, approve, bid, accept, act on the contract); the other
+    half keep what was generated. A generated Idempotency-Key is dropped: a few short keys
+    would be reused across the scenario's different requests and answer 422 before the flow."""
+    if case.headers:
+        case.headers.pop("Idempotency-Key", None)
+    body = case.body
+    make = REALISTIC_BODIES.get(case.operation.label)
+    if make is None or not isinstance(body, dict) or len(str(sorted(body))) % 2:
+        return
+    body.update(make(world))
+    for name in ("ip", "milestones", "sample_reels"):
+        body.pop(name, None)
+
+
+REALISTIC_BODIES = {
+    "POST /api/v1/briefs/": brief_body,
+    "POST /api/v1/briefs/{brief_id}/bids/": lambda world: {"amount": 70_000},
+    "POST /api/v1/contracts/{id}/change-orders/": change_order_body,
+}
+
+
+def _machine(machine_schema, world):  # type: ignore[no-untyped-def]
+    """The stateful machine over our links, each request signed by the user whose act it is."""
+    tokens = {role: bearer(world.users[role]) for role in ("a", "x_owner", "staff")}
+
+    class Flows(machine_schema.as_state_machine()):  # type: ignore[misc]
+        # Each scenario starts from the same world (Hypothesis replays scenarios to shrink
+        # a failure, and a replay must see what the first run saw).
+        def setup(self):  # type: ignore[no-untyped-def]
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):  # type: ignore[no-untyped-def]
+            transaction.savepoint_rollback(self.savepoint)
+            cache.clear()
+
+        def step(self, input):  # type: ignore[no-untyped-def]
+            # A first step, or one whose link gave nothing: ids of the world's objects as in
+            # the other phases (a generated id would only ever be a 404).
+            if not input.applied_parameters:
+                _use_real_ids(input.case, world)
+            return super().step(input)
+
+        def before_call(self, case):  # type: ignore[no-untyped-def]
+            _realistic(case, world)
+
+        def get_call_kwargs(self, case):  # type: ignore[no-untyped-def]
+            role = role_of(case.operation.method, case.operation.path)
+            return {"headers": {"Authorization": tokens[role]}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):  # type: ignore[no-untyped-def]
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs or None)
+
+    return Flows
+
+
+@pytest.mark.parametrize("links", ["ours", "ours_and_inferred"])
+def test_api_stateful(fuzz_world, links):  # type: ignore[no-untyped-def]
+    machine_schema = FLOWS_SCHEMA if links == "ours" else schema
+    _machine(machine_schema, fuzz_world).run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=12,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+
 WEBHOOKS = {
     "POST /api/v1/payments/webhooks/stripe/",
     "POST /api/v1/payments/webhooks/stripe-connect/",
@@ -222,3 +322,9 @@ def test_what_the_fuzzing_found(world, role, method, url, body, expected):  # ty
     client = world.clients[role]
     response = getattr(client, method)(url.format(**world.ids), body, format="json")
     assert response.status_code == expected, response.content
+
+
+def test_the_stateful_phase_follows_every_link_of_the_flows():
+    FLOWS_SCHEMA.as_state_machine()
+    assert LINKS_ADDED == sum(len(targets) for targets in LINKS.values())
+    assert FLOWS_SCHEMA.statistic.transitions.total == LINKS_ADDED
