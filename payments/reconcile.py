@@ -30,7 +30,7 @@ from .models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from .services.funding import charge_id_of
+from .services.booking import charge_id_of
 
 
 @dataclass
