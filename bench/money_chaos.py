@@ -289,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
         env.pop(name, None)
     env.update(
         PORT=str(args.port),
-        SANDBOX_PORT=str(args.port + 1),
+        SANDBOX_PORT=str(args.sandbox_port or args.port + 1),
         RUN_DIR=str(run_dir),
         WEB_CONCURRENCY=str(args.web_workers),
         CELERY_VISIBILITY_TIMEOUT="60",
@@ -304,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
     beat_log = log_path.open("ab")
     beat: subprocess.Popen[bytes] | None = None
     api = Api(f"http://127.0.0.1:{args.port}/api/v1")
-    sandbox = f"http://127.0.0.1:{args.port + 1}"
+    sandbox = f"http://127.0.0.1:{args.sandbox_port or args.port + 1}"
     stop = threading.Event()
     beat_off = threading.Event()
     stats = Stats()
@@ -436,7 +436,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--journeys", type=int, default=20)
     parser.add_argument("--threads", type=int, default=6)
-    parser.add_argument("--port", type=int, default=18420, help="web; the sandbox takes +1")
+    parser.add_argument("--port", type=int, default=18420, help="web")
+    parser.add_argument("--sandbox-port", type=int, default=0, help="default: --port + 1")
     parser.add_argument("--fault-rate", type=float, default=0.1)
     parser.add_argument(
         "--kill-every",
