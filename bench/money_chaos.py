@@ -311,9 +311,10 @@ def run(args: argparse.Namespace) -> int:
     kills = [0]
     window: dict[str, str] = {}
     try:
+        # Up and serving: the worker and beat (started below) are not beating yet.
         wait_until(
-            "/healthz/",
-            lambda: Api(f"http://127.0.0.1:{args.port}").get("/healthz/")["status"] == "ok",
+            "/readyz/",
+            lambda: Api(f"http://127.0.0.1:{args.port}").get("/readyz/")["status"] != "error",
             timeout=120,
             every=0.5,
         )

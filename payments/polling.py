@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from marketplace.errors import DomainError
@@ -161,14 +162,38 @@ def _poll_payouts_and_refunds(cutoff: datetime, result: PollResult) -> None:
 
 def stale_work_alert(*, now: datetime | None = None) -> int:
     """Open a staff work item (once per oldest item) for each kind of money work still
-    waiting PAYMENTS_STALE_ALERT_SECONDS after it should have moved: stored webhook events not
-    processed, payouts not paid to an account that can receive them, refunds not made. A
-    sweep that finds such work means the fast path (tasks and their retries) failed. Answers
-    how many work items it opened."""
+    waiting PAYMENTS_STALE_ALERT_SECONDS after it should have moved (`_stale_checks`). A sweep
+    that finds such work means the fast path (tasks and their retries) failed. Answers how
+    many work items it opened."""
     current = now or timezone.now()
     threshold = settings.PAYMENTS_STALE_ALERT_SECONDS
-    cutoff = current - timedelta(seconds=threshold)
-    checks = (
+    opened = 0
+    for label, rows, since in _stale_checks(current - timedelta(seconds=threshold)):
+        oldest = rows.order_by(since, "pk").values_list("pk", since).first()
+        if oldest is None:
+            continue
+        count = rows.count()
+        age = int((current - oldest[1]).total_seconds())
+        model = rows.model._meta.model_name
+        _, created = work_item_open(
+            key=f"stale-{model}-{oldest[0]}",
+            kind=WorkItemKind.STALE_WORK,
+            message=(
+                f"{count} {label} for more than {threshold} s (oldest: {model} {oldest[0]}, "
+                f"{age} s). The worker or its retries are not keeping up: check /healthz/, the "
+                "Celery worker and beat, and Stripe's status; the sweep keeps retrying."
+            ),
+            amount=0,
+        )
+        opened += int(created)
+    return opened
+
+
+def _stale_checks(cutoff: datetime) -> tuple[tuple[str, QuerySet, str], ...]:
+    """(what, the rows waiting since before `cutoff`, the field they wait since): stored
+    webhook events not processed, payouts not paid, payouts waiting for an account that can
+    be paid, refunds not made."""
+    return (
         (
             "webhook events not processed",
             StripeEvent.objects.filter(
@@ -200,23 +225,3 @@ def stale_work_alert(*, now: datetime | None = None) -> int:
             "created_at",
         ),
     )
-    opened = 0
-    for label, rows, since in checks:
-        oldest = rows.order_by(since, "pk").values_list("pk", since).first()
-        if oldest is None:
-            continue
-        count = rows.count()
-        age = int((current - oldest[1]).total_seconds())
-        model = rows.model._meta.model_name
-        _, created = work_item_open(
-            key=f"stale-{model}-{oldest[0]}",
-            kind=WorkItemKind.STALE_WORK,
-            message=(
-                f"{count} {label} for more than {threshold} s (oldest: {model} {oldest[0]}, "
-                f"{age} s). The worker or its retries are not keeping up: check /healthz/, the "
-                "Celery worker and beat, and Stripe's status; the sweep keeps retrying."
-            ),
-            amount=0,
-        )
-        opened += int(created)
-    return opened
