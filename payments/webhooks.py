@@ -1,7 +1,8 @@
 """Stripe webhooks: verify, store by event id before anything else, process in a task.
 
-Processing is idempotent and tolerates duplicates, late and out-of-order events: each handler
-reads the state it needs from the event and applies it only if it moves things forward."""
+Processing is idempotent and tolerates duplicates, late and out-of-order events: an event is
+a claim, so each money handler retrieves the object it names (PaymentIntent, charge, transfer,
+account) from Stripe and applies what Stripe answers, only if it moves things forward."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -156,7 +157,7 @@ def account_confirm(account_id: str) -> PayoutAccount | None:
         account = gateway.retrieve_account(account_id)
     except GatewayRejected as exc:
         if gateway.is_missing(exc):
-            logger.error("account.updated for %s, unknown to Stripe", account_id)
+            logger.error("account %s is unknown to Stripe: nothing changed", account_id)
             return None
         raise
     return payout_account_update(
