@@ -105,6 +105,8 @@ def chaos_env(args: argparse.Namespace, run_dir: Path) -> dict[str, str]:
         STRIPE_MAX_NETWORK_RETRIES="2",
         THROTTLE_AUTH="100000/min",
         THROTTLE_WRITES="100000/min",
+        # A run outlives the default 30-minute access token the harness's staff logged in with.
+        JWT_ACCESS_MINUTES="720",
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
     )
     return env
