@@ -5,7 +5,7 @@ STATS_SQL = """
 import json
 from datetime import datetime
 from campaigns.models import Milestone
-from payments.models import Payment, Refund
+from payments.models import Payment, Refund, StripeEvent
 
 window = json.loads(WINDOW)
 def pct(values):
@@ -32,10 +32,26 @@ if off:
     off = datetime.fromisoformat(off)
     on = datetime.fromisoformat(on) if on else None
     dead = [ready[pk] for pk, a, p in rows if a >= off and (on is None or a <= on)]
+# (start, end) pairs -> seconds, over the whole run and for work started while beat was dead.
+def waits(rows):
+    rows = [(s, e) for s, e in rows if s and e]
+    dead_rows = [(s, e) for s, e in rows if off and s >= off and (on is None or s <= on)]
+    return tuple(pct([(e - s).total_seconds() for s, e in r]) for r in (rows, dead_rows))
+refund_all, refund_dead = waits(Refund.objects.values_list("created_at", "succeeded_at"))
+event_all, event_dead = waits(
+    StripeEvent.objects.filter(status="processed").values_list("received_at", "processed_at")
+)
 print(json.dumps({
     "approval_to_paid_s": pct(list(seconds.values())),
     "payable_to_paid_s": pct(list(ready.values())),
     "payable_to_paid_while_beat_dead_s": pct(dead),
+    "refund_requested_to_made_s": refund_all,
+    "refund_requested_to_made_while_beat_dead_s": refund_dead,
+    "event_received_to_processed_s": event_all,
+    "event_received_to_processed_while_beat_dead_s": event_dead,
+    "events_not_processed": StripeEvent.objects.exclude(
+        status__in=["processed", "ignored"]
+    ).count(),
     "refunds_pending": Refund.objects.filter(status="pending").count(),
     "refunds_unbookable_or_late": Refund.objects.filter(status="succeeded").count(),
     "payments_not_succeeded": Payment.objects.exclude(status="succeeded").count(),

@@ -308,6 +308,7 @@ class WorkItemKind(models.TextChoices):
     CHARGE_REFUNDED = "charge_refunded", "Charge refunded outside Reelmatch"
     DISPUTE = "dispute", "Card dispute"
     STALE_WORK = "stale_work", "Money work waiting too long"
+    CHARGE_MISMATCH = "charge_mismatch", "Charge not matching its payment"
 
 
 class WorkItemStatus(models.TextChoices):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from marketplace.errors import DomainError
@@ -28,12 +29,11 @@ from .models import (
     TransferStatus,
     WorkItemKind,
 )
-from .services.funding import charge_id_of, payment_succeeded
-from .services.onboarding import payout_account_update
+from .services.booking import charge_id_of, payment_succeeded
 from .services.payouts import MAX_TRANSFER_ATTEMPTS, payout_release
 from .services.refunds import refund_execute
 from .services.work_items import work_item_open
-from .webhooks import MAX_EVENT_ATTEMPTS, event_process
+from .webhooks import MAX_EVENT_ATTEMPTS, account_confirm, event_process
 
 logger = logging.getLogger(__name__)
 POLL_LIMIT = 100
@@ -50,17 +50,23 @@ class PollResult:
 
 
 def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None) -> PollResult:
-    """Ask Stripe about what a webhook should have settled PAYMENTS_POLL_AFTER_SECONDS ago:
-    payments opened within PAYMENTS_POLL_WINDOW_SECONDS and not succeeded (an intent Stripe
-    says succeeded is booked, or refunded if it can no longer be booked); payout accounts that
-    cannot pay yet while payouts wait for them (their flags are taken from Stripe, which
-    releases the payouts); stored events still pending or failed (processed again); payouts
-    and refunds still pending (made again with the same keys). Each item is its own
-    transaction; an outage is counted and left for the next run."""
+    """Ask Stripe about what a webhook should have settled PAYMENTS_POLL_AFTER_SECONDS ago, in
+    four phases: payments, payout accounts, stored events, payouts and refunds (see each).
+    Each item is its own transaction; an outage is counted and left for the next run."""
     current = now or timezone.now()
     after = settings.PAYMENTS_POLL_AFTER_SECONDS if after_seconds is None else after_seconds
     cutoff = current - timedelta(seconds=after)
     result = PollResult()
+    _poll_payments(current, cutoff, result)
+    _poll_accounts(cutoff, result)
+    _poll_events(cutoff, result)
+    _poll_payouts_and_refunds(cutoff, result)
+    return result
+
+
+def _poll_payments(current: datetime, cutoff: datetime, result: PollResult) -> None:
+    """Payments opened within PAYMENTS_POLL_WINDOW_SECONDS and not succeeded: an intent Stripe
+    says succeeded is booked (or refunded if it can no longer be booked)."""
     payments = (
         Payment.objects.exclude(status=PaymentStatus.SUCCEEDED)
         .exclude(stripe_payment_intent_id=None)
@@ -90,35 +96,43 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
         except DomainError as exc:
             result.errors += 1
             logger.warning("poll: payment %s not settled: %s", payment_id, exc.message)
-    waiting = (
+
+
+def _poll_accounts(cutoff: datetime, result: PollResult) -> None:
+    """Payout accounts with payouts waiting for them since before `cutoff`: one that cannot
+    pay yet is read from Stripe (its flags applied as Stripe holds them, which releases the
+    payouts when it can pay); one that can pay already has its waiting payouts released here
+    (the release task after its `account.updated` was lost)."""
+    waiting = TransferStatus.WAITING_FOR_ACCOUNT
+    stuck = (
         PayoutAccount.objects.filter(
             payouts_enabled=False,
-            creator__transfers__status=TransferStatus.WAITING_FOR_ACCOUNT,
+            creator__transfers__status=waiting,
             creator__transfers__updated_at__lte=cutoff,
         )
         .exclude(stripe_account_id=None)
         .exclude(stripe_account_id="")
-        .values_list("stripe_account_id", "creator_id")
+        .values_list("stripe_account_id", flat=True)
         .distinct()[:POLL_LIMIT]
     )
-    for account_id, creator_id in waiting:
+    for account_id in list(stuck):
         try:
-            account = gateway.retrieve_account(account_id)
-            flags = {
-                k: bool(getattr(account, k, False))
-                for k in ("charges_enabled", "payouts_enabled", "details_submitted")
-            }
-            if flags["payouts_enabled"]:
-                payout_account_update(
-                    stripe_account_id=account_id,
-                    creator_id=creator_id,
-                    flags=flags,
-                    as_of=timezone.now(),
-                )
+            account = account_confirm(account_id)
+            if account is not None and account.payouts_enabled:
                 result.accounts_updated += 1
         except DomainError as exc:
             result.errors += 1
             logger.warning("poll: account %s not read: %s", account_id, exc.message)
+    payable = Transfer.objects.filter(
+        status=waiting, updated_at__lte=cutoff, creator__payout_account__payouts_enabled=True
+    ).values_list("pk", flat=True)[:POLL_LIMIT]
+    for transfer_id in list(payable):
+        payout_release(transfer_id=transfer_id)
+        result.payouts_retried += 1
+
+
+def _poll_events(cutoff: datetime, result: PollResult) -> None:
+    """Stored events still pending or failed with attempts left: processed again."""
     events = StripeEvent.objects.filter(
         status__in=[EventStatus.PENDING, EventStatus.FAILED],
         received_at__lte=cutoff,
@@ -127,8 +141,11 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
     for event_pk in list(events):
         event_process(event_pk=event_pk)
         result.events_processed += 1
-    # Payouts and refunds whose task was lost before it was queued (a worker killed between
-    # commit and send): the same idempotent calls their tasks make.
+
+
+def _poll_payouts_and_refunds(cutoff: datetime, result: PollResult) -> None:
+    """Payouts and refunds whose task was lost before it was queued (a worker killed between
+    commit and send): the same idempotent calls their tasks make, with the same keys."""
     payouts = Transfer.objects.filter(
         status=TransferStatus.PENDING, updated_at__lte=cutoff, attempts__lt=MAX_TRANSFER_ATTEMPTS
     ).values_list("pk", flat=True)[:POLL_LIMIT]
@@ -141,19 +158,42 @@ def stripe_poll(*, now: datetime | None = None, after_seconds: int | None = None
     for refund_id in list(refunds):
         refund_execute(refund_id=refund_id)
         result.refunds_retried += 1
-    return result
 
 
 def stale_work_alert(*, now: datetime | None = None) -> int:
     """Open a staff work item (once per oldest item) for each kind of money work still
-    waiting PAYMENTS_STALE_ALERT_SECONDS after it should have moved: stored webhook events not
-    processed, payouts not paid to an account that can receive them, refunds not made. A
-    sweep that finds such work means the fast path (tasks and their retries) failed. Answers
-    how many work items it opened."""
+    waiting PAYMENTS_STALE_ALERT_SECONDS after it should have moved (`_stale_checks`). A sweep
+    that finds such work means the fast path (tasks and their retries) failed. Answers how
+    many work items it opened."""
     current = now or timezone.now()
     threshold = settings.PAYMENTS_STALE_ALERT_SECONDS
-    cutoff = current - timedelta(seconds=threshold)
-    checks = (
+    opened = 0
+    for label, rows, since in _stale_checks(current - timedelta(seconds=threshold)):
+        oldest = rows.order_by(since, "pk").values_list("pk", since).first()
+        if oldest is None:
+            continue
+        count = rows.count()
+        age = int((current - oldest[1]).total_seconds())
+        model = rows.model._meta.model_name
+        _, created = work_item_open(
+            key=f"stale-{model}-{oldest[0]}",
+            kind=WorkItemKind.STALE_WORK,
+            message=(
+                f"{count} {label} for more than {threshold} s (oldest: {model} {oldest[0]}, "
+                f"{age} s). The worker or its retries are not keeping up: check /healthz/, the "
+                "Celery worker and beat, and Stripe's status; the sweep keeps retrying."
+            ),
+            amount=0,
+        )
+        opened += int(created)
+    return opened
+
+
+def _stale_checks(cutoff: datetime) -> tuple[tuple[str, QuerySet, str], ...]:
+    """(what, the rows waiting since before `cutoff`, the field they wait since): stored
+    webhook events not processed, payouts not paid, payouts waiting for an account that can
+    be paid, refunds not made."""
+    return (
         (
             "webhook events not processed",
             StripeEvent.objects.filter(
@@ -185,23 +225,3 @@ def stale_work_alert(*, now: datetime | None = None) -> int:
             "created_at",
         ),
     )
-    opened = 0
-    for label, rows, since in checks:
-        oldest = rows.order_by(since, "pk").values_list("pk", since).first()
-        if oldest is None:
-            continue
-        count = rows.count()
-        age = int((current - oldest[1]).total_seconds())
-        model = rows.model._meta.model_name
-        _, created = work_item_open(
-            key=f"stale-{model}-{oldest[0]}",
-            kind=WorkItemKind.STALE_WORK,
-            message=(
-                f"{count} {label} for more than {threshold} s (oldest: {model} {oldest[0]}, "
-                f"{age} s). The worker or its retries are not keeping up: check /healthz/, the "
-                "Celery worker and beat, and Stripe's status; the sweep keeps retrying."
-            ),
-            amount=0,
-        )
-        opened += int(created)
-    return opened

@@ -30,7 +30,7 @@ from .models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from .services.funding import charge_id_of
+from .services.booking import charge_id_of
 
 
 @dataclass
@@ -206,6 +206,12 @@ def _milestone_violations(report: Report) -> None:
     """Per milestone: every paid milestone has its one transfer paid, every paid transfer its
     payout entry, every milestone a succeeded payment covers its funding entry; no milestone's
     escrow goes below zero; refunds never exceed what was charged for the milestone."""
+    _payout_violations(report)
+    _funding_violations(report)
+    _escrow_and_refund_violations(report)
+
+
+def _payout_violations(report: Report) -> None:
     unpaid = Milestone.objects.filter(status=MilestoneStatus.PAID).exclude(
         transfer__status=TransferStatus.PAID
     )
@@ -227,6 +233,9 @@ def _milestone_violations(report: Report) -> None:
             f"{contract_id}, is paid without a payout entry: post the payout entry "
             "(payable to platform_cash) after checking the transfer in Stripe"
         )
+
+
+def _funding_violations(report: Report) -> None:
     for payment_id, milestone_id, contract_id, intent_id, charge_id in (
         PaymentItem.objects.filter(payment__status=PaymentStatus.SUCCEEDED)
         .exclude(milestone__journal_entries__kind="funding")
@@ -244,6 +253,9 @@ def _milestone_violations(report: Report) -> None:
             f"the funding entry fund-payment-{payment_id}-milestone-{milestone_id} after "
             "checking the charge in Stripe"
         )
+
+
+def _escrow_and_refund_violations(report: Report) -> None:
     held = (
         JournalLine.objects.filter(
             account__code__startswith="escrow:", entry__milestone__isnull=False

@@ -1,7 +1,8 @@
 """Stripe webhooks: verify, store by event id before anything else, process in a task.
 
-Processing is idempotent and tolerates duplicates, late and out-of-order events: each handler
-reads the state it needs from the event and applies it only if it moves things forward."""
+Processing is idempotent and tolerates duplicates, late and out-of-order events: an event is
+a claim, so each money handler retrieves the object it names (PaymentIntent, charge, transfer,
+account) from Stripe and applies what Stripe answers, only if it moves things forward."""
 
 import logging
 from datetime import UTC, datetime, timedelta
@@ -13,10 +14,11 @@ from django.utils import timezone
 from . import gateway, queue
 from .gateway import GatewayRejected
 from .locks import lock_event, lock_transfer_by_stripe_id
-from .models import EventStatus, Payment, StripeEvent, WorkItemKind
+from .models import EventStatus, Payment, PayoutAccount, StripeEvent, WorkItemKind
 from .selectors import pending_refund_ids_for_intent, refunds_asked, reversal_requested
+from .services.booking import charge_id_of, payment_succeeded
 from .services.common import move
-from .services.funding import charge_id_of, payment_failed, payment_succeeded
+from .services.funding import payment_failed
 from .services.onboarding import payout_account_update
 from .services.refunds import refund_enqueue
 from .services.work_items import work_item_open
@@ -73,6 +75,13 @@ def _metadata_id(obj: dict[str, Any], key: str) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
+def _stripe_metadata_id(stripe_object: Any, key: str) -> int | None:
+    """An id from the metadata of an object Stripe answered with (a StripeObject or a dict)."""
+    metadata = getattr(stripe_object, "metadata", None)
+    plain = metadata.to_dict() if hasattr(metadata, "to_dict") else metadata or {}
+    return _metadata_id({"metadata": plain}, key)
+
+
 def _intent_at_stripe(intent_id: str) -> Any | None:
     """The PaymentIntent as Stripe holds it now, or None if Stripe does not know it (a forged
     or foreign id). An outage raises, so the event fails and is retried."""
@@ -85,15 +94,13 @@ def _intent_at_stripe(intent_id: str) -> Any | None:
 
 
 def _book_intent(intent: Any) -> str:
-    metadata = getattr(intent, "metadata", None)
-    plain = {"metadata": metadata.to_dict() if hasattr(metadata, "to_dict") else metadata or {}}
     payment = payment_succeeded(
         intent_id=intent.id,
-        contract_id=_metadata_id(plain, "contract_id"),
+        contract_id=_stripe_metadata_id(intent, "contract_id"),
         charge_id=charge_id_of(intent),
         amount=int(intent.amount),
         currency=str(intent.currency),
-        payment_id=_metadata_id(plain, "payment_id"),
+        payment_id=_stripe_metadata_id(intent, "payment_id"),
     )
     return "funded" if payment is not None else "no matching payment"
 
@@ -129,15 +136,36 @@ def _payment_intent_failed(event: StripeEvent, obj: dict[str, Any]) -> str:
 
 
 def _account_updated(event: StripeEvent, obj: dict[str, Any]) -> str:
-    account = payout_account_update(
-        stripe_account_id=obj["id"],
-        creator_id=_metadata_id(obj, "creator_id"),
-        flags={
-            k: bool(obj.get(k)) for k in ("charges_enabled", "payouts_enabled", "details_submitted")
-        },
-        as_of=event.created,
+    # The event's flags are only a claim (forged, replayed or overtaken by a later change):
+    # payouts are enabled from the account as Stripe holds it now.
+    account = account_confirm(obj["id"])
+    if account is None:
+        return "unknown account: nothing changed"
+    return f"flags from Stripe: payouts {'enabled' if account.payouts_enabled else 'disabled'}"
+
+
+ACCOUNT_FLAGS = ("charges_enabled", "payouts_enabled", "details_submitted")
+
+
+def account_confirm(account_id: str) -> PayoutAccount | None:
+    """Read a connected account from Stripe and apply its flags as of the moment we asked
+    (a later read wins over an earlier one); the payouts waiting for it are released when it
+    can be paid. None if Stripe or we do not know the account (nothing changes); an outage
+    raises, so the event fails and is retried."""
+    asked_at = timezone.now()
+    try:
+        account = gateway.retrieve_account(account_id)
+    except GatewayRejected as exc:
+        if gateway.is_missing(exc):
+            logger.error("account %s is unknown to Stripe: nothing changed", account_id)
+            return None
+        raise
+    return payout_account_update(
+        stripe_account_id=account.id,
+        creator_id=_stripe_metadata_id(account, "creator_id"),
+        flags={k: bool(getattr(account, k, False)) for k in ACCOUNT_FLAGS},
+        as_of=asked_at,
     )
-    return "flags updated" if account is not None else "unknown account"
 
 
 def _charge_refunded(event: StripeEvent, obj: dict[str, Any]) -> str:

@@ -111,6 +111,32 @@ def create_payment_intent(
     return 200, intent
 
 
+def update_payment_intent(
+    app: SandboxApp, ctx: Ctx, params: dict[str, Any], intent_id: str
+) -> tuple[int, dict[str, Any]]:
+    """POST /v1/payment_intents/{id}: change the amount, currency, description or metadata of
+    an intent not confirmed yet (as the dashboard or another integration may)."""
+    check_params(params, {"amount", "currency", "description", "metadata"})
+    intent = app.store.fetch("payment_intents", intent_id, ctx.account)
+    if intent["status"] not in ("requires_payment_method", "requires_confirmation"):
+        raise failed(
+            f"You cannot update this PaymentIntent because it has a status of {intent['status']}.",
+            None,
+            "payment_intent_unexpected_state",
+        )
+    intent = copy.deepcopy(intent)
+    if "amount" in params:
+        intent["amount"] = int_param(params, "amount", True) or intent["amount"]
+    if "currency" in params:
+        intent["currency"] = currency_param(params)
+    if "description" in params:
+        intent["description"] = str_param(params, "description")
+    if "metadata" in params:
+        intent["metadata"] = {**intent["metadata"], **metadata_param(params)}
+    app.store.update("payment_intents", intent)
+    return 200, intent
+
+
 def confirm_payment_intent(
     app: SandboxApp, ctx: Ctx, params: dict[str, Any], intent_id: str
 ) -> tuple[int, dict[str, Any]]:
@@ -226,5 +252,6 @@ ROUTES = (
     route("POST", r"/v1/payment_intents", create_payment_intent),
     route("GET", r"/v1/payment_intents/([^/]+)", retriever("payment_intents")),
     route("POST", r"/v1/payment_intents/([^/]+)/confirm", confirm_payment_intent),
+    route("POST", r"/v1/payment_intents/([^/]+)", update_payment_intent),
     route("GET", r"/v1/charges/([^/]+)", retriever("charges")),
 )

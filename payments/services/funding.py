@@ -7,38 +7,28 @@ set reuses it (same PaymentIntent, same idempotency key), a call for an overlapp
 refused (409 `funding_in_progress`), so no milestone is ever charged twice."""
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from campaigns.models import Contract, Milestone, MilestoneStatus
+from campaigns.models import Contract, Milestone
 from campaigns.selectors import brand_member_of_contract, contract_parties
-from campaigns.services import rights_extension_funding_check
-from marketplace.audit import notify, notify_staff, transition
+from marketplace.audit import notify, transition
 from marketplace.errors import (
-    CommonError,
     Conflict,
-    DomainError,
     Forbidden,
     InvalidInput,
     PaymentFailed,
 )
 from marketplace.models import User
 
-from .. import gateway, ledger
+from .. import gateway
 from ..errors import PaymentError
 from ..locks import lock_contract, lock_milestones, lock_payment, lock_payment_by_intent
 from ..models import Payment, PaymentItem, PaymentStatus
-from .common import (
-    require_brand_member,
-    sync_contract,
-)
-from .payouts import milestone_release_without_delivery
-from .refunds import refund_start
+from .booking import charge_id_of, funding_refusal_check, payment_succeeded
+from .common import require_brand_member
 
-logger = logging.getLogger(__name__)
 MAX_KEY = 190
 
 
@@ -52,23 +42,6 @@ def _payment_key(contract: Contract, milestone_ids: list[int], *, only_one: bool
         digest = hashlib.sha256(key.encode()).hexdigest()[:40]
         key = f"pi-milestones-{contract.pk}-{digest}"
     return key
-
-
-def funding_refusal_check(contract: Contract, milestone: Milestone) -> None:
-    """Everything that would refuse to book this milestone's funding, checked before anything
-    is charged: a milestone no longer awaiting funding (cancelled, funded meanwhile: 409
-    `invalid_state`) and a rights extension whose months no longer fit the IP licence with the
-    extensions already agreed (409 `rights_outside_ip_licence`). Booking runs the same rules;
-    money that still arrives for a milestone they refuse is refunded (`payment_succeeded`)."""
-    if milestone.status != MilestoneStatus.AWAITING_FUNDING:
-        raise Conflict(
-            f"cannot fund milestone {milestone.pk}: it is {milestone.status}",
-            code=CommonError.INVALID_STATE,
-            current_state=milestone.status,
-            milestone=milestone.pk,
-        )
-    if not milestone.requires_delivery:
-        rights_extension_funding_check(contract, milestone)
 
 
 def _book_if_charged(contract_id: int, milestone_ids: list[int]) -> None:
@@ -249,179 +222,6 @@ def _intent_confirm(payment: Payment, payment_method: str) -> Payment:
         payment_id=payment.pk,
     )
     return booked or payment
-
-
-def charge_id_of(intent: object) -> str:
-    """The id of an intent's latest charge (expanded or not), or ""."""
-    charge = getattr(intent, "latest_charge", None)
-    if charge is None:
-        return ""
-    return charge if isinstance(charge, str) else getattr(charge, "id", "")
-
-
-def _find_payment(
-    intent_id: str, payment_id: int | None, contract_id: int | None
-) -> Payment | None:
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
-    if payment is None and payment_id is not None:
-        payment = Payment.objects.filter(pk=payment_id).first()
-    if payment is None and contract_id is not None:
-        # Our record of the intent id may not be saved yet: a contract's only payment is it.
-        candidates = list(Payment.objects.filter(contract_id=contract_id)[:2])
-        payment = candidates[0] if len(candidates) == 1 else None
-    return payment
-
-
-@transaction.atomic
-def payment_succeeded(
-    *,
-    intent_id: str,
-    contract_id: int | None,
-    charge_id: str,
-    amount: int,
-    currency: str,
-    payment_id: int | None = None,
-) -> Payment | None:
-    """Stripe confirmed a payment: mark it, post one funding entry per milestone it covers
-    and fund each milestone still awaiting funding (a rights extension is released at once).
-    Money is always booked as received: a milestone that no longer takes it (cancelled
-    meanwhile) or that a rule now refuses to fund (its rights extension no longer fits the
-    licence) has its share refunded in full, and the refused milestone is cancelled.
-
-    Safe to call any number of times and in any order with the webhook: the second call finds
-    the payment succeeded and changes nothing.
-    """
-    payment = _find_payment(intent_id, payment_id, contract_id)
-    if payment is None:
-        logger.warning("payment intent %s matches no payment", intent_id)
-        return None
-    contract = lock_contract(payment.contract_id)
-    items = list(PaymentItem.objects.filter(payment_id=payment.pk))
-    milestones = {m.pk: m for m in lock_milestones(contract, [i.milestone_id for i in items])}
-    payment = lock_payment(payment.pk)
-    if payment.status == PaymentStatus.SUCCEEDED:
-        return payment
-    if amount != payment.amount or currency.upper() != payment.currency:
-        raise Conflict(
-            f"payment {intent_id} is {amount} {currency}, payment {payment.pk} is "
-            f"{payment.amount} {payment.currency}",
-            code=PaymentError.AMOUNT_MISMATCH,
-        )
-    payment.stripe_payment_intent_id = intent_id
-    payment.stripe_charge_id = charge_id or payment.stripe_charge_id
-    payment.succeeded_at = timezone.now()
-    payment.last_error = ""
-    transition(
-        payment,
-        "payment_succeeded",
-        actor=None,
-        fields=["stripe_payment_intent_id", "stripe_charge_id", "succeeded_at", "last_error"],
-    )
-    funded = []
-    for item in items:
-        milestone = milestones[item.milestone_id]
-        ledger.post_entry(
-            key=f"fund-payment-{payment.pk}-milestone-{milestone.pk}",
-            kind="funding",
-            currency=payment.currency,
-            contract=contract,
-            milestone=milestone,
-            lines=[
-                (ledger.PLATFORM_CASH, item.amount),
-                (ledger.escrow(contract.pk), -item.amount),
-            ],
-            memo=f"payment {intent_id}: milestone {milestone.position}",
-        )
-        if milestone.status == MilestoneStatus.AWAITING_FUNDING:
-            refusal = _fund_milestone(contract, milestone)
-            if refusal is None:
-                funded.append(milestone)
-                continue
-            _refund_unbookable(contract, milestone, payment, item.amount, refusal)
-        else:
-            # Money arrived for a milestone that no longer takes it: return its share.
-            logger.warning(
-                "payment %s for milestone %s in state %s: refunding",
-                payment.pk,
-                milestone.pk,
-                milestone.status,
-            )
-            refund_start(
-                contract=contract,
-                milestone=milestone,
-                amount=item.amount,
-                reason="late_payment",
-                actor=None,
-                payment=payment,
-            )
-    sync_contract(contract)
-    if funded:
-        names = ", ".join(str(m.position) for m in funded)
-        notify(
-            contract_parties(contract),
-            kind="contract_funded",
-            message=f"Contract #{contract.pk}: milestone {names} is funded; work can start.",
-            obj=contract,
-        )
-    return payment
-
-
-def _fund_milestone(contract: Contract, milestone: Milestone) -> DomainError | None:
-    """Move a paid milestone to funded (a rights extension is released at once), in a
-    savepoint: a rule that refuses it (the rights no longer fit the licence) undoes only this
-    milestone's booking and is answered, not raised, so the charge is still booked."""
-    try:
-        with transaction.atomic():
-            funding_refusal_check(contract, milestone)
-            milestone.funded_at = timezone.now()
-            transition(milestone, "fund", actor=None, fields=["funded_at"])
-            if not milestone.requires_delivery:
-                milestone_release_without_delivery(contract=contract, milestone=milestone)
-    except DomainError as exc:
-        milestone.refresh_from_db()
-        contract.refresh_from_db()
-        return exc
-    return None
-
-
-def _refund_unbookable(
-    contract: Contract, milestone: Milestone, payment: Payment, amount: int, refusal: DomainError
-) -> None:
-    """A charge arrived for a milestone that can no longer be funded: its share is booked as
-    received (the caller posted the funding entry), the milestone is cancelled and the share
-    refunded in full, like a late payment; both parties and staff are told why."""
-    logger.warning(
-        "payment %s for milestone %s cannot be booked (%s): refunding",
-        payment.pk,
-        milestone.pk,
-        refusal.code,
-    )
-    transition(
-        milestone,
-        "cancel_unbookable",
-        actor=None,
-        data={"code": str(refusal.code), "message": refusal.message[:300], "payment": payment.pk},
-    )
-    refund_start(
-        contract=contract,
-        milestone=milestone,
-        amount=amount,
-        reason=f"unbookable:{refusal.code}"[:64],
-        actor=None,
-        payment=payment,
-    )
-    message = (
-        f"Contract #{contract.pk}: the payment for milestone {milestone.position} arrived but "
-        f"could not be booked ({refusal.message}); it is refunded in full and the milestone "
-        "is cancelled."
-    )
-    notify(
-        contract_parties(contract),
-        kind="payment_refunded_unbookable",
-        message=message,
-        obj=contract,
-    )
-    notify_staff(kind="payment_refunded_unbookable", message=message, obj=milestone)
 
 
 @transaction.atomic

@@ -102,7 +102,7 @@ def refund_start(
         milestone=milestone,
         payment=payment,
         amount=amount,
-        currency=contract.currency,
+        currency=payment.currency,
         reason=reason,
         requested_by=actor,
         reverses_payout=reverses_payout,

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings as django_settings
 
+from marketplace import outbox
 from payments.reconcile import reconcile
 from payments.sandbox.testing import Sandbox, start_sandbox
 from tests.factories import ContractFactory, MembershipFactory
@@ -113,3 +114,30 @@ def assert_reconciled() -> None:
 def reconciled():  # type: ignore[no-untyped-def]
     """The reconcile check as a fixture: call it at the end of a money test."""
     return assert_reconciled
+
+
+@pytest.fixture
+def captured(monkeypatch):  # type: ignore[no-untyped-def]
+    """Task starts of the named kinds are held back (as if a worker will take them later, or
+    lost with it); every other task runs as usual."""
+    real_send = outbox.send
+    held: list[tuple[str, tuple]] = []
+    names: set[str] = set()
+
+    def send(name: str, *args: object) -> None:
+        if name in names:
+            held.append((name, args))
+        else:
+            real_send(name, *args)
+
+    monkeypatch.setattr(outbox, "send", send)
+
+    class Held:
+        def hold(self, *task_names: str) -> list[tuple[str, tuple]]:
+            names.update(task_names)
+            return held
+
+        def release(self) -> None:
+            names.clear()
+
+    return Held()

@@ -12,7 +12,6 @@ from celery.exceptions import Retry
 from django.test import Client
 from django.utils import timezone
 
-from marketplace import outbox
 from marketplace.models import Notification
 from payments import queue, tasks
 from payments.models import (
@@ -31,33 +30,6 @@ from tests.payments.test_recovery import run_as_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PM = {"payment_method": "pm_card_visa"}
-
-
-@pytest.fixture
-def captured(monkeypatch):  # type: ignore[no-untyped-def]
-    """Task starts of the named kinds are held back (as if a worker will take them later, or
-    lost with it); every other task runs as usual."""
-    real_send = outbox.send
-    held: list[tuple[str, tuple]] = []
-    names: set[str] = set()
-
-    def send(name: str, *args: object) -> None:
-        if name in names:
-            held.append((name, args))
-        else:
-            real_send(name, *args)
-
-    monkeypatch.setattr(outbox, "send", send)
-
-    class Held:
-        def hold(self, *task_names: str) -> list[tuple[str, tuple]]:
-            names.update(task_names)
-            return held
-
-        def release(self) -> None:
-            names.clear()
-
-    return Held()
 
 
 def deal(client_for, make_contract, *, amount: int = 60_000):  # type: ignore[no-untyped-def]

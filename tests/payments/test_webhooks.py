@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from payments.models import EventStatus, PayoutAccount, StripeEvent
+from payments.models import EventStatus, StripeEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,48 +62,6 @@ def test_duplicate_delivery_is_acknowledged_and_ignored(webhooks):
     assert first.json()["duplicate"] is False
     assert second.status_code == 200 and second.json()["duplicate"] is True
     assert StripeEvent.objects.count() == 1
-
-
-def account_event(
-    event_id: str, account_id: str, created: int, enabled: bool, creator_id: int
-) -> dict:
-    return {
-        "id": event_id,
-        "object": "event",
-        "type": "account.updated",
-        "created": created,
-        "account": account_id,
-        "livemode": False,
-        "data": {
-            "object": {
-                "id": account_id,
-                "object": "account",
-                "charges_enabled": enabled,
-                "payouts_enabled": enabled,
-                "details_submitted": enabled,
-                "metadata": {"creator_id": str(creator_id)},
-            }
-        },
-    }
-
-
-def test_late_account_event_does_not_undo_a_newer_one(webhooks, creator_factory):
-    creator = creator_factory()
-    PayoutAccount.objects.create(creator=creator, stripe_account_id="acct_42")
-    now = int(time.time())
-    webhooks.post(account_event("evt_new", "acct_42", now, True, creator.pk))
-    webhooks.post(account_event("evt_old", "acct_42", now - 60, False, creator.pk))
-    account = PayoutAccount.objects.get()
-    assert account.payouts_enabled is True
-    assert StripeEvent.objects.get(stripe_id="evt_old").status == EventStatus.PROCESSED
-
-
-def test_account_event_before_we_stored_the_account_id(webhooks, creator_factory):
-    creator = creator_factory()
-    PayoutAccount.objects.create(creator=creator)  # the create call's answer is not in yet
-    webhooks.post(account_event("evt_1", "acct_77", int(time.time()), True, creator.pk))
-    account = PayoutAccount.objects.get()
-    assert (account.stripe_account_id, account.payouts_enabled) == ("acct_77", True)
 
 
 def test_payment_succeeded_before_the_fund_call_returns(
