@@ -7,14 +7,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("marketplace", "creators", "campaigns", "payments", "accounts", "demo", "deploy")
 LIMIT = 60
-# Long functions in modules other work is splitting at the time of writing; the list only
-# shrinks (the test fails when one is short and still listed).
-PENDING_ELSEWHERE = {
-    "payments/polling.py:stripe_poll",
-    "payments/polling.py:stale_work_alert",
-    "payments/reconcile.py:_milestone_violations",
-    "payments/services/funding.py:payment_succeeded",
-}
 
 
 def _long_functions() -> dict[str, int]:
@@ -32,10 +24,4 @@ def _long_functions() -> dict[str, int]:
 
 
 def test_product_functions_are_under_60_lines():
-    found = _long_functions()
-    assert set(found) - PENDING_ELSEWHERE == set(), {
-        name: lines for name, lines in found.items() if name not in PENDING_ELSEWHERE
-    }
-    assert PENDING_ELSEWHERE <= set(found), (
-        f"now short, drop from PENDING_ELSEWHERE: {sorted(PENDING_ELSEWHERE - set(found))}"
-    )
+    assert _long_functions() == {}

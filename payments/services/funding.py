@@ -86,42 +86,50 @@ def _payment_get_or_create(actor: User, contract_id: int, milestone_ids: list[in
         for milestone in milestones:
             funding_refusal_check(contract, milestone)
         wanted = {m.pk for m in milestones}
-        pending = set(
-            PaymentItem.objects.filter(milestone_id__in=wanted)
-            .exclude(payment__status=PaymentStatus.SUCCEEDED)
-            .values_list("payment_id", flat=True)
+        earlier = set(
+            PaymentItem.objects.filter(milestone_id__in=wanted).values_list(
+                "payment_id", "payment__status"
+            )
         )
+        pending = {pk for pk, status in earlier if status != PaymentStatus.SUCCEEDED}
         if pending:
-            payment_id = next(iter(pending))
-            covers = set(
-                PaymentItem.objects.filter(payment_id=payment_id).values_list(
-                    "milestone_id", flat=True
-                )
-            )
-            if len(pending) == 1 and covers == wanted:
-                return lock_payment(payment_id)
-            raise Conflict(
-                "a funding of other milestones including these is under way; complete it "
-                "(fund the same milestones again) first",
-                code=PaymentError.FUNDING_IN_PROGRESS,
-                current_state=contract.status,
-                pending_milestones=sorted(
-                    PaymentItem.objects.filter(payment_id__in=pending).values_list(
-                        "milestone_id", flat=True
-                    )
-                ),
-            )
+            return _payment_pending(contract, pending, wanted)
         only_one = Milestone.objects.filter(contract=contract).count() == 1
+        key = _payment_key(contract, sorted(wanted), only_one=only_one)
+        # A charge refunded for not matching its payment spent that key: fund with a new one.
+        spent = len(earlier)
         payment = Payment.objects.create(
             contract=contract,
             amount=sum(m.amount for m in milestones),
             currency=contract.currency,
-            idempotency_key=_payment_key(contract, sorted(wanted), only_one=only_one),
+            idempotency_key=f"{key}-again{spent}" if spent else key,
         )
         PaymentItem.objects.bulk_create(
             PaymentItem(payment=payment, milestone=m, amount=m.amount) for m in milestones
         )
         return payment  # the insert holds its lock until commit
+
+
+def _payment_pending(contract: Contract, pending: set[int], wanted: set[int]) -> Payment:
+    """The unfinished funding of exactly `wanted`, locked; 409 `funding_in_progress` when an
+    unfinished funding covers other milestones too."""
+    payment_id = next(iter(pending))
+    covers = set(
+        PaymentItem.objects.filter(payment_id=payment_id).values_list("milestone_id", flat=True)
+    )
+    if len(pending) == 1 and covers == wanted:
+        return lock_payment(payment_id)
+    raise Conflict(
+        "a funding of other milestones including these is under way; complete it "
+        "(fund the same milestones again) first",
+        code=PaymentError.FUNDING_IN_PROGRESS,
+        current_state=contract.status,
+        pending_milestones=sorted(
+            PaymentItem.objects.filter(payment_id__in=pending).values_list(
+                "milestone_id", flat=True
+            )
+        ),
+    )
 
 
 def milestones_fund(
