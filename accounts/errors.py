@@ -7,7 +7,6 @@ class AccountError(StrEnum):
     REGISTRATION_REFUSED = "registration_refused"
     WEAK_PASSWORD = "weak_password"
     HANDLE_REQUIRED = "handle_required"
-    BRAND_NAME_REQUIRED = "brand_name_required"
     UNKNOWN_ROLE = "unknown_role"
     VERIFICATION_INVALID = "verification_invalid"
     VERIFICATION_EXPIRED = "verification_expired"

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from campaigns.errors import CampaignError
 from campaigns.models import BrandMembership
 from campaigns.services import brand_create
 from creators.models import CreatorProfile
@@ -100,7 +101,7 @@ def _role_give(user: User, *, role: str, handle: str, brand_name: str) -> None:
         if not brand_name:
             raise InvalidInput(
                 "a brand name is required for brands",
-                code=AccountError.BRAND_NAME_REQUIRED,
+                code=CampaignError.BRAND_NAME_REQUIRED,
                 field="brand_name",
             )
         brand_create(actor=user, name=brand_name)

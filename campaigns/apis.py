@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from marketplace.errors import Forbidden, InvalidInput
+from marketplace.errors import CommonError, Forbidden, InvalidInput
 from marketplace.listcache import cached_public_list
 from marketplace.pagination import page_of_items, page_serializer
 from marketplace.permissions import IsStaff
@@ -217,7 +217,7 @@ class BriefViewSet(
         creator = getattr(request.user, "creator_profile", None)
         if creator is None:
             raise Forbidden(
-                "only creators bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
+                "only creators bid", code=CommonError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
             )
         pricing.amount_minor_units_check(request.query_params.get("amount"))
         query = FeePreviewQuerySerializer(data=request.query_params)

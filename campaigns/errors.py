@@ -7,6 +7,8 @@ table forbids keep the common `invalid_state` code (`marketplace.errors.InvalidT
 
 from enum import StrEnum
 
+from marketplace.errors import CommonError
+
 
 class CampaignError(StrEnum):
     """Why a campaigns service refused: clients branch on these, people read the message."""
@@ -58,14 +60,12 @@ class CampaignError(StrEnum):
     PREFERRED_MODELS_INVALID = "preferred_models_invalid"
     REQUIRED_INVALID = "required_invalid"
     BRIEF_BRAND_FIXED = "brief_brand_fixed"
-    REASON_REQUIRED = "reason_required"
     BRIEF_HAS_CONTRACTS = "brief_has_contracts"
     # Invitations
     CREATOR_NOT_FOUND = "creator_not_found"
     ALREADY_INVITED = "already_invited"
     NOT_INVITEE = "not_invitee"
     # Bids (the first five are also the `rule` of a refused bid)
-    NOT_A_CREATOR = "not_a_creator"
     CREATOR_SUSPENDED = "creator_suspended"
     BELOW_MIN_TIER = "below_min_tier"
     NOT_INVITED = "not_invited"
@@ -100,7 +100,7 @@ class CampaignError(StrEnum):
 class BidRule(StrEnum):
     """Why a creator may not bid on a brief they can see (answered as 403)."""
 
-    NOT_A_CREATOR = CampaignError.NOT_A_CREATOR.value
+    NOT_A_CREATOR = CommonError.NOT_A_CREATOR.value
     SUSPENDED = CampaignError.CREATOR_SUSPENDED.value
     BELOW_MIN_TIER = CampaignError.BELOW_MIN_TIER.value
     NOT_INVITED = CampaignError.NOT_INVITED.value

@@ -10,12 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from marketplace.errors import NotFound
+from marketplace.errors import CommonError, NotFound
 from marketplace.listcache import cached_public_list
 from marketplace.permissions import IsStaff
 
 from . import selectors, services
-from .errors import CreatorError
 from .filters import CreatorFilter, ModelLicenceFilter, ReelFilter
 from .models import CreatorProfile
 from .serializers import (
@@ -35,7 +34,7 @@ from .serializers import (
 def _my_profile(request: Request) -> CreatorProfile:
     profile = getattr(request.user, "creator_profile", None)
     if profile is None:
-        raise NotFound("you have no creator profile", code=CreatorError.NOT_A_CREATOR)
+        raise NotFound("you have no creator profile", code=CommonError.NOT_A_CREATOR)
     return profile
 
 

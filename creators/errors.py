@@ -7,7 +7,6 @@ class CreatorError(StrEnum):
     """Why a creators service refused: clients branch on these, people read the message."""
 
     HANDLE_TAKEN = "handle_taken"
-    NOT_A_CREATOR = "not_a_creator"
     NOT_PROFILE_OWNER = "not_profile_owner"
     NOT_OWNER = "not_owner"
     ALREADY_SUSPENDED = "already_suspended"
@@ -15,6 +14,5 @@ class CreatorError(StrEnum):
     TIER_UNKNOWN = "tier_unknown"
     PORTFOLIO_NAME_TAKEN = "portfolio_name_taken"
     PORTFOLIO_NOT_FOUND = "portfolio_not_found"
-    REASON_REQUIRED = "reason_required"
     ALREADY_ABOVE_STANDARD = "already_above_standard"
     APPLICATION_PENDING = "application_pending"

@@ -11,7 +11,8 @@ from typing import Any
 
 
 class CommonError(StrEnum):
-    """Codes the ground floor itself uses (the class defaults below)."""
+    """Codes the ground floor itself uses (the class defaults below), and codes several apps
+    raise alike."""
 
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
@@ -31,6 +32,9 @@ class CommonError(StrEnum):
     DUPLICATE = "duplicate"
     SERVER_ERROR = "server_error"
     INVALID_TEXT = "invalid_text"
+    # Codes several apps raise alike.
+    REASON_REQUIRED = "reason_required"
+    NOT_A_CREATOR = "not_a_creator"
 
 
 class DomainError(Exception):

@@ -8,10 +8,7 @@ from enum import StrEnum
 
 class PaymentError(StrEnum):
     # Who may act.
-    NOT_BRAND_MEMBER = "not_brand_member"
     NOT_CONTRACT_CREATOR = "not_contract_creator"
-    NOT_CONTRACT_PARTY = "not_contract_party"
-    NOT_A_CREATOR = "not_a_creator"
     # What is missing.
     MILESTONE_NOT_FOUND = "milestone_not_found"
     NO_CREATOR_PROFILE = "no_creator_profile"
@@ -30,10 +27,8 @@ class PaymentError(StrEnum):
     NO_DELIVERY_NEEDED = "no_delivery_needed"
     # Input.
     TEST_MODE_ONLY = "test_mode_only"
-    MILESTONES_INVALID = "milestones_invalid"
     VIDEOS_REQUIRED = "videos_required"
     NOTE_REQUIRED = "note_required"
-    REASON_REQUIRED = "reason_required"
     REFUND_EXCEEDS_PAYMENT = "refund_exceeds_payment"
     SPLIT_AMOUNT_INVALID = "split_amount_invalid"
     RESOLUTION_INVALID = "resolution_invalid"

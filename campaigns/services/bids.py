@@ -15,7 +15,7 @@ from creators.models import TIER_RANK, CreatorProfile, Moderation, Reel
 from creators.services import creator_touch
 from marketplace.audit import audit_record, contacts_masked_record, notify, transition
 from marketplace.contacts import mask as mask_contacts
-from marketplace.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
+from marketplace.errors import CommonError, Conflict, Forbidden, InvalidInput, InvalidTransition
 from marketplace.listcache import lists_changed
 from marketplace.models import User
 from marketplace.transitions import transition_target
@@ -195,7 +195,7 @@ def _bidder(actor: User) -> CreatorProfile:
     creator = getattr(actor, "creator_profile", None)
     if creator is None:
         raise Forbidden(
-            "only creators can bid", code=CampaignError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
+            "only creators can bid", code=CommonError.NOT_A_CREATOR, rule=BidRule.NOT_A_CREATOR
         )
     return creator
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from creators.models import Tier
 from creators.text import tokenize
 from marketplace.audit import audit_record, notify, notify_staff, transition
-from marketplace.errors import Conflict, DomainError, InvalidInput, InvalidTransition
+from marketplace.errors import CommonError, Conflict, DomainError, InvalidInput, InvalidTransition
 from marketplace.fields import normalise_model_names, normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.listcache import lists_changed
@@ -335,9 +335,7 @@ def brief_reject(*, actor: User, brief: Brief, reason: str) -> Brief:
     """Staff send a brief in review back with a reason; the brand edits and resubmits it."""
     require_staff(actor, what="reject briefs")
     if not reason.strip():
-        raise InvalidInput(
-            "a reason is required", code=CampaignError.REASON_REQUIRED, field="reason"
-        )
+        raise InvalidInput("a reason is required", code=CommonError.REASON_REQUIRED, field="reason")
     brief = lock_brief(brief.pk)
     brief.rejection_reason = reason.strip()[:500]
     transition(brief, "reject", actor=actor, fields=["rejection_reason"], data={"reason": reason})

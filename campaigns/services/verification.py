@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from marketplace.audit import audit_record, notify, notify_staff, transition
-from marketplace.errors import Conflict, InvalidInput
+from marketplace.errors import CommonError, Conflict, InvalidInput
 from marketplace.guards import require_staff
 from marketplace.listcache import lists_changed
 from marketplace.locks import lock_one
@@ -108,7 +108,7 @@ def _reason(reason: str) -> str:
     if not reason:
         raise InvalidInput(
             "say what was checked, or why it is refused",
-            code=CampaignError.REASON_REQUIRED,
+            code=CommonError.REASON_REQUIRED,
             field="reason",
         )
     return reason[:500]

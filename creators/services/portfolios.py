@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
-from marketplace.errors import Forbidden, InvalidInput
+from marketplace.errors import CommonError, Forbidden, InvalidInput
 from marketplace.listcache import lists_changed
 from marketplace.models import User
 
@@ -31,7 +31,7 @@ def portfolio_create(*, actor: User, name: str, description: str = "") -> Portfo
     """A creator makes a named collection; names are unique per creator."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators have portfolios", code=CreatorError.NOT_A_CREATOR)
+        raise Forbidden("only creators have portfolios", code=CommonError.NOT_A_CREATOR)
     if Portfolio.objects.filter(creator=profile, name=name).exists():
         raise _portfolio_name_taken()
     return Portfolio.objects.create(creator=profile, name=name, description=description)

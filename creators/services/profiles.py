@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from marketplace.audit import audit_record, contacts_masked_record
 from marketplace.contacts import mask as mask_contacts
-from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.errors import CommonError, Conflict, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.listcache import lists_changed
@@ -98,9 +98,7 @@ def creator_suspend(*, actor: User, profile: CreatorProfile, reason: str = "") -
     """
     require_staff(actor, what="suspend creators")
     if not reason.strip():
-        raise InvalidInput(
-            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
-        )
+        raise InvalidInput("a reason is required", code=CommonError.REASON_REQUIRED, field="reason")
     profile = lock_profile(profile.pk)
     if profile.suspended:
         raise Conflict(

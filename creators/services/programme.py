@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.audit import audit_record, notify_staff, transition
-from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.errors import CommonError, Conflict, Forbidden, InvalidInput
 from marketplace.guards import require_staff
 from marketplace.models import User
 
@@ -28,7 +28,7 @@ def partner_application_create(
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
         raise Forbidden(
-            "only creators can apply to the partner programme", code=CreatorError.NOT_A_CREATOR
+            "only creators can apply to the partner programme", code=CommonError.NOT_A_CREATOR
         )
     profile = lock_profile(profile.pk)
     if profile.tier != Tier.STANDARD:
@@ -80,9 +80,7 @@ def partner_application_reject(
     """Staff reject an application with a reason."""
     require_staff(actor, what="reject partner applications")
     if not reason.strip():
-        raise InvalidInput(
-            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
-        )
+        raise InvalidInput("a reason is required", code=CommonError.REASON_REQUIRED, field="reason")
     application = lock_application(application.pk)
     application.reviewer = actor
     application.reason = reason[:500]

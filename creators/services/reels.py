@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.audit import audit_record, notify_staff, transition
-from marketplace.errors import Forbidden, InvalidInput
+from marketplace.errors import CommonError, Forbidden, InvalidInput
 from marketplace.fields import normalise_slugs
 from marketplace.guards import require_staff
 from marketplace.listcache import lists_changed
@@ -48,7 +48,7 @@ def reel_create(
     """A creator showcases a reel with its generated video; it waits for moderation."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators post reels", code=CreatorError.NOT_A_CREATOR)
+        raise Forbidden("only creators post reels", code=CommonError.NOT_A_CREATOR)
     _check_portfolio(profile, portfolio)
     generated = videos_build([video])[0]
     generated.save()
@@ -142,9 +142,7 @@ def reel_reject(*, actor: User, reel: Reel, reason: str) -> Reel:
     """Staff reject a reel with a reason the creator sees."""
     require_staff(actor, what="reject reels")
     if not reason.strip():
-        raise InvalidInput(
-            "a reason is required", code=CreatorError.REASON_REQUIRED, field="reason"
-        )
+        raise InvalidInput("a reason is required", code=CommonError.REASON_REQUIRED, field="reason")
     reel = lock_reel(reel.pk)
     reel.moderated_by = actor
     reel.moderated_at = timezone.now()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from campaigns.errors import CampaignError
 from campaigns.models import Contract
 from campaigns.selectors import is_brand_member
 from campaigns.services import brief_complete_if_finished, contract_sync_status
@@ -25,7 +26,7 @@ def require_brand_member(user: User, contract: Contract) -> None:
     """Forbidden unless `user` is a member of the contract's brand."""
     if not is_brand_member(user, contract.brand_id):
         raise Forbidden(
-            "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
+            "only members of the contract's brand may do this", code=CampaignError.NOT_BRAND_MEMBER
         )
 
 

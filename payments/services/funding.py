@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 
+from campaigns.errors import CampaignError
 from campaigns.models import Contract, Milestone
 from campaigns.selectors import brand_member_of_contract, contract_parties
 from marketplace.audit import notify, transition
@@ -80,7 +81,7 @@ def _payment_get_or_create(actor: User, contract_id: int, milestone_ids: list[in
         if len(milestones) != len(set(milestone_ids)):
             raise InvalidInput(
                 "name milestones of this contract",
-                code=PaymentError.MILESTONES_INVALID,
+                code=CampaignError.MILESTONES_INVALID,
                 field="milestones",
             )
         for milestone in milestones:
@@ -153,7 +154,7 @@ def milestones_fund(
         )
     if not milestone_ids:
         raise InvalidInput(
-            "name at least one milestone", code=PaymentError.MILESTONES_INVALID, field="milestones"
+            "name at least one milestone", code=CampaignError.MILESTONES_INVALID, field="milestones"
         )
     # Only the brand's members may make us ask Stripe; the reservation checks again (and
     # answers 404 for a contract that does not exist).
@@ -161,7 +162,7 @@ def milestones_fund(
         _book_if_charged(contract_id, milestone_ids)
     elif Contract.objects.filter(pk=contract_id).exists():
         raise Forbidden(
-            "only members of the contract's brand may do this", code=PaymentError.NOT_BRAND_MEMBER
+            "only members of the contract's brand may do this", code=CampaignError.NOT_BRAND_MEMBER
         )
     payment = _payment_get_or_create(actor, contract_id, milestone_ids)
     if not payment.stripe_payment_intent_id:

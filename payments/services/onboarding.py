@@ -7,11 +7,10 @@ from datetime import datetime
 from django.db import transaction
 
 from marketplace import outbox
-from marketplace.errors import Forbidden
+from marketplace.errors import CommonError, Forbidden
 from marketplace.models import User
 
 from .. import gateway, queue
-from ..errors import PaymentError
 from ..locks import lock_payout_account, lock_payout_account_by
 from ..models import PayoutAccount
 
@@ -22,7 +21,7 @@ def payout_onboarding_start(*, actor: User) -> tuple[PayoutAccount, str]:
     """Create the creator's Express account once, and return a fresh onboarding link."""
     profile = getattr(actor, "creator_profile", None)
     if profile is None:
-        raise Forbidden("only creators receive payouts", code=PaymentError.NOT_A_CREATOR)
+        raise Forbidden("only creators receive payouts", code=CommonError.NOT_A_CREATOR)
     account, _ = PayoutAccount.objects.get_or_create(creator=profile)
     if not account.stripe_account_id:
         stripe_account = gateway.create_account(

@@ -314,7 +314,7 @@ def milestone_dispute_open(*, actor: User, milestone_id: int, reason: str) -> Di
     contract_party_side(actor, contract)
     if not reason.strip():
         raise InvalidInput(
-            "say what the dispute is about", code=PaymentError.REASON_REQUIRED, field="reason"
+            "say what the dispute is about", code=CommonError.REASON_REQUIRED, field="reason"
         )
     transition(milestone, "dispute", actor=actor)
     dispute = Dispute.objects.create(
