@@ -28,9 +28,8 @@ from campaigns.serializers import (
 from marketplace.errors import Conflict, InvalidInput
 from marketplace.pagination import page_of_items, page_serializer
 
-from . import milestone_actions as actions
 from . import selectors
-from .milestone_actions import deliver, milestone_action, validated
+from .milestone_actions import MilestoneActions, deliver, validated
 from .serializers import (
     ContractFundSerializer,
     DeliveryCreateSerializer,
@@ -46,7 +45,7 @@ STRIPE_UNAVAILABLE = OpenApiResponse(
 )
 
 
-class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractViewSet(MilestoneActions, viewsets.ReadOnlyModelViewSet):
     """Contracts you are a party to: as their creator or a member of their brand (staff: all).
 
     The actions on the contract itself (fund, deliveries, approve, ...) act on a one-milestone
@@ -170,14 +169,6 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             page_of_items(request, items, DeliverySerializer(many=True).to_representation)
         )
-
-    approve = milestone_action("approve", actions.APPROVE)
-    request_revision = milestone_action("request_revision", actions.REQUEST_REVISION)
-    dispute = milestone_action("dispute", actions.DISPUTE)
-    resolve = milestone_action("resolve", actions.RESOLVE)
-    cancel = milestone_action("cancel", actions.CANCEL)
-    refund = milestone_action("refund", actions.REFUND)
-    staff_refund = milestone_action("staff_refund", actions.STAFF_REFUND)
 
     @extend_schema(responses={200: page_serializer(MilestoneSerializer)})
     @action(

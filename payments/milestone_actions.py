@@ -128,3 +128,16 @@ def deliver(request: Request, milestone_id: int) -> Response:
     )
     delivery = selectors.deliveries_with_videos().get(pk=delivery.pk)
     return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class MilestoneActions:
+    """The milestone actions of a viewset that says how it finds the milestone
+    (`milestone_id_of`) and what it answers (`answer`)."""
+
+    approve = milestone_action("approve", APPROVE)
+    request_revision = milestone_action("request_revision", REQUEST_REVISION)
+    dispute = milestone_action("dispute", DISPUTE)
+    resolve = milestone_action("resolve", RESOLVE)
+    cancel = milestone_action("cancel", CANCEL)
+    refund = milestone_action("refund", REFUND)
+    staff_refund = milestone_action("staff_refund", STAFF_REFUND)

@@ -19,9 +19,8 @@ from campaigns.models import ChangeOrder, Milestone
 from campaigns.serializers import ChangeOrderSerializer, MilestoneSerializer
 from marketplace.pagination import page_of_items, page_serializer
 
-from . import milestone_actions as actions
 from . import selectors
-from .milestone_actions import deliver, milestone_action, validated
+from .milestone_actions import MilestoneActions, deliver, validated
 from .serializers import (
     DeliveryCreateSerializer,
     DeliverySerializer,
@@ -36,7 +35,7 @@ STRIPE_UNAVAILABLE = OpenApiResponse(
 )
 
 
-class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
+class MilestoneViewSet(MilestoneActions, viewsets.ReadOnlyModelViewSet):
     """Milestones of the contracts you are a party to: fund, deliver, review and pay each on
     its own."""
 
@@ -140,14 +139,6 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             page_of_items(request, items, DeliverySerializer(many=True).to_representation)
         )
-
-    approve = milestone_action("approve", actions.APPROVE)
-    request_revision = milestone_action("request_revision", actions.REQUEST_REVISION)
-    dispute = milestone_action("dispute", actions.DISPUTE)
-    resolve = milestone_action("resolve", actions.RESOLVE)
-    cancel = milestone_action("cancel", actions.CANCEL)
-    refund = milestone_action("refund", actions.REFUND)
-    staff_refund = milestone_action("staff_refund", actions.STAFF_REFUND)
 
 
 class ChangeOrderViewSet(viewsets.ReadOnlyModelViewSet):

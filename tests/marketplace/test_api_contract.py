@@ -23,19 +23,6 @@ MONEY = re.compile(
 INSTANT = re.compile(r"^(\w+_at|\w*deadline|due_date|starts_at|ends_at)$")
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_blocker) -> dict:  # type: ignore[no-untyped-def]
-    from rest_framework.test import APIClient
-
-    from marketplace import schema_views
-
-    with django_db_blocker.unblock():
-        schema_views.clear()
-        answer = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert answer.status_code == 200
-    return answer.json()
-
-
 def _operations(schema: dict) -> list[tuple[str, str, dict]]:
     return [
         (method, path, operation)

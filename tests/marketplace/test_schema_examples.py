@@ -24,19 +24,6 @@ JOURNEYS = {
 PLACEHOLDER_STRINGS = {"string", "", "2019-08-24T14:15:22Z", "user@example.com"}
 
 
-@pytest.fixture(scope="module")
-def schema(django_db_blocker) -> dict:  # type: ignore[no-untyped-def]
-    from rest_framework.test import APIClient
-
-    from marketplace import schema_views
-
-    with django_db_blocker.unblock():
-        schema_views.clear()
-        answer = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-    assert answer.status_code == 200
-    return answer.json()
-
-
 def _json_schema(node):  # type: ignore[no-untyped-def]
     """An OpenAPI 3.0 schema as JSON Schema: `nullable` as a null alternative, refs into
     `definitions`."""
