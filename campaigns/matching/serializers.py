@@ -4,6 +4,8 @@ The ranking has already loaded everything a page shows (`CreatorMatch.creator`,
 `BriefMatch.brief` with its brand), so these serializers only read attributes, never query.
 """
 
+from typing import Any
+
 from rest_framework import serializers
 
 from .creators import EXCLUDE_CHOICES
@@ -125,9 +127,14 @@ class CreatorSummarySerializer(serializers.Serializer):
     display_name = serializers.CharField()
     tier = serializers.CharField()
     verified = serializers.BooleanField()
-    country = serializers.CharField()
+    country = serializers.CharField(allow_null=True, help_text="ISO 3166 code; null when not given")
     rating = serializers.FloatField(allow_null=True)
     completed_contracts = serializers.IntegerField()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["country"] = data["country"] or None  # empty optional text is null (docs/API.md)
+        return data
 
 
 class CreatorMatchSerializer(serializers.Serializer):

@@ -616,6 +616,18 @@ def test_matches_answer_members_with_breakdown_and_reasons(team, client_for) -> 
 
 
 @matching_urls
+def test_a_match_without_a_country_answers_null(team, client_for) -> None:  # type: ignore[no-untyped-def]
+    user, brief = team
+    CreatorProfile.objects.update(country="")
+    CreatorProfile.objects.filter(pk=CreatorProfile.objects.order_by("pk").first().pk).update(
+        country="GB"
+    )
+    body = client_for(user).get(f"/api/v1/briefs/{brief.pk}/matches/?limit=20").json()
+    countries = {item["creator"]["handle"]: item["creator"]["country"] for item in body["results"]}
+    assert set(countries.values()) <= {None, "GB"} and None in countries.values()
+
+
+@matching_urls
 def test_matches_are_404_for_everyone_but_the_brands_members(team, client_for, api) -> None:  # type: ignore[no-untyped-def]
     _, brief = team
     url = f"/api/v1/briefs/{brief.pk}/matches/"
