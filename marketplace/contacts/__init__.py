@@ -340,7 +340,8 @@ def _not_a_phone(raw: str, digits: str, phone_label: bool) -> bool:
     if dates and len(re.sub(r"\D", "", _DATE.sub(" ", raw))) < 7:
         return True
     parts = [p.strip() for p in re.split(r"\s-\s|\s-|-\s", raw) if p.strip()]
-    if not phone_label and all(_THOUSANDS.match(p) for p in parts):
+    spoken = phone_label and not raw.endswith("000")  # "número: 612 345 678", not 1 000 000
+    if not spoken and all(_THOUSANDS.match(p) for p in parts):
         return True
     # A range ("1000 - 1240"), not three or more short groups ("0770 - 0900 - 461").
     if len(parts) == 2 and all(len(re.sub(r"\D", "", p)) <= 4 for p in parts):
