@@ -234,7 +234,8 @@ _PHONE_WORDS = re.compile(
     # the same in other languages
     r"n[uú]mero|numer|nummer|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|m[oó]vil|celular|"
     r"cel|handy|kom[oó]rka|ruf|appelle|ll[aá]ma|ll[aá]mame|liga|chiama|zadzwo[nń])"
-    r"(?![a-z0-9à-ÿ])|微信|电话|手机|同号|" + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
+    r"(?![a-z0-9à-ÿ])|微信|电话|手机|同号|"
+    + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
     re.IGNORECASE,
 )
 _NOT_PHONE_WORDS = re.compile(
@@ -312,8 +313,8 @@ def _phones(text: str) -> list[Finding]:
         near_other_word = bool(
             _NOT_PHONE_WORDS.search(before.split(".")[-1]) or _NOT_PHONE_WORDS.match(after.strip())
         )
-        other_label = _label_before(_NOT_PHONE_WORDS, before)
-        if international or (grouped and len(digits) >= 9 and not _decimal(raw) and not other_label):
+        as_phone = grouped and len(digits) >= 9 and not _decimal(raw)
+        if international or (as_phone and not _label_before(_NOT_PHONE_WORDS, before)):
             pass  # written as a phone number: counts whatever word is near it
         elif near_phone_word and not near_other_word:
             pass
