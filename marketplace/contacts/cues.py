@@ -225,7 +225,9 @@ def _shaped_handles(text: str) -> list[tuple[int, int]]:
             marked = bool(re.search(r"[@\d_.]", ident))
             if not marked or re.search(rf"\.(?:{_FILE_TYPES})$", ident, re.IGNORECASE):
                 continue
-            if _common(re.split(r"[._]", ident.lstrip("@"))[0]):
+            parts = re.split(r"[._]", ident.lstrip("@"))
+            short = pattern is _APP_SHAPED_HANDLE and max(map(len, parts)) < 4  # "mon.wed.fri"
+            if short or _common(parts[0]):
                 continue
             spans.append((match.start("ident"), match.end("ident")))
     for pattern in (_APP_HANDLE_PREFERRED, _DESCRIBED_THEN_SPELLED):
