@@ -226,14 +226,16 @@ _IBAN = re.compile(r"(?<![\w])[a-z]{2}\d{2}(?:[ \-.]?[a-z0-9]){11,32}(?![\w])", 
 PHONE = re.compile(
     r"(?<![\w.+\-/:,])(?P<num>(?:\+|00)?\s?\(?\d[\d\s().\-]{5,26}\d)(?![\w/:%]|\.\d|-\d|,\d)"
 )
+# Phone words end at a Latin letter, not at a Chinese one ("VX同号 138…").
 _PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|tel|telephone|mobile|mob|cell|cellphone|sms|text|whats\s?app|wa|viber|"
+    r"(?<![a-z0-9à-ÿ])(?:call|phone|tel|telephone|mobile|mob|cell|cellphone|sms|text|whats\s?app|wa|viber|"
     r"signal|wechat|telegram|number|ring|reach|contact|dial|ph|no\.|hotline|landline|line|"
     r"zelle|venmo|paytm|upi|gpay|alipay|kakao|qq|vx|wx|zap|zapzap|wsp|whats|"
     # the same in other languages
     r"n[uú]mero|numer|nummer|telefon|tel[eé]fono|t[eé]l[eé]phone|portable|m[oó]vil|celular|"
-    r"cel|handy|kom[oó]rka|ruf|appelle|ll[aá]ma|ll[aá]mame|liga|chiama|zadzwo[nń])\b|"
-    r"微信|电话|手机|" + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
+    r"cel|handy|kom[oó]rka|ruf|appelle|ll[aá]ma|ll[aá]mame|liga|chiama|zadzwo[nń])"
+    r"(?![a-z0-9à-ÿ])|微信|电话|手机|同号|"
+    + "|".join(fold(w) for w in ("телефон", "номер", "звони", "звоните")),
     re.IGNORECASE,
 )
 _NOT_PHONE_WORDS = re.compile(
@@ -241,9 +243,12 @@ _NOT_PHONE_WORDS = re.compile(
     r"gbp|jpy|cny|krw|yen|dollars?|euros?|views|impressions|followers|likes|isbn|issn|sku|"
     r"ean|upc|gtin|barcode|po|serial|job|run|build|batch|commit|version|cfg|steps|budget|"
     r"cents|total|sum|zam[oó]wieni[ae]|faktur[ay]|pedido|commande|bestellung|auftrag|rechnung|"
-    r"factura|facture|rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits)\b",
+    r"factura|facture|rate|price|cost|fee|rpm|bitrate|kbps|mbps|hz|ms|mb|gb|kb|tokens|credits|"
+    r"sn|s/n|lot|model|part|pn)\b",
     re.IGNORECASE,
 )
+# A number labelled right before it: "número: 612 345 678", "SN 8842-1190-77".
+_LABELLED = r"\W{0,3}(?:#|no\.?|nr\.?)?\W{0,2}$"
 _DATE = re.compile(r"\b\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}\b")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[ ,.]\d{3})+$")
 _CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CNY", "AUD", "CAD", "CHF", "HKD", "SGD", "KRW"}
@@ -297,9 +302,10 @@ def _phones(text: str) -> list[Finding]:
             continue
         # Country codes never start with 0: "000123…" is a code, not "00" and a country.
         international = bool(re.match(r"\+|00\s?[1-9]", raw)) and len(digits) >= 8
-        if not international and _not_a_phone(raw, digits):
-            continue
         before = text[max(0, match.start() - 30) : match.start()]
+        phone_label = _label_before(_PHONE_WORDS, before)
+        if not international and _not_a_phone(raw, digits, phone_label):
+            continue
         after = text[match.end() : match.end() + 14]
         groups = [g for g in re.split(r"[\s().\-]+", raw) if g]
         grouped = len(groups) >= 2 and all(len(g) >= 2 for g in groups[1:-1] or groups)
@@ -307,7 +313,8 @@ def _phones(text: str) -> list[Finding]:
         near_other_word = bool(
             _NOT_PHONE_WORDS.search(before.split(".")[-1]) or _NOT_PHONE_WORDS.match(after.strip())
         )
-        if international or (grouped and len(digits) >= 9 and not _decimal(raw)):
+        as_phone = grouped and len(digits) >= 9 and not _decimal(raw)
+        if international or (as_phone and not _label_before(_NOT_PHONE_WORDS, before)):
             pass  # written as a phone number: counts whatever word is near it
         elif near_phone_word and not near_other_word:
             pass
@@ -321,13 +328,21 @@ def _phones(text: str) -> list[Finding]:
     return found
 
 
-def _not_a_phone(raw: str, digits: str) -> bool:
-    """Dates and date ranges, amounts and ranges of amounts, ISBNs, counted lists."""
+def _label_before(words: re.Pattern[str], before: str) -> bool:
+    """Whether the last word of `before` is one of `words`, as a label ("SN", "número:")."""
+    last = re.search(r"(\S+)" + _LABELLED, before)
+    return bool(last and words.fullmatch(last.group(1).rstrip(":#")))
+
+
+def _not_a_phone(raw: str, digits: str, phone_label: bool) -> bool:
+    """Dates and date ranges, amounts and ranges of amounts (unless labelled a phone
+    number), ISBNs, counted lists."""
     dates = [m for m in _DATE.finditer(raw) if _plausible_date(m.group(0))]
     if dates and len(re.sub(r"\D", "", _DATE.sub(" ", raw))) < 7:
         return True
     parts = [p.strip() for p in re.split(r"\s-\s|\s-|-\s", raw) if p.strip()]
-    if all(_THOUSANDS.match(p) for p in parts):
+    spoken = phone_label and not raw.endswith("000")  # "número: 612 345 678", not 1 000 000
+    if not spoken and all(_THOUSANDS.match(p) for p in parts):
         return True
     # A range ("1000 - 1240"), not three or more short groups ("0770 - 0900 - 461").
     if len(parts) == 2 and all(len(re.sub(r"\D", "", p)) <= 4 for p in parts):

@@ -83,6 +83,36 @@ _APP_ME_HANDLE = re.compile(
     re.IGNORECASE,
 )
 
+# "follow me on X and DM me there: neonfox_ai": an invitation, then a marked handle after a colon
+# in the same sentence.
+_INVITED_THEN_COLON = re.compile(
+    rf"{_INVITE}(?P<app>{_SOCIAL})(?![\w])[^.!?\n:]{{0,40}}:\s*"
+    rf"(?P<ident>@?[a-z0-9][\w.\-]{{2,39}}[a-z0-9_])",
+    re.IGNORECASE,
+)
+# "tiktok annak.films": a social network's name, then a name with a dot or underscore inside.
+_APP_SHAPED_HANDLE = re.compile(
+    r"(?<![\w.@/])(?P<app>tik\s?tok|insta(?:gram)?|ig|twitter|facebook|fb|snap(?:chat)?|x|"
+    r"threads|telegram|tg|discord|bluesky|bsky|mastodon|reddit)\s+"
+    r"(?P<ident>@?[a-z]{2,}[a-z0-9]*(?:[._][a-z0-9]+)+_?)(?![\w@])(?![\w@.]*\.[a-z])"
+    r"(?!\s+(?:template|file|folder|preset|project|effect|filter|lens|asset|pack)s?\b)",
+    re.IGNORECASE,
+)
+# "telegram kasiawrona works better for files": the app and the name on it, offered as a channel.
+_APP_HANDLE_PREFERRED = re.compile(
+    r"(?<![\w.@/])(?P<app>telegram|whats\s?app|discord|wechat|viber|skype|kakao(?:talk)?|wickr|"
+    r"threema|keybase|messenger)\s+(?P<ident>[a-z][a-z0-9]{4,29})\s+"
+    r"(?:works?|is|'s)\s+(?:better|best|easier|faster|quicker|simpler)\b",
+    re.IGNORECASE,
+)
+# "my gmail is my name + ai, so annakowalskaai": an address described, then spelled out.
+_DESCRIBED_THEN_SPELLED = re.compile(
+    rf"{_POSSESSIVE}(?:{PROVIDERS}|e-?mail|{_SOCIAL})\s+(?:address\s+|handle\s+|id\s+)?is\s"
+    r"[^.!?\n]{0,40}?(?:,\s*so|=|->|→)\s*"
+    r"(?P<ident>@?[a-z0-9][\w.\-]{4,39}[a-z0-9_])(?=\s*(?:$|[.!?,;)]))",
+    re.IGNORECASE,
+)
+
 _SORT_CODE = re.compile(r"\bsort\s*code\s*:?\s*\d{2}[\s\-]?\d{2}[\s\-]?\d{2}\b", re.IGNORECASE)
 _ACCOUNT = re.compile(
     r"\b(?:(?:account|acct|a/c|konto|cuenta|conta|compte|rachunek|nrb)\s*"
@@ -168,7 +198,7 @@ def provider_addresses(text: str) -> list[tuple[int, int]]:
 
 def offered_handles(text: str) -> list[tuple[int, int]]:
     """A handle after an app's name where the sentence offers it."""
-    spans = []
+    spans = _shaped_handles(text)
     for pattern in (_OFFERED_HANDLE, _APP_ME_HANDLE):
         for match in pattern.finditer(text):
             ident = match.group("ident")
@@ -177,11 +207,40 @@ def offered_handles(text: str) -> list[tuple[int, int]]:
             marked = bool(re.search(r"[@\d_.]", ident))
             app = re.sub(r"\s", "", match.group("app").lower())
             invited = pattern is _APP_ME_HANDLE or bool(match.groupdict().get("invite"))
-            plain = app in _AMBIGUOUS or len(ident) < 5 or ident.lower() in _COMMON
+            # An invitation ("add me on snap annakreates") names the app even when its name is
+            # an ordinary word; without one ("my snap is …") that needs a marked handle.
+            plain = (app in _AMBIGUOUS and not invited) or len(ident) < 5 or _common(ident)
             if not marked and (not invited or plain):
                 continue
             spans.append((match.start("ident"), match.end("ident")))
     return spans
+
+
+def _shaped_handles(text: str) -> list[tuple[int, int]]:
+    """Handles known by their shape or by what the sentence does with them."""
+    spans = []
+    for pattern in (_INVITED_THEN_COLON, _APP_SHAPED_HANDLE):
+        for match in pattern.finditer(text):
+            ident = match.group("ident")
+            marked = bool(re.search(r"[@\d_.]", ident))
+            if not marked or re.search(rf"\.(?:{_FILE_TYPES})$", ident, re.IGNORECASE):
+                continue
+            parts = re.split(r"[._]", ident.lstrip("@"))
+            short = pattern is _APP_SHAPED_HANDLE and max(map(len, parts)) < 4  # "mon.wed.fri"
+            if short or _common(parts[0]):
+                continue
+            spans.append((match.start("ident"), match.end("ident")))
+    for pattern in (_APP_HANDLE_PREFERRED, _DESCRIBED_THEN_SPELLED):
+        for match in pattern.finditer(text):
+            if not _common(match.group("ident")):
+                spans.append((match.start("ident"), match.end("ident")))
+    return spans
+
+
+def _common(word: str) -> bool:
+    """A word of ordinary talk, not a name someone goes by."""
+    plain = word.lower().strip("@")
+    return plain in _COMMON or plain in _WORD_STOPS or plain in _FUNCTION_WORDS
 
 
 def bank_details(text: str) -> list[tuple[int, int]]:
@@ -209,3 +268,15 @@ _COMMON = {
     "handle", "username", "number", "works", "work", "stuff", "things", "thing", "friends",
     "daily", "weekly", "often", "always", "anyway", "anytime", "sometime", "either", "though",
 }  # fmt: skip
+# Words that follow an app's name in ordinary talk and are no one's handle.
+_FUNCTION_WORDS = {
+    "when", "whenever", "if", "because", "for", "with", "too", "also", "asap", "pls", "plz",
+    "okay", "cheers", "instead", "desktop", "mobile", "web", "bots", "bot", "groups", "calls",
+    "voice", "search", "reels", "shorts", "ads", "video", "videos", "audio", "files", "uploads",
+    "export", "exports", "format", "formats", "version", "cover", "covers", "story", "captions",
+    "caption", "thumbnail", "thumbnails", "analytics", "insights", "creator", "creators",
+    "algorithm", "usually", "definitely", "probably", "honestly", "really", "generally",
+    "channels", "premium", "stickers", "folders", "backups", "sync", "encryption", "topics",
+    "communities", "broadcast", "business", "carousel", "whatever", "basically", "sorry",
+}  # fmt: skip
+_FILE_TYPES = "mp4|mov|jpg|jpeg|png|gif|pdf|zip|wav|mp3|srt|psd|webm|webp|txt|docx?|xlsx?|csv"

@@ -171,9 +171,15 @@ def _unleet(match: re.Match[str]) -> str:
     return plain if plain in _NAMES else word
 
 
+# "2026/03/118": a year and a month first is a dated reference, not a phone.
+_DATED = re.compile(r"(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/")
+
+
 def _digit_groups(match: re.Match[str]) -> str:
     run = match.group(0)
-    return re.sub(r"[_/|]", " ", run) if sum(c.isdigit() for c in run) >= 9 else run
+    if _DATED.match(run) or sum(c.isdigit() for c in run) < 9:
+        return run
+    return re.sub(r"[_/|]", " ", run)
 
 
 # "a n a . k @ g m a i l . c o m": single characters spaced out around an @.
