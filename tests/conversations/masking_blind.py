@@ -499,10 +499,28 @@ ORDINARY = [
 ]
 
 
-def _counts() -> tuple[int, int]:
-    return len(EVASIONS), len(ORDINARY)
+def measure() -> dict:
+    from marketplace.contacts import find
+
+    missed = [s for s in EVASIONS if not find(s)]
+    false = [s for s in ORDINARY if find(s)]
+    return {
+        "evasions": len(EVASIONS),
+        "masked_rate": 1 - len(missed) / len(EVASIONS),
+        "ordinary": len(ORDINARY),
+        "false_positive_rate": len(false) / len(ORDINARY),
+        "missed": missed,
+        "false_positives": false,
+    }
 
 
 if __name__ == "__main__":
-    evasions, ordinary = _counts()
-    print(f"evasions={evasions} ordinary={ordinary}")
+    result = measure()
+    print(
+        f"blind held-out: evasions {result['evasions']}: {result['masked_rate']:.1%} masked; "
+        f"ordinary {result['ordinary']}: {result['false_positive_rate']:.1%} false positives"
+    )
+    for sentence in result["missed"]:
+        print("  MISSED:", repr(sentence))
+    for sentence in result["false_positives"]:
+        print("  FALSE POSITIVE:", repr(sentence))

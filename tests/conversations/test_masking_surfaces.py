@@ -184,13 +184,26 @@ def test_the_fresh_held_out_set_keeps_its_measured_rates():
     assert result["false_positive_rate"] <= 0 / 284, result["false_positives"]
 
 
-@pytest.mark.xfail(strict=True, reason="measured 92.7 % masked on the fresh set: below the bar")
-def test_the_fresh_held_out_set_meets_the_bar():
-    """The bar (≥ 95 % masked, ≤ 1 % false positives) on text the detector was not tuned on.
-    Not met yet; when it is, this test passes, strict xfail fails, and the mark comes off."""
-    from tests.conversations import masking_fresh
+def test_the_blind_held_out_set_keeps_its_measured_rates():
+    """Written by someone who had not seen the detector, after the third round, and measured
+    once (docs/SECURITY.md): 127 of 166 evasions masked (76.5 %), 1 of 295 ordinary messages
+    flagged (0.3 %). A change that lowers either fails here."""
+    from tests.conversations import masking_blind
 
-    result = masking_fresh.measure()
+    assert len(masking_blind.EVASIONS) >= 120 and len(masking_blind.ORDINARY) >= 250
+    result = masking_blind.measure()
+    assert result["masked_rate"] >= 127 / 166, result["missed"]
+    assert result["false_positive_rate"] <= 1 / 295, result["false_positives"]
+
+
+@pytest.mark.xfail(strict=True, reason="measured 76.5 % masked on the blind set: below the bar")
+def test_the_blind_held_out_set_meets_the_bar():
+    """The bar (≥ 95 % masked, ≤ 1 % false positives) on text the detector was not tuned on.
+    Not met; once a round tuned on this set passes it, the set is tuning data and a new blind
+    set takes its place here."""
+    from tests.conversations import masking_blind
+
+    result = masking_blind.measure()
     assert result["masked_rate"] >= 0.95, result["missed"]
     assert result["false_positive_rate"] <= 0.01, result["false_positives"]
 
