@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -130,7 +130,7 @@ def deliver(request: Request, milestone_id: int) -> Response:
     return Response(DeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 
-class MilestoneActions:
+class MilestoneActions(viewsets.GenericViewSet):
     """The milestone actions of a viewset that says how it finds the milestone
     (`milestone_id_of`) and what it answers (`answer`)."""
 
