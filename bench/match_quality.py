@@ -33,7 +33,7 @@ Throttles are bypassed (`SimpleRateThrottle.allow_request` patched in this proce
 Rankings compared, top 10 per brief:
 - product: `GET /api/v1/briefs/{id}/matches/?limit=10` as the brief's brand owner (whatever
   the code on the branch computes; `--weights` overrides `settings.MATCH_WEIGHTS` for it);
-- v1: a frozen plain-Python copy of DESIGN §6 v1 over the same rows;
+- v1: a frozen plain-Python copy of the v1 matching rules over the same rows;
 - evidence baseline: approved reels carrying one of the brief's tags (untagged briefs: made
   with a preferred model; neither: all approved reels); ties by completed contracts, then id.
 Metrics (`match_quality_metrics.py`), mean over briefs: NDCG@10 (gain 2^grade − 1, log2

@@ -134,7 +134,7 @@ def _eligible(brief: dict[str, Any], c: dict[str, Any]) -> bool:
 def v1_ranking(
     briefs: list[dict[str, Any]], creators: list[dict[str, Any]], reels: dict[int, list]
 ) -> Callable[[int], list[str]]:
-    """(b) DESIGN §6 v1, frozen: same rules, weights and float arithmetic as the v1 reference."""
+    """(b) Matching v1, frozen: same rules, weights and float arithmetic as the v1 reference."""
     from django.utils import timezone
 
     now = timezone.now()

@@ -1,4 +1,4 @@
-"""The ledger's invariants (DESIGN §4), checked by tests and by `manage.py reconcile`.
+"""The ledger's invariants (docs/DESIGN.md, Money), checked by tests and by `manage.py reconcile`.
 
 A transfer Stripe has made but the database has not recorded yet (its task is between the
 Stripe call and the commit, or was lost with its worker and is waiting to be redelivered) is

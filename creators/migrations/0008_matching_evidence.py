@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
     ]
 
 
-# Backfill (DESIGN §6 v2): reel terms, every creator's evidence and approved-only activity, the
+# Backfill (matching v2): reel terms, every creator's evidence and approved-only activity, the
 # corpus statistics. The same pure functions the services use; `manage.py refresh_matching`
 # does the same on a live database.
 def backfill(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]

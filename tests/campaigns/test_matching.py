@@ -1,4 +1,4 @@
-"""Matching v2 (DESIGN §6, issue 10): the database ranking equals the plain-Python reference
+"""Matching (the rules: campaigns/matching/reference.py): the database ranking equals the reference
 scorer on every factor and on the order over many random worlds, each factor orders creators
 the obvious way from evidence (not claims), eligibility holds, the endpoints answer only the
 right people with a query count independent of `limit`, and generation cost warns under cost.

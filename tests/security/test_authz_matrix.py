@@ -6,7 +6,7 @@ and so does a row for an endpoint that no longer exists: nothing ships without a
 authorization review.
 
 Each request is sent in a savepoint that is rolled back, so every role meets the same world
-(tests/security/conftest.py). Statuses follow DESIGN §1: anonymous on a private endpoint is
+(tests/security/conftest.py). Statuses follow docs/API.md: anonymous on a private endpoint is
 401; another tenant's private object is 404; an object the caller may see but not act on is
 403; an authorised caller gets the real answer (200/201/204, 400 for a bad body, 409 for a
 state that does not allow it, 503 where Stripe is called: it is unreachable in this test).
@@ -404,7 +404,7 @@ MATRIX: list[Row] = [
         kwargs={PK: "brief_open"}, query="amount=-1", label="negative amount"),
     Row("brief-fee-preview", "GET", (401, 404, 404, 403, 403, 404, 403),
         kwargs={PK: "brief_draft"}, query="amount=70000", label="draft"),
-    # --- conversations (DESIGN §10) ----------------------------------------------------------
+    # --- conversations (docs/CONVERSATIONS.md) ------------------------------------------
     # Participants only: A and brand X's members. Staff read a thread only through a dispute
     # or a flag (404 otherwise) and never write in one (403 where they may read).
     Row("thread-list", "GET",       (401, 200, 200, 200, 200, 200, 200)),
