@@ -109,8 +109,8 @@ def test_transfer_fails(sandbox, webhooks, client_for, make_contract, status, co
         release_waiting_payouts()
     assert Contract.objects.get(pk=contract.pk).status == "paid"
     assert len(sandbox.objects("transfers")) == 1
-    # docs/DESIGN.md, Money: a payout's key names its milestone (`transfer-contract-<id>` is kept
-    # contracts paid before milestones existed; see tests/payments/test_milestone_migration.py).
+    # docs/DESIGN.md, Money: a payout's key names its milestone (`transfer-contract-<id>` is
+    # kept only by contracts paid before milestones existed; see test_milestone_migration.py).
     milestone = contract.milestones.get()
     assert keys_for(sandbox, "/v1/transfers") == {f"transfer-milestone-{milestone.pk}"}
     release_waiting_payouts()  # running the job again pays nothing twice
