@@ -1,7 +1,8 @@
 """Seeding the list benchmark's databases (bench/lists.py): creators, reels, briefs by COPY.
 
-Self-contained on purpose: the lists read rows, so the rows are all that must be realistic,
-and the matching benchmark's world (its evidence columns) changes with the matching engine.
+Its own rows on purpose: the lists read rows, so the rows are all that must be realistic, and
+the matching benchmark's world (its evidence columns) changes with the matching engine; only
+the catalogue (models, languages, the clock) comes from bench/matching_seed.py.
 Each table is loaded through its model's concrete fields, so a column added later with a
 default needs nothing here; values are generated per creator from generators seeded by
 (seed, creator), in one worker process per CPU, each sending COPY on its own connection.
@@ -24,36 +25,18 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
-NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+from bench.matching_seed import LANGUAGES, MODEL_NAMES, MODEL_WEIGHTS, MODELS, NOW
+
 SEED = 20251207
 SHAPE = "briefs 1:2"  # in the reuse mark: a database seeded with another shape is reseeded
 CHUNK = 2_000  # creators per COPY round of a worker
 
-MODELS = {  # model → (provider, popularity)
-    "kling-2.1-pro": ("kling", 20),
-    "kling-2.1-std": ("kling", 12),
-    "kling-2.1": ("kling", 10),
-    "kling-2.0-master": ("kling", 4),
-    "veo-3": ("veo", 14),
-    "veo-2": ("veo", 5),
-    "sora-2": ("sora", 9),
-    "sora-1": ("sora", 3),
-    "runway-gen4": ("runway", 7),
-    "runway-gen3-alpha": ("runway", 3),
-    "pika-2.2": ("pika", 4),
-    "hailuo-02": ("hailuo", 6),
-    "wan-2.2": ("other", 2),
-    "seedance-1-pro": ("other", 2),
-}
-MODEL_NAMES = list(MODELS)
-MODEL_WEIGHTS = [MODELS[m][1] for m in MODEL_NAMES]
 TAGS = [f"tag-{i:03d}" for i in range(300)]
 TAG_WEIGHTS = [1.0 / (rank + 1) ** 0.9 for rank in range(len(TAGS))]
-LANGUAGES = ["en", "es", "ja", "zh", "fr", "de", "pt", "ko", "hi", "ar"]
 COUNTRIES = ["US", "GB", "JP", "CN", "FR", "DE", "BR", "IN", "KR", "ES"]
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CNY"]
 DIMS = [(1080, 1920)] * 6 + [(1920, 1080)] * 3 + [(1080, 1080), (2160, 3840), (720, 1280)]
